@@ -1,0 +1,64 @@
+"""Base API views. Same permission rule as the pages: ``Model.objects.restrict(user, action)``."""
+
+from __future__ import annotations
+
+from rest_framework import viewsets
+from rest_framework.exceptions import PermissionDenied
+
+from rolloutplanner.permissions import (
+    CHANGE,
+    DELETE,
+    VIEW,
+    user_can,
+    user_can_add,
+    user_can_add_model,
+)
+
+_ACTION_FOR_METHOD = {"PUT": CHANGE, "PATCH": CHANGE, "DELETE": DELETE}
+
+
+class RestrictedModelViewSet(viewsets.ModelViewSet):
+    """CRUD for one model; out-of-scope objects are 404, forbidden actions 403."""
+
+    model = None
+    select_related: tuple[str, ...] = ()
+    prefetch_related: tuple[str, ...] = ()
+
+    def get_queryset(self):
+        qs = self.model.objects.restrict(self.request.user, VIEW)
+        if self.select_related:
+            qs = qs.select_related(*self.select_related)
+        if self.prefetch_related:
+            qs = qs.prefetch_related(*self.prefetch_related)
+        return qs.order_by(*(self.model._meta.ordering or ["pk"]))
+
+    def get_object(self):
+        obj = super().get_object()  # 404 when outside the view scope
+        action = _ACTION_FOR_METHOD.get(self.request.method)
+        if action and not user_can(self.request.user, obj, action):
+            raise PermissionDenied(f"You may not {action} this {obj._meta.verbose_name}.")
+        return obj
+
+    def create(self, request, *args, **kwargs):
+        if not user_can_add_model(request.user, self.model):
+            raise PermissionDenied(f"You may not add a {self.model._meta.verbose_name}.")
+        return super().create(request, *args, **kwargs)
+
+    def perform_create(self, serializer):
+        relations = {
+            name: value
+            for name, value in serializer.validated_data.items()
+            if not self.model._meta.get_field(name).many_to_many
+        }
+        if not user_can_add(self.request.user, self.model(**relations)):
+            raise PermissionDenied(
+                f"You may not add a {self.model._meta.verbose_name} for that organisation."
+            )
+        serializer.save()
+
+
+class RestrictedReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
+    model = None
+
+    def get_queryset(self):
+        return self.model.objects.restrict(self.request.user, VIEW)

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.module_loading import autodiscover_modules
+
+
+class RolloutPlannerConfig(AppConfig):
+    name = "rolloutplanner"
+    verbose_name = "Rollout Planner"
+
+    def ready(self) -> None:
+        # Each app registers its background job kinds in <app>/job_kinds.py.
+        autodiscover_modules("job_kinds")

@@ -1,0 +1,42 @@
+"""Reads of django-simple-history records shared by the History page and exports."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import models
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    field: str
+    old: object
+    new: object
+
+
+def field_label(model: type[models.Model], name: str) -> str:
+    try:
+        return str(model._meta.get_field(name).verbose_name).capitalize()
+    except Exception:  # noqa: BLE001 - a field that no longer exists still shows its name
+        return name
+
+
+def changes_between(older, newer) -> list[FieldChange]:
+    """Field-by-field differences between two historical records of one object."""
+    if older is None:
+        return []
+    delta = newer.diff_against(older)
+    model = newer.instance_type
+    return [
+        FieldChange(field=field_label(model, change.field), old=change.old, new=change.new)
+        for change in delta.changes
+    ]
+
+
+def history_with_changes(obj) -> list[tuple[object, list[FieldChange]]]:
+    """Every version of ``obj``, newest first, each with what changed from the one before."""
+    records = list(obj.history.select_related("history_user").order_by("-history_date", "-pk"))
+    return [
+        (record, changes_between(records[i + 1] if i + 1 < len(records) else None, record))
+        for i, record in enumerate(records)
+    ]

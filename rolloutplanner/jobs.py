@@ -1,0 +1,168 @@
+"""Background jobs: a registry of job kinds and the services that start, run and end them.
+
+A job kind is a plain function ``run(job, progress) -> dict`` registered with
+:func:`job_kind`. It must be idempotent and write its results inside a transaction, so a
+failure or a re-run never leaves half a result marked complete. The Celery task that runs
+it (``rolloutplanner.tasks.run_job``) only calls :func:`execute_job`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from rolloutplanner.models import TERMINAL_JOB_STATES, Job, JobState
+
+logger = logging.getLogger(__name__)
+
+
+class JobCancelled(Exception):
+    """Raised inside a running job when a user asked to cancel it."""
+
+
+@dataclass(frozen=True)
+class JobKind:
+    name: str
+    label: str
+    run: Callable[[Job, JobProgress], dict]
+
+
+_REGISTRY: dict[str, JobKind] = {}
+
+
+def job_kind(name: str, label: str):
+    """Register ``run(job, progress) -> dict`` as the body of job kind ``name``."""
+
+    def register(run):
+        _REGISTRY[name] = JobKind(name=name, label=label, run=run)
+        return run
+
+    return register
+
+
+def job_kind_label(name: str) -> str:
+    kind = _REGISTRY.get(name)
+    return kind.label if kind else name.replace("_", " ").capitalize()
+
+
+def get_job_kind(name: str) -> JobKind:
+    try:
+        return _REGISTRY[name]
+    except KeyError:
+        raise ValueError(f"Unknown job kind {name!r}.") from None
+
+
+class JobProgress:
+    """Reports progress of one job and notices cancellation; also the job's heartbeat."""
+
+    def __init__(self, job: Job):
+        self.job = job
+
+    def __call__(self, percent: float, message: str = "") -> None:
+        percent = max(0, min(100, int(percent)))
+        now = timezone.now()
+        Job.objects.filter(pk=self.job.pk).update(
+            progress=percent, progress_message=message[:255], heartbeat_at=now
+        )
+        self.job.progress, self.job.progress_message = percent, message
+        if Job.objects.filter(pk=self.job.pk, cancel_requested=True).exists():
+            raise JobCancelled
+
+
+def enqueue_job(
+    *, kind: str, user=None, parameters: dict | None = None, lea=None, vendor=None
+) -> Job:
+    """Create a queued job and hand it to the worker once the transaction commits."""
+    from rolloutplanner.tasks import run_job
+
+    get_job_kind(kind)
+    job = Job.objects.create(
+        kind=kind, parameters=parameters or {}, created_by=user, lea=lea, vendor=vendor
+    )
+    transaction.on_commit(lambda: run_job.delay(job.pk))
+    return job
+
+
+def _claim(job_id: int) -> Job | None:
+    """Mark the job running, unless it is finished or another worker holds it."""
+    with transaction.atomic():
+        job = Job.objects.select_for_update().filter(pk=job_id).first()
+        if job is None or job.state in TERMINAL_JOB_STATES:
+            return None
+        if job.state == JobState.RUNNING and not _is_stale(job):
+            return None
+        if job.cancel_requested:
+            _finish(job, JobState.CANCELLED, error="Cancelled before it started.")
+            return None
+        now = timezone.now()
+        job.state, job.started_at, job.heartbeat_at = JobState.RUNNING, now, now
+        job.progress, job.progress_message, job.error = 0, "Starting", ""
+        job.attempts += 1
+        job.save()
+        return job
+
+
+def _is_stale(job: Job) -> bool:
+    last_sign = job.heartbeat_at or job.started_at or job.created_at
+    return last_sign < timezone.now() - settings.JOB_STALE_AFTER
+
+
+def _finish(job: Job, state: str, *, result: dict | None = None, error: str = "") -> None:
+    job.state, job.finished_at, job.error = state, timezone.now(), error
+    if result is not None:
+        job.result = result
+        job.result_url = result.get("url", "") if isinstance(result, dict) else ""
+    if state == JobState.SUCCEEDED:
+        job.progress, job.progress_message = 100, "Done"
+    job.save()
+
+
+def execute_job(job_id: int) -> None:
+    """Run a queued job to a terminal state. Safe to call twice for the same job."""
+    job = _claim(job_id)
+    if job is None:
+        return
+    kind = get_job_kind(job.kind)
+    try:
+        result = kind.run(job, JobProgress(job))
+    except JobCancelled:
+        _finish(job, JobState.CANCELLED, error="Cancelled by a user.")
+    except Exception as exc:  # noqa: BLE001 - any failure must end the job visibly
+        logger.exception("Job %s (%s) failed", job.pk, job.kind)
+        _finish(job, JobState.FAILED, error=f"{type(exc).__name__}: {exc}")
+    else:
+        _finish(job, JobState.SUCCEEDED, result=result or {})
+
+
+def request_cancel(*, job: Job) -> Job:
+    """Ask a job to stop; a queued job is cancelled at once, a running one at its next step."""
+    with transaction.atomic():
+        job = Job.objects.select_for_update().get(pk=job.pk)
+        if job.is_finished:
+            return job
+        job.cancel_requested = True
+        if job.state == JobState.QUEUED:
+            _finish(job, JobState.CANCELLED, error="Cancelled before it started.")
+        else:
+            job.save(update_fields=["cancel_requested"])
+    return job
+
+
+def fail_stale_jobs(*, now=None) -> int:
+    """Mark running jobs whose worker stopped reporting as failed; returns how many."""
+    now = now or timezone.now()
+    cutoff = now - settings.JOB_STALE_AFTER
+    stale = Job.objects.filter(state=JobState.RUNNING, heartbeat_at__lt=cutoff)
+    return stale.update(
+        state=JobState.FAILED,
+        finished_at=now,
+        error=(
+            "The worker stopped reporting progress (it was probably restarted). "
+            "Start the job again."
+        ),
+    )

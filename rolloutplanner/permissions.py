@@ -1,0 +1,189 @@
+"""Object-level permissions, enforced in one place for pages and the REST API.
+
+Every model that users reach declares an :class:`ObjectPolicy` and uses
+:class:`RestrictedQuerySet`. Views and API views never filter by user themselves: they call
+``Model.objects.restrict(user, action)``. An object outside a user's ``view`` scope is
+"not found" (404); one they may view but not change is "forbidden" (403).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import reduce
+from operator import or_
+
+from django.db import models
+from django.db.models import Q
+
+from rolloutplanner.roles import ADD, CHANGE, DELETE, UNRESTRICTED_ROLES, VIEW, Role, role_of
+
+
+@dataclass(frozen=True)
+class ObjectPolicy:
+    """Who owns a row and what scoped roles may do with it.
+
+    ``lea_path`` / ``vendor_path``: the ORM lookup from the model to the owning LEA / vendor
+    ("pk" when the model *is* the LEA or vendor; several paths are OR-ed, e.g. a credential
+    owned by an LEA or a vendor). ``shared``: rows everybody signed in may read (the statewide
+    plan, the mapping, the timeline). ``lea_actions`` / ``vendor_actions``: which of "add",
+    "change", "delete" scoped roles may do to the rows they own (they always view them).
+    """
+
+    lea_path: str | tuple[str, ...] | None = None
+    vendor_path: str | tuple[str, ...] | None = None
+    shared: bool = False
+    lea_actions: frozenset[str] = frozenset()
+    vendor_actions: frozenset[str] = frozenset()
+    leadership_can_view: bool = True
+
+    def _paths(self, value) -> tuple[str, ...]:
+        if value is None:
+            return ()
+        return (value,) if isinstance(value, str) else tuple(value)
+
+    @property
+    def lea_paths(self) -> tuple[str, ...]:
+        return self._paths(self.lea_path)
+
+    @property
+    def vendor_paths(self) -> tuple[str, ...]:
+        return self._paths(self.vendor_path)
+
+
+def _owned_by(paths: tuple[str, ...], ids) -> Q | None:
+    if not paths:
+        return None
+    return reduce(or_, (Q(**{f"{path}__in": ids}) for path in paths))
+
+
+def _scoped_q(user, policy: ObjectPolicy, action: str) -> Q | None:
+    """The filter for an LEA coordinator or vendor contact, or None when nothing is allowed."""
+    role = role_of(user)
+    profile = user.profile
+    if role == Role.LEA_COORDINATOR:
+        paths, ids, actions = policy.lea_paths, profile.lea_ids(), policy.lea_actions
+    elif role == Role.VENDOR_CONTACT:
+        paths, ids, actions = policy.vendor_paths, profile.vendor_ids(), policy.vendor_actions
+    else:
+        return None
+    owned = _owned_by(paths, ids)
+    if action == VIEW:
+        if policy.shared:
+            return Q()
+        return owned
+    return owned if action in actions else None
+
+
+def restriction_for(user, model: type[models.Model], action: str) -> Q | None:
+    """The Q a queryset of ``model`` is filtered by for ``user`` doing ``action``.
+
+    ``Q()`` means everything; ``None`` means nothing.
+    """
+    policy: ObjectPolicy = model.permission_policy
+    role = role_of(user)
+    if role is None or not user.is_active:
+        return None
+    if role in UNRESTRICTED_ROLES:
+        return Q()
+    if role == Role.LEADERSHIP:
+        return Q() if action == VIEW and policy.leadership_can_view else None
+    return _scoped_q(user, policy, action)
+
+
+class RestrictedQuerySet(models.QuerySet):
+    def restrict(self, user, action: str = VIEW) -> RestrictedQuerySet:
+        """Only the rows ``user`` may ``action`` ("view", "change", "delete")."""
+        q = restriction_for(user, self.model, action)
+        if q is None:
+            return self.none()
+        if not q:
+            return self
+        return self.filter(q).distinct() if _crosses_many(self.model, q) else self.filter(q)
+
+
+def _crosses_many(model, q: Q) -> bool:
+    """True when a lookup follows a many-valued relation, which can repeat rows."""
+    for child in q.children:
+        if isinstance(child, Q):
+            if _crosses_many(model, child):
+                return True
+            continue
+        current = model
+        for part in child[0].split("__")[:-1]:
+            field = current._meta.get_field(part)
+            if field.many_to_many or field.one_to_many:
+                return True
+            current = field.related_model
+    return False
+
+
+def user_can(user, obj: models.Model, action: str) -> bool:
+    """Whether ``user`` may ``action`` this saved object (uses the same queryset rule)."""
+    return type(obj)._default_manager.restrict(user, action).filter(pk=obj.pk).exists()
+
+
+def user_can_add(user, instance: models.Model) -> bool:
+    """Whether ``user`` may create ``instance`` (unsaved), judged on the owner it names."""
+    policy: ObjectPolicy = type(instance).permission_policy
+    role = role_of(user)
+    if role is None or not user.is_active:
+        return False
+    if role in UNRESTRICTED_ROLES:
+        return True
+    if role == Role.LEA_COORDINATOR and ADD in policy.lea_actions:
+        return _owns(instance, policy.lea_paths, user.profile.lea_ids())
+    if role == Role.VENDOR_CONTACT and ADD in policy.vendor_actions:
+        return _owns(instance, policy.vendor_paths, user.profile.vendor_ids())
+    return False
+
+
+def user_can_add_model(user, model: type[models.Model]) -> bool:
+    """Whether ``user`` may create rows of ``model`` at all (used to show "Add" buttons)."""
+    policy: ObjectPolicy = model.permission_policy
+    role = role_of(user)
+    if role in UNRESTRICTED_ROLES:
+        return True
+    if role == Role.LEA_COORDINATOR:
+        return ADD in policy.lea_actions
+    if role == Role.VENDOR_CONTACT:
+        return ADD in policy.vendor_actions
+    return False
+
+
+def _owns(instance: models.Model, paths: tuple[str, ...], allowed_ids) -> bool:
+    """True when an unsaved instance names an owner, through ``paths``, among ``allowed_ids``."""
+    owner_ids = {_follow(instance, path) for path in paths} - {None}
+    return bool(owner_ids) and owner_ids <= set(allowed_ids)
+
+
+def _follow(instance: models.Model, path: str):
+    """The primary key at the end of a forward lookup path on an unsaved instance."""
+    value = instance
+    for part in path.split("__"):
+        if value is None:
+            return None
+        if part == "pk":
+            return value.pk
+        if value._meta.get_field(part).many_to_many:
+            return None  # M2M owners of an unsaved row are unknown; they prove nothing
+        value = getattr(value, part)
+    return value.pk if isinstance(value, models.Model) else value
+
+
+OWNER_EDITS = frozenset({ADD, CHANGE, DELETE})
+OWNER_UPDATES = frozenset({CHANGE})
+
+__all__ = [
+    "ADD",
+    "CHANGE",
+    "DELETE",
+    "OWNER_EDITS",
+    "OWNER_UPDATES",
+    "VIEW",
+    "ObjectPolicy",
+    "RestrictedQuerySet",
+    "restriction_for",
+    "user_can",
+    "user_can_add",
+    "user_can_add_model",
+]

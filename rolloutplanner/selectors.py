@@ -1,0 +1,39 @@
+"""Reads for the home page: what each role sees first."""
+
+from __future__ import annotations
+
+from django.db.models import Count
+
+from leas.models import LEA
+from rolloutplanner.models import Job
+from rolloutplanner.roles import Role, role_of
+from vendors.models import Vendor
+
+
+def home_summary(user) -> dict:
+    """Counts and recent jobs visible to ``user``; never more than their scope."""
+    leas = LEA.objects.restrict(user)
+    vendors = Vendor.objects.restrict(user)
+    return {
+        "role": role_of(user),
+        "lea_count": leas.count(),
+        "vendor_count": vendors.count(),
+        "leas_by_urbanicity": list(
+            leas.values("urbanicity").annotate(count=Count("pk")).order_by("urbanicity")
+        ),
+        "vendors_by_type": list(
+            vendors.values("product_type").annotate(count=Count("pk")).order_by("product_type")
+        ),
+        "recent_jobs": list(Job.objects.restrict(user).select_related("created_by")[:5]),
+    }
+
+
+def landing_object(user):
+    """The one organisation a scoped user lands on, if they have exactly one."""
+    role = role_of(user)
+    if role == Role.LEA_COORDINATOR:
+        leas = list(LEA.objects.restrict(user)[:2])
+        return leas[0] if len(leas) == 1 else None
+    if role == Role.VENDOR_CONTACT:
+        return Vendor.objects.restrict(user).filter(pk__in=user.profile.vendor_ids()).first()
+    return None

@@ -1,0 +1,155 @@
+"""Base views for every model page. They enforce object permissions through ``restrict``.
+
+An object outside the user's view scope is a 404; a forbidden action on a visible object is
+a 403. Apps subclass these and declare ``model``, ``filterset_class``, ``columns``, ``form_class``.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.views import generic
+
+from rolloutplanner.permissions import (
+    CHANGE,
+    DELETE,
+    VIEW,
+    user_can,
+    user_can_add,
+    user_can_add_model,
+)
+
+
+def model_url(model, suffix: str, *args) -> str:
+    """The URL named ``<app>:<model>-<suffix>``, e.g. ``leas:lea-list``."""
+    meta = model._meta
+    return reverse(f"{meta.app_label}:{meta.model_name}-{suffix}", args=args)
+
+
+class RestrictedViewMixin(LoginRequiredMixin):
+    """Queryset restricted to what the user may view; objects checked for the view's action."""
+
+    model = None
+    action = VIEW
+    select_related: tuple[str, ...] = ()
+    prefetch_related: tuple[str, ...] = ()
+
+    def base_queryset(self):
+        qs = self.model.objects.restrict(self.request.user, VIEW)
+        if self.select_related:
+            qs = qs.select_related(*self.select_related)
+        if self.prefetch_related:
+            qs = qs.prefetch_related(*self.prefetch_related)
+        return qs
+
+    def get_queryset(self):
+        return self.base_queryset()
+
+    def get_object(self, queryset=None):
+        obj = get_object_or_404(queryset or self.get_queryset(), pk=self.kwargs["pk"])
+        if self.action != VIEW and not user_can(self.request.user, obj, self.action):
+            raise PermissionDenied(f"You may not {self.action} this {obj._meta.verbose_name}.")
+        return obj
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        context["model_meta"] = self.model._meta
+        context["can_add"] = user_can_add_model(user, self.model)
+        obj = context.get("object")
+        if obj is not None:
+            context["can_change"] = user_can(user, obj, CHANGE)
+            context["can_delete"] = user_can(user, obj, DELETE)
+        return context
+
+
+class ObjectListView(RestrictedViewMixin, generic.ListView):
+    """A filterable, paginated list of the objects the user may see."""
+
+    template_name = "rolloutplanner/object_list.html"
+    filterset_class = None
+    paginate_by = 50
+    columns: list[tuple[str, str]] = [("__str__", "Name")]
+
+    def get_queryset(self):
+        qs = self.base_queryset()
+        self.filterset = None
+        if self.filterset_class is not None:
+            self.filterset = self.filterset_class(self.request.GET or None, queryset=qs)
+            qs = self.filterset.qs if self.filterset.is_bound else qs
+        return qs
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["filterset"] = self.filterset
+        context["columns"] = self.columns
+        context["add_url"] = model_url(self.model, "add") if context["can_add"] else None
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context["query_without_page"] = query.urlencode()
+        return context
+
+
+class ObjectDetailView(RestrictedViewMixin, generic.DetailView):
+    template_name = "rolloutplanner/object_detail.html"
+    detail_fields: list[str] = []
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        obj = self.object
+        context["detail_rows"] = [
+            (obj._meta.get_field(name).verbose_name, _display(obj, name))
+            for name in self.detail_fields
+        ]
+        return context
+
+
+def _display(obj, name: str):
+    display = getattr(obj, f"get_{name}_display", None)
+    return display() if callable(display) else getattr(obj, name)
+
+
+class ObjectEditMixin(RestrictedViewMixin):
+    template_name = "rolloutplanner/object_form.html"
+    form_class = None
+    success_message = "Saved."
+
+    def form_valid(self, form):
+        form.instance = form.save(commit=False)
+        if form.instance.pk is None and not user_can_add(self.request.user, form.instance):
+            raise PermissionDenied(f"You may not add this {self.model._meta.verbose_name}.")
+        self.object = form.save()
+        messages.success(self.request, self.success_message)
+        return HttpResponseRedirect(self.get_success_url())
+
+    def get_success_url(self):
+        return self.object.get_absolute_url()
+
+
+class ObjectCreateView(ObjectEditMixin, generic.CreateView):
+    action = "add"
+    success_message = "Created."
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not user_can_add_model(request.user, self.model):
+            raise PermissionDenied(f"You may not add a {self.model._meta.verbose_name}.")
+        return super().dispatch(request, *args, **kwargs)
+
+
+class ObjectUpdateView(ObjectEditMixin, generic.UpdateView):
+    action = CHANGE
+
+
+class ObjectDeleteView(RestrictedViewMixin, generic.DeleteView):
+    action = DELETE
+    template_name = "rolloutplanner/object_confirm_delete.html"
+
+    def form_valid(self, form):
+        name = str(self.object)
+        self.object.delete()
+        messages.success(self.request, f"Deleted {name}.")
+        return HttpResponseRedirect(model_url(self.model, "list"))
