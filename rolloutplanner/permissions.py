@@ -110,6 +110,8 @@ def _crosses_many(model, q: Q) -> bool:
             continue
         current = model
         for part in child[0].split("__")[:-1]:
+            if part == "pk":
+                break
             field = current._meta.get_field(part)
             if field.many_to_many or field.one_to_many:
                 return True

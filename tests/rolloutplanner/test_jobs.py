@@ -1,0 +1,171 @@
+"""Jobs run in a real Celery worker process over the configured broker (Redis in CI)."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from rolloutplanner import jobs
+from rolloutplanner.models import Job, JobState
+from rolloutplanner.roles import Role
+from tests.factories import LEAFactory, make_user
+from tests.support.celery_worker import start_worker, use_queue, wait_for
+
+
+def _finished(job):
+    job.refresh_from_db()
+    return job if job.is_finished else None
+
+
+@pytest.mark.celery_worker
+def test_state_summary_job_started_from_the_page_runs_in_the_worker(client, celery_worker):
+    LEAFactory.create_batch(3, urbanicity="rural", enrollment=100)
+    LEAFactory(urbanicity="city", enrollment=5000)
+    client.force_login(make_user(Role.SEA_TEAM))
+
+    response = client.post(reverse("job-start-state-summary"))
+
+    job = Job.objects.get()
+    assert response.status_code == 302 and response.url == job.get_absolute_url()
+    wait_for(lambda: _finished(job), message=f"job did not finish:\n{celery_worker.log()}")
+    assert job.state == JobState.SUCCEEDED, job.error
+    assert job.progress == 100 and job.attempts == 1
+    assert job.result["lea_count"] == 4
+    assert job.result["total_enrollment"] == 5300
+    by_urbanicity = {row["value"]: row["leas"] for row in job.result["strata"]["urbanicity"]}
+    assert by_urbanicity == {"city": 1, "rural": 3}
+
+
+@pytest.mark.celery_worker
+def test_failed_job_records_the_error_and_leaves_earlier_results_intact(celery_worker):
+    user = make_user(Role.SEA_TEAM)
+    earlier = jobs.enqueue_job(kind="state_summary", user=user)
+    wait_for(lambda: _finished(earlier))
+    earlier_result = earlier.result
+
+    failing = jobs.enqueue_job(kind="test_failing", user=user)
+    wait_for(lambda: _finished(failing))
+
+    assert failing.state == JobState.FAILED
+    assert "row 7, column 'enrollment': not a number" in failing.error
+    earlier.refresh_from_db()
+    assert earlier.state == JobState.SUCCEEDED and earlier.result == earlier_result
+
+
+@pytest.mark.celery_worker
+def test_running_job_can_be_cancelled(client, celery_worker):
+    user = make_user(Role.SEA_TEAM)
+    job = jobs.enqueue_job(kind="test_slow", user=user, parameters={"steps": 100, "interval": 0.1})
+    wait_for(lambda: Job.objects.filter(pk=job.pk, state=JobState.RUNNING, progress__gt=0).exists())
+    client.force_login(user)
+
+    client.post(reverse("job-cancel", args=[job.pk]))
+
+    wait_for(lambda: _finished(job))
+    assert job.state == JobState.CANCELLED
+    assert job.progress < 100
+
+
+@pytest.mark.celery_worker
+def test_job_whose_worker_is_killed_is_marked_failed_not_left_running(transactional_db, tmp_path):
+    worker = start_worker(tmp_path)
+    try:
+        with use_queue(worker.queue):
+            job = jobs.enqueue_job(kind="test_slow", parameters={"steps": 500, "interval": 0.1})
+        wait_for(lambda: Job.objects.filter(pk=job.pk, progress__gt=0).exists())
+        worker.kill()
+    finally:
+        worker.stop()
+    job.refresh_from_db()
+    assert job.state == JobState.RUNNING  # nobody could record anything else
+
+    marked = jobs.fail_stale_jobs(now=timezone.now() + timedelta(hours=1))
+
+    job.refresh_from_db()
+    assert marked == 1
+    assert job.state == JobState.FAILED
+    assert "stopped reporting progress" in job.error
+
+
+@pytest.mark.django_db
+def test_execute_job_leaves_a_finished_job_alone():
+    job = Job.objects.create(kind="state_summary", state=JobState.SUCCEEDED, result={"kept": True})
+
+    jobs.execute_job(job.pk)
+
+    job.refresh_from_db()
+    assert job.state == JobState.SUCCEEDED and job.result == {"kept": True} and job.attempts == 0
+
+
+@pytest.mark.django_db
+def test_fresh_running_job_is_not_taken_over_but_a_stale_one_is_rerun(settings):
+    now = timezone.now()
+    fresh = Job.objects.create(kind="state_summary", state=JobState.RUNNING, heartbeat_at=now)
+    stale = Job.objects.create(
+        kind="state_summary",
+        state=JobState.RUNNING,
+        heartbeat_at=now - settings.JOB_STALE_AFTER - timedelta(seconds=1),
+        attempts=1,
+    )
+
+    jobs.execute_job(fresh.pk)
+    jobs.execute_job(stale.pk)
+
+    fresh.refresh_from_db()
+    stale.refresh_from_db()
+    assert fresh.state == JobState.RUNNING and fresh.attempts == 0
+    assert stale.state == JobState.SUCCEEDED and stale.attempts == 2
+
+
+@pytest.mark.django_db
+def test_queued_job_cancelled_before_it_starts():
+    job = Job.objects.create(kind="state_summary")
+
+    jobs.request_cancel(job=job)
+    jobs.execute_job(job.pk)
+
+    job.refresh_from_db()
+    assert job.state == JobState.CANCELLED and job.started_at is None
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", [Role.LEADERSHIP, Role.LEA_COORDINATOR, Role.VENDOR_CONTACT])
+def test_only_the_sea_team_starts_jobs(client, api_client, world, role):
+    user = world.users[role]
+    client.force_login(user)
+    api_client.force_authenticate(user)
+
+    page = client.post(reverse("job-start-state-summary"))
+    api = api_client.post(reverse("api:job-list"), {"kind": "state_summary"}, format="json")
+
+    assert page.status_code == 403 and api.status_code == 403
+    assert not Job.objects.exists()
+
+
+@pytest.mark.django_db
+def test_job_of_another_lea_is_not_found_for_a_coordinator(client, api_client, world):
+    other = Job.objects.create(kind="state_summary", lea=world.other_lea)
+    own = Job.objects.create(kind="state_summary", lea=world.own_lea)
+    coordinator = world.users[Role.LEA_COORDINATOR]
+    client.force_login(coordinator)
+    api_client.force_authenticate(coordinator)
+
+    assert client.get(reverse("job-detail", args=[other.pk])).status_code == 404
+    assert api_client.get(reverse("api:job-detail", args=[other.pk])).status_code == 404
+    assert client.get(reverse("job-detail", args=[own.pk])).status_code == 200
+    assert api_client.post(reverse("api:job-cancel", args=[own.pk])).status_code == 403
+    listed = api_client.get(reverse("api:job-list")).json()["results"]
+    assert [row["id"] for row in listed] == [own.pk]
+
+
+@pytest.mark.django_db
+def test_progress_fragment_is_served_to_htmx_polls(client, world):
+    job = Job.objects.create(kind="state_summary", state=JobState.RUNNING, progress=40)
+    client.force_login(world.users[Role.SEA_TEAM])
+
+    fragment = client.get(reverse("job-detail", args=[job.pk]), HTTP_HX_REQUEST="true")
+
+    html = fragment.content.decode()
+    assert '<progress id="job-progress-bar" value="40"' in html
+    assert "<html" not in html and 'hx-trigger="every 1s"' in html

@@ -1,0 +1,92 @@
+"""Permission matrix for the platform's models (LEA, vendor)."""
+
+import pytest
+
+from rolloutplanner.roles import Role
+from tests.factories import LEAFactory, VendorFactory
+from tests.support.permission_matrix import ALL, Target, check_case, matrix_cases
+
+
+def _lea_form(world, lea=None):
+    return {
+        "name": "Renamed District" if lea else "New District",
+        "state_lea_id": lea.state_lea_id if lea else "77777",
+        "nces_id": "9900001",
+        "enrollment": 1200,
+        "capacity": "low",
+        "urbanicity": "rural",
+        "region": "North",
+        "poverty_level": "high",
+        "sis_vendor": world.own_vendor.pk,
+    }
+
+
+def _vendor_form(world, vendor=None):
+    return {
+        "name": vendor.name if vendor else "New Vendor",
+        "product_name": "Renamed product" if vendor else "New product",
+        "product_type": "sis",
+        "website": "https://vendor.example.org",
+    }
+
+
+UNRESTRICTED = {Role.SEA_TEAM: ALL, Role.ADMINISTRATOR: ALL}
+
+TARGETS = [
+    Target(
+        name="own-lea",
+        make=lambda w: w.own_lea,
+        api_basename="lea",
+        change_payload=_lea_form,
+        create_payload=_lea_form,
+        allowed={
+            **UNRESTRICTED,
+            Role.LEADERSHIP: "V",
+            Role.LEA_COORDINATOR: "V",
+            Role.VENDOR_CONTACT: "V",  # it runs their SIS
+        },
+    ),
+    Target(
+        name="other-lea",
+        make=lambda w: LEAFactory(sis_vendor=w.other_vendor),
+        api_basename="lea",
+        change_payload=_lea_form,
+        create_payload=_lea_form,
+        allowed={**UNRESTRICTED, Role.LEADERSHIP: "V"},
+    ),
+    Target(
+        name="lea-using-vendor",
+        make=lambda w: LEAFactory(sis_vendor=w.own_vendor),
+        api_basename="lea",
+        change_payload=_lea_form,
+        create_payload=_lea_form,
+        allowed={**UNRESTRICTED, Role.LEADERSHIP: "V", Role.VENDOR_CONTACT: "V"},
+    ),
+    Target(
+        name="own-vendor",
+        make=lambda w: w.own_vendor,
+        api_basename="vendor",
+        change_payload=_vendor_form,
+        create_payload=_vendor_form,
+        allowed={
+            **UNRESTRICTED,
+            Role.LEADERSHIP: "V",
+            Role.LEA_COORDINATOR: "V",  # the SIS their LEA runs
+            Role.VENDOR_CONTACT: "VC",
+        },
+    ),
+    Target(
+        name="other-vendor",
+        make=lambda w: VendorFactory(),
+        api_basename="vendor",
+        change_payload=_vendor_form,
+        create_payload=_vendor_form,
+        allowed={**UNRESTRICTED, Role.LEADERSHIP: "V"},
+    ),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("target", "role", "action", "allowed"), matrix_cases(TARGETS))
+def test_permission_matrix(client, api_client, world, target, role, action, allowed):
+    check_case(client, api_client, world, target, role, action, allowed)
