@@ -5,6 +5,7 @@ NAVIGATION = [
     ("Home", "home"),
     ("LEAs", "leas:lea-list"),
     ("Vendors", "vendors:vendor-list"),
+    ("Readiness", "leas:readinessitem-list"),
     ("Jobs", "job-list"),
     ("API tokens", "token-list"),
 ]

@@ -1,14 +1,64 @@
+from django.urls import path
+
 from rolloutplanner.urlpatterns import crud_urls
 from vendors import views
 
 app_name = "vendors"
 
-urlpatterns = crud_urls(
-    "",
-    "vendor",
-    list_view=views.VendorListView,
-    detail_view=views.VendorDetailView,
-    create_view=views.VendorCreateView,
-    update_view=views.VendorUpdateView,
-    delete_view=views.VendorDeleteView,
-)
+
+def _crud(prefix, name, view_classes):
+    list_view, detail_view, create_view, update_view, delete_view = view_classes
+    return crud_urls(
+        prefix,
+        name,
+        list_view=list_view,
+        detail_view=detail_view,
+        create_view=create_view,
+        update_view=update_view,
+        delete_view=delete_view,
+    )
+
+
+urlpatterns = [
+    path("export/", views.VendorInventoryExportView.as_view(), name="vendor-export"),
+    path(
+        "credentials/rotation/",
+        views.RotationDashboardView.as_view(),
+        name="apicredential-rotation",
+    ),
+    path(
+        "credentials/<int:pk>/report-leak/",
+        views.ReportLeakView.as_view(),
+        name="apicredential-report-leak",
+    ),
+    *_crud("certifications", "certification", views.CERTIFICATION_VIEWS),
+    *_crud("touchpoints", "touchpoint", views.TOUCHPOINT_VIEWS),
+    *_crud("follow-ups", "followup", views.FOLLOW_UP_VIEWS),
+    *_crud("timelines", "deploymenttimeline", views.TIMELINE_VIEWS),
+    *_crud("market-events", "marketevent", views.MARKET_EVENT_VIEWS),
+    *_crud("claim-sets", "claimset", views.CLAIM_SET_VIEWS),
+    *crud_urls(
+        "credentials",
+        "apicredential",
+        list_view=views.APICredentialListView,
+        detail_view=views.APICredentialDetailView,
+        create_view=views.APICredentialCreateView,
+        update_view=views.APICredentialUpdateView,
+        delete_view=views.APICredentialDeleteView,
+    ),
+    *crud_urls(
+        "credential-incidents",
+        "credentialincident",
+        list_view=views.CredentialIncidentListView,
+        detail_view=views.CredentialIncidentDetailView,
+    ),
+    *crud_urls(
+        "",
+        "vendor",
+        list_view=views.VendorListView,
+        detail_view=views.VendorDetailView,
+        create_view=views.VendorCreateView,
+        update_view=views.VendorUpdateView,
+        delete_view=views.VendorDeleteView,
+    ),
+]

@@ -1,33 +1,332 @@
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views import View
+
+from leas.views import CreateView, ExportView, UpdateView
 from rolloutplanner.views import generic
-from vendors.filtersets import VendorFilterSet
-from vendors.forms import VendorForm
-from vendors.models import Vendor
+from vendors import exports, selectors, services
+from vendors.filtersets import (
+    APICredentialFilterSet,
+    CertificationFilterSet,
+    ClaimSetFilterSet,
+    DeploymentTimelineFilterSet,
+    FollowUpFilterSet,
+    MarketEventFilterSet,
+    TouchpointFilterSet,
+    VendorFilterSet,
+)
+from vendors.forms import (
+    APICredentialForm,
+    CertificationForm,
+    ClaimSetForm,
+    DeploymentTimelineEditForm,
+    DeploymentTimelineForm,
+    FollowUpEditForm,
+    FollowUpForm,
+    MarketEventForm,
+    ReportLeakForm,
+    TouchpointForm,
+    VendorForm,
+)
+from vendors.models import (
+    APICredential,
+    Certification,
+    ClaimSet,
+    CredentialIncident,
+    DeploymentTimeline,
+    FollowUp,
+    MarketEvent,
+    Touchpoint,
+    Vendor,
+)
+
+# Vendors (the inventory) ---------------------------------------------------------------------
 
 
 class VendorListView(generic.ObjectListView):
     model = Vendor
     filterset_class = VendorFilterSet
+    template_name = "vendors/vendor_list.html"
+    prefetch_related = ("certifications",)
     columns = [
         ("name", "Vendor"),
         ("product_name", "Product"),
         ("get_product_type_display", "Product type"),
+        ("lea_count", "LEAs using"),
+        ("get_edfi_experience_display", "Ed-Fi experience"),
+        ("certification_summary", "Ed-Fi certification"),
+        ("get_assistance_level_display", "Technical assistance needed"),
     ]
+
+    def base_queryset(self):
+        return super().base_queryset().with_lea_counts()
 
 
 class VendorDetailView(generic.ObjectDetailView):
     model = Vendor
-    detail_fields = ["name", "product_name", "product_type", "website"]
+    template_name = "vendors/vendor_detail.html"
+    detail_fields = [
+        "name",
+        "product_name",
+        "product_type",
+        "website",
+        "edfi_experience",
+        "assistance_level",
+        "release_cadence",
+        "planned_development",
+    ]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(selectors.vendor_engagement(vendor=self.object, user=self.request.user))
+        return context
 
 
-class VendorCreateView(generic.ObjectCreateView):
+class VendorCreateView(CreateView):
     model = Vendor
     form_class = VendorForm
 
 
-class VendorUpdateView(generic.ObjectUpdateView):
+class VendorUpdateView(UpdateView):
     model = Vendor
     form_class = VendorForm
 
 
 class VendorDeleteView(generic.ObjectDeleteView):
     model = Vendor
+
+
+class VendorInventoryExportView(ExportView):
+    export = staticmethod(exports.export_vendor_inventory)
+
+
+# Certifications, touchpoints, follow-ups, timelines, market events ---------------------------
+
+
+def _views(model, *, form, edit_form=None, filterset, columns, detail_fields, related=()):
+    """The five CRUD views of one engagement model, sharing its form and FilterSet."""
+    attrs = {"model": model, "select_related": related}
+    return (
+        type(
+            f"{model.__name__}ListView",
+            (generic.ObjectListView,),
+            {**attrs, "filterset_class": filterset, "columns": columns},
+        ),
+        type(
+            f"{model.__name__}DetailView",
+            (generic.ObjectDetailView,),
+            {**attrs, "detail_fields": detail_fields},
+        ),
+        type(f"{model.__name__}CreateView", (CreateView,), {**attrs, "form_class": form}),
+        type(
+            f"{model.__name__}UpdateView", (UpdateView,), {**attrs, "form_class": edit_form or form}
+        ),
+        type(f"{model.__name__}DeleteView", (generic.ObjectDeleteView,), attrs),
+    )
+
+
+CERTIFICATION_VIEWS = _views(
+    Certification,
+    form=CertificationForm,
+    filterset=CertificationFilterSet,
+    related=("vendor",),
+    columns=[
+        ("certification", "Certification"),
+        ("vendor", "Vendor"),
+        ("version", "Version"),
+        ("get_status_display", "Status"),
+        ("certified_on", "Certified on"),
+    ],
+    detail_fields=["vendor", "certification", "version", "status", "certified_on"],
+)
+TOUCHPOINT_VIEWS = _views(
+    Touchpoint,
+    form=TouchpointForm,
+    filterset=TouchpointFilterSet,
+    related=("vendor",),
+    columns=[("__str__", "Touchpoint"), ("held_on", "Date"), ("attendees", "Attendees")],
+    detail_fields=["vendor", "held_on", "attendees", "decisions"],
+)
+FOLLOW_UP_VIEWS = _views(
+    FollowUp,
+    form=FollowUpForm,
+    edit_form=FollowUpEditForm,
+    filterset=FollowUpFilterSet,
+    related=("touchpoint__vendor",),
+    columns=[
+        ("description", "Follow-up"),
+        ("touchpoint", "Touchpoint"),
+        ("owner", "Owner"),
+        ("due_on", "Due"),
+        ("done_on", "Done"),
+    ],
+    detail_fields=["touchpoint", "owner", "due_on", "done_on", "notes"],
+)
+TIMELINE_VIEWS = _views(
+    DeploymentTimeline,
+    form=DeploymentTimelineForm,
+    edit_form=DeploymentTimelineEditForm,
+    filterset=DeploymentTimelineFilterSet,
+    related=("vendor", "lea"),
+    columns=[
+        ("__str__", "Timeline"),
+        ("development_on", "Development"),
+        ("qa_on", "QA"),
+        ("deployment_on", "Deployment"),
+    ],
+    detail_fields=["vendor", "lea", "development_on", "qa_on", "deployment_on", "notes"],
+)
+MARKET_EVENT_VIEWS = _views(
+    MarketEvent,
+    form=MarketEventForm,
+    filterset=MarketEventFilterSet,
+    related=("vendor",),
+    columns=[("__str__", "Event"), ("announced_on", "Announced"), ("effective_on", "Effective")],
+    detail_fields=["vendor", "kind", "announced_on", "effective_on", "handoff_plan"],
+)
+CLAIM_SET_VIEWS = _views(
+    ClaimSet,
+    form=ClaimSetForm,
+    filterset=ClaimSetFilterSet,
+    columns=[("name", "Claim set")],
+    detail_fields=["name", "writable_resources"],
+)
+
+# API credentials -----------------------------------------------------------------------------
+
+
+class APICredentialListView(generic.ObjectListView):
+    model = APICredential
+    filterset_class = APICredentialFilterSet
+    select_related = ("vendor", "claim_set")
+    template_name = "vendors/apicredential_list.html"
+    columns = [
+        ("application_name", "Application"),
+        ("key", "Key"),
+        ("vendor", "Vendor"),
+        ("claim_set", "Claim set"),
+        ("school_year", "School year"),
+        ("expires_on", "Expires"),
+        ("revoked_on", "Revoked"),
+        ("rotation_reason", "Rotation due"),
+    ]
+
+
+class APICredentialDetailView(generic.ObjectDetailView):
+    model = APICredential
+    select_related = ("vendor", "claim_set", "rotated_from")
+    template_name = "vendors/apicredential_detail.html"
+    detail_fields = [
+        "key",
+        "vendor",
+        "claim_set",
+        "data_standard",
+        "ods_instance",
+        "school_year",
+        "owner_email",
+        "issued_on",
+        "expires_on",
+        "rotated_from",
+        "revoked_on",
+        "revocation_reason",
+        "rotation_flagged_on",
+        "rotation_reason",
+    ]
+
+
+class CredentialSecretMixin:
+    """A secret typed into the form is turned into a fingerprint; it is never saved."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        if form.cleaned_data.get("secret"):
+            services.set_credential_secret(
+                credential=self.object, secret=form.cleaned_data["secret"]
+            )
+        return response
+
+
+class APICredentialCreateView(CredentialSecretMixin, CreateView):
+    model = APICredential
+    form_class = APICredentialForm
+
+
+class APICredentialUpdateView(CredentialSecretMixin, UpdateView):
+    model = APICredential
+    form_class = APICredentialForm
+
+
+class APICredentialDeleteView(generic.ObjectDeleteView):
+    model = APICredential
+
+
+class RotationDashboardView(LoginRequiredMixin, View):
+    """Credentials flagged for rotation and those expiring soon, for the user's scope."""
+
+    def get(self, request):
+        context = selectors.rotation_dashboard(user=request.user, today=timezone.localdate())
+        return render(request, "vendors/rotation_dashboard.html", context)
+
+
+class ReportLeakView(LoginRequiredMixin, View):
+    """Anyone who can see a credential may report its leak: it is revoked at once."""
+
+    template_name = "vendors/report_leak.html"
+
+    def _credential(self, request, pk):
+        return get_object_or_404(APICredential.objects.restrict(request.user), pk=pk)
+
+    def get(self, request, pk):
+        credential = self._credential(request, pk)
+        return render(request, self.template_name, {"object": credential, "form": ReportLeakForm()})
+
+    def post(self, request, pk):
+        credential = self._credential(request, pk)
+        form = ReportLeakForm(request.POST)
+        if form.is_valid():
+            try:
+                incident = services.report_leak(
+                    credential=credential,
+                    description=form.cleaned_data["description"],
+                    leaked_secret=form.cleaned_data["leaked_secret"],
+                    user=request.user,
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.warning(
+                    request,
+                    f"{credential.key} is revoked; a replacement is due by "
+                    f"{incident.replacement_due_on:%Y-%m-%d}.",
+                )
+                return redirect(incident)
+        context = {"object": credential, "form": form}
+        return render(request, self.template_name, context, status=400)
+
+
+class CredentialIncidentListView(generic.ObjectListView):
+    model = CredentialIncident
+    select_related = ("credential",)
+    columns = [
+        ("__str__", "Incident"),
+        ("secret_matched", "Secret matched"),
+        ("replacement_due_on", "Replacement due"),
+        ("replacement", "Replacement"),
+    ]
+
+
+class CredentialIncidentDetailView(generic.ObjectDetailView):
+    model = CredentialIncident
+    select_related = ("credential", "reported_by", "replacement")
+    detail_fields = [
+        "credential",
+        "reported_at",
+        "reported_by",
+        "description",
+        "secret_matched",
+        "replacement_due_on",
+        "replacement",
+    ]

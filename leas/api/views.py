@@ -1,11 +1,121 @@
-from leas.api.serializers import LEASerializer
-from leas.filtersets import LEAFilterSet
-from leas.models import LEA
+from django.core.exceptions import ValidationError
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import ValidationError as APIValidationError
+from rest_framework.response import Response
+
+from leas import services
+from leas.api import serializers
+from leas.filtersets import (
+    CohortFilterSet,
+    LEAFilterSet,
+    LEAPersonFilterSet,
+    ReadinessItemFilterSet,
+    SupportNetworkFilterSet,
+    SupportRequestFilterSet,
+)
+from leas.models import LEA, Cohort, LEAPerson, ReadinessItem, SupportNetwork, SupportRequest
 from rolloutplanner.api.viewsets import RestrictedModelViewSet
+from rolloutplanner.permissions import CHANGE, user_can, user_can_add_model
 
 
 class LEAViewSet(RestrictedModelViewSet):
     model = LEA
-    serializer_class = LEASerializer
+    serializer_class = serializers.LEASerializer
     filterset_class = LEAFilterSet
     ordering_fields = ["name", "enrollment", "state_lea_id"]
+    select_related = ("sis_vendor",)
+    prefetch_related = ("source_systems",)
+
+    def get_queryset(self):
+        return super().get_queryset().with_readiness()
+
+
+class LEAPersonViewSet(RestrictedModelViewSet):
+    model = LEAPerson
+    serializer_class = serializers.LEAPersonSerializer
+    filterset_class = LEAPersonFilterSet
+
+
+class ReadinessItemViewSet(RestrictedModelViewSet):
+    model = ReadinessItem
+    serializer_class = serializers.ReadinessItemSerializer
+    filterset_class = ReadinessItemFilterSet
+
+
+class SupportRequestViewSet(RestrictedModelViewSet):
+    model = SupportRequest
+    serializer_class = serializers.SupportRequestSerializer
+    filterset_class = SupportRequestFilterSet
+
+
+class SupportNetworkViewSet(RestrictedModelViewSet):
+    model = SupportNetwork
+    serializer_class = serializers.SupportNetworkSerializer
+    filterset_class = SupportNetworkFilterSet
+
+
+class CohortViewSet(RestrictedModelViewSet):
+    model = Cohort
+    serializer_class = serializers.CohortSerializer
+    filterset_class = CohortFilterSet
+    prefetch_related = ("versions__leas",)
+
+    @extend_schema(
+        request=serializers.CohortSuggestionRequestSerializer,
+        responses=serializers.CohortSuggestionSerializer,
+    )
+    @action(detail=False, methods=["post"])
+    def suggest(self, request):
+        """Propose the LEAs covering the most strata (deterministic for the same inputs)."""
+        if not user_can_add_model(request.user, Cohort):
+            raise PermissionDenied("Only the SEA team builds cohorts.")
+        data = _valid(serializers.CohortSuggestionRequestSerializer, request.data)
+        try:
+            suggestion = services.suggest_cohort(
+                size=data["size"],
+                must_include=data.get("must_include", []),
+                exclude=data.get("exclude", []),
+            )
+        except ValidationError as exc:
+            raise APIValidationError({"detail": exc.messages}) from None
+        body = {
+            "picks": suggestion.picks,
+            "strata_covered": sum(c.covered_count for c in suggestion.coverage),
+            "strata_total": sum(len(c.rows) for c in suggestion.coverage),
+            "missing": {c.criterion.name: c.missing for c in suggestion.coverage},
+        }
+        return Response(serializers.CohortSuggestionSerializer(body).data)
+
+    @extend_schema(
+        request=serializers.SaveCohortVersionSerializer,
+        responses={201: serializers.CohortVersionSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def versions(self, request, pk=None):
+        """Save a new numbered membership version of this cohort."""
+        cohort = self.get_object()
+        if not user_can(request.user, cohort, CHANGE):
+            raise PermissionDenied("You may not change this cohort.")
+        data = _valid(serializers.SaveCohortVersionSerializer, request.data)
+        try:
+            version = services.save_cohort_version(
+                cohort=cohort,
+                leas=data["leas"],
+                user=request.user,
+                explanation=data["explanation"],
+                note=data["note"],
+            )
+        except ValidationError as exc:
+            raise APIValidationError({"detail": exc.messages}) from None
+        return Response(
+            serializers.CohortVersionSerializer(version).data, status=status.HTTP_201_CREATED
+        )
+
+
+def _valid(serializer_class, data) -> dict:
+    serializer = serializer_class(data=data)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data

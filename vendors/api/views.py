@@ -1,11 +1,137 @@
-from rolloutplanner.api.viewsets import RestrictedModelViewSet
-from vendors.api.serializers import VendorSerializer
-from vendors.filtersets import VendorFilterSet
-from vendors.models import Vendor
+from django.core.exceptions import ValidationError
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError as APIValidationError
+from rest_framework.response import Response
+
+from rolloutplanner.api.viewsets import RestrictedModelViewSet, RestrictedReadOnlyViewSet
+from vendors import services
+from vendors.api import serializers
+from vendors.filtersets import (
+    APICredentialFilterSet,
+    CertificationFilterSet,
+    ClaimSetFilterSet,
+    DeploymentTimelineFilterSet,
+    FollowUpFilterSet,
+    MarketEventFilterSet,
+    TouchpointFilterSet,
+    VendorFilterSet,
+)
+from vendors.models import (
+    APICredential,
+    Certification,
+    ClaimSet,
+    CredentialIncident,
+    DeploymentTimeline,
+    FollowUp,
+    MarketEvent,
+    Touchpoint,
+    Vendor,
+)
 
 
 class VendorViewSet(RestrictedModelViewSet):
     model = Vendor
-    serializer_class = VendorSerializer
+    serializer_class = serializers.VendorSerializer
     filterset_class = VendorFilterSet
     ordering_fields = ["name", "product_type"]
+
+    def get_queryset(self):
+        return super().get_queryset().with_lea_counts()
+
+
+class CertificationViewSet(RestrictedModelViewSet):
+    model = Certification
+    serializer_class = serializers.CertificationSerializer
+    filterset_class = CertificationFilterSet
+
+
+class TouchpointViewSet(RestrictedModelViewSet):
+    model = Touchpoint
+    serializer_class = serializers.TouchpointSerializer
+    filterset_class = TouchpointFilterSet
+
+
+class FollowUpViewSet(RestrictedModelViewSet):
+    model = FollowUp
+    serializer_class = serializers.FollowUpSerializer
+    filterset_class = FollowUpFilterSet
+
+
+class DeploymentTimelineViewSet(RestrictedModelViewSet):
+    model = DeploymentTimeline
+    serializer_class = serializers.DeploymentTimelineSerializer
+    filterset_class = DeploymentTimelineFilterSet
+
+
+class MarketEventViewSet(RestrictedModelViewSet):
+    model = MarketEvent
+    serializer_class = serializers.MarketEventSerializer
+    filterset_class = MarketEventFilterSet
+    prefetch_related = ("affected_leas",)
+
+
+class ClaimSetViewSet(RestrictedModelViewSet):
+    model = ClaimSet
+    serializer_class = serializers.ClaimSetSerializer
+    filterset_class = ClaimSetFilterSet
+
+    @extend_schema(
+        request=serializers.ClaimSetCheckSerializer,
+        responses=serializers.ClaimSetGapSerializer(many=True),
+    )
+    @action(detail=False, methods=["post"])
+    def check(self, request):
+        """Active credentials whose claim set does not cover what their system must write."""
+        body = serializers.ClaimSetCheckSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            required = {int(k): v for k, v in body.validated_data["required"].items()}
+        except ValueError:
+            raise APIValidationError({"required": "Keys must be vendor ids."}) from None
+        visible = set(APICredential.objects.restrict(request.user).values_list("pk", flat=True))
+        gaps = [
+            gap
+            for gap in services.claim_set_gaps(required_by_vendor=required)
+            if gap.credential.pk in visible
+        ]
+        return Response(serializers.ClaimSetGapSerializer(gaps, many=True).data)
+
+
+class APICredentialViewSet(RestrictedModelViewSet):
+    model = APICredential
+    serializer_class = serializers.APICredentialSerializer
+    filterset_class = APICredentialFilterSet
+    select_related = ("claim_set",)
+    prefetch_related = ("leas",)
+
+    @extend_schema(
+        request=serializers.ReportLeakSerializer,
+        responses={201: serializers.CredentialIncidentSerializer},
+    )
+    @action(detail=True, methods=["post"], url_path="report-leak")
+    def report_leak(self, request, pk=None):
+        """Revoke the credential, record the incident and set the replacement due date."""
+        credential = self.get_object()  # anyone who may see it may report its leak
+        body = serializers.ReportLeakSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            incident = services.report_leak(
+                credential=credential,
+                description=body.validated_data["description"],
+                leaked_secret=body.validated_data["leaked_secret"],
+                user=request.user,
+            )
+        except ValidationError as exc:
+            raise APIValidationError({"detail": exc.messages}) from None
+        return Response(
+            serializers.CredentialIncidentSerializer(incident).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+
+class CredentialIncidentViewSet(RestrictedReadOnlyViewSet):
+    model = CredentialIncident
+    serializer_class = serializers.CredentialIncidentSerializer
+    queryset = CredentialIncident.objects.none()  # for the schema; requests use get_queryset

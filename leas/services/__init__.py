@@ -1,0 +1,13 @@
+"""Writes of the LEA app: registry import, readiness checklists, cohorts."""
+
+from leas.services.cohorts import save_cohort_version, suggest_cohort
+from leas.services.readiness import READINESS_CHECKLIST, ensure_readiness_checklist
+from leas.services.registry import import_leas
+
+__all__ = [
+    "READINESS_CHECKLIST",
+    "ensure_readiness_checklist",
+    "import_leas",
+    "save_cohort_version",
+    "suggest_cohort",
+]
