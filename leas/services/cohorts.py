@@ -41,8 +41,10 @@ class Criterion:
         if self.name == "sis":
             return lea.sis_vendor.name if lea.sis_vendor_id else UNKNOWN
         raw = getattr(lea, self.name)
-        display = getattr(lea, f"get_{self.name}_display")()
-        return display if raw else UNKNOWN
+        if not raw:
+            return UNKNOWN
+        display = getattr(lea, f"get_{self.name}_display", None)
+        return display() if display else raw
 
 
 CRITERIA: tuple[Criterion, ...] = (

@@ -3,7 +3,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import transaction
-from simple_history.utils import update_change_reason
 
 from leas.importers import FileImportError, FileRow, RowError, read_rows
 from leas.models import LEA, Capacity, PovertyLevel, Urbanicity
@@ -77,8 +76,8 @@ def import_leas(*, file_name: str, content: bytes) -> LEAImportResult:
                 for field, value in values.items():
                     setattr(lea, field, value)
                 updated += 1
+            lea._change_reason = f"imported from {file_name}"
             lea.save()
-            update_change_reason(lea, f"imported from {file_name}")
             if sources is not None:
                 lea.source_systems.set(sources)
         ensure_readiness_checklist(leas=new_leas)

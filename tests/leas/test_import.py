@@ -1,0 +1,135 @@
+"""LEA registry import: CSV and XLSX, keyed by state LEA id, all-or-nothing with row errors."""
+
+import io
+
+import pytest
+from openpyxl import Workbook
+
+from leas.importers import FileImportError
+from leas.models import LEA, ReadinessItem
+from leas.services import READINESS_CHECKLIST, import_leas
+from tests.factories import LEAFactory, VendorFactory
+
+pytestmark = pytest.mark.django_db
+
+HEADER = "state_lea_id,name,enrollment,capacity,urbanicity,region,poverty_level,sis,source_systems"
+
+
+def csv_bytes(*lines: str) -> bytes:
+    return ("\n".join([HEADER, *lines]) + "\n").encode()
+
+
+@pytest.fixture
+def vendors():
+    return {
+        "sis": VendorFactory(name="PowerRoster", product_name="PR Cloud", product_type="sis"),
+        "iep": VendorFactory(name="IEP Works", product_name="IEPW", product_type="iep"),
+    }
+
+
+def test_csv_creates_and_updates_by_state_id(vendors):
+    existing = LEAFactory(state_lea_id="00042", name="Old name", region="East")
+    result = import_leas(
+        file_name="fall.csv",
+        content=csv_bytes(
+            "00042,Lakeside SD,1500,low,Rural,North,high,PowerRoster,IEP Works",
+            '00099,Hill City SD,"32,000",high,city,,Low (under 10%),PR Cloud,',
+        ),
+    )
+    assert (result.created, result.updated) == (1, 1)
+    existing.refresh_from_db()
+    assert existing.name == "Lakeside SD"
+    assert existing.urbanicity == "rural"
+    assert existing.sis_vendor == vendors["sis"]
+    assert list(existing.source_systems.all()) == [vendors["iep"]]
+    assert existing.history.first().history_change_reason == "imported from fall.csv"
+    new = LEA.objects.get(state_lea_id="00099")
+    assert new.enrollment == 32000
+    assert new.poverty_level == "low"
+    assert new.region == ""
+    # A new LEA gets the readiness checklist derived from the rollout phases.
+    assert ReadinessItem.objects.filter(lea=new).count() == len(READINESS_CHECKLIST)
+
+
+def test_xlsx_is_read_like_csv(vendors):
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Registry"
+    sheet.append(HEADER.split(","))
+    sheet.append(["00077", "Valley USD", 2400, "moderate", "suburb", "South", "moderate", "", ""])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    import_leas(file_name="registry.xlsx", content=buffer.getvalue())
+    lea = LEA.objects.get(state_lea_id="00077")
+    assert (lea.enrollment, lea.urbanicity) == (2400, "suburb")
+
+
+def test_any_bad_row_rejects_the_whole_file_with_every_error(vendors):
+    with pytest.raises(FileImportError) as caught:
+        import_leas(
+            file_name="bad.csv",
+            content=csv_bytes(
+                "00001,Good SD,100,low,rural,North,low,,",
+                "00002,Bad SD,lots,medium,rural,North,low,Nobody SIS,",
+                ",No id SD,100,,,,,,",
+                "00001,Duplicate SD,100,,,,,,",
+                "00003,,100,,,,,,",
+            ),
+        )
+    assert LEA.objects.count() == 0
+    reasons = {(e.row, e.column): e.reason for e in caught.value.errors}
+    assert "not a whole number" in reasons[(3, "enrollment")]
+    assert "'medium' is not one of high, moderate, low" in reasons[(3, "capacity")]
+    assert "no student information system named 'Nobody SIS'" in reasons[(3, "sis")]
+    assert reasons[(4, "state_lea_id")] == "is required"
+    assert "already appears on row 2" in reasons[(5, "state_lea_id")]
+    assert reasons[(6, "name")] == "is required for a new LEA"
+    assert str(caught.value.errors[0]).startswith("bad.csv, row 3, column ")
+
+
+def test_unknown_column_and_missing_key_column_are_reported():
+    with pytest.raises(FileImportError) as caught:
+        import_leas(file_name="x.csv", content=b"name,colour\nA,blue\n")
+    assert [(e.row, e.column, e.reason) for e in caught.value.errors] == [
+        (1, "state_lea_id", "column is missing")
+    ]
+    with pytest.raises(FileImportError) as caught:
+        import_leas(file_name="x.csv", content=b"state_lea_id,name,colour\n1,A,blue\n")
+    assert caught.value.errors[0].column == "colour"
+
+
+def test_unreadable_files_are_rejected():
+    with pytest.raises(FileImportError, match="only .csv and .xlsx"):
+        import_leas(file_name="x.txt", content=b"")
+    with pytest.raises(FileImportError, match="not a readable XLSX"):
+        import_leas(file_name="x.xlsx", content=b"not a zip")
+    with pytest.raises(FileImportError, match="not UTF-8"):
+        import_leas(file_name="x.csv", content=b"\xff\xfe\x00bad")
+
+
+def test_import_page_shows_row_errors_and_changes_nothing(client, world, sea_user):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    client.force_login(sea_user)
+    upload = SimpleUploadedFile("bad.csv", csv_bytes("00555,New SD,abc,,,,,,"))
+    response = client.post(reverse("leas:lea-import"), {"file": upload})
+    assert response.status_code == 400
+    assert b"<td>enrollment</td>" in response.content
+    assert b"not a whole number" in response.content
+    assert not LEA.objects.filter(state_lea_id="00555").exists()
+
+    upload = SimpleUploadedFile("good.csv", csv_bytes("00555,New SD,900,,,,,,"))
+    response = client.post(reverse("leas:lea-import"), {"file": upload})
+    assert response.status_code == 302
+    assert LEA.objects.filter(state_lea_id="00555", enrollment=900).exists()
+
+
+def test_only_the_sea_team_may_import(client, world):
+    from django.urls import reverse
+
+    from rolloutplanner.roles import Role
+
+    for role in (Role.LEADERSHIP, Role.LEA_COORDINATOR, Role.VENDOR_CONTACT):
+        client.force_login(world.users[role])
+        assert client.get(reverse("leas:lea-import")).status_code == 403
