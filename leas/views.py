@@ -103,7 +103,7 @@ class LEAListView(generic.ObjectListView):
     ]
 
     def base_queryset(self):
-        return super().base_queryset().with_readiness()
+        return super().base_queryset().with_readiness().order_by("name")
 
 
 class LEADetailView(generic.ObjectDetailView):

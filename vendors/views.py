@@ -62,7 +62,7 @@ class VendorListView(generic.ObjectListView):
     ]
 
     def base_queryset(self):
-        return super().base_queryset().with_lea_counts()
+        return super().base_queryset().with_lea_counts().order_by("name", "product_name")
 
 
 class VendorDetailView(generic.ObjectDetailView):

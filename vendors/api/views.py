@@ -106,6 +106,13 @@ class APICredentialViewSet(RestrictedModelViewSet):
     select_related = ("claim_set",)
     prefetch_related = ("leas",)
 
+    def perform_create(self, serializer):
+        # The secret is not a model field: it is fingerprinted once the row exists.
+        secret = serializer.validated_data.pop("secret", "")
+        super().perform_create(serializer)
+        if secret:
+            services.set_credential_secret(credential=serializer.instance, secret=secret)
+
     @extend_schema(
         request=serializers.ReportLeakSerializer,
         responses={201: serializers.CredentialIncidentSerializer},
