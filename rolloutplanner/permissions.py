@@ -98,7 +98,10 @@ class RestrictedQuerySet(models.QuerySet):
             return self.none()
         if not q:
             return self
-        return self.filter(q).distinct() if _crosses_many(self.model, q) else self.filter(q)
+        if _crosses_many(self.model, q):
+            # A subquery rather than DISTINCT, so callers can still annotate and aggregate.
+            return self.filter(pk__in=self.model._default_manager.filter(q).values("pk"))
+        return self.filter(q)
 
 
 def _crosses_many(model, q: Q) -> bool:
