@@ -1,3 +1,4 @@
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from leas.models import (
@@ -106,6 +107,8 @@ class ReadinessItemSerializer(FixedOwnerMixin, serializers.ModelSerializer):
         return attrs
 
 
+# "SupportRequest" would lose its "Request" suffix when the schema names request components.
+@extend_schema_serializer(component_name="SupportSession")
 class SupportRequestSerializer(FixedOwnerMixin, serializers.ModelSerializer):
     class Meta:
         model = SupportRequest
