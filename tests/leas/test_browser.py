@@ -1,0 +1,59 @@
+"""A coordinator keeps their readiness current, and the SEA team builds a pilot, in a browser."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from leas.models import CohortVersion, ReadinessItem
+from leas.services import ensure_readiness_checklist
+from rolloutplanner.roles import Role
+from tests.browser.conftest import assert_accessible, browser, browser_page, login_as
+from tests.factories import LEAFactory
+from tests.leas.factories import CohortFactory
+
+__all__ = ["browser", "browser_page"]  # fixtures shared with tests/browser
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_coordinator_updates_a_readiness_item_of_their_lea(browser_page, world):
+    ensure_readiness_checklist(leas=[world.own_lea])
+    page = browser_page
+    login_as(page, world.users[Role.LEA_COORDINATOR])
+    page.goto(world.own_lea.get_absolute_url())
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Update API credentials received").click()
+    page.wait_for_load_state()
+    page.get_by_role("combobox", name=re.compile(r"^Status")).select_option("done")
+    page.get_by_label("Status date").fill("2026-10-02")
+    page.get_by_label("Evidence note").fill("Key issued in ticket 4411")
+    assert_accessible(page)
+    page.get_by_role("button", name="Save").click()
+
+    item = ReadinessItem.objects.get(lea=world.own_lea, key="credentials-received")
+    assert (item.status, item.evidence_note) == ("done", "Key issued in ticket 4411")
+    page.goto(world.own_lea.get_absolute_url())
+    assert "Readiness (1 of 9 done)" in page.get_by_role("heading", level=2).first.inner_text()
+
+
+def test_sea_team_suggests_and_saves_a_pilot_cohort(browser_page, world):
+    LEAFactory(urbanicity="city", capacity="high", enrollment=50000, region="Coast")
+    LEAFactory(urbanicity="rural", capacity="low", enrollment=300, region="North")
+    cohort = CohortFactory(name="Spring pilot")
+    page = browser_page
+    login_as(page, world.users[Role.SEA_TEAM])
+    page.goto(reverse("leas:cohort-builder"))
+    page.get_by_label("Cohort size to suggest").fill("3")
+    page.get_by_role("button", name="Suggest a cohort of this size").click()
+    page.wait_for_load_state()
+    assert "3 LEAs" in page.get_by_role("heading", level=2).first.inner_text()
+    assert_accessible(page)
+
+    page.get_by_label("Save to cohort").select_option(str(cohort.pk))
+    page.get_by_role("button", name="Save as new cohort version").click()
+    page.wait_for_load_state()
+    version = CohortVersion.objects.get(cohort=cohort)
+    assert version.number == 1 and version.leas.count() == 3
+    assert "Current membership (version 1)" in page.content()
