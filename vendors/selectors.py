@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from django.db.models import Q
+
+from leas.models import LEA
 from rolloutplanner.permissions import CHANGE, restriction_for
 from vendors.models import (
     APICredential,
@@ -14,7 +17,7 @@ from vendors.models import (
     Touchpoint,
     Vendor,
 )
-from vendors.services import DEFAULT_ROTATION_WINDOW_DAYS
+from vendors.services import rotation_window_days
 
 
 def vendor_engagement(*, vendor: Vendor, user) -> dict:
@@ -38,12 +41,19 @@ def vendor_engagement(*, vendor: Vendor, user) -> dict:
         "credentials": list(
             APICredential.objects.restrict(user).filter(vendor=vendor).select_related("claim_set")
         ),
+        "leas_using": list(
+            LEA.objects.restrict(user)
+            .filter(Q(sis_vendor=vendor) | Q(source_systems=vendor))
+            .distinct()
+            .order_by("name")[:200]
+        ),
         "can_change_timelines": restriction_for(user, DeploymentTimeline, CHANGE) is not None,
         "can_change_follow_ups": restriction_for(user, FollowUp, CHANGE) is not None,
     }
 
 
-def rotation_dashboard(*, user, today: date, window_days: int = DEFAULT_ROTATION_WINDOW_DAYS):
+def rotation_dashboard(*, user, today: date, window_days: int | None = None) -> dict:
+    window_days = window_days if window_days is not None else rotation_window_days()
     visible = APICredential.objects.restrict(user).select_related("vendor", "claim_set")
     horizon = today + timedelta(days=window_days)
     return {

@@ -16,7 +16,8 @@ from simple_history.utils import update_change_reason
 
 from vendors.models import APICredential, ClaimSet, CredentialIncident
 
-# Days before expiry (or before school-year rollover) a credential is flagged for rotation.
+# Days before expiry (or before school-year rollover) a credential is flagged for rotation;
+# the optional setting CREDENTIAL_ROTATION_WINDOW_DAYS overrides it.
 DEFAULT_ROTATION_WINDOW_DAYS = 30
 # The Ed-Fi school year ending in year Y rolls over on 1 July of year Y.
 ROLLOVER_MONTH, ROLLOVER_DAY = 7, 1
@@ -66,12 +67,17 @@ class RotationRun:
     emailed: int
 
 
+def rotation_window_days() -> int:
+    return getattr(settings, "CREDENTIAL_ROTATION_WINDOW_DAYS", DEFAULT_ROTATION_WINDOW_DAYS)
+
+
 def flag_credentials_for_rotation(
-    *, today: date | None = None, window_days: int = DEFAULT_ROTATION_WINDOW_DAYS
+    *, today: date | None = None, window_days: int | None = None
 ) -> RotationRun:
     """Flag active credentials expiring or reaching school-year rollover within the window and
     e-mail each owner once per flag. Re-running on the same day sends nothing new."""
     today = today or timezone.localdate()
+    window_days = window_days if window_days is not None else rotation_window_days()
     flagged = emailed = 0
     with transaction.atomic():
         candidates = (
@@ -114,7 +120,10 @@ def rotate_credential(
     expires_on: date | None = None,
     school_year: int | None = None,
 ) -> APICredential:
-    """Issue the successor of ``credential`` (same owners and claim set) and revoke it."""
+    """Issue the successor of ``credential`` (same owners and claim set) and revoke it.
+
+    Open leak incidents of ``credential`` are closed by naming the successor as replacement.
+    """
     with transaction.atomic():
         successor = APICredential.objects.create(
             application_name=credential.application_name,
@@ -135,6 +144,9 @@ def rotate_credential(
             credential.revocation_reason = f"rotated into {new_key}"
             credential.save(update_fields=["revoked_on", "revocation_reason"])
             update_change_reason(credential, f"rotated into {new_key}")
+        for incident in credential.incidents.filter(replacement__isnull=True):
+            incident.replacement = successor
+            incident.save(update_fields=["replacement"])
     return successor
 
 

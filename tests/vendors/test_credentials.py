@@ -205,3 +205,36 @@ def test_claim_set_gaps_flag_systems_that_cannot_write_what_they_must(api_client
     )
     assert response.status_code == 200
     assert response.data[0]["missing"] == ["studentSpecialEducationProgramAssociations"]
+
+
+def test_rotate_api_issues_successor_and_closes_the_leak_incident(api_client, world, sea_user):
+    credential = APICredentialFactory(vendor=world.own_vendor, leas=[world.own_lea])
+    incident = services.report_leak(credential=credential, description="Pasted in chat")
+    url = reverse("api:apicredential-rotate", args=[credential.pk])
+    api_client.force_authenticate(world.users[Role.VENDOR_CONTACT])
+    assert api_client.post(url, {"new_key": "x", "issued_on": "2026-10-02"}).status_code == 403
+    api_client.force_authenticate(sea_user)
+    response = api_client.post(
+        url,
+        {"new_key": "newkey9999", "issued_on": "2026-10-02", "secret": SECRET},
+        format="json",
+    )
+    assert response.status_code == 201, response.data
+    successor = APICredential.objects.get(key="newkey9999")
+    assert successor.rotated_from == credential
+    assert list(successor.leas.all()) == [world.own_lea]
+    assert services.secret_matches(credential=successor, secret=SECRET)
+    incident.refresh_from_db()
+    assert incident.replacement == successor
+    duplicate = api_client.post(url, {"new_key": "newkey9999", "issued_on": "2026-10-03"})
+    assert duplicate.status_code == 400
+
+
+def test_vendor_page_lists_leas_using_the_product(client, world, sea_user):
+    world.other_lea.source_systems.add(world.own_vendor)
+    client.force_login(sea_user)
+    page = client.get(world.own_vendor.get_absolute_url())
+    assert [lea.name for lea in page.context["leas_using"]] == ["Other District", "Own District"]
+    client.force_login(world.users[Role.VENDOR_CONTACT])
+    page = client.get(world.own_vendor.get_absolute_url())
+    assert len(page.context["leas_using"]) == 2  # both run the vendor's product

@@ -157,6 +157,21 @@ class ReportLeakSerializer(serializers.Serializer):
     )
 
 
+class RotateCredentialSerializer(serializers.Serializer):
+    new_key = serializers.CharField(max_length=100)
+    issued_on = serializers.DateField()
+    expires_on = serializers.DateField(required=False, allow_null=True, default=None)
+    school_year = serializers.IntegerField(required=False, allow_null=True, default=None)
+    secret = serializers.CharField(
+        write_only=True, required=False, default="", trim_whitespace=False
+    )
+
+    def validate_new_key(self, value):
+        if APICredential.objects.filter(key=value).exists():
+            raise serializers.ValidationError("A credential with this key already exists.")
+        return value
+
+
 class CredentialIncidentSerializer(serializers.ModelSerializer):
     class Meta:
         model = CredentialIncident

@@ -2,10 +2,12 @@ from django.core.exceptions import ValidationError
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.exceptions import ValidationError as APIValidationError
 from rest_framework.response import Response
 
 from rolloutplanner.api.viewsets import RestrictedModelViewSet, RestrictedReadOnlyViewSet
+from rolloutplanner.permissions import CHANGE, user_can
 from vendors import services
 from vendors.api import serializers
 from vendors.filtersets import (
@@ -135,6 +137,33 @@ class APICredentialViewSet(RestrictedModelViewSet):
         return Response(
             serializers.CredentialIncidentSerializer(incident).data,
             status=status.HTTP_201_CREATED,
+        )
+
+    @extend_schema(
+        request=serializers.RotateCredentialSerializer,
+        responses={201: serializers.APICredentialSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def rotate(self, request, pk=None):
+        """Issue the successor (same LEAs, vendor, claim set), revoke this credential and close
+        its open leak incidents."""
+        credential = self.get_object()
+        if not user_can(request.user, credential, CHANGE):
+            raise PermissionDenied("You may not rotate this credential.")
+        body = serializers.RotateCredentialSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        successor = services.rotate_credential(
+            credential=credential,
+            new_key=data["new_key"],
+            issued_on=data["issued_on"],
+            expires_on=data["expires_on"],
+            school_year=data["school_year"],
+        )
+        if data["secret"]:
+            services.set_credential_secret(credential=successor, secret=data["secret"])
+        return Response(
+            serializers.APICredentialSerializer(successor).data, status=status.HTTP_201_CREATED
         )
 
 
