@@ -122,6 +122,11 @@ class LEACreateView(CreateView):
     model = LEA
     form_class = LEAForm
 
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        services.ensure_readiness_checklist(leas=[self.object])
+        return response
+
 
 class LEAUpdateView(UpdateView):
     model = LEA

@@ -32,6 +32,10 @@ class LEAViewSet(RestrictedModelViewSet):
     def get_queryset(self):
         return super().get_queryset().with_readiness()
 
+    def perform_create(self, serializer):
+        super().perform_create(serializer)
+        services.ensure_readiness_checklist(leas=[serializer.instance])
+
 
 class LEAPersonViewSet(RestrictedModelViewSet):
     model = LEAPerson

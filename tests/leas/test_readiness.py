@@ -102,3 +102,15 @@ def test_sea_team_lists_readiness_filtered_and_sorted(api_client, world, sea_use
     api_client.force_authenticate(world.users[Role.LEA_COORDINATOR])
     response = api_client.get(reverse("api:readinessitem-list"))
     assert {row["lea"] for row in response.data["results"]} == {world.own_lea.pk}
+
+
+def test_a_new_lea_gets_the_checklist_from_page_and_api(client, api_client, world, sea_user):
+    client.force_login(sea_user)
+    client.post(reverse("leas:lea-add"), {"name": "Page SD", "state_lea_id": "80001"})
+    api_client.force_authenticate(sea_user)
+    api_client.post(
+        reverse("api:lea-list"), {"name": "API SD", "state_lea_id": "80002"}, format="json"
+    )
+    for state_id in ("80001", "80002"):
+        items = ReadinessItem.objects.filter(lea__state_lea_id=state_id)
+        assert items.count() == len(READINESS_CHECKLIST)
