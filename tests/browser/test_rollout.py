@@ -8,11 +8,9 @@ from django.urls import reverse
 from leas.models import CohortVersion, ReadinessItem
 from leas.services import ensure_readiness_checklist
 from rolloutplanner.roles import Role
-from tests.browser.conftest import assert_accessible, browser, browser_page, login_as
+from tests.browser.conftest import assert_accessible, login_as
 from tests.factories import LEAFactory
 from tests.leas.factories import CohortFactory
-
-__all__ = ["browser", "browser_page"]  # fixtures shared with tests/browser
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
