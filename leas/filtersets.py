@@ -24,7 +24,13 @@ class LEAFilterSet(django_filters.FilterSet):
     poverty_level = django_filters.ChoiceFilter(choices=PovertyLevel.choices)
     region = django_filters.CharFilter(lookup_expr="iexact")
     ordering = django_filters.OrderingFilter(
-        fields=(("name", "name"), ("enrollment", "enrollment"), ("state_lea_id", "state_lea_id"))
+        fields=(
+            ("name", "name"),
+            ("enrollment", "enrollment"),
+            ("state_lea_id", "state_lea_id"),
+            # Annotated by LEAQuerySet.with_readiness(), which the LEA page and API use.
+            ("readiness_done", "readiness_done"),
+        )
     )
 
     class Meta:

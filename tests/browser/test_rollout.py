@@ -4,6 +4,7 @@ import re
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from leas.models import CohortVersion, ReadinessItem
 from leas.services import ensure_readiness_checklist
@@ -45,8 +46,10 @@ def test_sea_team_suggests_and_saves_a_pilot_cohort(browser_page, world):
     page.goto(reverse("leas:cohort-builder"))
     page.get_by_label("Cohort size to suggest").fill("3")
     page.get_by_role("button", name="Suggest a cohort of this size").click()
-    page.wait_for_load_state()
-    assert "3 LEAs" in page.get_by_role("heading", level=2).first.inner_text()
+    expect(page.get_by_role("heading", level=2).first).to_contain_text("3 LEAs")
+    expect(
+        page.get_by_role("cell", name=re.compile("^Adds \\d+ uncovered strata")).first
+    ).to_be_visible()
     assert_accessible(page)
 
     page.get_by_label("Save to cohort").select_option(str(cohort.pk))
@@ -55,3 +58,16 @@ def test_sea_team_suggests_and_saves_a_pilot_cohort(browser_page, world):
     version = CohortVersion.objects.get(cohort=cohort)
     assert version.number == 1 and version.leas.count() == 3
     assert "Current membership (version 1)" in page.content()
+
+
+def test_picking_leas_updates_coverage_without_a_submit(browser_page, world):
+    city = LEAFactory(name="Metro SD", urbanicity="city")
+    page = browser_page
+    login_as(page, world.users[Role.SEA_TEAM])
+    page.goto(reverse("leas:cohort-builder"))
+    page.get_by_label("LEAs in the cohort").select_option([str(world.own_lea.pk), str(city.pk)])
+    expect(page.get_by_role("heading", level=2).first).to_contain_text("Cohort: 2 LEAs")
+    urbanicity = page.get_by_role("table", name=re.compile("^Urbanicity"))
+    expect(urbanicity).to_contain_text("2 of 2 strata covered")
+    expect(urbanicity.get_by_role("row", name=re.compile("^City"))).to_contain_text("33%")
+    assert "leas=" in page.url  # the picked cohort can be bookmarked and shared

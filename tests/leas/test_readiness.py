@@ -114,3 +114,13 @@ def test_a_new_lea_gets_the_checklist_from_page_and_api(client, api_client, worl
     for state_id in ("80001", "80002"):
         items = ReadinessItem.objects.filter(lea__state_lea_id=state_id)
         assert items.count() == len(READINESS_CHECKLIST)
+
+
+def test_sea_team_sorts_leas_by_readiness(api_client, world, sea_user):
+    ensure_readiness_checklist(leas=[world.own_lea, world.other_lea])
+    ReadinessItem.objects.filter(lea=world.other_lea).update(status="done")
+    api_client.force_authenticate(sea_user)
+    response = api_client.get(reverse("api:lea-list"), {"ordering": "-readiness_done"})
+    rows = response.data["results"]
+    assert [row["name"] for row in rows] == ["Other District", "Own District"]
+    assert (rows[0]["readiness_done"], rows[0]["readiness_total"]) == (9, 9)
