@@ -133,3 +133,21 @@ def test_only_the_sea_team_may_import(client, world):
     for role in (Role.LEADERSHIP, Role.LEA_COORDINATOR, Role.VENDOR_CONTACT):
         client.force_login(world.users[role])
         assert client.get(reverse("leas:lea-import")).status_code == 403
+
+
+def test_xlsx_errors_name_the_sheet():
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Fall 2026"
+    sheet.append(["state_lea_id", "name", "urbanicity"])
+    sheet.append(["00101", "Ok SD", "rural"])
+    sheet.append(["00102", "Bad SD", "exurb"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    with pytest.raises(FileImportError) as caught:
+        import_leas(file_name="fall.xlsx", content=buffer.getvalue())
+    assert [str(e) for e in caught.value.errors] == [
+        "fall.xlsx, sheet Fall 2026, row 3, column urbanicity: "
+        "'exurb' is not one of city, suburb, town, rural"
+    ]
+    assert not LEA.objects.exists()

@@ -228,13 +228,3 @@ def test_rotate_api_issues_successor_and_closes_the_leak_incident(api_client, wo
     assert incident.replacement == successor
     duplicate = api_client.post(url, {"new_key": "newkey9999", "issued_on": "2026-10-03"})
     assert duplicate.status_code == 400
-
-
-def test_vendor_page_lists_leas_using_the_product(client, world, sea_user):
-    world.other_lea.source_systems.add(world.own_vendor)
-    client.force_login(sea_user)
-    page = client.get(world.own_vendor.get_absolute_url())
-    assert [lea.name for lea in page.context["leas_using"]] == ["Other District", "Own District"]
-    client.force_login(world.users[Role.VENDOR_CONTACT])
-    page = client.get(world.own_vendor.get_absolute_url())
-    assert len(page.context["leas_using"]) == 2  # both run the vendor's product

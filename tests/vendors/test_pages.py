@@ -52,3 +52,13 @@ def test_lea_coordinator_sees_timeline_for_their_lea_read_only(client, world):
     edit = reverse("vendors:deploymenttimeline-edit", args=[timeline.pk])
     assert edit.encode() not in page.content
     assert client.post(edit, {}).status_code == 403
+
+
+def test_vendor_page_lists_leas_using_the_product(client, world, sea_user):
+    world.other_lea.source_systems.add(world.own_vendor)
+    client.force_login(sea_user)
+    page = client.get(world.own_vendor.get_absolute_url())
+    assert [lea.name for lea in page.context["leas_using"]] == ["Other District", "Own District"]
+    client.force_login(world.users[Role.VENDOR_CONTACT])
+    page = client.get(world.own_vendor.get_absolute_url())
+    assert len(page.context["leas_using"]) == 2  # both run the vendor's product
