@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from django.db.models import Prefetch
 
-from leas.models import LEA, Cohort, CohortVersion, LEAPerson, ReadinessItem
+from leas.models import LEA, Cohort, LEAPerson, ReadinessItem
 from leas.services.cohorts import coverage
-from rolloutplanner.permissions import ADD, CHANGE, restriction_for, user_can_add
+from rolloutplanner.permissions import CHANGE, restriction_for, user_can_add
 
 
 def lea_detail_sections(*, lea: LEA, user) -> dict:
@@ -27,7 +27,6 @@ def lea_detail_sections(*, lea: LEA, user) -> dict:
         "can_add_person": user_can_add(user, LEAPerson(lea=lea)),
         "can_add_support": user_can_add(user, lea.support_requests.model(lea=lea)),
         "can_add_network": user_can_add(user, lea.support_networks.model(lea=lea)),
-        "ADD": ADD,
     }
 
 
@@ -55,6 +54,3 @@ def cohort_builder(*, state: list[LEA], cohort: list[LEA]) -> dict:
         "strata_total": sum(len(c.rows) for c in rows),
         "strata_covered": sum(c.covered_count for c in rows),
     }
-
-
-__all__ = ["CohortVersion", "cohort_builder", "cohort_versions", "lea_detail_sections"]
