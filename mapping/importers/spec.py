@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass, field
+from zipfile import BadZipFile
 
 from django.core.exceptions import ValidationError
 from openpyxl import load_workbook
@@ -93,7 +94,7 @@ def _csv_rows(name: str, content: bytes) -> list[list]:
 def _parse_xlsx(name: str, content: bytes) -> ParsedSpec:
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (InvalidFileException, KeyError, OSError, ValueError) as exc:
+    except (InvalidFileException, BadZipFile, KeyError, OSError, ValueError) as exc:
         raise ValidationError(f"{name}: not a readable XLSX workbook ({exc}).") from exc
     parsed = ParsedSpec()
     for sheet in workbook.worksheets:
