@@ -143,6 +143,11 @@ class FeedbackAnswerForm(forms.ModelForm):
     class Meta:
         model = MappingFeedback
         fields = ["answer", "status"]
+        help_texts = {"status": "Left empty, an answer marks the feedback answered."}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].required = False
 
 
 class DescriptorMappingForm(forms.ModelForm):

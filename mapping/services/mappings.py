@@ -91,6 +91,10 @@ def transition_mapping(*, mapping: ElementMapping, transition: str, user) -> Ele
             f"A mapping that is {mapping.get_status_display().lower()} cannot be {reason}."
         )
     if target == MappingStatus.APPROVED:
+        if mapping.kind == MappingKind.NOT_MAPPED:
+            raise ValidationError(
+                f"{mapping}: choose a mapping kind before approving (it is not mapped yet)."
+            )
         problems = target_problems(
             mapping_kind=mapping.kind,
             targets=mapping.targets.select_related("resource"),

@@ -149,16 +149,20 @@ def _score(candidate, name_words, definition_words, compatible, idf) -> Suggesti
         coverage = len(name_hits) / max(len(candidate.name_words), 1)
         score += 3.0 * weight * (0.5 + coverage)
         reasons.append(f"name shares {', '.join(sorted(name_hits))}")
-    context_hits = name_words & candidate.context_words
+    context_hits = (name_words | definition_words) & candidate.context_words
     if context_hits:
         score += 1.0 * sum(idf.get(w, 1.0) for w in context_hits)
         reasons.append(f"resource {prop.resource.name} matches {', '.join(sorted(context_hits))}")
+    described = (definition_words - name_words) & candidate.name_words
+    if described:
+        score += 1.0 * sum(idf.get(w, 1.0) for w in described)
+        reasons.append(f"definition names {', '.join(sorted(described))}")
     definition_hits = (definition_words | name_words) & set(candidate.definition_words)
     if definition_hits:
         score += 0.6 * sum(idf.get(w, 1.0) for w in definition_hits)
         shown = ", ".join(sorted(definition_hits)[:6])
         reasons.append(f"definition shares {shown}")
-    if score == 0:
+    if not name_hits and not described:
         return None
     if prop.data_type in compatible:
         score *= 1.3
