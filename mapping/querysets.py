@@ -66,6 +66,7 @@ class ElementMappingQuerySet(RestrictedQuerySet):
             .annotate(
                 open_feedback=Count("feedback", filter=Q(feedback__status="open"), distinct=True)
             )
+            .order_by(*self.model._meta.ordering, "pk")
         )
 
 

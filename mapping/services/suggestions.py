@@ -3,11 +3,13 @@ for a state code. Each suggestion carries the reasons it was ranked where it is.
 
 from __future__ import annotations
 
+import csv
 import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 
 from mapping.models import DataType, DescriptorValue, EdFiProperty
 
@@ -199,3 +201,42 @@ def suggest_descriptor_values(*, state_code, limit: int = 5) -> list[Suggestion]
             scored.append(Suggestion(value, score, reasons))
     scored.sort(key=lambda s: (-s.score, str(s.target)))
     return scored[:limit]
+
+
+LABELLED_SET = Path(__file__).resolve().parents[1] / "data" / "labelled_state_elements.csv"
+
+
+@dataclass(frozen=True)
+class HitRate:
+    hits: int
+    total: int
+    misses: list[str]
+
+    @property
+    def rate(self) -> float:
+        return self.hits / self.total if self.total else 0.0
+
+
+def suggestion_hit_rate(*, version, path: Path = LABELLED_SET, k: int = 5) -> HitRate:
+    """How often the expected Ed-Fi property is among the top ``k`` suggestions (read-only)."""
+    from mapping.models import MappingPlan, StateCollection, StateElement
+
+    plan = MappingPlan(name="evaluation", data_standard_version=version)
+    collection = StateCollection(plan=plan, name="evaluation")
+    hits, misses, total = 0, [], 0
+    with path.open(newline="", encoding="utf-8") as handle:
+        rows = csv.DictReader(line for line in handle if not line.startswith("#"))
+        for row in rows:
+            total += 1
+            element = StateElement(
+                collection=collection,
+                name=row["element"],
+                definition=row["definition"],
+                data_type=row["data_type"],
+            )
+            found = [str(s.target) for s in suggest_properties(element=element, limit=k)]
+            if row["expected"] in found:
+                hits += 1
+            else:
+                misses.append(f"{row['element']} (expected {row['expected']})")
+    return HitRate(hits, total, misses)

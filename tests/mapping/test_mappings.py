@@ -252,3 +252,42 @@ def test_mapping_list_page_filters_and_shows_rows(client, world, mapping):
     assert response.status_code == 200
     assert mapping.element.name.encode() in response.content
     assert b"Apply to selected rows" not in response.content
+
+
+def _queries_for(client, url, params) -> int:
+    from django.db import connection
+
+    executed = []
+
+    def counter(execute, sql, params_, many, context):
+        executed.append(sql)
+        return execute(sql, params_, many, context)
+
+    with connection.execute_wrapper(counter):
+        response = client.get(url, params)
+    assert response.status_code == 200
+    return len(executed)
+
+
+def _add_rows(collection, count):
+    for _ in range(count):
+        target = f.EdFiPropertyFactory(path=f"Path{f.StateCodeFactory().pk}")
+        mapping = f.ElementMappingFactory(
+            element=f.StateElementFactory(collection=collection), kind="one_to_one"
+        )
+        mapping.targets.set([target])
+        f.MappingFeedbackFactory(mapping=mapping)
+
+
+@pytest.mark.parametrize(
+    "url_name", ["mapping:elementmapping-list", "api:elementmapping-list"], ids=["page", "api"]
+)
+def test_mapping_lists_use_a_constant_number_of_queries(client, world, mapping, url_name):
+    client.force_login(world.users[Role.SEA_TEAM])
+    collection = mapping.element.collection
+    params = {"plan": collection.plan_id}
+    _add_rows(collection, 2)
+    few = _queries_for(client, reverse(url_name), params)
+    _add_rows(collection, 8)
+    many = _queries_for(client, reverse(url_name), params)
+    assert few == many and few > 3
