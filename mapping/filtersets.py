@@ -13,12 +13,16 @@ from mapping.models import (
     EdFiProperty,
     EdFiResource,
     ElementMapping,
+    Extension,
+    LineageAssignment,
     LocalCode,
     LocalCodeSet,
     MappingFeedback,
     MappingKind,
     MappingPlan,
     MappingStatus,
+    PracticeChange,
+    SeedDataElement,
     StateCode,
     StateCodeSet,
     StateCollection,
@@ -177,3 +181,29 @@ class CoverageRunFilterSet(django_filters.FilterSet):
     class Meta:
         model = CoverageRun
         fields = ["plan"]
+
+
+class SeedDataElementFilterSet(django_filters.FilterSet):
+    class Meta:
+        model = SeedDataElement
+        fields = ["plan", "category", "owner"]
+
+
+class ExtensionFilterSet(django_filters.FilterSet):
+    class Meta:
+        model = Extension
+        fields = ["plan", "category", "status"]
+
+
+class PracticeChangeFilterSet(django_filters.FilterSet):
+    class Meta:
+        model = PracticeChange
+        fields = ["plan", "status", "owner", "affected_collection"]
+
+
+class LineageAssignmentFilterSet(django_filters.FilterSet):
+    resource = django_filters.CharFilter(field_name="resource__name", lookup_expr="iexact")
+
+    class Meta:
+        model = LineageAssignment
+        fields = ["plan", "resource", "source_system"]

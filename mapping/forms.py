@@ -6,11 +6,15 @@ from mapping.models import (
     DescriptorMapping,
     EdFiProperty,
     ElementMapping,
+    Extension,
+    LineageAssignment,
     LocalCode,
     LocalCodeSet,
     MappingFeedback,
     MappingPlan,
     MappingStatus,
+    PracticeChange,
+    SeedDataElement,
     StateCode,
     StateCodeSet,
     StateCollection,
@@ -198,3 +202,50 @@ class UpgradeImpactForm(forms.Form):
     version = forms.ModelChoiceField(
         queryset=DataStandardVersion.objects.all(), label="Compare with Data Standard"
     )
+
+
+class SeedDataElementForm(forms.ModelForm):
+    class Meta:
+        model = SeedDataElement
+        fields = [
+            "plan",
+            "category",
+            "element",
+            "authoritative_source",
+            "delivery",
+            "owner",
+            "notes",
+        ]
+
+
+class ExtensionForm(forms.ModelForm):
+    class Meta:
+        model = Extension
+        fields = [
+            "plan",
+            "name",
+            "proposed_elements",
+            "category",
+            "justification",
+            "status",
+            "state_elements",
+        ]
+
+
+class PracticeChangeForm(forms.ModelForm):
+    class Meta:
+        model = PracticeChange
+        fields = ["plan", "description", "owner", "affected_collection", "status"]
+
+
+class LineageAssignmentForm(forms.ModelForm):
+    class Meta:
+        model = LineageAssignment
+        fields = ["plan", "resource", "source_system", "properties", "load_order"]
+
+    def clean(self):
+        cleaned = super().clean()
+        plan, resource = cleaned.get("plan"), cleaned.get("resource")
+        if plan and resource and resource.version_id != plan.data_standard_version_id:
+            self.add_error("resource", "Choose a resource of the plan's Data Standard version.")
+        return cleaned

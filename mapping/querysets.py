@@ -92,3 +92,20 @@ class LocalCodeQuerySet(RestrictedQuerySet):
 
 class CoverageRunQuerySet(RestrictedQuerySet):
     pass
+
+
+class SeedDataElementQuerySet(RestrictedQuerySet):
+    pass
+
+
+class ExtensionQuerySet(RestrictedQuerySet):
+    pass
+
+
+class PracticeChangeQuerySet(RestrictedQuerySet):
+    pass
+
+
+class LineageAssignmentQuerySet(RestrictedQuerySet):
+    def with_resource(self):
+        return self.select_related("resource", "plan")

@@ -58,4 +58,9 @@ urlpatterns = [
     *_crud("local-code-sets", "localcodeset", "LocalCodeSet"),
     *_crud("local-codes", "localcode", "LocalCode"),
     *_crud("coverage", "coveragerun", "CoverageRun", editable=False),
+    *_crud("seed-data", "seeddataelement", "SeedDataElement"),
+    *_crud("extensions", "extension", "Extension"),
+    *_crud("practice-changes", "practicechange", "PracticeChange"),
+    *_crud("lineage", "lineageassignment", "LineageAssignment"),
+    path("<int:pk>/lineage/", views.plan_lineage, name="mappingplan-lineage"),
 ]

@@ -21,10 +21,14 @@ from mapping.models import (
     EdFiProperty,
     EdFiResource,
     ElementMapping,
+    Extension,
+    LineageAssignment,
     LocalCode,
     LocalCodeSet,
     MappingFeedback,
     MappingPlan,
+    PracticeChange,
+    SeedDataElement,
     StateCode,
     StateCodeSet,
     StateCollection,
@@ -33,6 +37,7 @@ from mapping.models import (
 from mapping.services import feedback as feedback_services
 from mapping.services import mappings as mapping_services
 from mapping.services import state as state_services
+from mapping.services.lineage import lineage_conflicts, lineage_graph
 from mapping.services.mappings import identity_gaps
 from mapping.services.state_spec import import_state_spec
 from mapping.services.suggestions import suggest_descriptor_values, suggest_properties
@@ -767,3 +772,152 @@ class CoverageRunDetailView(ReadOnlyDetailView):
             "created_at", "pk"
         )[:100]
         return context
+
+
+# --- Seed data, extensions, practice changes, lineage ---------------------------------------
+
+
+class SeedDataElementListView(generic.ObjectListView):
+    model = SeedDataElement
+    filterset_class = filtersets.SeedDataElementFilterSet
+    select_related = ("plan", "owner")
+    columns = [
+        ("__str__", "Seed data"),
+        ("authoritative_source", "Authoritative source"),
+        ("plan", "Plan"),
+    ]
+
+
+class SeedDataElementDetailView(generic.ObjectDetailView):
+    model = SeedDataElement
+    select_related = ("plan", "owner")
+    detail_fields = [
+        "plan",
+        "category",
+        "element",
+        "authoritative_source",
+        "delivery",
+        "owner",
+        "notes",
+    ]
+
+
+class SeedDataElementCreateView(generic.ObjectCreateView):
+    model = SeedDataElement
+    form_class = forms.SeedDataElementForm
+
+
+class SeedDataElementUpdateView(generic.ObjectUpdateView):
+    model = SeedDataElement
+    form_class = forms.SeedDataElementForm
+
+
+class SeedDataElementDeleteView(generic.ObjectDeleteView):
+    model = SeedDataElement
+
+
+class ExtensionListView(generic.ObjectListView):
+    model = Extension
+    filterset_class = filtersets.ExtensionFilterSet
+    select_related = ("plan",)
+    columns = [
+        ("name", "Extension"),
+        ("get_category_display", "Category"),
+        ("get_status_display", "Status"),
+    ]
+
+
+class ExtensionDetailView(generic.ObjectDetailView):
+    model = Extension
+    template_name = "mapping/extension_detail.html"
+    select_related = ("plan",)
+    detail_fields = ["plan", "proposed_elements", "category", "justification", "status"]
+
+
+class ExtensionCreateView(generic.ObjectCreateView):
+    model = Extension
+    form_class = forms.ExtensionForm
+
+
+class ExtensionUpdateView(generic.ObjectUpdateView):
+    model = Extension
+    form_class = forms.ExtensionForm
+
+
+class ExtensionDeleteView(generic.ObjectDeleteView):
+    model = Extension
+
+
+class PracticeChangeListView(generic.ObjectListView):
+    model = PracticeChange
+    filterset_class = filtersets.PracticeChangeFilterSet
+    select_related = ("plan", "owner", "affected_collection")
+    columns = [
+        ("__str__", "Practice change"),
+        ("affected_collection", "Collection"),
+        ("owner", "Owner"),
+        ("get_status_display", "Status"),
+    ]
+
+
+class PracticeChangeDetailView(generic.ObjectDetailView):
+    model = PracticeChange
+    select_related = ("plan", "owner", "affected_collection")
+    detail_fields = ["plan", "description", "owner", "affected_collection", "status"]
+
+
+class PracticeChangeCreateView(generic.ObjectCreateView):
+    model = PracticeChange
+    form_class = forms.PracticeChangeForm
+
+
+class PracticeChangeUpdateView(generic.ObjectUpdateView):
+    model = PracticeChange
+    form_class = forms.PracticeChangeForm
+
+
+class PracticeChangeDeleteView(generic.ObjectDeleteView):
+    model = PracticeChange
+
+
+class LineageAssignmentListView(generic.ObjectListView):
+    model = LineageAssignment
+    filterset_class = filtersets.LineageAssignmentFilterSet
+    select_related = ("plan", "resource")
+    columns = [("__str__", "Assignment"), ("plan", "Plan")]
+
+
+class LineageAssignmentDetailView(generic.ObjectDetailView):
+    model = LineageAssignment
+    select_related = ("plan", "resource")
+    detail_fields = ["plan", "resource", "source_system", "properties", "load_order"]
+
+
+class LineageAssignmentCreateView(generic.ObjectCreateView):
+    model = LineageAssignment
+    form_class = forms.LineageAssignmentForm
+
+
+class LineageAssignmentUpdateView(generic.ObjectUpdateView):
+    model = LineageAssignment
+    form_class = forms.LineageAssignmentForm
+
+
+class LineageAssignmentDeleteView(generic.ObjectDeleteView):
+    model = LineageAssignment
+
+
+@login_required
+def plan_lineage(request, pk):
+    """The plan's load order as a layered graph, with the conflicts it contains."""
+    plan = _object_for(request, MappingPlan, pk)
+    return render(
+        request,
+        "mapping/plan_lineage.html",
+        {
+            "plan": plan,
+            "graph": lineage_graph(plan=plan),
+            "conflicts": lineage_conflicts(plan=plan),
+            "assignments": LineageAssignment.objects.filter(plan=plan).with_resource(),
+        },
+    )

@@ -12,10 +12,14 @@ from mapping.models import (
     EdFiProperty,
     EdFiResource,
     ElementMapping,
+    Extension,
+    LineageAssignment,
     LocalCode,
     LocalCodeSet,
     MappingFeedback,
     MappingPlan,
+    PracticeChange,
+    SeedDataElement,
     StateCode,
     StateCodeSet,
     StateCollection,
@@ -240,3 +244,68 @@ class CoverageRunSerializer(serializers.ModelSerializer):
     class Meta:
         model = CoverageRun
         fields = ["id", "plan", "job", "created_at", "element_count", "mapped_percent", "result"]
+
+
+class SeedDataElementSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = SeedDataElement
+        fields = [
+            "id",
+            "plan",
+            "category",
+            "element",
+            "authoritative_source",
+            "delivery",
+            "owner",
+            "notes",
+        ]
+
+
+class ExtensionSerializer(serializers.ModelSerializer):
+    state_elements = serializers.PrimaryKeyRelatedField(
+        queryset=StateElement.objects.all(), many=True, required=False
+    )
+
+    class Meta:
+        model = Extension
+        fields = [
+            "id",
+            "plan",
+            "name",
+            "proposed_elements",
+            "category",
+            "justification",
+            "status",
+            "state_elements",
+        ]
+
+
+class PracticeChangeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PracticeChange
+        fields = ["id", "plan", "description", "owner", "affected_collection", "status"]
+
+
+class LineageAssignmentSerializer(serializers.ModelSerializer):
+    resource_name = serializers.CharField(source="resource.name", read_only=True)
+
+    class Meta:
+        model = LineageAssignment
+        fields = [
+            "id",
+            "plan",
+            "resource",
+            "resource_name",
+            "source_system",
+            "properties",
+            "load_order",
+        ]
+
+    def validate(self, attrs):
+        plan = attrs.get("plan") or self.instance.plan
+        resource = attrs.get("resource") or self.instance.resource
+        if resource.version_id != plan.data_standard_version_id:
+            raise serializers.ValidationError(
+                {"resource": "Choose a resource of the plan's Data Standard version."}
+            )
+        return attrs

@@ -18,10 +18,14 @@ from mapping.models import (
     EdFiProperty,
     EdFiResource,
     ElementMapping,
+    Extension,
+    LineageAssignment,
     LocalCode,
     LocalCodeSet,
     MappingFeedback,
     MappingPlan,
+    PracticeChange,
+    SeedDataElement,
     StateCode,
     StateCodeSet,
     StateCollection,
@@ -189,3 +193,27 @@ class LocalCodeViewSet(RestrictedModelViewSet):
     model = LocalCode
     serializer_class = serializers.LocalCodeSerializer
     filterset_class = filtersets.LocalCodeFilterSet
+
+
+class SeedDataElementViewSet(RestrictedModelViewSet):
+    model = SeedDataElement
+    serializer_class = serializers.SeedDataElementSerializer
+    filterset_class = filtersets.SeedDataElementFilterSet
+
+
+class ExtensionViewSet(RestrictedModelViewSet):
+    model = Extension
+    serializer_class = serializers.ExtensionSerializer
+    filterset_class = filtersets.ExtensionFilterSet
+
+
+class PracticeChangeViewSet(RestrictedModelViewSet):
+    model = PracticeChange
+    serializer_class = serializers.PracticeChangeSerializer
+    filterset_class = filtersets.PracticeChangeFilterSet
+
+
+class LineageAssignmentViewSet(RestrictedModelViewSet):
+    model = LineageAssignment
+    serializer_class = serializers.LineageAssignmentSerializer
+    filterset_class = filtersets.LineageAssignmentFilterSet

@@ -17,6 +17,18 @@ from mapping.models.mapping import (
     MappingKind,
     MappingStatus,
 )
+from mapping.models.planning import (
+    Extension,
+    ExtensionCategory,
+    ExtensionStatus,
+    LineageAssignment,
+    PracticeChange,
+    PracticeStatus,
+    SeedCategory,
+    SeedDataElement,
+    SourceSystemType,
+    refuse_ods_as_source,
+)
 from mapping.models.state import (
     DataType,
     MappingPlan,
@@ -27,6 +39,16 @@ from mapping.models.state import (
 )
 
 __all__ = [
+    "Extension",
+    "ExtensionCategory",
+    "ExtensionStatus",
+    "LineageAssignment",
+    "PracticeChange",
+    "PracticeStatus",
+    "SeedCategory",
+    "SeedDataElement",
+    "SourceSystemType",
+    "refuse_ods_as_source",
     "KINDS_WITH_TARGETS",
     "CoverageRun",
     "DataStandardVersion",

@@ -168,3 +168,43 @@ class CoverageRunFactory(DjangoModelFactory):
     element_count = 10
     mapped_percent = 50
     result = factory.LazyFunction(dict)
+
+
+class SeedDataElementFactory(DjangoModelFactory):
+    class Meta:
+        model = models.SeedDataElement
+
+    plan = factory.SubFactory(MappingPlanFactory)
+    category = models.SeedCategory.EDUCATION_ORGANIZATIONS
+    element = "Schools and LEAs"
+    authoritative_source = "State education directory"
+    delivery = "The SEA loads the directory into each year's ODS before LEA loads open."
+
+
+class ExtensionFactory(DjangoModelFactory):
+    class Meta:
+        model = models.Extension
+
+    plan = factory.SubFactory(MappingPlanFactory)
+    name = "Student dyslexia screening"
+    proposed_elements = "StudentDyslexiaScreening.ScreeningDate"
+    category = models.ExtensionCategory.LIKELY_SHARED
+    justification = "State law requires dyslexia screening results."
+
+
+class PracticeChangeFactory(DjangoModelFactory):
+    class Meta:
+        model = models.PracticeChange
+
+    plan = factory.SubFactory(MappingPlanFactory)
+    description = "Attendance aggregation moves from vendors to the state."
+
+
+class LineageAssignmentFactory(DjangoModelFactory):
+    class Meta:
+        model = models.LineageAssignment
+
+    plan = factory.SubFactory(MappingPlanFactory)
+    resource = factory.SubFactory(EdFiResourceFactory)
+    source_system = models.SourceSystemType.SIS
+    load_order = 1

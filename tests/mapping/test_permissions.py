@@ -98,6 +98,50 @@ def _local_code_form(world, code=None):
     }
 
 
+def _seed_form(world, seed=None):
+    plan = seed.plan if seed else f.MappingPlanFactory()
+    return {
+        "plan": plan.pk,
+        "category": "courses",
+        "element": "Course catalog",
+        "authoritative_source": "State course catalog system",
+        "delivery": "The SEA loads the catalog every July before LEAs load sections.",
+    }
+
+
+def _extension_form(world, extension=None):
+    plan = extension.plan if extension else f.MappingPlanFactory()
+    return {
+        "plan": plan.pk,
+        "name": "StudentTransportation extension",
+        "proposed_elements": "Student.BusRoute",
+        "category": "likely_shared",
+        "justification": "Needed for transportation funding.",
+        "status": "proposed",
+    }
+
+
+def _practice_form(world, change=None):
+    plan = change.plan if change else f.MappingPlanFactory()
+    return {
+        "plan": plan.pk,
+        "description": "Attendance is aggregated by the state.",
+        "status": "open",
+    }
+
+
+def _lineage_form(world, assignment=None):
+    resource = assignment.resource if assignment else f.EdFiResourceFactory()
+    plan = assignment.plan if assignment else f.MappingPlanFactory()
+    return {
+        "plan": plan.pk,
+        "resource": resource.pk,
+        "source_system": "iep",
+        "properties": "BirthDate",
+        "load_order": 2,
+    }
+
+
 def _target(name, make, basename, change, create, allowed):
     return Target(
         name=name,
@@ -205,6 +249,38 @@ TARGETS = [
             "code": "V9",
         },
         {**UNRESTRICTED, Role.LEADERSHIP: "V"},
+    ),
+    _target(
+        "seed-data",
+        lambda w: f.SeedDataElementFactory(),
+        "seeddataelement",
+        _seed_form,
+        _seed_form,
+        SHARED_READ,
+    ),
+    _target(
+        "extension",
+        lambda w: f.ExtensionFactory(),
+        "extension",
+        _extension_form,
+        _extension_form,
+        SHARED_READ,
+    ),
+    _target(
+        "practice-change",
+        lambda w: f.PracticeChangeFactory(),
+        "practicechange",
+        _practice_form,
+        _practice_form,
+        SHARED_READ,
+    ),
+    _target(
+        "lineage",
+        lambda w: f.LineageAssignmentFactory(),
+        "lineageassignment",
+        _lineage_form,
+        _lineage_form,
+        SHARED_READ,
     ),
 ]
 
