@@ -27,6 +27,9 @@ REQUIRED_COLUMNS = ("collection", "element")
 DESCRIPTOR_SHEET = "Descriptor mappings"
 DESCRIPTOR_COLUMNS = ("code_set", "code", "description", "descriptor", "code_value")
 INSTRUCTIONS_SHEET = "Instructions"
+LINEAGE_SHEET = "Lineage"
+LINEAGE_COLUMNS = ("resource", "source_system", "properties", "load_order")
+SPECIAL_SHEETS = (DESCRIPTOR_SHEET, INSTRUCTIONS_SHEET, LINEAGE_SHEET)
 
 # Separators inside a cell: allowed values "01=Autism; 02=Deaf-blindness", targets
 # "Student.BirthDate; StudentSchoolAssociation.EntryDate".

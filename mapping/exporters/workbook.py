@@ -12,15 +12,24 @@ import re
 
 from openpyxl import Workbook
 
-from mapping.models import DescriptorMapping, ElementMapping, MappingPlan, StateCode
+from mapping.models import (
+    DescriptorMapping,
+    ElementMapping,
+    LineageAssignment,
+    MappingPlan,
+    StateCode,
+)
 from mapping.spreadsheet import (
     CODE_SEPARATOR,
     DESCRIPTOR_COLUMNS,
     DESCRIPTOR_SHEET,
     INSTRUCTIONS_SHEET,
+    LINEAGE_COLUMNS,
+    LINEAGE_SHEET,
     LIST_SEPARATOR,
     MAPPING_COLUMNS,
     SPEC_COLUMNS,
+    SPECIAL_SHEETS,
     neutralise,
 )
 
@@ -108,7 +117,7 @@ def _descriptor_rows(plan: MappingPlan):
 def _sheet_title(name: str, used: set[str]) -> str:
     base = re.sub(r"[\[\]:*?/\\]", " ", name).strip()[:28] or "Collection"
     title, n = base, 1
-    while title.lower() in used or title in (DESCRIPTOR_SHEET, INSTRUCTIONS_SHEET):
+    while title.lower() in used or title in SPECIAL_SHEETS:
         n += 1
         title = f"{base[:25]} {n}"
     used.add(title.lower())
@@ -120,7 +129,7 @@ def _append(sheet, row) -> None:
 
 
 def plan_workbook(*, plan: MappingPlan) -> bytes:
-    """The whole plan: a sheet per collection, plus descriptor mappings."""
+    """The whole plan: a sheet per collection, plus descriptor mappings and lineage."""
     workbook = Workbook()
     workbook.remove(workbook.active)
     sheets: dict[str, object] = {}
@@ -135,6 +144,20 @@ def plan_workbook(*, plan: MappingPlan) -> bytes:
     descriptors.append(list(DESCRIPTOR_COLUMNS))
     for row in _descriptor_rows(plan):
         _append(descriptors, row)
+    lineage = workbook.create_sheet(LINEAGE_SHEET)
+    lineage.append(list(LINEAGE_COLUMNS))
+    assignments = LineageAssignment.objects.filter(plan=plan).select_related("resource")
+    for assignment in assignments.order_by("load_order", "resource__name", "source_system"):
+        properties = f"{LIST_SEPARATOR} ".join(sorted(assignment.property_paths))
+        _append(
+            lineage,
+            (
+                assignment.resource.name,
+                assignment.source_system,
+                properties,
+                assignment.load_order,
+            ),
+        )
     return _save(workbook)
 
 

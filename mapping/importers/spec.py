@@ -17,6 +17,8 @@ from mapping.spreadsheet import (
     DESCRIPTOR_COLUMNS,
     DESCRIPTOR_SHEET,
     INSTRUCTIONS_SHEET,
+    LINEAGE_COLUMNS,
+    LINEAGE_SHEET,
     LIST_SEPARATOR,
     MAPPING_COLUMNS,
     REQUIRED_COLUMNS,
@@ -53,9 +55,19 @@ class DescriptorRow:
 
 
 @dataclass
+class LineageRow:
+    where: str
+    resource: str
+    source_system: str
+    properties: str
+    load_order: int
+
+
+@dataclass
 class ParsedSpec:
     rows: list[SpecRow] = field(default_factory=list)
     descriptor_rows: list[DescriptorRow] = field(default_factory=list)
+    lineage_rows: list[LineageRow] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
 
     def error(self, where: str, column: str, reason: str) -> None:
@@ -71,7 +83,7 @@ def parse_spec(*, name: str, content: bytes) -> ParsedSpec:
         _parse_table(parsed, f"{name}", _csv_rows(name, content))
     else:
         raise ValidationError(f"{name}: upload a .csv or .xlsx file.")
-    if not parsed.rows and not parsed.errors:
+    if not parsed.rows and not parsed.lineage_rows and not parsed.errors:
         parsed.errors.append(f"{name}: no element rows found.")
     _check_duplicates(parsed)
     if parsed.errors:
@@ -104,6 +116,8 @@ def _parse_xlsx(name: str, content: bytes) -> ParsedSpec:
         where = f"{name}, sheet {sheet.title}"
         if sheet.title == DESCRIPTOR_SHEET:
             _parse_descriptor_table(parsed, where, rows)
+        elif sheet.title == LINEAGE_SHEET:
+            _parse_lineage_table(parsed, where, rows)
         else:
             _parse_table(parsed, where, rows)
     workbook.close()
@@ -249,6 +263,43 @@ def _parse_descriptor_table(parsed: ParsedSpec, where: str, rows: list[list]) ->
             parsed.descriptor_rows.append(
                 DescriptorRow(row_where, *(values[c] for c in DESCRIPTOR_COLUMNS))
             )
+
+
+def _parse_lineage_table(parsed: ParsedSpec, where: str, rows: list[list]) -> None:
+    from mapping.models import SourceSystemType
+
+    header = _header(parsed, where, rows, LINEAGE_COLUMNS)
+    if header is None:
+        return
+    for number, raw in enumerate(rows[1:], start=2):
+        values = {c: _cell(raw[i]) if i < len(raw) else "" for c, i in header.items()}
+        if not any(values.values()):
+            continue
+        row_where = f"{where}, row {number}"
+        if not values["resource"]:
+            parsed.error(row_where, "resource", "a value is required.")
+            continue
+        if values["source_system"] not in SourceSystemType.values:
+            allowed = ", ".join(SourceSystemType.values)
+            parsed.error(
+                row_where, "source_system", f"{values['source_system']!r} is not one of {allowed}."
+            )
+            continue
+        if not values["load_order"].isdigit():
+            parsed.error(row_where, "load_order", f"{values['load_order']!r} is not a step number.")
+            continue
+        properties = "\n".join(
+            p.strip() for p in values["properties"].split(LIST_SEPARATOR) if p.strip()
+        )
+        parsed.lineage_rows.append(
+            LineageRow(
+                row_where,
+                values["resource"],
+                values["source_system"],
+                properties,
+                int(values["load_order"]),
+            )
+        )
 
 
 def _check_duplicates(parsed: ParsedSpec) -> None:

@@ -14,7 +14,9 @@ from mapping.models import (
     DescriptorMapping,
     DescriptorValue,
     EdFiProperty,
+    EdFiResource,
     ElementMapping,
+    LineageAssignment,
     MappingPlan,
     MappingStatus,
     StateCode,
@@ -56,6 +58,7 @@ class _Resolver:
         users = get_user_model().objects.filter(username__in=names)
         self.users = {u.username: u for u in users}
         self.descriptors = set(version.descriptors.values_list("name", flat=True))
+        self.resources = {r.name: r for r in EdFiResource.objects.filter(version=version)}
         self.values = {
             (v.descriptor.name, v.code_value): v
             for v in DescriptorValue.objects.filter(descriptor__version=version).select_related(
@@ -104,6 +107,12 @@ def _resolve_errors(plan: MappingPlan, parsed: ParsedSpec, resolver: _Resolver) 
         owner = row.mapping["owner"]
         if owner and owner not in resolver.users:
             errors.append(f"{row.where}, column owner: no user named {owner!r}.")
+    for row in parsed.lineage_rows:
+        if row.resource not in resolver.resources:
+            errors.append(
+                f"{row.where}, column resource: no resource {row.resource!r} in Ed-Fi Data "
+                f"Standard {version.version}."
+            )
     for row in parsed.descriptor_rows:
         if row.descriptor and row.descriptor not in resolver.descriptors:
             errors.append(
@@ -133,6 +142,14 @@ def _apply(plan, parsed: ParsedSpec, resolver: _Resolver, name: str, user) -> Sp
         outcome = _upsert_element(collection, row, code_set, reason)
         counts[outcome] += 1
     descriptor_count = _apply_descriptor_rows(plan, parsed, resolver, code_sets, reason)
+    for row in parsed.lineage_rows:
+        LineageAssignment.objects.update_or_create(
+            plan=plan,
+            resource=resolver.resources[row.resource],
+            source_system=row.source_system,
+            load_order=row.load_order,
+            defaults={"properties": row.properties},
+        )
     return SpecImportSummary(
         **counts, code_sets=len(code_sets), descriptor_mappings=descriptor_count
     )

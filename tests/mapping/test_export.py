@@ -51,7 +51,11 @@ def _snapshot(plan: MappingPlan) -> list:
         (m.state_code.code, str(m.descriptor_value))
         for m in DescriptorMapping.objects.filter(state_code__code_set__plan=plan)
     )
-    return [rows, codes]
+    lineage = sorted(
+        (a.resource.name, a.source_system, sorted(a.property_paths), a.load_order)
+        for a in plan.lineage.select_related("resource")
+    )
+    return [rows, codes, lineage]
 
 
 @pytest.fixture
@@ -77,12 +81,25 @@ def mapped_plan(catalog, sea_user):
     code_set.save()
     female = code_set.descriptor.values.get(code_value="Female")
     f.DescriptorMappingFactory(state_code=code_set.codes.get(code="F"), descriptor_value=female)
+    f.LineageAssignmentFactory(plan=plan, resource=catalog.resources.get(name="Student"))
+    f.LineageAssignmentFactory(
+        plan=plan,
+        resource=catalog.resources.get(name="StudentSchoolAssociation"),
+        source_system="iep",
+        properties="EntryDate\nEntryGradeLevel",
+        load_order=2,
+    )
     return plan
 
 
 def test_workbook_has_a_sheet_per_collection_and_neutralises_formulas(mapped_plan):
     workbook = load_workbook(io.BytesIO(plan_workbook(plan=mapped_plan)))
-    assert workbook.sheetnames == ["Fall Child Count", "Spring Discipline", "Descriptor mappings"]
+    assert workbook.sheetnames == [
+        "Fall Child Count",
+        "Spring Discipline",
+        "Descriptor mappings",
+        "Lineage",
+    ]
     cells = [
         cell.value
         for sheet in workbook.worksheets
@@ -124,6 +141,20 @@ def test_csv_round_trips_elements_and_mappings(mapped_plan, catalog, sea_user):
     content = plan_csv(plan=mapped_plan).encode()
     import_state_spec(plan=copy, name="plan.csv", content=content, user=sea_user)
     assert _snapshot(copy)[0] == _snapshot(mapped_plan)[0]
+
+
+def test_bad_lineage_rows_are_named(mapped_plan, sea_user):
+    workbook = load_workbook(io.BytesIO(plan_workbook(plan=mapped_plan)))
+    workbook["Lineage"].append(["NoSuchResource", "sis", "", 1])
+    workbook["Lineage"].append(["Student", "fax", "", "first"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    with pytest.raises(Exception) as caught:
+        import_state_spec(
+            plan=mapped_plan, name="plan.xlsx", content=buffer.getvalue(), user=sea_user
+        )
+    text = str(caught.value)
+    assert "sheet Lineage, row 5, column source_system: 'fax' is not one of" in text
 
 
 def test_import_refuses_to_change_an_approved_mapping(mapped_plan, sea_user):
