@@ -1,5 +1,7 @@
 """Background jobs of the mapping app (autodiscovered by the platform's job registry)."""
 
+from django.urls import reverse
+
 from mapping.models import DataStandardVersion, MappingPlan
 from mapping.services.coverage import record_coverage_run, upgrade_impact
 from rolloutplanner.jobs import job_kind
@@ -22,4 +24,4 @@ def mapping_upgrade_impact(job, progress) -> dict:
     progress(10, f"Comparing with Data Standard {version.version}")
     result = upgrade_impact(plan=plan, version=version)
     progress(90, f"{len(result['broken'])} mapping targets would break")
-    return result
+    return {**result, "url": reverse("mapping:upgrade-impact", args=[job.pk])}

@@ -30,6 +30,7 @@ urlpatterns = [
     path("<int:pk>/coverage/", views.start_coverage, name="mappingplan-coverage"),
     path("<int:pk>/upgrade-impact/", views.start_upgrade_impact, name="mappingplan-upgrade"),
     path("spec-template.<str:fmt>", views.spec_template, name="spec-template"),
+    path("upgrade-impact/<int:job_pk>/", views.upgrade_impact_result, name="upgrade-impact"),
     *_crud("catalog/versions", "datastandardversion", "DataStandardVersion", editable=False),
     *_crud("catalog/resources", "edfiresource", "EdFiResource", editable=False),
     *_crud("catalog/properties", "edfiproperty", "EdFiProperty", editable=False),

@@ -42,6 +42,7 @@ from mapping.services.mappings import identity_gaps
 from mapping.services.state_spec import import_state_spec
 from mapping.services.suggestions import suggest_descriptor_values, suggest_properties
 from rolloutplanner import jobs
+from rolloutplanner.models import Job
 from rolloutplanner.permissions import CHANGE, VIEW, user_can, user_can_add, user_can_add_model
 from rolloutplanner.views import generic
 
@@ -285,6 +286,15 @@ def start_coverage(request, pk):
     job = jobs.enqueue_job(kind="mapping_coverage", user=request.user, parameters={"plan": plan.pk})
     messages.info(request, "The coverage job is queued; this page follows its progress.")
     return redirect(job)
+
+
+@login_required
+def upgrade_impact_result(request, job_pk):
+    """The mappings an upgrade-impact job found would break (visible to whoever sees the job)."""
+    job = get_object_or_404(
+        Job.objects.restrict(request.user), pk=job_pk, kind="mapping_upgrade_impact"
+    )
+    return render(request, "mapping/upgrade_impact.html", {"job": job, "result": job.result})
 
 
 @login_required

@@ -16,6 +16,7 @@ from mapping.models import (
     MappingPlan,
     StateCodeSet,
 )
+from mapping.services.lineage import lineage_conflicts
 from mapping.services.mappings import identity_gaps
 
 UNMAPPED_LISTED = 200  # the result lists at most this many unmapped elements by name
@@ -75,7 +76,12 @@ def compute_coverage(*, plan: MappingPlan, progress: Progress | None = None) -> 
     ]
     report(60, "Checked code sets")
     gaps = [{"resource": g.resource, "property": g.property_path} for g in identity_gaps(plan=plan)]
-    report(85, "Checked identity properties")
+    report(75, "Checked identity properties")
+    conflicts = [
+        {"kind": c.kind, "resource": c.resource, "message": c.message}
+        for c in lineage_conflicts(plan=plan)
+    ]
+    report(90, "Checked data lineage")
     return {
         "plan": plan.name,
         "data_standard": plan.data_standard_version.version,
@@ -85,6 +91,7 @@ def compute_coverage(*, plan: MappingPlan, progress: Progress | None = None) -> 
         "unmapped_count": overall["by_kind"][MappingKind.NOT_MAPPED]["count"],
         "code_sets_without_mapping": unmapped_code_sets,
         "identity_gaps": gaps,
+        "lineage_conflicts": conflicts,
     }
 
 

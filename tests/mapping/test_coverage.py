@@ -48,6 +48,7 @@ def test_coverage_counts_by_kind_per_collection_and_overall():
     assert result["unmapped_elements"] == ["Fall Child Count / Old flag"]
     assert result["code_sets_without_mapping"] == [{"name": "Sex", "codes": 1, "mapped": 0}]
     assert result["identity_gaps"] == []  # the factory resource has no identity property
+    assert result["lineage_conflicts"] == []
 
 
 @pytest.mark.django_db
@@ -114,6 +115,8 @@ def test_coverage_job_started_from_the_plan_page_runs_in_the_worker(client, cele
     wait_for(lambda: _finished(impact), message=celery_worker.log())
     assert impact.state == JobState.SUCCEEDED, impact.error
     assert {row["change"] for row in impact.result["broken"]} == {"removed"}
+    page = client.get(impact.result["url"])
+    assert b"Mappings that would break" in page.content and b"removed" in page.content
 
 
 @pytest.mark.django_db
