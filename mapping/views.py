@@ -40,7 +40,11 @@ from mapping.services import state as state_services
 from mapping.services.lineage import lineage_conflicts, lineage_graph
 from mapping.services.mappings import identity_gaps
 from mapping.services.state_spec import import_state_spec
-from mapping.services.suggestions import suggest_descriptor_values, suggest_properties
+from mapping.services.suggestions import (
+    candidate_values,
+    suggest_descriptor_values,
+    suggest_properties,
+)
 from rolloutplanner import jobs
 from rolloutplanner.models import Job
 from rolloutplanner.permissions import CHANGE, VIEW, user_can, user_can_add, user_can_add_model
@@ -404,10 +408,15 @@ class StateCodeSetDetailView(generic.ObjectDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         codes = selectors.codes_with_mappings(code_set=self.object)
+        values = candidate_values(code_set=self.object)
         rows = []
         for code in codes:
             mapping = getattr(code, "descriptor_mapping", None)
-            suggestions = [] if mapping else suggest_descriptor_values(state_code=code, limit=3)
+            suggestions = (
+                []
+                if mapping
+                else suggest_descriptor_values(state_code=code, limit=3, values=values)
+            )
             rows.append({"code": code, "mapping": mapping, "suggestions": suggestions})
         context["rows"] = rows
         context["unmapped_values"] = selectors.required_values_without_mapping(code_set=self.object)

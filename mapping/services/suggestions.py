@@ -177,14 +177,23 @@ def _score(candidate, name_words, definition_words, compatible, idf) -> Suggesti
     return Suggestion(prop, round(score, 2), reasons)
 
 
-def suggest_descriptor_values(*, state_code, limit: int = 5) -> list[Suggestion]:
-    """Descriptor values a state code most likely means, within the code set's descriptor."""
-    code_set = state_code.code_set
+def candidate_values(*, code_set) -> list[DescriptorValue]:
+    """The values a code set's codes may map to: its descriptor's, else the whole version's."""
     values = DescriptorValue.objects.select_related("descriptor")
     if code_set.descriptor_id:
-        values = values.filter(descriptor_id=code_set.descriptor_id)
-    else:
-        values = values.filter(descriptor__version=code_set.plan.data_standard_version)
+        return list(values.filter(descriptor_id=code_set.descriptor_id))
+    return list(values.filter(descriptor__version=code_set.plan.data_standard_version_id))
+
+
+def suggest_descriptor_values(
+    *, state_code, limit: int = 5, values: list[DescriptorValue] | None = None
+) -> list[Suggestion]:
+    """Descriptor values a state code most likely means, within the code set's descriptor.
+
+    Pass ``values`` (from :func:`candidate_values`) when ranking many codes of one set.
+    """
+    if values is None:
+        values = candidate_values(code_set=state_code.code_set)
     wanted = _expanded(tokens(f"{state_code.code} {state_code.description}"))
     scored = []
     for value in values:

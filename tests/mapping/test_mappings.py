@@ -291,3 +291,30 @@ def test_mapping_lists_use_a_constant_number_of_queries(client, world, mapping, 
     _add_rows(collection, 8)
     many = _queries_for(client, reverse(url_name), params)
     assert few == many and few > 3
+
+
+def test_code_set_page_ranks_codes_in_constant_queries_and_accepts_in_one_click(
+    client, world, catalog
+):
+    plan = f.MappingPlanFactory(data_standard_version=catalog)
+    code_set = f.StateCodeSetFactory(
+        plan=plan, descriptor=catalog.descriptors.get(name="SexDescriptor")
+    )
+    female = f.StateCodeFactory(code_set=code_set, code="F", description="Female")
+    client.force_login(world.users[Role.SEA_TEAM])
+    few = _queries_for(client, code_set.get_absolute_url(), {})
+    for code, meaning in (("M", "Male"), ("X", "Not selected"), ("U", "Unknown")):
+        f.StateCodeFactory(code_set=code_set, code=code, description=meaning)
+    page = client.get(code_set.get_absolute_url())
+    assert b"Map to Female" in page.content and b"no Ed-Fi target" in page.content
+    assert _queries_for(client, code_set.get_absolute_url(), {}) == few
+
+    value = code_set.descriptor.values.get(code_value="Female")
+    response = client.post(
+        reverse("mapping:statecode-accept", args=[female.pk]), {"value": value.pk}
+    )
+    assert response.status_code == 302
+    assert female.descriptor_mapping.descriptor_value == value
+    client.force_login(world.users[Role.LEA_COORDINATOR])
+    denied = client.post(reverse("mapping:statecode-accept", args=[female.pk]), {"value": value.pk})
+    assert denied.status_code == 403
