@@ -6,6 +6,7 @@ NAVIGATION = [
     ("LEAs", "leas:lea-list"),
     ("Vendors", "vendors:vendor-list"),
     ("Readiness", "leas:readinessitem-list"),
+    ("Mapping", "mapping:mappingplan-list"),
     ("Jobs", "job-list"),
     ("API tokens", "token-list"),
 ]

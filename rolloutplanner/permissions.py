@@ -122,6 +122,16 @@ def _crosses_many(model, q: Q) -> bool:
     return False
 
 
+def visible_queryset(model, user, *, select_related=(), prefetch_related=()):
+    """What ``user`` may view of ``model``, with the relations a page or API list needs."""
+    queryset = model.objects.restrict(user, VIEW)
+    if select_related:
+        queryset = queryset.select_related(*select_related)
+    if prefetch_related:
+        queryset = queryset.prefetch_related(*prefetch_related)
+    return queryset
+
+
 def user_can(user, obj: models.Model, action: str) -> bool:
     """Whether ``user`` may ``action`` this saved object (uses the same queryset rule)."""
     return type(obj)._default_manager.restrict(user, action).filter(pk=obj.pk).exists()
@@ -189,6 +199,7 @@ __all__ = [
     "RestrictedQuerySet",
     "restriction_for",
     "user_can",
+    "visible_queryset",
     "user_can_add",
     "user_can_add_model",
 ]
