@@ -258,9 +258,18 @@ class ClaimSet(models.Model):
         return reverse("vendors:claimset-detail", args=[self.pk])
 
     def uncovered(self, resources) -> list[str]:
-        """The resources of ``resources`` this claim set does not let its holder write."""
-        allowed = {r.lower() for r in self.writable_resources}
-        return sorted({r for r in resources if r.lower() not in allowed})
+        """The resources of ``resources`` this claim set does not let its holder write.
+
+        Names match whatever their spelling: a catalog name ("StudentSchoolAssociation"), a
+        claim name ("studentSchoolAssociation"), a claim URI or an API path (plural).
+        """
+        allowed = {resource_key(r) for r in self.writable_resources}
+        return sorted({r for r in resources if resource_key(r) not in allowed})
+
+
+def resource_key(name: str) -> str:
+    key = name.strip().rstrip("/").rsplit("/", 1)[-1].lower()
+    return key[:-1] if key.endswith("s") else key
 
 
 class APICredential(models.Model):

@@ -211,6 +211,39 @@ def claim_set_gaps(
     return gaps
 
 
+def required_resources_by_product_type(*, plan) -> dict[str, set[str]]:
+    """From a mapping plan's data lineage: the Ed-Fi resources each kind of source system
+    (SIS, IEP, HR, …) writes."""
+    from mapping.models import LineageAssignment
+
+    required: dict[str, set[str]] = {}
+    rows = LineageAssignment.objects.filter(plan=plan).values_list(
+        "source_system", "resource__name"
+    )
+    for product_type, resource in rows:
+        required.setdefault(product_type, set()).add(resource)
+    return required
+
+
+def claim_set_gaps_for_plan(*, plan, today: date | None = None) -> list[ClaimSetGap]:
+    """Active credentials whose claim set misses a resource the plan's lineage says their
+    product type writes (e.g. an IEP vendor's key that cannot write program associations)."""
+    today = today or timezone.localdate()
+    required = required_resources_by_product_type(plan=plan)
+    credentials = (
+        APICredential.objects.active(on=today)
+        .filter(vendor__product_type__in=list(required))
+        .select_related("claim_set", "vendor")
+        .order_by("vendor__name", "key")
+    )
+    gaps = []
+    for credential in credentials:
+        missing = credential.claim_set.uncovered(required[credential.vendor.product_type])
+        if missing:
+            gaps.append(ClaimSetGap(credential, missing))
+    return gaps
+
+
 def set_claim_set_resources(*, claim_set: ClaimSet, resources: Iterable[str]) -> ClaimSet:
     claim_set.writable_resources = sorted({r.strip() for r in resources if r.strip()})
     claim_set.save(update_fields=["writable_resources"])

@@ -31,6 +31,7 @@ urlpatterns = [
         views.ReportLeakView.as_view(),
         name="apicredential-report-leak",
     ),
+    path("claim-sets/check/", views.ClaimSetCheckView.as_view(), name="claimset-check"),
     *_crud("certifications", "certification", views.CERTIFICATION_VIEWS),
     *_crud("touchpoints", "touchpoint", views.TOUCHPOINT_VIEWS),
     *_crud("follow-ups", "followup", views.FOLLOW_UP_VIEWS),

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.views import View
 
 from leas.views import CreateView, ExportView, UpdateView
+from mapping.models import MappingPlan
 from rolloutplanner.views import generic
 from vendors import exports, selectors, services
 from vendors.filtersets import (
@@ -305,6 +306,22 @@ class ReportLeakView(LoginRequiredMixin, View):
                 return redirect(incident)
         context = {"object": credential, "form": form}
         return render(request, self.template_name, context, status=400)
+
+
+class ClaimSetCheckView(LoginRequiredMixin, View):
+    """Credentials whose claim set misses a resource the plan's lineage says they write."""
+
+    def get(self, request):
+        plans = MappingPlan.objects.restrict(request.user).order_by("name")
+        plan = plans.filter(pk=request.GET.get("plan") or 0).first() or plans.first()
+        gaps = services.claim_set_gaps_for_plan(plan=plan) if plan else []
+        visible = set(APICredential.objects.restrict(request.user).values_list("pk", flat=True))
+        context = {
+            "plans": plans,
+            "plan": plan,
+            "gaps": [gap for gap in gaps if gap.credential.pk in visible],
+        }
+        return render(request, "vendors/claimset_check.html", context)
 
 
 class CredentialIncidentListView(generic.ObjectListView):

@@ -228,3 +228,40 @@ def test_rotate_api_issues_successor_and_closes_the_leak_incident(api_client, wo
     assert incident.replacement == successor
     duplicate = api_client.post(url, {"new_key": "newkey9999", "issued_on": "2026-10-03"})
     assert duplicate.status_code == 400
+
+
+def test_claim_sets_are_checked_against_a_mapping_plans_lineage(client, api_client, world):
+    from tests.mapping.factories import (
+        EdFiResourceFactory,
+        LineageAssignmentFactory,
+        MappingPlanFactory,
+    )
+
+    plan = MappingPlanFactory()
+    version = plan.data_standard_version
+    student = EdFiResourceFactory(version=version, name="Student")
+    program = EdFiResourceFactory(version=version, name="StudentSpecialEducationProgramAssociation")
+    LineageAssignmentFactory(plan=plan, resource=student, source_system="sis")
+    LineageAssignmentFactory(plan=plan, resource=program, source_system="iep", load_order=2)
+    iep_vendor = world.other_vendor
+    iep_vendor.product_type = "iep"
+    iep_vendor.save()
+    sis_claims = ClaimSetFactory(
+        writable_resources=["http://ed-fi.org/ods/identity/claims/student"]
+    )
+    iep_claims = ClaimSetFactory(writable_resources=["students"])
+    APICredentialFactory(vendor=world.own_vendor, claim_set=sis_claims)
+    iep_key = APICredentialFactory(vendor=iep_vendor, claim_set=iep_claims)
+
+    gaps = services.claim_set_gaps_for_plan(plan=plan)
+    assert [(g.credential, g.missing) for g in gaps] == [
+        (iep_key, ["StudentSpecialEducationProgramAssociation"])
+    ]
+    client.force_login(world.users[Role.SEA_TEAM])
+    page = client.get(reverse("vendors:claimset-check"), {"plan": plan.pk})
+    assert b"StudentSpecialEducationProgramAssociation" in page.content
+    api_client.force_authenticate(world.users[Role.VENDOR_CONTACT])
+    response = api_client.post(reverse("api:claimset-check"), {"plan": plan.pk}, format="json")
+    assert response.status_code == 200 and response.data == []  # the gap is another vendor's
+    bad = api_client.post(reverse("api:claimset-check"), {}, format="json")
+    assert bad.status_code == 400

@@ -189,10 +189,19 @@ class CredentialIncidentSerializer(serializers.ModelSerializer):
 
 
 class ClaimSetCheckSerializer(serializers.Serializer):
+    plan = serializers.IntegerField(
+        required=False, help_text="A mapping plan whose data lineage says who writes what."
+    )
     required = serializers.DictField(
         child=serializers.ListField(child=serializers.CharField()),
+        required=False,
         help_text="Vendor id → the resources its system must write, from the load order.",
     )
+
+    def validate(self, attrs):
+        if ("plan" in attrs) == ("required" in attrs):
+            raise serializers.ValidationError("Give either a plan or the required resources.")
+        return attrs
 
 
 class ClaimSetGapSerializer(serializers.Serializer):

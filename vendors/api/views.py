@@ -1,4 +1,5 @@
 from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
@@ -6,6 +7,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.exceptions import ValidationError as APIValidationError
 from rest_framework.response import Response
 
+from mapping.models import MappingPlan
 from rolloutplanner.api.viewsets import RestrictedModelViewSet, RestrictedReadOnlyViewSet
 from rolloutplanner.permissions import CHANGE, user_can
 from vendors import services
@@ -88,16 +90,19 @@ class ClaimSetViewSet(RestrictedModelViewSet):
         """Active credentials whose claim set does not cover what their system must write."""
         body = serializers.ClaimSetCheckSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        try:
-            required = {int(k): v for k, v in body.validated_data["required"].items()}
-        except ValueError:
-            raise APIValidationError({"required": "Keys must be vendor ids."}) from None
+        if "plan" in body.validated_data:
+            plan = get_object_or_404(
+                MappingPlan.objects.restrict(request.user), pk=body.validated_data["plan"]
+            )
+            gaps = services.claim_set_gaps_for_plan(plan=plan)
+        else:
+            try:
+                required = {int(k): v for k, v in body.validated_data["required"].items()}
+            except ValueError:
+                raise APIValidationError({"required": "Keys must be vendor ids."}) from None
+            gaps = services.claim_set_gaps(required_by_vendor=required)
         visible = set(APICredential.objects.restrict(request.user).values_list("pk", flat=True))
-        gaps = [
-            gap
-            for gap in services.claim_set_gaps(required_by_vendor=required)
-            if gap.credential.pk in visible
-        ]
+        gaps = [gap for gap in gaps if gap.credential.pk in visible]
         return Response(serializers.ClaimSetGapSerializer(gaps, many=True).data)
 
 
