@@ -139,15 +139,28 @@ def user_can(user, obj: models.Model, action: str) -> bool:
 
 def user_can_add(user, instance: models.Model) -> bool:
     """Whether ``user`` may create ``instance`` (unsaved), judged on the owner it names."""
+    return _may_own(user, instance, ADD)
+
+
+def user_can_save(user, instance: models.Model) -> bool:
+    """Whether ``user`` may save ``instance`` with its current, possibly edited, owner.
+
+    A scoped user allowed to change a row must not move it to an LEA or vendor outside their
+    scope; this re-checks the owner an edit leaves on the row before it is written.
+    """
+    return _may_own(user, instance, ADD if instance.pk is None else CHANGE)
+
+
+def _may_own(user, instance: models.Model, action: str) -> bool:
     policy: ObjectPolicy = type(instance).permission_policy
     role = role_of(user)
     if role is None or not user.is_active:
         return False
     if role in UNRESTRICTED_ROLES:
         return True
-    if role == Role.LEA_COORDINATOR and ADD in policy.lea_actions:
+    if role == Role.LEA_COORDINATOR and action in policy.lea_actions:
         return _owns(instance, policy.lea_paths, user.profile.lea_ids())
-    if role == Role.VENDOR_CONTACT and ADD in policy.vendor_actions:
+    if role == Role.VENDOR_CONTACT and action in policy.vendor_actions:
         return _owns(instance, policy.vendor_paths, user.profile.vendor_ids())
     return False
 
@@ -202,4 +215,5 @@ __all__ = [
     "visible_queryset",
     "user_can_add",
     "user_can_add_model",
+    "user_can_save",
 ]

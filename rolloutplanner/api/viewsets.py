@@ -10,8 +10,8 @@ from rolloutplanner.permissions import (
     DELETE,
     VIEW,
     user_can,
-    user_can_add,
     user_can_add_model,
+    user_can_save,
     visible_queryset,
 )
 
@@ -47,16 +47,30 @@ class RestrictedModelViewSet(viewsets.ModelViewSet):
         return super().create(request, *args, **kwargs)
 
     def perform_create(self, serializer):
-        relations = {
+        self._check_owner(self.model(**self._scalar_data(serializer)))
+        serializer.save()
+
+    def perform_update(self, serializer):
+        instance = serializer.instance
+        for name, value in self._scalar_data(serializer).items():
+            setattr(instance, name, value)
+        self._check_owner(instance)
+        serializer.save()
+
+    def _scalar_data(self, serializer) -> dict:
+        fields = {f.name: f for f in self.model._meta.get_fields()}
+        return {
             name: value
             for name, value in serializer.validated_data.items()
-            if not self.model._meta.get_field(name).many_to_many
+            if name in fields and not fields[name].many_to_many and not fields[name].one_to_many
         }
-        if not user_can_add(self.request.user, self.model(**relations)):
+
+    def _check_owner(self, instance) -> None:
+        """The row, as it would be saved, must still belong to the user's LEA or vendor."""
+        if not user_can_save(self.request.user, instance):
             raise PermissionDenied(
-                f"You may not add a {self.model._meta.verbose_name} for that organisation."
+                f"You may not save a {self.model._meta.verbose_name} for that organisation."
             )
-        serializer.save()
 
 
 class RestrictedReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):

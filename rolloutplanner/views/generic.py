@@ -19,8 +19,8 @@ from rolloutplanner.permissions import (
     DELETE,
     VIEW,
     user_can,
-    user_can_add,
     user_can_add_model,
+    user_can_save,
     visible_queryset,
 )
 
@@ -121,8 +121,10 @@ class ObjectEditMixin(RestrictedViewMixin):
 
     def form_valid(self, form):
         form.instance = form.save(commit=False)
-        if form.instance.pk is None and not user_can_add(self.request.user, form.instance):
-            raise PermissionDenied(f"You may not add this {self.model._meta.verbose_name}.")
+        if not user_can_save(self.request.user, form.instance):
+            raise PermissionDenied(
+                f"You may not save this {self.model._meta.verbose_name} for that organisation."
+            )
         self.object = form.save()
         messages.success(self.request, self.success_message)
         return HttpResponseRedirect(self.get_success_url())

@@ -90,3 +90,17 @@ TARGETS = [
 @pytest.mark.parametrize(("target", "role", "action", "allowed"), matrix_cases(TARGETS))
 def test_permission_matrix(client, api_client, world, target, role, action, allowed):
     check_case(client, api_client, world, target, role, action, allowed)
+
+
+@pytest.mark.django_db
+def test_a_scoped_user_cannot_move_a_row_to_another_organisation(world):
+    from leas.models import LEAPerson
+    from rolloutplanner.permissions import user_can_save
+
+    coordinator = world.users[Role.LEA_COORDINATOR]
+    person = LEAPerson.objects.create(lea=world.own_lea, name="Pat Doe")
+
+    assert user_can_save(coordinator, person)
+    person.lea = world.other_lea
+    assert not user_can_save(coordinator, person)
+    assert user_can_save(world.users[Role.SEA_TEAM], person)
