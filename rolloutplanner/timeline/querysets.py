@@ -1,0 +1,124 @@
+"""Reads of the timeline shared by pages, API, feeds and the dashboard.
+
+Scoped roles (LEA coordinators, vendor contacts) see statewide rows as well as their own, which
+the ObjectPolicy paths alone cannot express ("owner is empty"), so the timeline querysets add it
+in ``restrict`` for the ``view`` action. Every other action and role follows the policy as is.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.apps import apps
+from django.db.models import Case, CharField, Exists, OuterRef, Q, Subquery, Value, When
+from django.utils import timezone
+
+from rolloutplanner.permissions import VIEW, RestrictedQuerySet
+from rolloutplanner.roles import Role, role_of
+
+SCOPED_ROLES = frozenset({Role.LEA_COORDINATOR, Role.VENDOR_CONTACT})
+
+
+def _scoped_viewer(user, action: str) -> bool:
+    return action == VIEW and user.is_active and role_of(user) in SCOPED_ROLES
+
+
+def milestone_visibility_q(user, prefix: str = "") -> Q:
+    """Milestones a scoped user may view: statewide ones plus their LEA's / wave's / vendor's.
+
+    Waves are matched through a subquery rather than a join so rows never repeat.
+    """
+    statewide = Q(**{f"{prefix}scope": "statewide"})
+    profile = user.profile
+    if role_of(user) == Role.LEA_COORDINATOR:
+        lea_ids = profile.lea_ids()
+        waves = apps.get_model("rolloutplanner", "Wave").leas.through.objects.filter(
+            lea_id__in=lea_ids
+        )
+        return (
+            statewide
+            | Q(**{f"{prefix}lea_id__in": lea_ids})
+            | Q(**{f"{prefix}wave_id__in": Subquery(waves.values("wave_id"))})
+        )
+    return statewide | Q(**{f"{prefix}vendor_id__in": profile.vendor_ids()})
+
+
+class PhaseQuerySet(RestrictedQuerySet):
+    pass
+
+
+class WaveQuerySet(RestrictedQuerySet):
+    pass
+
+
+class BaselineQuerySet(RestrictedQuerySet):
+    pass
+
+
+class MilestoneQuerySet(RestrictedQuerySet):
+    def restrict(self, user, action: str = VIEW):
+        if _scoped_viewer(user, action):
+            return self.filter(milestone_visibility_q(user))
+        return super().restrict(user, action)
+
+    def with_status(self, today: date | None = None):
+        """Annotate ``status`` (on_track / at_risk / late / done) as STATUS_RULE states it."""
+        today = today or timezone.localdate()
+        dependency = apps.get_model("rolloutplanner", "MilestoneDependency")
+        blocking = dependency.objects.filter(
+            successor=OuterRef("pk"), predecessor__actual_end__isnull=True
+        ).filter(
+            Q(predecessor__planned_end__lt=today)
+            | Q(predecessor__planned_end__gt=OuterRef("planned_start"))
+        )
+        return self.annotate(
+            status=Case(
+                When(actual_end__isnull=False, then=Value("done")),
+                When(planned_end__lt=today, then=Value("late")),
+                When(
+                    Q(planned_start__lt=today, actual_start__isnull=True) | Exists(blocking),
+                    then=Value("at_risk"),
+                ),
+                default=Value("on_track"),
+                output_field=CharField(),
+            )
+        )
+
+    def for_lea(self, lea):
+        """Milestones that concern ``lea``: statewide, its own, and its waves'."""
+        waves = lea.waves.values("pk")
+        return self.filter(Q(scope="statewide") | Q(lea=lea) | Q(wave__in=waves))
+
+    def for_vendor(self, vendor):
+        return self.filter(Q(scope="statewide") | Q(vendor=vendor))
+
+    def for_pages(self):
+        return self.select_related("phase", "lea", "vendor", "wave", "owner")
+
+
+class MilestoneDependencyQuerySet(RestrictedQuerySet):
+    def restrict(self, user, action: str = VIEW):
+        if _scoped_viewer(user, action):
+            return self.filter(milestone_visibility_q(user, prefix="successor__"))
+        return super().restrict(user, action)
+
+
+class BaselineEntryQuerySet(RestrictedQuerySet):
+    def restrict(self, user, action: str = VIEW):
+        if _scoped_viewer(user, action):
+            return self.filter(milestone_visibility_q(user, prefix="milestone__"))
+        return super().restrict(user, action)
+
+
+class ChangeNoticeQuerySet(RestrictedQuerySet):
+    def restrict(self, user, action: str = VIEW):
+        if not _scoped_viewer(user, action):
+            return super().restrict(user, action)
+        profile = user.profile
+        everybody = Q(lea__isnull=True, vendor__isnull=True)
+        if role_of(user) == Role.LEA_COORDINATOR:
+            return self.filter(everybody | Q(lea_id__in=profile.lea_ids()))
+        return self.filter(everybody | Q(vendor_id__in=profile.vendor_ids()))
+
+    def pending_email(self):
+        return self.filter(emailed_at__isnull=True)
