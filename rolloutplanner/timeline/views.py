@@ -41,6 +41,15 @@ from rolloutplanner.views import generic
 GANTT_PAGE_SIZE = 100
 
 
+class ReadOnlyDetailMixin:
+    """Detail of a row that is written only by services: no edit or delete buttons."""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["can_change"] = context["can_delete"] = False
+        return context
+
+
 # Phases and waves: plain CRUD on the generic views.
 class PhaseListView(generic.ObjectListView):
     model = Phase
@@ -286,7 +295,7 @@ class BaselineListView(generic.ObjectListView):
         return context
 
 
-class BaselineDetailView(generic.ObjectDetailView):
+class BaselineDetailView(ReadOnlyDetailMixin, generic.ObjectDetailView):
     model = Baseline
     template_name = "rolloutplanner/timeline/baseline_detail.html"
     detail_fields = ["name", "created_at", "created_by"]
@@ -333,7 +342,7 @@ class ChangeNoticeListView(generic.ObjectListView):
     ]
 
 
-class ChangeNoticeDetailView(generic.ObjectDetailView):
+class ChangeNoticeDetailView(ReadOnlyDetailMixin, generic.ObjectDetailView):
     model = ChangeNotice
     select_related = ("milestone", "lea", "vendor", "changed_by")
     detail_fields = [
