@@ -202,7 +202,7 @@ class Milestone(models.Model):
         }
         for scope, (field, value) in owners.items():
             if self.scope == scope and not value:
-                errors[field] = f"A milestone scoped to {Scope(scope).label.lower()} names it."
+                errors[field] = f"Choose the {field} this milestone is for."
             if self.scope != scope and value:
                 errors[field] = f"Only a milestone scoped to {field} names a {field}."
         if errors:

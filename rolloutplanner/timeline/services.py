@@ -90,6 +90,8 @@ def update_milestone(*, milestone: Milestone, user, changes: dict, reason: str) 
         raise ValidationError({"change_reason": "Say why the planned dates moved."})
     milestone.full_clean()
     milestone._change_reason = reason or "Edited"
+    if user is not None:
+        milestone._history_user = user
     milestone.save()
     if moved:
         create_change_notices(milestone=milestone, before=before, user=user, reason=reason)
@@ -319,5 +321,7 @@ def create_milestone(*, user, data: dict, reason: str = "") -> Milestone:
     milestone = Milestone(**data)
     milestone.full_clean()
     milestone._change_reason = (reason or "Created")[:100]
+    if user is not None:
+        milestone._history_user = user
     milestone.save()
     return milestone
