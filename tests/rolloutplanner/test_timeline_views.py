@@ -1,0 +1,170 @@
+"""Timeline pages: Gantt, critical path, baselines, dashboard (HTML and PDF)."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.urls import reverse
+
+from rolloutplanner.roles import Role
+from rolloutplanner.timeline import services
+from rolloutplanner.timeline.models import Milestone
+from tests.rolloutplanner.factories import (
+    LEAMilestoneFactory,
+    MilestoneDependencyFactory,
+    MilestoneFactory,
+    PhaseFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def test_gantt_draws_bars_today_line_baseline_and_dependencies(client, world):
+    today = date.today()
+    first = MilestoneFactory(
+        name="Vendor certification",
+        planned_start=today - timedelta(days=40),
+        planned_end=today - timedelta(days=3),
+    )
+    second = MilestoneFactory(name="Pilot loads")
+    MilestoneDependencyFactory(predecessor=first, successor=second)
+    services.save_baseline(name="Board plan")
+    services.update_milestone(
+        milestone=second,
+        user=None,
+        changes={"planned_end": second.planned_end + timedelta(days=6)},
+        reason="Slip",
+    )
+    client.force_login(world.users[Role.LEADERSHIP])
+    body = client.get(reverse("rolloutplanner:timeline-gantt")).content.decode()
+    assert body.count('class="gantt-row"') == 2
+    assert "Today</text>" in body
+    assert 'class="baseline-bar"' in body
+    assert 'class="dependency"' in body
+    assert "must finish before" in body
+    assert "Late" in body and "bar-late" in body  # status as text, not colour alone
+    assert "(+6 d)" in body  # slippage against the baseline
+    assert f'href="{first.get_absolute_url()}"' in body  # each bar is a keyboard-focusable link
+    assert "<caption>Milestones on this page</caption>" in body
+
+
+def test_gantt_filters_by_lea_and_phase_and_hides_other_leas(client, world):
+    pilot = PhaseFactory(number=3, name="Pilot")
+    LEAMilestoneFactory(lea=world.own_lea, name="Own onboarding", phase=pilot)
+    LEAMilestoneFactory(lea=world.other_lea, name="Other onboarding", phase=pilot)
+    client.force_login(world.users[Role.LEA_COORDINATOR])
+    body = client.get(reverse("rolloutplanner:timeline-gantt")).content.decode()
+    assert "Own onboarding" in body and "Other onboarding" not in body
+    client.force_login(world.users[Role.SEA_TEAM])
+    url = reverse("rolloutplanner:timeline-gantt")
+    body = client.get(url, {"lea": world.other_lea.pk, "phase": pilot.pk}).content.decode()
+    assert "Other onboarding" in body and "Own onboarding" not in body
+
+
+def test_gantt_query_count_does_not_grow_with_rows(client, world, django_assert_max_num_queries):
+    client.force_login(world.users[Role.SEA_TEAM])
+    url = reverse("rolloutplanner:timeline-gantt")
+    MilestoneFactory.create_batch(3)
+    services.save_baseline(name="Plan")
+    with django_assert_max_num_queries(30) as few:
+        client.get(url)
+    MilestoneFactory.create_batch(40)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(url)
+
+
+def test_critical_path_page_shows_the_production_delay(client, world):
+    start = date.today() - timedelta(weeks=30)
+    services.load_template(start=start)
+    client.force_login(world.users[Role.LEADERSHIP])
+    body = client.get(reverse("rolloutplanner:timeline-critical-path")).content.decode()
+    assert "Production date: planned" in body
+    assert "days late" in body
+    assert "Delays the production date" in body
+
+
+def test_milestone_detail_shows_status_rule_dependencies_and_baselines(client, world):
+    first = MilestoneFactory(name="First")
+    later = date.today() + timedelta(days=60)
+    second = MilestoneFactory(name="Second", planned_start=later, planned_end=later + timedelta(9))
+    MilestoneDependencyFactory(predecessor=first, successor=second)
+    services.save_baseline(name="Kick-off plan")
+    client.force_login(world.users[Role.SEA_TEAM])
+    body = client.get(second.get_absolute_url()).content.decode()
+    assert "Status: On track" in body and "On track: none of the above." in body
+    assert "First" in body and "Kick-off plan" in body and "Remove dependency on" in body
+    client.force_login(world.users[Role.LEADERSHIP])
+    assert "Remove dependency on" not in client.get(second.get_absolute_url()).content.decode()
+
+
+def test_milestone_list_filters_by_status(client, world):
+    today = date.today()
+    MilestoneFactory(
+        name="Late one", planned_start=today - timedelta(9), planned_end=today - timedelta(1)
+    )
+    MilestoneFactory(name="Fine one")
+    client.force_login(world.users[Role.LEADERSHIP])
+    body = client.get(reverse("rolloutplanner:milestone-list"), {"status": "late"}).content.decode()
+    assert "Late one" in body and "Fine one" not in body
+
+
+def test_baseline_pages_show_slippage(client, world):
+    milestone = MilestoneFactory(name="Cut-over")
+    baseline = services.save_baseline(name="March plan")
+    services.update_milestone(
+        milestone=milestone,
+        user=None,
+        changes={"planned_end": milestone.planned_end + timedelta(days=4)},
+        reason="Slip",
+    )
+    client.force_login(world.users[Role.SEA_TEAM])
+    body = client.get(baseline.get_absolute_url()).content.decode()
+    assert "Cut-over" in body and "+4" in body
+    response = client.post(reverse("rolloutplanner:baseline-save"), {"name": "April plan"})
+    assert response.status_code == 302
+
+
+def test_dashboard_charts_have_text_alternatives_and_links(client, world):
+    today = date.today()
+    MilestoneFactory(planned_start=today - timedelta(9), planned_end=today - timedelta(1))
+    MilestoneFactory(actual_start=today, actual_end=today)
+    services.save_baseline(name="Plan")
+    client.force_login(world.users[Role.LEADERSHIP])
+    body = client.get(reverse("rolloutplanner:timeline-dashboard")).content.decode()
+    for title in (
+        "Phase progress",
+        "Milestones by status",
+        "LEAs by stratum",
+        "Vendor products by type",
+        "against the baseline",
+        "dates moved",
+    ):
+        assert title in body
+    assert body.count('role="img"') >= 6
+    assert "<desc id=" in body and "Late: 1" in body  # text alternative in the SVG
+    assert "Data behind this chart" in body  # and as a table
+    assert "?status=late" in body  # bars link to the detail behind them
+
+
+def test_dashboard_for_a_coordinator_counts_only_what_they_see(client, world):
+    LEAMilestoneFactory(lea=world.other_lea)
+    LEAMilestoneFactory(lea=world.own_lea)
+    client.force_login(world.users[Role.LEA_COORDINATOR])
+    body = client.get(reverse("rolloutplanner:timeline-dashboard")).content.decode()
+    assert "On track: 1" in body
+
+
+def test_dashboard_exports_a_pdf(client, world):
+    MilestoneFactory()
+    client.force_login(world.users[Role.LEADERSHIP])
+    response = client.get(reverse("rolloutplanner:timeline-dashboard-pdf"))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    assert "attachment" in response["Content-Disposition"]
+
+
+def test_timeline_pages_need_a_sign_in(client):
+    for name in ("timeline-gantt", "timeline-dashboard", "timeline-critical-path"):
+        response = client.get(reverse(f"rolloutplanner:{name}"))
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    assert Milestone.objects.count() == 0
