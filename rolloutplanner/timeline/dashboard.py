@@ -92,13 +92,7 @@ def phase_progress(user) -> BarChart:
 
 @dashboard_panel("milestone-status", order=20)
 def milestone_status(user) -> BarChart:
-    counts = dict(
-        Milestone.objects.restrict(user)
-        .with_status()
-        .values_list("status")
-        .annotate(count=Count("pk"))
-        .values_list("status", "count")
-    )
+    counts = Milestone.objects.restrict(user).status_counts()
     bars = [
         (status.label, counts.get(status.value, 0), _milestones_url(status=status.value))
         for status in (Status.ON_TRACK, Status.AT_RISK, Status.LATE, Status.DONE)

@@ -6,24 +6,40 @@ from django.db.models import Q
 
 from leas.models import LEA
 from rolloutplanner.timeline.models import ChangeNotice, Milestone, Phase, Scope, Status
+from rolloutplanner.timeline.widgets import FastSelect
 from vendors.models import Vendor
+
+
+def visible(model):
+    """Filter choices limited to the rows the requesting user may view (none without one)."""
+
+    def queryset(request):
+        if request is None:
+            return model.objects.none()
+        return model.objects.restrict(request.user)
+
+    return queryset
+
+
+def _owners(request):
+    users = get_user_model().objects.filter(owned_milestones__isnull=False)
+    return users.distinct() if request is not None else users.none()
 
 
 class MilestoneFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label="Search")
     phase = django_filters.ModelChoiceFilter(queryset=Phase.objects.all())
     lea = django_filters.ModelChoiceFilter(
-        queryset=LEA.objects.all(),
+        queryset=visible(LEA),
+        widget=FastSelect,
         method="concerning_lea",
         label="LEA",
         help_text="Statewide milestones and those of the LEA or its waves.",
     )
     vendor = django_filters.ModelChoiceFilter(
-        queryset=Vendor.objects.all(), method="concerning_vendor", label="Vendor"
+        queryset=visible(Vendor), widget=FastSelect, method="concerning_vendor", label="Vendor"
     )
-    owner = django_filters.ModelChoiceFilter(
-        queryset=get_user_model().objects.filter(owned_milestones__isnull=False).distinct()
-    )
+    owner = django_filters.ModelChoiceFilter(queryset=_owners, widget=FastSelect)
     scope = django_filters.ChoiceFilter(choices=Scope.choices)
     status = django_filters.ChoiceFilter(choices=Status.choices, method="with_status")
     starts_after = django_filters.DateFilter(
@@ -56,8 +72,8 @@ class MilestoneFilterSet(django_filters.FilterSet):
 
 
 class ChangeNoticeFilterSet(django_filters.FilterSet):
-    lea = django_filters.ModelChoiceFilter(queryset=LEA.objects.all(), label="LEA")
-    vendor = django_filters.ModelChoiceFilter(queryset=Vendor.objects.all())
+    lea = django_filters.ModelChoiceFilter(queryset=visible(LEA), widget=FastSelect, label="LEA")
+    vendor = django_filters.ModelChoiceFilter(queryset=visible(Vendor), widget=FastSelect)
     pending = django_filters.BooleanFilter(
         field_name="emailed_at", lookup_expr="isnull", label="Not yet e-mailed"
     )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cached_property
 
 from django.utils import timezone
 
@@ -44,7 +45,7 @@ class GanttRow:
     def text_y(self) -> int:
         return self.y + 16
 
-    @property
+    @cached_property
     def description(self) -> str:
         m = self.milestone
         parts = [

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.apps import apps
-from django.db.models import Case, CharField, Exists, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Q, Subquery, Value, When
 from django.utils import timezone
 
 from rolloutplanner.permissions import VIEW, RestrictedQuerySet
@@ -83,6 +83,37 @@ class MilestoneQuerySet(RestrictedQuerySet):
                 output_field=CharField(),
             )
         )
+
+    def status_counts(self, today: date | None = None) -> dict[str, int]:
+        """How many milestones have each status, by the same rule as ``with_status``.
+
+        Counts over every row at once, so the "blocked by a predecessor" test is one
+        uncorrelated subquery (a hash join over the dependencies) instead of one per row.
+        """
+        today = today or timezone.localdate()
+        dependency = apps.get_model("rolloutplanner", "MilestoneDependency")
+        blocked = dependency.objects.filter(predecessor__actual_end__isnull=True).filter(
+            Q(predecessor__planned_end__lt=today)
+            | Q(predecessor__planned_end__gt=F("successor__planned_start"))
+        )
+        done = Q(actual_end__isnull=False)
+        late = ~done & Q(planned_end__lt=today)
+        at_risk = (
+            ~done
+            & Q(planned_end__gte=today)
+            & (
+                Q(planned_start__lt=today, actual_start__isnull=True)
+                | Q(pk__in=blocked.values("successor_id"))
+            )
+        )
+        counts = self.order_by().aggregate(
+            total=Count("pk"),
+            done=Count("pk", filter=done),
+            late=Count("pk", filter=late),
+            at_risk=Count("pk", filter=at_risk),
+        )
+        counts["on_track"] = counts["total"] - counts["done"] - counts["late"] - counts["at_risk"]
+        return counts
 
     def for_lea(self, lea):
         """Milestones that concern ``lea``: statewide, its own, and its waves'."""

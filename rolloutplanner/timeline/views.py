@@ -38,7 +38,7 @@ from rolloutplanner.timeline.models import (
 )
 from rolloutplanner.views import generic
 
-GANTT_PAGE_SIZE = 100
+GANTT_PAGE_SIZE = 50
 
 
 class ReadOnlyDetailMixin:
@@ -117,6 +117,13 @@ class MilestoneListView(generic.ObjectListView):
 
     def base_queryset(self):
         return super().base_queryset().with_status()
+
+    def get_queryset(self):
+        # As the generic list, but the filter choices are limited to what the user may see.
+        self.filterset = self.filterset_class(
+            self.request.GET or None, queryset=self.base_queryset(), request=self.request
+        )
+        return self.filterset.qs if self.filterset.is_bound else self.filterset.queryset
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -240,7 +247,7 @@ def _milestone_for(user, pk: int, action: str) -> Milestone:
 def gantt(request):
     """One page of the filtered timeline as an SVG Gantt chart, with baseline and today line."""
     milestones = Milestone.objects.restrict(request.user).with_status().for_pages()
-    filterset = MilestoneFilterSet(request.GET or None, queryset=milestones)
+    filterset = MilestoneFilterSet(request.GET or None, queryset=milestones, request=request)
     if filterset.is_bound:
         milestones = filterset.qs
     page = Paginator(
@@ -340,6 +347,12 @@ class ChangeNoticeListView(generic.ObjectListView):
         ("created_at", "When"),
         ("emailed_at", "E-mailed"),
     ]
+
+    def get_queryset(self):
+        self.filterset = self.filterset_class(
+            self.request.GET or None, queryset=self.base_queryset(), request=self.request
+        )
+        return self.filterset.qs if self.filterset.is_bound else self.filterset.queryset
 
 
 class ChangeNoticeDetailView(ReadOnlyDetailMixin, generic.ObjectDetailView):

@@ -159,3 +159,24 @@ def test_critical_path_hides_what_a_scoped_user_may_not_see():
     assert result.impacts == []
     full = compute_critical_path(today=TODAY)
     assert [f.id for f in full.impacts[0].delayed] == [after.pk]
+
+
+def test_status_counts_agree_with_the_per_row_status():
+    milestones = [
+        MilestoneFactory(planned_start=TODAY - timedelta(60), planned_end=TODAY - timedelta(30)),
+        MilestoneFactory(
+            planned_start=TODAY - timedelta(60),
+            planned_end=TODAY - timedelta(30),
+            actual_end=TODAY - timedelta(31),
+        ),
+        MilestoneFactory(planned_start=TODAY - timedelta(2), planned_end=TODAY + timedelta(9)),
+        MilestoneFactory(planned_start=TODAY + timedelta(3), planned_end=TODAY + timedelta(9)),
+        MilestoneFactory(planned_start=TODAY + timedelta(30), planned_end=TODAY + timedelta(39)),
+    ]
+    MilestoneDependencyFactory(predecessor=milestones[3], successor=milestones[4])
+    MilestoneDependencyFactory(predecessor=milestones[0], successor=milestones[3])
+    per_row = [m.status for m in Milestone.objects.with_status(TODAY)]
+    counts = Milestone.objects.status_counts(TODAY)
+    for status in ("on_track", "at_risk", "late", "done"):
+        assert counts[status] == per_row.count(status), status
+    assert counts["at_risk"] == 2  # one not started, one behind a late predecessor
