@@ -139,7 +139,7 @@ def test_dashboard_charts_have_text_alternatives_and_links(client, world):
         "dates moved",
     ):
         assert title in body
-    assert body.count('role="img"') >= 6
+    assert body.count('role="group"') >= 6
     assert "<desc id=" in body and "Late: 1" in body  # text alternative in the SVG
     assert "Data behind this chart" in body  # and as a table
     assert "?status=late" in body  # bars link to the detail behind them
