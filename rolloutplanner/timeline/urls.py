@@ -9,6 +9,8 @@ app_name = "rolloutplanner"
 
 urlpatterns = [
     path("", views.gantt, name="timeline-gantt"),
+    path("lea/<int:pk>/", views.lea_timeline, name="timeline-lea"),
+    path("vendor/<int:pk>/", views.vendor_timeline, name="timeline-vendor"),
     path("critical-path/", views.critical_path, name="timeline-critical-path"),
     path("dashboard/", views.dashboard, name="timeline-dashboard"),
     path("dashboard.pdf", views.dashboard_pdf, name="timeline-dashboard-pdf"),

@@ -6,12 +6,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from leas.models import LEA
 from rolloutplanner.permissions import CHANGE, VIEW, user_can, user_can_add_model
 from rolloutplanner.timeline import services
 from rolloutplanner.timeline.critical_path import compute_critical_path
@@ -37,6 +39,7 @@ from rolloutplanner.timeline.models import (
     Wave,
 )
 from rolloutplanner.views import generic
+from vendors.models import Vendor
 
 GANTT_PAGE_SIZE = 50
 
@@ -250,27 +253,55 @@ def gantt(request):
     filterset = MilestoneFilterSet(request.GET or None, queryset=milestones, request=request)
     if filterset.is_bound:
         milestones = filterset.qs
+    context = _gantt_context(request, milestones)
+    context["filterset"] = filterset
+    return render(request, "rolloutplanner/timeline/gantt.html", context)
+
+
+def _gantt_context(request, milestones) -> dict:
     page = Paginator(
         milestones.order_by("planned_start", "phase__number", "code", "pk"), GANTT_PAGE_SIZE
     ).get_page(request.GET.get("page"))
     baselines = Baseline.objects.restrict(request.user)
-    baseline = _chosen_baseline(request, baselines)
     query = request.GET.copy()
     query.pop("page", None)
-    return render(
-        request,
-        "rolloutplanner/timeline/gantt.html",
-        {
-            "filterset": filterset,
-            "page_obj": page,
-            "is_paginated": page.paginator.num_pages > 1,
-            "query_without_page": query.urlencode(),
-            "gantt": build_gantt(list(page.object_list), baseline=baseline),
-            "baselines": baselines[:20],
-            "status_rules": STATUS_RULE.values(),
-            "today": timezone.localdate(),
-        },
+    return {
+        "page_obj": page,
+        "is_paginated": page.paginator.num_pages > 1,
+        "query_without_page": query.urlencode(),
+        "gantt": build_gantt(list(page.object_list), baseline=_chosen_baseline(request, baselines)),
+        "baselines": baselines[:20],
+        "status_rules": STATUS_RULE.values(),
+        "today": timezone.localdate(),
+    }
+
+
+@login_required
+def lea_timeline(request, pk):
+    """An LEA's page of the timeline: its notices and its milestones (with statewide ones)."""
+    lea = get_object_or_404(LEA.objects.restrict(request.user), pk=pk)
+    notices = ChangeNotice.objects.restrict(request.user).filter(
+        Q(lea=lea) | Q(lea__isnull=True, vendor__isnull=True)
     )
+    milestones = Milestone.objects.restrict(request.user).for_lea(lea).with_status().for_pages()
+    context = _gantt_context(request, milestones)
+    context.update(organisation=lea, notices=notices.select_related("milestone")[:20])
+    return render(request, "rolloutplanner/timeline/organisation_timeline.html", context)
+
+
+@login_required
+def vendor_timeline(request, pk):
+    """A vendor's page of the timeline: its notices and its milestones (with statewide ones)."""
+    vendor = get_object_or_404(Vendor.objects.restrict(request.user), pk=pk)
+    notices = ChangeNotice.objects.restrict(request.user).filter(
+        Q(vendor=vendor) | Q(lea__isnull=True, vendor__isnull=True)
+    )
+    milestones = (
+        Milestone.objects.restrict(request.user).for_vendor(vendor).with_status().for_pages()
+    )
+    context = _gantt_context(request, milestones)
+    context.update(organisation=vendor, notices=notices.select_related("milestone")[:20])
+    return render(request, "rolloutplanner/timeline/organisation_timeline.html", context)
 
 
 def _chosen_baseline(request, baselines):

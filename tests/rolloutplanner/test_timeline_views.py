@@ -168,3 +168,31 @@ def test_timeline_pages_need_a_sign_in(client):
         response = client.get(reverse(f"rolloutplanner:{name}"))
         assert response.status_code == 302 and "/accounts/login/" in response["Location"]
     assert Milestone.objects.count() == 0
+
+
+def test_lea_timeline_page_lists_its_notices_and_milestones_only(client, world):
+    own = LEAMilestoneFactory(lea=world.own_lea, name="Own onboarding")
+    other = LEAMilestoneFactory(lea=world.other_lea, name="Other onboarding")
+    statewide = MilestoneFactory(name="Statewide cut-over")
+    for milestone in (own, other, statewide):
+        services.update_milestone(
+            milestone=milestone,
+            user=None,
+            changes={"planned_end": milestone.planned_end + timedelta(days=3)},
+            reason=f"Moved {milestone.name}",
+        )
+    client.force_login(world.users[Role.LEA_COORDINATOR])
+    body = client.get(reverse("rolloutplanner:timeline-lea", args=[world.own_lea.pk])).content
+    body = body.decode()
+    assert "Moved Own onboarding" in body and "Moved Statewide cut-over" in body
+    assert "Other onboarding" not in body
+    assert body.count('class="gantt-row"') == 2
+    other_page = client.get(reverse("rolloutplanner:timeline-lea", args=[world.other_lea.pk]))
+    assert other_page.status_code == 404
+    client.force_login(world.users[Role.VENDOR_CONTACT])
+    vendor_page = client.get(reverse("rolloutplanner:timeline-vendor", args=[world.own_vendor.pk]))
+    assert vendor_page.status_code == 200
+    assert "Moved Statewide cut-over" in vendor_page.content.decode()
+    assert "Own onboarding" not in vendor_page.content.decode()
+    other_vendor = reverse("rolloutplanner:timeline-vendor", args=[world.other_vendor.pk])
+    assert client.get(other_vendor).status_code == 404
