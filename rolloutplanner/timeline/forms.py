@@ -1,8 +1,10 @@
 from django import forms
 
 from rolloutplanner.timeline.models import Milestone, Phase, Wave
+from rolloutplanner.timeline.widgets import FastSelect
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE_FIELDS = ("planned_start", "planned_end", "actual_start", "actual_end")
 
 
 class PhaseForm(forms.ModelForm):
@@ -43,8 +45,9 @@ class MilestoneForm(forms.ModelForm):
             "actual_end",
             "description",
         ]
-        widgets = {name: DATE_INPUT for name in ("planned_start", "planned_end")} | {
-            name: DATE_INPUT for name in ("actual_start", "actual_end")
+        widgets = {
+            **{name: DATE_INPUT for name in DATE_FIELDS},
+            **{name: FastSelect for name in ("lea", "vendor", "wave", "owner")},
         }
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cached_property
 
+from django.db.models import Count, Max, Min, Q
 from django.utils import timezone
 
 from rolloutplanner.timeline.models import Baseline, BaselineEntry, Milestone, MilestoneDependency
@@ -64,6 +65,27 @@ def _owner_of(milestone: Milestone) -> str:
 
 
 @dataclass
+class PhaseBar:
+    """A phase's span over the milestones shown (all pages of the filtered set)."""
+
+    label: str
+    start: date
+    end: date
+    done_percent: int
+    y: int = 0
+    x: float = 0
+    width: float = 0
+
+    @property
+    def text_y(self) -> int:
+        return self.y + 16
+
+    @property
+    def bar_y(self) -> int:
+        return self.y + 6
+
+
+@dataclass
 class GanttArrow:
     points: str
     label: str
@@ -75,6 +97,7 @@ class Gantt:
     start: date
     end: date
     baseline: Baseline | None
+    phases: list[PhaseBar] = field(default_factory=list)
     ticks: list[tuple[float, str]] = field(default_factory=list)
     arrows: list[GanttArrow] = field(default_factory=list)
     today_x: float | None = None
@@ -87,7 +110,7 @@ class Gantt:
 
     @property
     def height(self) -> int:
-        return HEADER_HEIGHT + ROW_HEIGHT * max(len(self.rows), 1) + 4
+        return HEADER_HEIGHT + ROW_HEIGHT * max(len(self.rows) + len(self.phases), 1) + 4
 
     @property
     def status_x(self) -> int:
@@ -98,10 +121,39 @@ class Gantt:
         return self.height - 2
 
 
+def phase_spans(milestones) -> list[PhaseBar]:
+    """One aggregate query: each phase's first start, last end and share done."""
+    rows = (
+        milestones.order_by()
+        .values("phase__number", "phase__name")
+        .annotate(
+            start=Min("planned_start"),
+            end=Max("planned_end"),
+            total=Count("pk"),
+            done=Count("pk", filter=Q(actual_end__isnull=False)),
+        )
+        .order_by("phase__number")
+    )
+    return [
+        PhaseBar(
+            label=f"Phase {row['phase__number']}. {row['phase__name']}",
+            start=row["start"],
+            end=row["end"],
+            done_percent=round(100 * row["done"] / row["total"]) if row["total"] else 0,
+        )
+        for row in rows
+    ]
+
+
 def build_gantt(
-    milestones: list[Milestone], *, baseline: Baseline | None, today: date | None = None
+    milestones: list[Milestone],
+    *,
+    baseline: Baseline | None,
+    phases: list[PhaseBar] = (),
+    today: date | None = None,
 ) -> Gantt:
-    """Lay out ``milestones`` (annotated with status) with baseline bars and dependency arrows."""
+    """Lay out ``milestones`` (annotated with status) under their phases' spans, with baseline
+    bars and dependency arrows."""
     today = today or timezone.localdate()
     ids = [m.pk for m in milestones]
     baseline_dates = {}
@@ -112,6 +164,7 @@ def build_gantt(
         }
     dates = [d for m in milestones for d in (m.planned_start, m.planned_end)]
     dates += [d for e in baseline_dates.values() for d in (e.planned_start, e.planned_end)]
+    dates += [d for p in phases for d in (p.start, p.end)]
     start = min(dates, default=today) - timedelta(days=7)
     end = max(dates, default=today) + timedelta(days=7)
     scale = CHART_WIDTH / max((end - start).days, 1)
@@ -119,11 +172,16 @@ def build_gantt(
     def x_of(day: date) -> float:
         return round(LABEL_WIDTH + (day - start).days * scale, 1)
 
+    for index, phase in enumerate(phases):
+        phase.y = HEADER_HEIGHT + index * ROW_HEIGHT
+        phase.x = x_of(phase.start)
+        phase.width = max(round((phase.end - phase.start).days * scale, 1), 3)
+    first_row_y = HEADER_HEIGHT + len(phases) * ROW_HEIGHT
     rows = []
     for index, milestone in enumerate(milestones):
         row = GanttRow(
             milestone=milestone,
-            y=HEADER_HEIGHT + index * ROW_HEIGHT,
+            y=first_row_y + index * ROW_HEIGHT,
             x=x_of(milestone.planned_start),
             width=max(round((milestone.planned_end - milestone.planned_start).days * scale, 1), 3),
         )
@@ -135,7 +193,7 @@ def build_gantt(
             )
             row.slip_days = (milestone.planned_end - entry.planned_end).days
         rows.append(row)
-    gantt = Gantt(rows=rows, start=start, end=end, baseline=baseline)
+    gantt = Gantt(rows=rows, start=start, end=end, baseline=baseline, phases=list(phases))
     gantt.ticks = _month_ticks(start, end, x_of)
     if start <= today <= end:
         gantt.today_x = x_of(today)

@@ -26,7 +26,7 @@ from rolloutplanner.timeline.forms import (
     PhaseForm,
     WaveForm,
 )
-from rolloutplanner.timeline.gantt import build_gantt
+from rolloutplanner.timeline.gantt import build_gantt, phase_spans
 from rolloutplanner.timeline.models import (
     STATUS_RULE,
     Baseline,
@@ -269,7 +269,11 @@ def _gantt_context(request, milestones) -> dict:
         "page_obj": page,
         "is_paginated": page.paginator.num_pages > 1,
         "query_without_page": query.urlencode(),
-        "gantt": build_gantt(list(page.object_list), baseline=_chosen_baseline(request, baselines)),
+        "gantt": build_gantt(
+            list(page.object_list),
+            baseline=_chosen_baseline(request, baselines),
+            phases=phase_spans(milestones),
+        ),
         "baselines": baselines[:20],
         "status_rules": STATUS_RULE.values(),
         "today": timezone.localdate(),

@@ -37,6 +37,7 @@ def test_gantt_draws_bars_today_line_baseline_and_dependencies(client, world):
     client.force_login(world.users[Role.LEADERSHIP])
     body = client.get(reverse("rolloutplanner:timeline-gantt")).content.decode()
     assert body.count('class="gantt-row"') == 2
+    assert body.count('class="phase-row"') == 1 and "Phase 3. Pilot" in body and "0% done" in body
     assert "Today</text>" in body
     assert 'class="baseline-bar"' in body
     assert 'class="dependency"' in body
