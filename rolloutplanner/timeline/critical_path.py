@@ -7,10 +7,13 @@ dependencies take well under a second.
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict, deque
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from django.core.cache import cache
+from django.db.models import Count, Max
 from django.utils import timezone
 
 from rolloutplanner.timeline.models import Milestone, MilestoneDependency, Scope
@@ -176,3 +179,45 @@ def _late_impacts(forecasts: dict, production: Forecast | None, visible_ids) -> 
     for impact in result:
         impact.delayed.sort(key=lambda f: (f.planned_start, f.id))
     return result
+
+
+@dataclass(frozen=True)
+class CriticalPathSummary:
+    """What the dashboard shows of the critical path; small enough to cache."""
+
+    production_label: str
+    production_planned_end: date | None
+    production_forecast_end: date | None
+    production_delay_days: int
+    top_causes: tuple[tuple[int, str, int, bool], ...]  # (id, label, delayed count, production)
+
+
+def critical_path_summary(*, today: date | None = None) -> CriticalPathSummary:
+    """The statewide critical path, summarised and cached until the plan changes.
+
+    The cache key holds today's date and the newest change, count and dependency count of
+    the plan, so any edit (services touch a successor when its dependencies change) or a new
+    day computes it afresh.
+    """
+    today = today or timezone.localdate()
+    state = Milestone.objects.aggregate(last=Max("updated_at"), count=Count("pk"))
+    links = MilestoneDependency.objects.aggregate(count=Count("pk"), last=Max("pk"))
+    parts = (today, state["last"], state["count"], links["count"], links["last"])
+    fingerprint = "|".join(str(part) for part in parts)
+    key = "timeline:critical-path:" + hashlib.sha256(fingerprint.encode()).hexdigest()
+    summary = cache.get(key)
+    if summary is None:
+        result = compute_critical_path(today=today)
+        production = result.production
+        summary = CriticalPathSummary(
+            production_label=production.label if production else "",
+            production_planned_end=production.planned_end if production else None,
+            production_forecast_end=production.end if production else None,
+            production_delay_days=result.production_delay_days,
+            top_causes=tuple(
+                (i.late.id, i.late.label, len(i.delayed), i.delays_production)
+                for i in result.impacts[:5]
+            ),
+        )
+        cache.set(key, summary, timeout=24 * 60 * 60)
+    return summary

@@ -18,9 +18,13 @@ from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
 
 from leas.models import LEA, Urbanicity
+from rolloutplanner.roles import UNRESTRICTED_ROLES, Role, role_of
 from rolloutplanner.timeline.charts import BarChart, bar_chart
+from rolloutplanner.timeline.critical_path import critical_path_summary
 from rolloutplanner.timeline.models import Baseline, ChangeNotice, Milestone, Status
 from vendors.models import ProductType, Vendor
+
+WHOLE_PLAN_ROLES = UNRESTRICTED_ROLES | {Role.LEADERSHIP}
 
 
 @dataclass(frozen=True)
@@ -103,6 +107,38 @@ def milestone_status(user) -> BarChart:
         summary="; ".join(f"{label}: {value}" for label, value, _ in bars),
         rows=bars,
         detail_url=_milestones_url(),
+    )
+
+
+@dashboard_panel("critical-path", order=25)
+def critical_path_causes(user) -> BarChart | None:
+    """Only for roles that see the whole plan: the path runs through every LEA's milestones."""
+    if role_of(user) not in WHOLE_PLAN_ROLES:
+        return None
+    summary = critical_path_summary()
+    if not summary.production_label:
+        return None
+    bars = [
+        (
+            f"{label}{' (delays production)' if production else ''}",
+            delayed,
+            reverse("rolloutplanner:milestone-detail", args=[pk]),
+        )
+        for pk, label, delayed, production in summary.top_causes
+    ]
+    forecast = (
+        f"Production ({summary.production_label}) planned "
+        f"{summary.production_planned_end:%Y-%m-%d}, forecast "
+        f"{summary.production_forecast_end:%Y-%m-%d}"
+        + (f", {summary.production_delay_days} days late" if summary.production_delay_days else "")
+    )
+    listing = "; ".join(f"{label}: delays {value} later milestones" for label, value, _ in bars)
+    return bar_chart(
+        key="critical-path",
+        title="Late milestones that delay the most later ones",
+        summary=f"{forecast}. {listing or 'No late milestone delays a later one.'}",
+        rows=bars,
+        detail_url=reverse("rolloutplanner:timeline-critical-path"),
     )
 
 

@@ -197,3 +197,28 @@ def test_lea_timeline_page_lists_its_notices_and_milestones_only(client, world):
     assert "Own onboarding" not in vendor_page.content.decode()
     other_vendor = reverse("rolloutplanner:timeline-vendor", args=[world.other_vendor.pk])
     assert client.get(other_vendor).status_code == 404
+
+
+def test_dashboard_shows_the_critical_path_to_whole_plan_roles_only(client, world):
+    services.load_template(start=date.today() - timedelta(weeks=30))
+    client.force_login(world.users[Role.LEADERSHIP])
+    body = client.get(reverse("rolloutplanner:timeline-dashboard")).content.decode()
+    assert "Late milestones that delay the most later ones" in body
+    assert "Production (5.3 Production go-live) planned" in body and "days late" in body
+    client.force_login(world.users[Role.LEA_COORDINATOR])
+    body = client.get(reverse("rolloutplanner:timeline-dashboard")).content.decode()
+    assert "Late milestones that delay the most later ones" not in body
+
+
+def test_critical_path_summary_is_cached_until_the_plan_changes(django_assert_num_queries):
+    from rolloutplanner.timeline.critical_path import critical_path_summary
+
+    services.load_template(start=date.today() - timedelta(weeks=30))
+    first = critical_path_summary()
+    with django_assert_num_queries(2):  # the two change checks; no recomputation
+        assert critical_path_summary() == first
+    ods = Milestone.objects.get(code="2.5")
+    services.update_milestone(
+        milestone=ods, user=None, changes={"actual_end": date.today()}, reason="Done"
+    )
+    assert critical_path_summary() != first
