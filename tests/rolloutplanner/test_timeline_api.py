@@ -55,6 +55,7 @@ def test_filters_by_phase_lea_vendor_status_and_dates(api_client, world):
     row = api_client.get(reverse("api:milestone-detail", args=[late.pk])).data
     assert row["status"] == "late"
     assert row["status_rule"].startswith("Late:")
+    assert row["phase_name"] == "Pilot"
 
 
 def test_predecessors_are_listed_but_only_visible_ones(api_client, world):
@@ -156,3 +157,16 @@ def test_timeline_is_in_the_openapi_schema(client, world):
     assert "/api/v1/timeline/" in schema
     assert "changed_since" in schema
     assert "If-None-Match" in schema
+
+
+def test_list_query_count_does_not_grow_with_rows(api_client, world, django_assert_max_num_queries):
+    api_client.force_authenticate(world.users[Role.LEA_COORDINATOR])
+    for _ in range(3):
+        MilestoneDependencyFactory(successor=LEAMilestoneFactory(lea=world.own_lea))
+    with django_assert_max_num_queries(20) as few:
+        api_client.get(URL)
+    for _ in range(30):
+        MilestoneDependencyFactory(successor=LEAMilestoneFactory(lea=world.own_lea))
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = api_client.get(URL)
+    assert response.data["count"] == 66

@@ -30,6 +30,7 @@ class WaveSerializer(serializers.ModelSerializer):
 
 class MilestoneSerializer(serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api:milestone-detail")
+    phase_name = serializers.CharField(source="phase.name", read_only=True)
     status = serializers.ChoiceField(choices=Status.choices, read_only=True)
     status_rule = serializers.SerializerMethodField()
     predecessors = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
@@ -47,6 +48,7 @@ class MilestoneSerializer(serializers.ModelSerializer):
             "id",
             "url",
             "phase",
+            "phase_name",
             "code",
             "name",
             "kind",

@@ -73,6 +73,7 @@ class MilestoneViewSet(RestrictedModelViewSet):
     model = Milestone
     serializer_class = MilestoneSerializer
     filterset_class = MilestoneFilterSet
+    select_related = ("phase",)
     ordering_fields = ["planned_start", "planned_end", "updated_at", "code"]
 
     def get_queryset(self):
