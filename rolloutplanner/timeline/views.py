@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -38,6 +37,7 @@ from rolloutplanner.timeline.models import (
     Phase,
     Wave,
 )
+from rolloutplanner.timeline.selectors import notices_for
 from rolloutplanner.views import generic
 from vendors.models import Vendor
 
@@ -284,12 +284,9 @@ def _gantt_context(request, milestones) -> dict:
 def lea_timeline(request, pk):
     """An LEA's page of the timeline: its notices and its milestones (with statewide ones)."""
     lea = get_object_or_404(LEA.objects.restrict(request.user), pk=pk)
-    notices = ChangeNotice.objects.restrict(request.user).filter(
-        Q(lea=lea) | Q(lea__isnull=True, vendor__isnull=True)
-    )
     milestones = Milestone.objects.restrict(request.user).for_lea(lea).with_status().for_pages()
     context = _gantt_context(request, milestones)
-    context.update(organisation=lea, notices=notices.select_related("milestone")[:20])
+    context.update(organisation=lea, notices=notices_for(user=request.user, organisation=lea))
     return render(request, "rolloutplanner/timeline/organisation_timeline.html", context)
 
 
@@ -297,14 +294,11 @@ def lea_timeline(request, pk):
 def vendor_timeline(request, pk):
     """A vendor's page of the timeline: its notices and its milestones (with statewide ones)."""
     vendor = get_object_or_404(Vendor.objects.restrict(request.user), pk=pk)
-    notices = ChangeNotice.objects.restrict(request.user).filter(
-        Q(vendor=vendor) | Q(lea__isnull=True, vendor__isnull=True)
-    )
     milestones = (
         Milestone.objects.restrict(request.user).for_vendor(vendor).with_status().for_pages()
     )
     context = _gantt_context(request, milestones)
-    context.update(organisation=vendor, notices=notices.select_related("milestone")[:20])
+    context.update(organisation=vendor, notices=notices_for(user=request.user, organisation=vendor))
     return render(request, "rolloutplanner/timeline/organisation_timeline.html", context)
 
 

@@ -150,3 +150,18 @@ def test_digest_task_runs_in_a_real_worker(celery_worker):
         lambda: not ChangeNotice.objects.pending_email().exists(),
         message=f"digest did not run:\n{celery_worker.log()}",
     )
+
+
+@pytest.mark.django_db
+def test_notices_tag_lists_an_organisations_notices_for_its_home_page(rf, world):
+    from django.template import Context, Template
+
+    _move(LEAMilestoneFactory(lea=world.own_lea, name="Own onboarding"), 3)
+    _move(LEAMilestoneFactory(lea=world.other_lea, name="Other onboarding"), 3)
+    request = rf.get("/")
+    request.user = world.users[Role.LEA_COORDINATOR]
+    html = Template("{% load timeline %}{% timeline_notices lea %}").render(
+        Context({"request": request, "lea": world.own_lea})
+    )
+    assert "Date changes that concern Own District" in html
+    assert "Own onboarding" in html and "Other onboarding" not in html
