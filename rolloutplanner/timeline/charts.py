@@ -67,10 +67,22 @@ def _number(value: float) -> str:
     return f"{value:.0f}" if float(value).is_integer() else f"{value:.1f}"
 
 
-def bar_chart(*, key, title, summary, rows, unit="", maximum=None, detail_url="") -> BarChart:
-    """``rows``: (label, value, href) triples, drawn top to bottom with alternating patterns."""
+# The Gantt chart's status patterns, so a status looks the same on every chart.
+STATUS_PATTERNS = {"on_track": "solid", "at_risk": "dots", "late": "hatch", "done": "cross"}
+
+
+def bar_chart(
+    *, key, title, summary, rows, unit="", maximum=None, detail_url="", patterns=None
+) -> BarChart:
+    """``rows``: (label, value, href) triples, drawn top to bottom; ``patterns`` names each
+    bar's pattern, else they alternate."""
     bars = [
-        Bar(label=str(label), value=value or 0, href=href, pattern=PATTERNS[i % len(PATTERNS)])
+        Bar(
+            label=str(label),
+            value=value or 0,
+            href=href,
+            pattern=patterns[i] if patterns else PATTERNS[i % len(PATTERNS)],
+        )
         for i, (label, value, href) in enumerate(rows)
     ]
     chart = BarChart(

@@ -19,7 +19,7 @@ from django.utils.module_loading import autodiscover_modules
 
 from leas.models import LEA, Urbanicity
 from rolloutplanner.roles import UNRESTRICTED_ROLES, Role, role_of
-from rolloutplanner.timeline.charts import BarChart, bar_chart
+from rolloutplanner.timeline.charts import STATUS_PATTERNS, BarChart, bar_chart
 from rolloutplanner.timeline.critical_path import critical_path_summary
 from rolloutplanner.timeline.models import Baseline, ChangeNotice, Milestone, Status
 from vendors.models import ProductType, Vendor
@@ -97,15 +97,17 @@ def phase_progress(user) -> BarChart:
 @dashboard_panel("milestone-status", order=20)
 def milestone_status(user) -> BarChart:
     counts = Milestone.objects.restrict(user).status_counts()
+    statuses = (Status.ON_TRACK, Status.AT_RISK, Status.LATE, Status.DONE)
     bars = [
         (status.label, counts.get(status.value, 0), _milestones_url(status=status.value))
-        for status in (Status.ON_TRACK, Status.AT_RISK, Status.LATE, Status.DONE)
+        for status in statuses
     ]
     return bar_chart(
         key="milestone-status",
         title="Milestones by status",
         summary="; ".join(f"{label}: {value}" for label, value, _ in bars),
         rows=bars,
+        patterns=[STATUS_PATTERNS[status.value] for status in statuses],
         detail_url=_milestones_url(),
     )
 

@@ -41,7 +41,9 @@ class MilestoneFilterSet(django_filters.FilterSet):
     )
     owner = django_filters.ModelChoiceFilter(queryset=_owners, widget=FastSelect)
     scope = django_filters.ChoiceFilter(choices=Scope.choices)
-    status = django_filters.ChoiceFilter(choices=Status.choices, method="with_status")
+    status = django_filters.ChoiceFilter(
+        choices=Status.choices, method="with_status", label="Status"
+    )
     starts_after = django_filters.DateFilter(
         field_name="planned_end", lookup_expr="gte", label="Ends on or after"
     )
