@@ -22,8 +22,12 @@ def visible(model):
 
 
 def _owners(request):
-    users = get_user_model().objects.filter(owned_milestones__isnull=False)
-    return users.distinct() if request is not None else users.none()
+    """Owners of milestones the user may see (not of other LEAs' milestones)."""
+    users = get_user_model().objects.order_by("username")
+    if request is None:
+        return users.none()
+    owned = Milestone.objects.restrict(request.user).exclude(owner=None).values("owner_id")
+    return users.filter(pk__in=owned)
 
 
 class MilestoneFilterSet(django_filters.FilterSet):

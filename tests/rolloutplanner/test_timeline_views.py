@@ -222,3 +222,16 @@ def test_critical_path_summary_is_cached_until_the_plan_changes(django_assert_nu
         milestone=ods, user=None, changes={"actual_end": date.today()}, reason="Done"
     )
     assert critical_path_summary() != first
+
+
+def test_filter_choices_offer_only_what_the_user_may_see(client, world):
+    from tests.factories import make_user
+
+    other_owner = make_user(Role.SEA_TEAM, username="other-lea-owner")
+    LEAMilestoneFactory(lea=world.other_lea, owner=other_owner)
+    own_owner = make_user(Role.SEA_TEAM, username="own-lea-owner")
+    LEAMilestoneFactory(lea=world.own_lea, owner=own_owner)
+    client.force_login(world.users[Role.LEA_COORDINATOR])
+    body = client.get(reverse("rolloutplanner:timeline-gantt")).content.decode()
+    assert "own-lea-owner" in body and "Own District" in body
+    assert "other-lea-owner" not in body and "Other District" not in body
