@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.apps import apps
-from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Q, Value, When
 from django.utils import timezone
 
 from rolloutplanner.permissions import VIEW, RestrictedQuerySet
@@ -32,15 +32,19 @@ def milestone_visibility_q(user, prefix: str = "") -> Q:
     profile = user.profile
     if role_of(user) == Role.LEA_COORDINATOR:
         lea_ids = profile.lea_ids()
-        waves = apps.get_model("rolloutplanner", "Wave").leas.through.objects.filter(
-            lea_id__in=lea_ids
-        )
         return (
             statewide
             | Q(**{f"{prefix}lea_id__in": lea_ids})
-            | Q(**{f"{prefix}wave_id__in": Subquery(waves.values("wave_id"))})
+            | Q(**{f"{prefix}wave_id__in": _wave_ids(lea_ids)})
         )
     return statewide | Q(**{f"{prefix}vendor_id__in": profile.vendor_ids()})
+
+
+def _wave_ids(lea_ids) -> list[int]:
+    """The waves of these LEAs, as a list: a literal list lets PostgreSQL combine the scope,
+    LEA and wave indexes (a subquery inside the OR forces a scan of every milestone)."""
+    through = apps.get_model("rolloutplanner", "Wave").leas.through
+    return list(through.objects.filter(lea_id__in=lea_ids).values_list("wave_id", flat=True))
 
 
 class PhaseQuerySet(RestrictedQuerySet):
@@ -117,8 +121,8 @@ class MilestoneQuerySet(RestrictedQuerySet):
 
     def for_lea(self, lea):
         """Milestones that concern ``lea``: statewide, its own, and its waves'."""
-        waves = lea.waves.values("pk")
-        return self.filter(Q(scope="statewide") | Q(lea=lea) | Q(wave__in=waves))
+        waves = _wave_ids([lea.pk])
+        return self.filter(Q(scope="statewide") | Q(lea=lea) | Q(wave_id__in=waves))
 
     def for_vendor(self, vendor):
         return self.filter(Q(scope="statewide") | Q(vendor=vendor))
