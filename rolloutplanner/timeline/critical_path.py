@@ -22,7 +22,7 @@ from rolloutplanner.timeline.template import PRODUCTION_STEP_CODE
 ONE_DAY = timedelta(days=1)
 
 
-@dataclass
+@dataclass(slots=True)
 class Forecast:
     id: int
     code: str
@@ -84,7 +84,7 @@ def compute_critical_path(*, today: date | None = None, visible_ids=None) -> Cri
         "pk", "code", "name", "planned_start", "planned_end", "actual_start", "actual_end"
     )
     forecasts: dict[int, Forecast] = {}
-    for pk, code, name, p_start, p_end, a_start, a_end in rows.iterator(chunk_size=5000):
+    for pk, code, name, p_start, p_end, a_start, a_end in rows:
         forecasts[pk] = Forecast(
             id=pk,
             code=code,
