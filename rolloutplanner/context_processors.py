@@ -5,6 +5,7 @@ NAVIGATION = [
     ("Home", "home"),
     ("LEAs", "leas:lea-list"),
     ("Vendors", "vendors:vendor-list"),
+    ("Mapping", "mapping:mappingplan-list"),
     ("Timeline", "rolloutplanner:timeline-gantt"),
     ("Jobs", "job-list"),
     ("API tokens", "token-list"),
