@@ -170,3 +170,15 @@ def test_list_query_count_does_not_grow_with_rows(api_client, world, django_asse
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = api_client.get(URL)
     assert response.data["count"] == 66
+
+
+def test_a_phase_with_milestones_is_not_deleted(client, api_client, world):
+    milestone = MilestoneFactory()
+    phase = milestone.phase
+    api_client.force_authenticate(world.users[Role.SEA_TEAM])
+    response = api_client.delete(reverse("api:phase-detail", args=[phase.pk]))
+    assert response.status_code == 400
+    client.force_login(world.users[Role.SEA_TEAM])
+    page = client.post(reverse("rolloutplanner:phase-delete", args=[phase.pk]))
+    assert page.status_code == 302
+    assert type(phase).objects.filter(pk=phase.pk).exists()

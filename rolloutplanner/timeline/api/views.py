@@ -45,6 +45,11 @@ class PhaseViewSet(RestrictedModelViewSet):
     model = Phase
     serializer_class = PhaseSerializer
 
+    def perform_destroy(self, instance):
+        if instance.milestones.exists():
+            raise APIValidationError({"detail": "This phase still has milestones."})
+        super().perform_destroy(instance)
+
 
 class WaveViewSet(RestrictedModelViewSet):
     model = Wave

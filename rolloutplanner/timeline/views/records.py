@@ -67,6 +67,12 @@ class PhaseUpdateView(generic.ObjectUpdateView):
 class PhaseDeleteView(generic.ObjectDeleteView):
     model = Phase
 
+    def form_valid(self, form):
+        if self.object.milestones.exists():
+            messages.error(self.request, "This phase still has milestones; move them first.")
+            return redirect(self.object)
+        return super().form_valid(form)
+
 
 class WaveListView(generic.ObjectListView):
     model = Wave
