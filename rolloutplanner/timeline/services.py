@@ -89,7 +89,7 @@ def update_milestone(*, milestone: Milestone, user, changes: dict, reason: str) 
     if moved and not reason:
         raise ValidationError({"change_reason": "Say why the planned dates moved."})
     milestone.full_clean()
-    milestone._change_reason = reason or "Edited"
+    milestone._change_reason = (reason or "Edited")[:100]
     if user is not None:
         milestone._history_user = user
     milestone.save()
