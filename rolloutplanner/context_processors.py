@@ -7,6 +7,7 @@ NAVIGATION = [
     ("Vendors", "vendors:vendor-list"),
     ("Readiness", "leas:readinessitem-list"),
     ("Mapping", "mapping:mappingplan-list"),
+    ("Timeline", "rolloutplanner:timeline-gantt"),
     ("Jobs", "job-list"),
     ("API tokens", "token-list"),
 ]

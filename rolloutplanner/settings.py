@@ -206,6 +206,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "rolloutplanner.tasks.fail_stale_jobs",
         "schedule": 60.0,
     },
+    "timeline-change-notice-digests": {
+        "task": "rolloutplanner.timeline.tasks.send_change_notice_digests",
+        "schedule": 24 * 60 * 60.0,
+    },
 }
 # A running job that has not reported progress for this long is taken as lost.
 JOB_STALE_AFTER = timedelta(seconds=env.int("JOB_STALE_AFTER_SECONDS", default=600))

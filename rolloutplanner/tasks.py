@@ -13,3 +13,6 @@ def run_job(job_id: int) -> None:
 def fail_stale_jobs() -> int:
     """Beat task: a job whose worker died is marked failed instead of running forever."""
     return jobs.fail_stale_jobs()
+
+
+from rolloutplanner.timeline.tasks import send_change_notice_digests  # noqa: E402, F401

@@ -24,6 +24,7 @@ urlpatterns = [
     path("leas/", include("leas.urls")),
     path("vendors/", include("vendors.urls")),
     path("mapping/", include("mapping.urls")),
+    path("timeline/", include("rolloutplanner.timeline.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("rolloutplanner.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -15,4 +15,5 @@ urlpatterns = [
     path("", include("leas.api.urls")),
     path("", include("vendors.api.urls")),
     path("", include("mapping.api.urls")),
+    path("", include("rolloutplanner.timeline.api.urls")),
 ]

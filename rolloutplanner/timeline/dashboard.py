@@ -1,0 +1,239 @@
+"""The leadership dashboard: a list of panels, each one chart with its text alternative.
+
+Panels are functions ``(user) -> BarChart | None`` registered with :func:`dashboard_panel`.
+Other apps add theirs (vendor readiness, mapping coverage, match rates, credentials expiring)
+in ``<app>/dashboard_panels.py``, discovered on first use; a panel returning None is left out
+(e.g. no mapping runs yet). Every panel reads through ``restrict(user)``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django.db.models import Count, F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.module_loading import autodiscover_modules
+
+from leas.models import LEA, Urbanicity
+from rolloutplanner.roles import UNRESTRICTED_ROLES, Role, role_of
+from rolloutplanner.timeline.charts import STATUS_PATTERNS, BarChart, bar_chart
+from rolloutplanner.timeline.critical_path import critical_path_summary
+from rolloutplanner.timeline.models import Baseline, ChangeNotice, Milestone, Status
+from vendors.models import ProductType, Vendor
+
+WHOLE_PLAN_ROLES = UNRESTRICTED_ROLES | {Role.LEADERSHIP}
+
+
+@dataclass(frozen=True)
+class Panel:
+    key: str
+    order: int
+    build: Callable
+
+
+_PANELS: dict[str, Panel] = {}
+_discovered = False
+
+
+def dashboard_panel(key: str, order: int = 100):
+    """Register ``build(user) -> BarChart | None`` as a dashboard panel."""
+
+    def register(build):
+        _PANELS[key] = Panel(key=key, order=order, build=build)
+        return build
+
+    return register
+
+
+def dashboard_charts(user) -> list[BarChart]:
+    """The charts ``user`` sees, in panel order."""
+    global _discovered
+    if not _discovered:
+        autodiscover_modules("dashboard_panels")
+        _discovered = True
+    charts = []
+    for panel in sorted(_PANELS.values(), key=lambda p: (p.order, p.key)):
+        chart = panel.build(user)
+        if chart is not None:
+            charts.append(chart)
+    return charts
+
+
+def _milestones_url(**params) -> str:
+    return f"{reverse('rolloutplanner:milestone-list')}?{urlencode(params)}"
+
+
+@dashboard_panel("phase-progress", order=10)
+def phase_progress(user) -> BarChart:
+    rows = (
+        Milestone.objects.restrict(user)
+        .values("phase_id", "phase__number", "phase__name")
+        .annotate(total=Count("pk"), done=Count("pk", filter=Q(actual_end__isnull=False)))
+        .order_by("phase__number")
+    )
+    bars = [
+        (
+            f"{row['phase__number']}. {row['phase__name']}",
+            round(100 * row["done"] / row["total"], 1) if row["total"] else 0,
+            _milestones_url(phase=row["phase_id"]),
+        )
+        for row in rows
+    ]
+    summary = "; ".join(f"{label}: {value}% done" for label, value, _ in bars) or "No milestones."
+    return bar_chart(
+        key="phase-progress",
+        title="Phase progress (share of milestones done)",
+        summary=summary,
+        rows=bars,
+        unit="%",
+        maximum=100,
+        detail_url=reverse("rolloutplanner:phase-list"),
+    )
+
+
+@dashboard_panel("milestone-status", order=20)
+def milestone_status(user) -> BarChart:
+    counts = Milestone.objects.restrict(user).status_counts()
+    statuses = (Status.ON_TRACK, Status.AT_RISK, Status.LATE, Status.DONE)
+    bars = [
+        (status.label, counts.get(status.value, 0), _milestones_url(status=status.value))
+        for status in statuses
+    ]
+    return bar_chart(
+        key="milestone-status",
+        title="Milestones by status",
+        summary="; ".join(f"{label}: {value}" for label, value, _ in bars),
+        rows=bars,
+        patterns=[STATUS_PATTERNS[status.value] for status in statuses],
+        detail_url=_milestones_url(),
+    )
+
+
+@dashboard_panel("critical-path", order=25)
+def critical_path_causes(user) -> BarChart | None:
+    """Only for roles that see the whole plan: the path runs through every LEA's milestones."""
+    if role_of(user) not in WHOLE_PLAN_ROLES:
+        return None
+    summary = critical_path_summary()
+    if not summary.production_label:
+        return None
+    bars = [
+        (
+            f"{label}{' (delays production)' if production else ''}",
+            delayed,
+            reverse("rolloutplanner:milestone-detail", args=[pk]),
+        )
+        for pk, label, delayed, production in summary.top_causes
+    ]
+    forecast = (
+        f"Production ({summary.production_label}) planned "
+        f"{summary.production_planned_end:%Y-%m-%d}, forecast "
+        f"{summary.production_forecast_end:%Y-%m-%d}"
+        + (f", {summary.production_delay_days} days late" if summary.production_delay_days else "")
+    )
+    listing = "; ".join(f"{label}: delays {value} later milestones" for label, value, _ in bars)
+    return bar_chart(
+        key="critical-path",
+        title="Late milestones that delay the most later ones",
+        summary=f"{forecast}. {listing or 'No late milestone delays a later one.'}",
+        rows=bars,
+        detail_url=reverse("rolloutplanner:timeline-critical-path"),
+    )
+
+
+@dashboard_panel("slippage", order=30)
+def slippage(user) -> BarChart | None:
+    baseline = Baseline.objects.restrict(user).first()
+    if baseline is None:
+        return None
+    moved = (
+        Milestone.objects.restrict(user)
+        .filter(baseline_entries__baseline=baseline)
+        .aggregate(
+            later=Count("pk", filter=Q(planned_end__gt=F("baseline_entries__planned_end"))),
+            earlier=Count("pk", filter=Q(planned_end__lt=F("baseline_entries__planned_end"))),
+            same=Count("pk", filter=Q(planned_end=F("baseline_entries__planned_end"))),
+        )
+    )
+    bars = [
+        ("Later than baseline", moved["later"], ""),
+        ("As in baseline", moved["same"], ""),
+        ("Earlier than baseline", moved["earlier"], ""),
+    ]
+    return bar_chart(
+        key="slippage",
+        title=f"Planned end dates against the baseline “{baseline.name}”",
+        summary="; ".join(f"{label}: {value}" for label, value, _ in bars),
+        rows=bars,
+        detail_url=baseline.get_absolute_url(),
+    )
+
+
+@dashboard_panel("leas-by-stratum", order=40)
+def leas_by_stratum(user) -> BarChart:
+    counts = dict(
+        LEA.objects.restrict(user)
+        .values_list("urbanicity")
+        .annotate(count=Count("pk"))
+        .values_list("urbanicity", "count")
+    )
+    lea_list = reverse("leas:lea-list")
+    bars = [
+        (label, counts.get(value, 0), f"{lea_list}?urbanicity={value}")
+        for value, label in Urbanicity.choices
+    ]
+    if counts.get(""):
+        bars.append(("Not recorded", counts[""], lea_list))
+    return bar_chart(
+        key="leas-by-stratum",
+        title="LEAs by stratum (urbanicity)",
+        summary="; ".join(f"{label}: {value}" for label, value, _ in bars),
+        rows=bars,
+        unit="",
+        detail_url=lea_list,
+    )
+
+
+@dashboard_panel("vendors-by-type", order=50)
+def vendors_by_type(user) -> BarChart:
+    counts = dict(
+        Vendor.objects.restrict(user)
+        .values_list("product_type")
+        .annotate(count=Count("pk"))
+        .values_list("product_type", "count")
+    )
+    vendor_list = reverse("vendors:vendor-list")
+    bars = [(label, counts.get(value, 0), vendor_list) for value, label in ProductType.choices]
+    return bar_chart(
+        key="vendors-by-type",
+        title="Vendor products by type",
+        summary="; ".join(f"{label}: {value}" for label, value, _ in bars),
+        rows=bars,
+        detail_url=vendor_list,
+    )
+
+
+@dashboard_panel("recent-changes", order=60)
+def recent_changes(user) -> BarChart:
+    since = timezone.now() - timezone.timedelta(days=28)
+    weeks = (
+        ChangeNotice.objects.restrict(user)
+        .filter(created_at__gte=since)
+        .values_list("milestone_id", "created_at")
+    )
+    buckets = [set(), set(), set(), set()]
+    now = timezone.now()
+    for milestone_id, created_at in weeks:
+        buckets[min(3, (now - created_at).days // 7)].add(milestone_id)
+    labels = ["This week", "Last week", "2 weeks ago", "3 weeks ago"]
+    bars = [(label, len(bucket), "") for label, bucket in zip(labels, buckets, strict=True)]
+    return bar_chart(
+        key="recent-changes",
+        title="Milestones whose dates moved, by week",
+        summary="; ".join(f"{label}: {value}" for label, value, _ in bars),
+        rows=bars,
+        detail_url=reverse("rolloutplanner:changenotice-list"),
+    )

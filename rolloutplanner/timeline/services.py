@@ -1,0 +1,327 @@
+"""Writes to the timeline: template loading, date changes with reasons and notices,
+dependencies, baselines, the daily notice e-mail and calendar-feed keys."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, datetime, timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mass_mail
+from django.db import connection, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from rolloutplanner.roles import Role
+from rolloutplanner.timeline.models import (
+    Baseline,
+    BaselineEntry,
+    CalendarFeedToken,
+    ChangeNotice,
+    Milestone,
+    MilestoneDependency,
+    MilestoneKind,
+    Phase,
+    Scope,
+)
+from rolloutplanner.timeline.template import ROLLOUT_TEMPLATE
+
+DATE_FIELDS = ("planned_start", "planned_end", "actual_start", "actual_end")
+PLANNED_FIELDS = ("planned_start", "planned_end")
+
+
+@transaction.atomic
+def load_template(*, start: date) -> int:
+    """Create the five phases and their statewide steps and dependencies, dated from ``start``.
+
+    Idempotent: phases and steps that exist (matched by number / code) are left as they are.
+    Returns how many steps were created.
+    """
+    created = 0
+    steps: dict[str, Milestone] = {
+        m.code: m for m in Milestone.objects.filter(scope=Scope.STATEWIDE, kind=MilestoneKind.STEP)
+    }
+    for template_phase in ROLLOUT_TEMPLATE:
+        phase, _ = Phase.objects.get_or_create(
+            number=template_phase.number,
+            defaults={"name": template_phase.name, "description": template_phase.description},
+        )
+        for step in template_phase.steps:
+            if step.code in steps:
+                continue
+            planned_start = start + timedelta(weeks=step.start_week)
+            milestone = Milestone(
+                phase=phase,
+                code=step.code,
+                name=step.name,
+                kind=MilestoneKind.STEP,
+                scope=Scope.STATEWIDE,
+                planned_start=planned_start,
+                planned_end=planned_start + timedelta(weeks=step.weeks, days=-1),
+            )
+            milestone._change_reason = "Loaded from the rollout template"
+            milestone.save()
+            steps[step.code] = milestone
+            created += 1
+    for template_phase in ROLLOUT_TEMPLATE:
+        for step in template_phase.steps:
+            for code in step.after:
+                MilestoneDependency.objects.get_or_create(
+                    predecessor=steps[code], successor=steps[step.code]
+                )
+    return created
+
+
+@transaction.atomic
+def update_milestone(*, milestone: Milestone, user, changes: dict, reason: str) -> Milestone:
+    """Apply ``changes`` to a milestone, recorded in its history with ``reason``.
+
+    A change to the planned dates needs a reason and creates change notices for every LEA and
+    vendor that the milestone, or any milestone after it, concerns.
+    """
+    before = {name: getattr(milestone, name) for name in PLANNED_FIELDS}
+    for name, value in changes.items():
+        setattr(milestone, name, value)
+    moved = any(getattr(milestone, name) != before[name] for name in PLANNED_FIELDS)
+    reason = (reason or "").strip()
+    if moved and not reason:
+        raise ValidationError({"change_reason": "Say why the planned dates moved."})
+    milestone.full_clean()
+    milestone._change_reason = (reason or "Edited")[:100]
+    if user is not None:
+        milestone._history_user = user
+    milestone.save()
+    if moved:
+        create_change_notices(milestone=milestone, before=before, user=user, reason=reason)
+    return milestone
+
+
+def create_change_notices(
+    *, milestone: Milestone, before: dict, user, reason: str
+) -> list[ChangeNotice]:
+    """One notice per LEA / vendor affected by the move (once each), or one for everybody."""
+    owners = affected_owners(milestone=milestone)
+    notices = [
+        ChangeNotice(
+            milestone=milestone,
+            lea_id=lea_id,
+            vendor_id=vendor_id,
+            old_start=before["planned_start"],
+            old_end=before["planned_end"],
+            new_start=milestone.planned_start,
+            new_end=milestone.planned_end,
+            reason=reason[:300],
+            changed_by=user,
+        )
+        for lea_id, vendor_id in sorted(owners, key=lambda pair: (pair[0] or 0, pair[1] or 0))
+    ]
+    # bulk_create skips the per-row history signal; record each notice's creation explicitly.
+    created = ChangeNotice.objects.bulk_create(notices)
+    for notice in created:
+        notice._change_reason = reason[:100]
+    ChangeNotice.history.bulk_history_create(created, default_user=user)
+    return created
+
+
+def affected_owners(*, milestone: Milestone) -> set[tuple[int | None, int | None]]:
+    """(lea_id, vendor_id) pairs that a move of ``milestone`` concerns.
+
+    The milestone itself and every milestone after it (transitively): an LEA's / vendor's own
+    milestones name it, a wave's name its LEAs, a statewide one everybody ``(None, None)``.
+    """
+    ids = {milestone.pk} | downstream_ids(milestone_ids={milestone.pk})
+    rows = Milestone.objects.filter(pk__in=ids).values_list("scope", "lea_id", "vendor_id", "wave")
+    owners: set[tuple[int | None, int | None]] = set()
+    wave_ids = set()
+    for scope, lea_id, vendor_id, wave_id in rows:
+        if scope == Scope.STATEWIDE and milestone.scope == Scope.STATEWIDE:
+            owners.add((None, None))
+        elif scope == Scope.LEA:
+            owners.add((lea_id, None))
+        elif scope == Scope.VENDOR:
+            owners.add((None, vendor_id))
+        elif scope == Scope.WAVE:
+            wave_ids.add(wave_id)
+    if wave_ids:
+        through = Milestone._meta.get_field("wave").related_model.leas.through
+        for lea_id in through.objects.filter(wave_id__in=wave_ids).values_list("lea_id", flat=True):
+            owners.add((lea_id, None))
+    return owners
+
+
+def downstream_ids(*, milestone_ids: set[int]) -> set[int]:
+    """Every milestone that follows any of ``milestone_ids``, directly or through others."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            WITH RECURSIVE downstream(id) AS (
+                SELECT successor_id FROM {MilestoneDependency._meta.db_table}
+                 WHERE predecessor_id = ANY(%s)
+                UNION
+                SELECT d.successor_id FROM {MilestoneDependency._meta.db_table} d
+                  JOIN downstream ON d.predecessor_id = downstream.id
+            )
+            SELECT id FROM downstream
+            """,
+            [list(milestone_ids)],
+        )
+        return {row[0] for row in cursor.fetchall()}
+
+
+@transaction.atomic
+def add_dependency(*, predecessor: Milestone, successor: Milestone) -> MilestoneDependency:
+    """Link two milestones finish-to-start; refuses a link that would close a cycle."""
+    if predecessor.pk == successor.pk:
+        raise ValidationError("A milestone cannot depend on itself.")
+    if predecessor.pk in downstream_ids(milestone_ids={successor.pk}):
+        raise ValidationError(
+            f"{predecessor} already follows {successor}; this dependency would close a cycle."
+        )
+    dependency, _ = MilestoneDependency.objects.get_or_create(
+        predecessor=predecessor, successor=successor
+    )
+    Milestone.objects.filter(pk=successor.pk).update(updated_at=timezone.now())
+    return dependency
+
+
+@transaction.atomic
+def remove_dependency(*, dependency: MilestoneDependency) -> None:
+    """Delete a dependency; the successor counts as changed for pollers."""
+    successor_id = dependency.successor_id
+    dependency.delete()
+    Milestone.objects.filter(pk=successor_id).update(updated_at=timezone.now())
+
+
+@transaction.atomic
+def save_baseline(*, name: str, user=None) -> Baseline:
+    """Copy every milestone's planned dates into a new baseline (one INSERT … SELECT)."""
+    baseline = Baseline(name=name, created_by=user)
+    baseline._change_reason = "Baseline saved"
+    baseline.save()
+    entry_table = BaselineEntry._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            INSERT INTO {entry_table} (baseline_id, milestone_id, planned_start, planned_end)
+            SELECT %s, id, planned_start, planned_end FROM {Milestone._meta.db_table}
+            """,
+            [baseline.pk],
+        )
+    return baseline
+
+
+def notice_recipients(notices: list[ChangeNotice]) -> dict[int, list[ChangeNotice]]:
+    """Map user id → the notices they should receive, from LEA and vendor contacts."""
+    user_model = get_user_model()
+    scoped = (
+        user_model.objects.filter(is_active=True, profile__role__in=[Role.LEA_COORDINATOR])
+        .exclude(email="")
+        .values_list("pk", "profile__leas")
+    )
+    coordinators_by_lea: dict[int, set[int]] = defaultdict(set)
+    for user_id, lea_id in scoped:
+        if lea_id is not None:
+            coordinators_by_lea[lea_id].add(user_id)
+    contacts_by_vendor: dict[int, set[int]] = defaultdict(set)
+    vendor_contacts = (
+        user_model.objects.filter(is_active=True, profile__role=Role.VENDOR_CONTACT)
+        .exclude(email="")
+        .values_list("pk", "profile__vendor")
+    )
+    for user_id, vendor_id in vendor_contacts:
+        if vendor_id is not None:
+            contacts_by_vendor[vendor_id].add(user_id)
+    everybody = set().union(*coordinators_by_lea.values(), *contacts_by_vendor.values())
+    recipients: dict[int, list[ChangeNotice]] = defaultdict(list)
+    for notice in notices:
+        if notice.lea_id:
+            users = coordinators_by_lea.get(notice.lea_id, set())
+        elif notice.vendor_id:
+            users = contacts_by_vendor.get(notice.vendor_id, set())
+        else:
+            users = everybody
+        for user_id in users:
+            recipients[user_id].append(notice)
+    return recipients
+
+
+def send_change_notice_digests(*, now: datetime | None = None) -> int:
+    """E-mail every contact one message listing their pending change notices; returns messages.
+
+    Notices are locked and marked e-mailed in the same transaction, so two overlapping runs
+    never send a notice twice, and a failed send leaves them pending for the next run.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        notices = list(
+            ChangeNotice.objects.pending_email()
+            .select_for_update(skip_locked=True, of=("self",))
+            .select_related("milestone", "lea", "vendor")
+            .order_by("created_at", "pk")
+        )
+        if not notices:
+            return 0
+        recipients = notice_recipients(notices)
+        users = get_user_model().objects.in_bulk(list(recipients))
+        messages = [
+            (
+                f"Rollout timeline: {len(user_notices)} date change(s)",
+                render_to_string(
+                    "rolloutplanner/timeline/notice_digest_email.txt",
+                    {"user": users[user_id], "notices": user_notices},
+                ),
+                settings.DEFAULT_FROM_EMAIL,
+                [users[user_id].email],
+            )
+            for user_id, user_notices in sorted(recipients.items())
+        ]
+        send_mass_mail(messages, fail_silently=False)
+        ChangeNotice.objects.filter(pk__in=[n.pk for n in notices]).update(emailed_at=now)
+    return len(messages)
+
+
+@transaction.atomic
+def create_feed_token(*, user) -> tuple[CalendarFeedToken, str]:
+    """A new private calendar key for ``user``; the key itself is returned once, never stored."""
+    key = CalendarFeedToken.new_key()
+    token = CalendarFeedToken.objects.create(
+        user=user, prefix=key[:8], digest=CalendarFeedToken.digest_of(key)
+    )
+    return token, key
+
+
+@transaction.atomic
+def revoke_feed_token(*, token: CalendarFeedToken) -> CalendarFeedToken:
+    """Revoke a calendar key: every feed URL made with it stops working at once."""
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+    return token
+
+
+def user_for_feed_key(key: str):
+    """The active user a calendar key belongs to, or None for an unknown or revoked key."""
+    token = (
+        CalendarFeedToken.objects.filter(
+            digest=CalendarFeedToken.digest_of(key), revoked_at__isnull=True
+        )
+        .select_related("user", "user__profile")
+        .first()
+    )
+    if token is None or not token.user.is_active:
+        return None
+    return token.user
+
+
+@transaction.atomic
+def create_milestone(*, user, data: dict, reason: str = "") -> Milestone:
+    """Create a milestone after the same checks the edit form runs (dates, scope owner)."""
+    milestone = Milestone(**data)
+    milestone.full_clean()
+    milestone._change_reason = (reason or "Created")[:100]
+    if user is not None:
+        milestone._history_user = user
+    milestone.save()
+    return milestone
