@@ -5,6 +5,7 @@ NAVIGATION = [
     ("Home", "home"),
     ("LEAs", "leas:lea-list"),
     ("Vendors", "vendors:vendor-list"),
+    ("Planning", "usecases:index"),
     ("Jobs", "job-list"),
     ("API tokens", "token-list"),
 ]
