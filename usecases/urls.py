@@ -1,8 +1,6 @@
 from django.urls import path
 
 from rolloutplanner.urlpatterns import crud_urls
-from rolloutplanner.views.history import ObjectHistoryView
-from usecases import models as m
 from usecases.views import crud, documents, exports, planning
 
 app_name = "usecases"
@@ -31,20 +29,19 @@ urlpatterns = [
         name="planningdocument-transition",
     ),
     path("sections/<int:pk>/comment/", documents.section_comment, name="documentsection-comment"),
-    path(
-        "sections/<int:pk>/", documents.SectionDetailView.as_view(), name="documentsection-detail"
+    *crud_urls(
+        "sections",
+        "documentsection",
+        list_view=documents.SectionListView,
+        detail_view=documents.SectionDetailView,
+        update_view=documents.SectionUpdateView,
     ),
-    path(
-        "sections/<int:pk>/edit/",
-        documents.SectionUpdateView.as_view(),
-        name="documentsection-edit",
+    *crud_urls(
+        "comments",
+        "sectioncomment",
+        list_view=documents.CommentListView,
+        detail_view=documents.CommentDetailView,
     ),
-    path(
-        "sections/<int:pk>/history/",
-        ObjectHistoryView.as_view(model=m.DocumentSection),
-        name="documentsection-history",
-    ),
-    path("comments/<int:pk>/", documents.CommentDetailView.as_view(), name="sectioncomment-detail"),
     path("comments/<int:pk>/resolve/", documents.comment_resolve, name="sectioncomment-resolve"),
     *crud_urls("stakeholders", "stakeholder", **crud.STAKEHOLDER),
     path("systems/diagram/", planning.flow_diagram_page, name="datasystem-diagram"),

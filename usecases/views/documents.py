@@ -15,7 +15,7 @@ from rolloutplanner.roles import Role, role_of
 from rolloutplanner.views import generic
 from usecases import forms
 from usecases import models as m
-from usecases.filtersets import DocumentFilterSet
+from usecases.filtersets import DocumentFilterSet, SectionFilterSet
 from usecases.selectors.versions import diff_versions
 from usecases.services import documents as workflow
 
@@ -197,10 +197,34 @@ def comment_resolve(request, pk: int):
     return HttpResponseRedirect(f"{document.get_absolute_url()}#section-{comment.section_id}")
 
 
+class SectionListView(generic.ObjectListView):
+    model = m.DocumentSection
+    filterset_class = SectionFilterSet
+    select_related = ("document",)
+    columns = [("heading", "Section"), ("document", "Document")]
+
+
+class CommentListView(generic.ObjectListView):
+    model = m.SectionComment
+    select_related = ("section__document", "author")
+    columns = [
+        ("body", "Comment"),
+        ("section", "Section"),
+        ("author", "Author"),
+        ("get_resolution_display", "Resolution"),
+    ]
+
+
 class SectionDetailView(generic.ObjectDetailView):
     model = m.DocumentSection
     detail_fields = ["document", "heading", "guidance", "body"]
     select_related = ("document",)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["can_delete"] = False  # sections live and die with their document
+        context["can_change"] = context["can_change"] and self.object.document.is_editable
+        return context
 
 
 class SectionUpdateView(generic.ObjectUpdateView):
@@ -228,6 +252,12 @@ class SectionUpdateView(generic.ObjectUpdateView):
 class CommentDetailView(generic.ObjectDetailView):
     model = m.SectionComment
     detail_fields = ["section", "version", "author", "body", "resolution", "resolution_reason"]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # Comments are resolved on their document's page, never edited or deleted.
+        context["can_change"] = context["can_delete"] = False
+        return context
 
 
 @login_required
