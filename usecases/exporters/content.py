@@ -47,78 +47,59 @@ def _approval_line(document: m.PlanningDocument) -> str:
     return line
 
 
+def _use_case_tables(document: m.PlanningDocument) -> dict[str, Table]:
+    """The structured rows of a use case, keyed by the section they belong under."""
+    return {
+        "data_required": Table(
+            "Data required",
+            ["Data source or collection", "Data elements", "State elements"],
+            [
+                [r.source_label, r.elements, r.state_elements]
+                for r in document.data_requirements.select_related("data_system")
+            ],
+        ),
+        "stakeholders": Table(
+            "Stakeholders",
+            ["Stakeholder", "Impact", "How will they access the data?"],
+            [
+                [r.stakeholder.name, r.impact, r.data_access]
+                for r in document.stakeholder_impacts.select_related("stakeholder")
+            ],
+        ),
+        "risks": Table(
+            "Risks",
+            ["Risk", "Likelihood", "Impact", "Mitigation", "Owner"],
+            [
+                [
+                    r.description,
+                    r.get_likelihood_display(),
+                    r.get_impact_display(),
+                    r.mitigation,
+                    r.owner.name if r.owner else "none",
+                ]
+                for r in document.risks.select_related("owner")
+            ],
+        ),
+    }
+
+
 def document_content(document: m.PlanningDocument) -> ExportContent:
-    blocks = [Block(s.heading, s.body or "(not written yet)") for s in document.sections.all()]
-    if document.kind == m.DocumentKind.USE_CASE:
-        blocks.append(
-            Block(
-                "Data required",
-                tables=[
-                    Table(
-                        "Data required",
-                        ["Data source or collection", "Data elements", "State elements"],
-                        [
-                            [r.source_label, r.elements, r.state_elements]
-                            for r in document.data_requirements.select_related("data_system")
-                        ],
-                    )
-                ],
-            )
+    tables = _use_case_tables(document) if document.kind == m.DocumentKind.USE_CASE else {}
+    blocks = [
+        Block(
+            s.heading,
+            s.body if s.body or s.key in tables else "(not written yet)",
+            [tables[s.key]] if s.key in tables else [],
         )
-        blocks.append(
-            Block(
-                "Stakeholder impact and data access",
-                tables=[
-                    Table(
-                        "Stakeholders",
-                        ["Stakeholder", "Impact", "How will they access the data?"],
-                        [
-                            [r.stakeholder.name, r.impact, r.data_access]
-                            for r in document.stakeholder_impacts.select_related("stakeholder")
-                        ],
-                    )
-                ],
-            )
-        )
-        blocks.append(
-            Block(
-                "Risks and mitigations",
-                tables=[
-                    Table(
-                        "Risks",
-                        ["Risk", "Likelihood", "Impact", "Mitigation", "Owner"],
-                        [
-                            [
-                                r.description,
-                                r.get_likelihood_display(),
-                                r.get_impact_display(),
-                                r.mitigation,
-                                r.owner.name if r.owner else "none",
-                            ]
-                            for r in document.risks.select_related("owner")
-                        ],
-                    )
-                ],
-            )
-        )
-    else:
+        for s in document.sections.all()
+    ]
+    if document.kind == m.DocumentKind.SCOPE:
         for category, label in m.ScopeCategory.choices:
             items = document.scope_items.filter(category=category).prefetch_related("use_cases")
-            blocks.append(
-                Block(
-                    label,
-                    tables=[
-                        Table(
-                            label,
-                            ["Item", "Serves use cases"],
-                            [
-                                [i.text, ", ".join(u.title for u in i.use_cases.all()) or "none"]
-                                for i in items
-                            ],
-                        )
-                    ],
-                )
-            )
+            rows = [
+                [i.text, ", ".join(u.title for u in i.use_cases.all()) or "none"] for i in items
+            ]
+            blocks.append(Block(label, tables=[Table(label, ["Item", "Serves use cases"], rows)]))
     return ExportContent(
         title=document.title,
         subtitle=document.get_kind_display(),
