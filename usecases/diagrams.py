@@ -71,8 +71,10 @@ def flow_diagram(systems, flows) -> str:
     return "\n".join(parts)
 
 
-def progress_chart(round_labels: list[str], series: dict[str, list[float | None]]) -> str:
-    """Agreed mean level (1–4) per dimension across rounds; lines differ by dash and marker."""
+def progress_chart(
+    round_labels: list[str], series: dict[str, list[float | None]], *, chart_id: str = "progress"
+) -> str:
+    """Agreed level (1–4) per line across rounds; lines differ by dash and numbered markers."""
     width, height, left, right, top, bottom = 760, 360, 60, 250, 30, 50
     plot_w, plot_h = width - left - right, height - top - bottom
     n = max(len(round_labels), 1)
@@ -85,9 +87,10 @@ def progress_chart(round_labels: list[str], series: dict[str, list[float | None]
 
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
-        'aria-labelledby="progress-title progress-desc" class="chart">',
-        '<title id="progress-title">Agreed level per dimension across rounds</title>',
-        '<desc id="progress-desc">Line chart; the table below gives the same values.</desc>',
+        f'aria-labelledby="{chart_id}-title {chart_id}-desc" class="chart">',
+        f'<title id="{chart_id}-title">Agreed level across rounds</title>',
+        f'<desc id="{chart_id}-desc">Line chart of {len(series)} series; '
+        "the table beside it gives the same values.</desc>",
     ]
     for level in (1, 2, 3, 4):
         parts.append(
@@ -123,7 +126,11 @@ def progress_chart(round_labels: list[str], series: dict[str, list[float | None]
             + (f' stroke-dasharray="{dash}"' if dash else "")
             + "/>"
             f'<text x="{width - right + 50}" y="{ly + 4}" font-size="11" fill="#111827">'
-            f"{index + 1}. {escape(name[:34])}</text>"
+            f"{index + 1}. {escape(_short(name))}</text>"
         )
     parts.append("</svg>")
     return "\n".join(parts)
+
+
+def _short(text: str, limit: int = 34) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -109,6 +109,9 @@ def test_rounds_compared_with_chart_and_moved_items(client, world, two_items):
     ).content.decode()
     assert "<svg" in page and "text alternative of the chart" in page
     assert "Shared calendar" in page and "up 2" in page
+    assert comparison["item_series"]["Communication processes"]["Shared calendar"] == [1, 3]
+    assert page.count("<svg") == 2  # overall chart + one per dimension
+    assert "Communication processes: agreed level per item and round" in page
 
 
 @pytest.mark.django_db

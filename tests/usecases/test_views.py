@@ -195,3 +195,29 @@ def test_record_communication_sent(client, world):
     item.refresh_from_db()
     assert item.log.get().summary == "Webinar held"
     assert item.next_date is None  # a one-off communication is done once sent
+
+
+@pytest.mark.django_db
+def test_registry_pages_show_reviews_dependencies_and_my_ratings(client, world):
+    team = world.users[Role.SEA_TEAM]
+    stakeholder = f.StakeholderFactory(name="Dana Director")
+    system = f.DataSystemFactory(name="Statewide IEP")
+    document = f.PlanningDocumentFactory(title="Exiting use case")
+    document.reviewers.add(stakeholder)
+    document.data_systems.add(system)
+    flow = f.DataFlowFactory(source=system, data="IEP events")
+    client.force_login(world.users[Role.VENDOR_CONTACT])
+    page = client.get(stakeholder.get_absolute_url()).content.decode()
+    assert "Documents they review" in page and "Exiting use case" in page
+    page = client.get(system.get_absolute_url()).content.decode()
+    assert "Exiting use case" in page and flow.data in page
+
+    item = f.AssessmentItemFactory()
+    round_ = f.AssessmentRoundFactory(instrument=item.dimension.instrument)
+    client.force_login(team)
+    client.post(
+        reverse("usecases:assessmentround-rate", args=[round_.pk]),
+        {"mode": "mine", f"item-{item.pk}": "3"},
+    )
+    page = client.get(round_.get_absolute_url()).content.decode()
+    assert f'name="item-{item.pk}" value="3" checked' in page

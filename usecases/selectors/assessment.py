@@ -78,12 +78,17 @@ class Movement:
 
 
 def compare_rounds(rounds: list[AssessmentRound]) -> dict:
-    """Agreed mean per dimension per round (for the chart) and items that moved first → last."""
+    """Agreed levels across rounds: mean per dimension, each item per dimension, and the items
+    whose agreed level moved between the first and the last round."""
     series: dict[str, list[float | None]] = {}
+    item_series: dict[str, dict[str, list[int | None]]] = {}
     per_round = [round_results(r) for r in rounds]
     for results in per_round:
         for dim in results:
             series.setdefault(dim.dimension.title, []).append(dim.agreed_mean)
+            items = item_series.setdefault(dim.dimension.title, {})
+            for result in dim.items:
+                items.setdefault(result.item.text, []).append(result.agreed)
     moved: list[Movement] = []
     if len(per_round) >= 2:
         first = {i.item.pk: i for d in per_round[0] for i in d.items}
@@ -95,4 +100,4 @@ def compare_rounds(rounds: list[AssessmentRound]) -> dict:
                         Movement(result.item, dim.dimension.title, before.agreed, result.agreed)
                     )
     moved.sort(key=lambda m: -abs(m.change))
-    return {"rounds": rounds, "series": series, "moved": moved}
+    return {"rounds": rounds, "series": series, "item_series": item_series, "moved": moved}

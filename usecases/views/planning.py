@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.utils.safestring import mark_safe
@@ -18,7 +19,7 @@ from usecases.selectors.assessment import compare_rounds, rater_count, round_res
 from usecases.selectors.coherence import coherence_problems
 from usecases.services import assessment as assessment_services
 from usecases.services.notifications import mark_read
-from usecases.views.crud import COMMUNICATION, ROUND
+from usecases.views.crud import COMMUNICATION, DATA_SYSTEM, ROUND, STAKEHOLDER
 
 
 @login_required
@@ -111,6 +112,16 @@ def round_compare(request):
     comparison = compare_rounds(rounds)
     labels = [r.name for r in rounds]
     chart = progress_chart(labels, comparison["series"]) if rounds else ""
+    dimension_charts = [
+        {
+            "title": title,
+            "items": items,
+            # Built by diagrams.py, every text escaped.
+            "svg": mark_safe(progress_chart(labels, items, chart_id=f"dim{index}")),  # noqa: S308
+        }
+        for index, (title, items) in enumerate(comparison["item_series"].items())
+        if rounds
+    ]
     return render(
         request,
         "usecases/round_compare.html",
@@ -120,6 +131,7 @@ def round_compare(request):
             "labels": labels,
             "chart": mark_safe(chart),  # noqa: S308  (built by diagrams.py, every text escaped)
             "chosen": {int(pk) for pk in chosen if pk.isdigit()},
+            "dimension_charts": dimension_charts,
         },
     )
 
@@ -148,6 +160,29 @@ def coherence(request):
             "problems": coherence_problems(request.user),
         },
     )
+
+
+class StakeholderDetailView(STAKEHOLDER["detail_view"]):
+    template_name = "usecases/stakeholder_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["reviews"] = self.object.reviews.all()
+        context["impacts"] = self.object.impacts.select_related("document")
+        return context
+
+
+class DataSystemDetailView(DATA_SYSTEM["detail_view"]):
+    template_name = "usecases/datasystem_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        system = self.object
+        context["use_cases"] = system.documents.filter(kind=m.DocumentKind.USE_CASE)
+        context["flows"] = m.DataFlow.objects.filter(
+            models.Q(source=system) | models.Q(target=system)
+        ).with_systems()
+        return context
 
 
 class CommunicationDetailView(COMMUNICATION["detail_view"]):
