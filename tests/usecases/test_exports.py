@@ -130,3 +130,38 @@ def test_export_of_unknown_document_is_404(client, world):
     client.force_login(world.users[Role.SEA_TEAM])
     response = client.get(reverse("usecases:planningdocument-export", args=[99999, "pdf"]))
     assert response.status_code == 404
+
+
+@pytest.mark.django_db
+def test_docx_opens_and_renders_in_a_word_processor(approved_use_case, tmp_path):
+    """Converts the DOCX with LibreOffice (when installed) and checks the rendered pages."""
+    import shutil
+    import subprocess
+
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        pytest.skip(
+            "LibreOffice (soffice) is not installed; apt-get install libreoffice-writer-nogui"
+        )
+    source = tmp_path / "use-case.docx"
+    source.write_bytes(to_docx(document_content(approved_use_case)))
+    subprocess.run(
+        [
+            soffice,
+            "--headless",
+            f"-env:UserInstallation=file://{tmp_path}/profile",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(source),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    images, texts = render_pages((tmp_path / "use-case.pdf").read_bytes())
+    text = " ".join(" ".join(texts).split())  # table cells wrap lines
+    assert "IDEA Part B integration" in text and "Status: Approved" in text
+    assert "Shortage of technical staff" in text
+    assert all(0.005 < ink_ratio(image) < 0.5 for image in images)
