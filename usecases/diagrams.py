@@ -6,66 +6,104 @@ give the same information as a table (text alternative). Markup is escaped throu
 
 from __future__ import annotations
 
-import math
 from html import escape
 
 PALETTE = ["#1d4ed8", "#b45309", "#047857", "#7c3aed", "#be123c", "#0f766e"]
 DASHES = ["", "6 3", "2 3", "8 3 2 3", "1 2", "10 4"]
 
 
+def _layers(systems, flows) -> dict[int, int]:
+    """Column of each system: the longest chain of flows leading to it (cycles cut)."""
+    depth = {system.pk: 0 for system in systems}
+    edges = [
+        (f.source_id, f.target_id) for f in flows if f.source_id in depth and f.target_id in depth
+    ]
+    for _ in range(len(systems)):  # Bellman-Ford style relaxation; stops growing in a cycle
+        changed = False
+        for source, target in edges:
+            if depth[target] < depth[source] + 1 and depth[source] + 1 < len(systems):
+                depth[target] = depth[source] + 1
+                changed = True
+        if not changed:
+            break
+    return depth
+
+
+BOX_W, BOX_H, COL_GAP, ROW_GAP = 170, 52, 120, 46
+
+
 def flow_diagram(systems, flows) -> str:
-    """Systems on a circle, flows as labelled arrows (method in the label, not only colour)."""
+    """Systems in columns from sources (left) to targets (right); flows as labelled arrows.
+
+    The method is written on every arrow and manual flows are also dashed, so nothing relies
+    on colour.
+    """
     systems = list(systems)
     flows = list(flows)
-    width, height = 900, max(500, 90 * len(systems))
-    cx, cy = width / 2, height / 2
-    radius = min(cx, cy) - 90
+    depth = _layers(systems, flows)
+    columns: dict[int, list] = {}
+    for system in systems:
+        columns.setdefault(depth[system.pk], []).append(system)
+    rows = max((len(c) for c in columns.values()), default=1)
+    width = 40 + len(columns) * BOX_W + max(len(columns) - 1, 0) * (COL_GAP + 80)
+    height = 60 + rows * (BOX_H + ROW_GAP)
+    skips = any(abs(depth.get(f.target_id, 0) - depth.get(f.source_id, 0)) > 1 for f in flows)
     pos = {}
-    n = max(len(systems), 1)
-    for i, system in enumerate(systems):
-        angle = 2 * math.pi * i / n - math.pi / 2
-        pos[system.pk] = (cx + radius * math.cos(angle), cy + radius * math.sin(angle))
+    for column, members in columns.items():
+        x = 20 + column * (BOX_W + COL_GAP + 80)
+        offset = (rows - len(members)) * (BOX_H + ROW_GAP) / 2
+        for row, system in enumerate(members):
+            pos[system.pk] = (x, 30 + offset + row * (BOX_H + ROW_GAP))
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
-        f'aria-labelledby="flow-title flow-desc" class="diagram">',
+        f'<svg xmlns="http://www.w3.org/2000/svg" '
+        f'viewBox="0 0 {max(width, 300)} {height + (60 if skips else 0)}" '
+        'role="img" aria-labelledby="flow-title flow-desc" class="diagram">',
         '<title id="flow-title">Data flows between systems</title>',
-        f'<desc id="flow-desc">{len(systems)} systems and {len(flows)} flows; '
-        "the table below lists the same flows.</desc>",
+        f'<desc id="flow-desc">{len(systems)} systems and {len(flows)} flows, sources on the '
+        "left; the table below lists the same flows.</desc>",
         '<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="8" '
         'markerHeight="8" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" '
         'fill="#111827"/></marker></defs>',
     ]
-    for flow in flows:
+    for index, flow in enumerate(flows):
         if flow.source_id not in pos or flow.target_id not in pos:
             continue
         (x1, y1), (x2, y2) = pos[flow.source_id], pos[flow.target_id]
-        dx, dy = x2 - x1, y2 - y1
-        dist = math.hypot(dx, dy) or 1
-        # Stop short of the boxes and bow the line so two-way flows do not overlap.
-        sx, sy = x1 + dx / dist * 60, y1 + dy / dist * 30
-        ex, ey = x2 - dx / dist * 60, y2 - dy / dist * 30
-        mx, my = (sx + ex) / 2 - dy / dist * 25, (sy + ey) / 2 + dx / dist * 25
+        forward = x2 > x1
+        sx, sy = (x1 + BOX_W, y1 + BOX_H / 2) if forward else (x1, y1 + BOX_H / 2)
+        ex, ey = (x2, y2 + BOX_H / 2) if forward else (x2 + BOX_W, y2 + BOX_H / 2)
+        if x1 == x2:  # same column: loop out to the right
+            sx, ex = x1 + BOX_W, x2 + BOX_W
+            cx, cy = sx + 70, (sy + ey) / 2
+        elif abs(depth[flow.target_id] - depth[flow.source_id]) > 1:
+            # Skips a column: bow below every box instead of crossing the ones between.
+            cx, cy = (sx + ex) / 2, height + 10
+        else:
+            cx, cy = (sx + ex) / 2, (sy + ey) / 2 + (12 if index % 2 else -12)
+        lx, ly = 0.25 * sx + 0.5 * cx + 0.25 * ex, 0.25 * sy + 0.5 * cy + 0.25 * ey
         label = f"{flow.data} ({flow.get_method_display()}"
         label += f", {flow.frequency})" if flow.frequency else ")"
         parts.append(
-            f'<path d="M{sx:.0f},{sy:.0f} Q{mx:.0f},{my:.0f} {ex:.0f},{ey:.0f}" fill="none" '
+            f'<path d="M{sx:.0f},{sy:.0f} Q{cx:.0f},{cy:.0f} {ex:.0f},{ey:.0f}" fill="none" '
             f'stroke="#111827" stroke-width="1.5" marker-end="url(#arrow)"'
-            + (' stroke-dasharray="5 4"' if flow.method == "manual" else "")
+            + (' stroke-dasharray="6 4"' if flow.method == "manual" else "")
             + "/>"
         )
         parts.append(
-            f'<text x="{mx:.0f}" y="{my:.0f}" font-size="11" text-anchor="middle" '
-            f'fill="#111827">{escape(label[:60])}</text>'
+            f'<text x="{lx:.0f}" y="{ly - 5:.0f}" font-size="11" text-anchor="middle" '
+            f'fill="#111827" paint-order="stroke" stroke="#ffffff" stroke-width="4">'
+            f"{escape(_short(label, 46))}</text>"
         )
     for system in systems:
         x, y = pos[system.pk]
         parts.append(
-            f'<g><rect x="{x - 58:.0f}" y="{y - 24:.0f}" width="116" height="48" rx="6" '
+            f'<g><rect x="{x:.0f}" y="{y:.0f}" width="{BOX_W}" height="{BOX_H}" rx="6" '
             'fill="#eef2ff" stroke="#1d4ed8" stroke-width="2"/>'
-            f'<text x="{x:.0f}" y="{y - 4:.0f}" font-size="12" font-weight="bold" '
-            f'text-anchor="middle" fill="#111827">{escape(system.name[:18])}</text>'
-            f'<text x="{x:.0f}" y="{y + 12:.0f}" font-size="10" text-anchor="middle" '
-            f'fill="#374151">{escape(system.get_system_type_display()[:22])}</text></g>'
+            f'<text x="{x + BOX_W / 2:.0f}" y="{y + 21:.0f}" font-size="13" font-weight="bold" '
+            f'text-anchor="middle" fill="#111827">{escape(_short(system.name, 22))}</text>'
+            f'<text x="{x + BOX_W / 2:.0f}" y="{y + 39:.0f}" font-size="10.5" '
+            f'text-anchor="middle" fill="#374151">'
+            f"{escape(_short(system.get_system_type_display(), 28))}</text></g>"
         )
     parts.append("</svg>")
     return "\n".join(parts)
@@ -75,7 +113,7 @@ def progress_chart(
     round_labels: list[str], series: dict[str, list[float | None]], *, chart_id: str = "progress"
 ) -> str:
     """Agreed level (1–4) per line across rounds; lines differ by dash and numbered markers."""
-    width, height, left, right, top, bottom = 760, 360, 60, 250, 30, 50
+    width, height, left, right, top, bottom = 860, 360, 60, 330, 30, 50
     plot_w, plot_h = width - left - right, height - top - bottom
     n = max(len(round_labels), 1)
 
@@ -126,7 +164,7 @@ def progress_chart(
             + (f' stroke-dasharray="{dash}"' if dash else "")
             + "/>"
             f'<text x="{width - right + 50}" y="{ly + 4}" font-size="11" fill="#111827">'
-            f"{index + 1}. {escape(_short(name))}</text>"
+            f"{index + 1}. {escape(_short(name, 44))}</text>"
         )
     parts.append("</svg>")
     return "\n".join(parts)

@@ -79,6 +79,8 @@ class DocumentDetailView(generic.ObjectDetailView):
         leader = role in (Role.LEADERSHIP, Role.ADMINISTRATOR)
         status = document.status
         S = m.DocumentStatus
+        # Content is frozen under review and once approved: no Edit button then.
+        context["can_change"] = context["can_change"] and document.is_editable
         context.update(
             sections=document.sections.all(),
             risks=document.risks.select_related("owner"),
