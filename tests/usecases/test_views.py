@@ -221,3 +221,21 @@ def test_registry_pages_show_reviews_dependencies_and_my_ratings(client, world):
     )
     page = client.get(round_.get_absolute_url()).content.decode()
     assert f'name="item-{item.pk}" value="3" checked' in page
+
+
+@pytest.mark.django_db
+def test_overdue_communications_tag_for_the_home_page(rf, world):
+    from django.template import Context, Template
+
+    overdue = f.CommunicationItemFactory(
+        audience="Superintendents", next_date=datetime.date.today() - datetime.timedelta(days=1)
+    )
+    f.CommunicationItemFactory(audience="Not yet due")
+    f.CommunicationItemFactory(audience="Paused", active=False, next_date=datetime.date(2020, 1, 1))
+    request = rf.get("/")
+    request.user = world.users[Role.LEA_COORDINATOR]
+    html = Template("{% load planning %}{% overdue_communications %}").render(
+        Context({"request": request})
+    )
+    assert overdue.audience in html
+    assert "Not yet due" not in html and "Paused" not in html

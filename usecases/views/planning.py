@@ -31,7 +31,6 @@ def planning_home(request):
         {
             "use_cases": m.PlanningDocument.objects.restrict(user).use_cases(),
             "scope_documents": m.PlanningDocument.objects.restrict(user).scope_documents(),
-            "overdue": m.CommunicationItem.objects.restrict(user).overdue(),
             "notifications": m.Notification.objects.restrict(user).unread()[:10],
             "problem_count": len(coherence_problems(user)),
             "can_add": user_can_add_model(user, m.PlanningDocument),
