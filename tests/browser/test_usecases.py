@@ -82,3 +82,44 @@ def test_use_case_review_approval_reopen_and_diff(browser, live_server, world):
     )
     assert_accessible(team)
     team_ctx.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_repeat_self_assessment_and_see_progress(browser_page, world):
+    from django.apps import apps
+
+    from tests.usecases.factories import DataFlowFactory
+    from usecases.services.seed import load_default_instrument
+
+    load_default_instrument(apps.get_model)  # transactional tests flush migration data
+    instrument = m.Instrument.objects.get()
+    item = m.AssessmentItem.objects.filter(dimension__instrument=instrument).first()
+    DataFlowFactory(data="Child count", method="manual")
+    page = browser_page
+    login_as(page, world.users[Role.SEA_TEAM])
+
+    for name, level in [("Baseline", "1"), ("After the project", "3")]:
+        page.goto("/usecases/assessments/add/")
+        page.get_by_label("Instrument").select_option(str(instrument.pk))
+        page.get_by_label("Name").fill(name)
+        page.get_by_role("button", name="Save").click()
+        page.get_by_role("heading", level=1).filter(has_text=name).wait_for()
+        rating = page.get_by_role("group", name=item.text)
+        rating.get_by_label(f"{level}:", exact=False).check()
+        page.get_by_role("button", name="Save ratings").click()
+        page.get_by_text("Saved 1 rating.", exact=False).wait_for()
+        page.get_by_label("The team's agreed rating").check()
+        page.get_by_role("group", name=item.text).get_by_label(f"{level}:", exact=False).check()
+        page.get_by_role("button", name="Save ratings").click()
+        page.get_by_text("Saved 1 rating.", exact=False).wait_for()
+    assert_accessible(page)
+
+    page.goto("/usecases/assessments/compare/")
+    moved = page.get_by_role("table", name="Items that moved between the first and last round")
+    assert "up 2" in moved.inner_text()
+    assert page.locator("svg.chart").count() == 1 + instrument.dimensions.count()
+    assert_accessible(page)
+
+    for url in ["/usecases/", "/usecases/systems/diagram/", "/usecases/coherence/"]:
+        page.goto(url)
+        assert_accessible(page)

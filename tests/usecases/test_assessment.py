@@ -16,7 +16,18 @@ from usecases.services.assessment import agree_rating, rate_item
 
 
 @pytest.mark.django_db
-def test_default_instrument_and_checklist_are_preloaded():
+def test_default_instrument_checklist_and_decisions_are_preloaded():
+    # The data migration runs these loaders; run them again (idempotent) because transactional
+    # tests elsewhere in the session flush migration data.
+    from django.apps import apps
+
+    from usecases.services.seed import load_checklist, load_decisions, load_default_instrument
+
+    for _ in range(2):
+        load_checklist(apps.get_model)
+        load_default_instrument(apps.get_model)
+        load_decisions(apps.get_model)
+    assert m.Instrument.objects.count() == 1 and m.Decision.objects.count() == 8
     instrument = m.Instrument.objects.get(name="IDEA Part B data-integration self-assessment")
     titles = list(instrument.dimensions.values_list("title", flat=True))
     assert titles == [
