@@ -1,6 +1,27 @@
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from usecases import models as m
+
+
+def inline_choice_field(choices, **kwargs) -> serializers.ChoiceField:
+    """A choice field documented inline in the schema, not as a shared enum component.
+
+    Several planning models reuse a choice set under different names (likelihood, impact,
+    influence) or a field name with different choices (status); inline enums keep the
+    OpenAPI schema free of component-name collisions.
+    """
+    values = [value for value, _ in choices]
+    # A pattern, not an enum: drf-spectacular turns every enum into a named component.
+    schema = {
+        "type": "string",
+        "pattern": f"^({'|'.join(values)})$",
+        "description": "One of: " + ", ".join(f"`{v}` ({label})" for v, label in choices),
+    }
+    field_class = extend_schema_field(schema)(
+        type("InlineChoiceField", (serializers.ChoiceField,), {})
+    )
+    return field_class(choices=choices, **kwargs)
 
 
 class CleanedModelSerializer(serializers.ModelSerializer):
@@ -23,6 +44,8 @@ class CleanedModelSerializer(serializers.ModelSerializer):
 
 
 class StakeholderSerializer(CleanedModelSerializer):
+    influence = inline_choice_field(m.Level.choices, required=False)
+
     class Meta:
         model = m.Stakeholder
         fields = [
@@ -97,6 +120,9 @@ class PlanningDocumentSerializer(CleanedModelSerializer):
 
 
 class RiskSerializer(CleanedModelSerializer):
+    likelihood = inline_choice_field(m.Level.choices, required=False)
+    impact = inline_choice_field(m.Level.choices, required=False)
+
     class Meta:
         model = m.Risk
         fields = ["id", "document", "description", "likelihood", "impact", "mitigation", "owner"]
@@ -178,6 +204,8 @@ class SectionDiffSerializer(serializers.Serializer):
 
 
 class DecisionSerializer(CleanedModelSerializer):
+    status = inline_choice_field(m.DecisionStatus.choices, required=False)
+
     class Meta:
         model = m.Decision
         fields = [
@@ -220,6 +248,8 @@ class CommunicationLogSerializer(CleanedModelSerializer):
 
 
 class ChecklistTaskSerializer(CleanedModelSerializer):
+    status = inline_choice_field(m.ChecklistStatus.choices, required=False)
+
     class Meta:
         model = m.ChecklistTask
         fields = ["id", "number", "level", "title", "parent", "guidance", "status", "position"]
