@@ -88,8 +88,14 @@ def test_workflow_through_the_api(api_client, world):
     changed = next(d for d in diff.data if d["heading"] == "Objectives and Projected Timeline")
     assert changed["status"] == "changed"
     assert ["+", "Child count and exiting in 2027."] in changed["lines"]
+    other = api_client.post(
+        reverse("api:planningdocument-list"), {"kind": "use_case", "title": "Other"}, format="json"
+    )
+    assert other.status_code == 201  # its version 1 must not show below
     versions = api_client.get(reverse("api:documentversion-list"), {"document": pk})
-    assert versions.status_code == 200
+    assert [v["number"] for v in versions.data["results"]] == [1, 2]
+    approvals = api_client.get(reverse("api:approval-list"), {"document": pk})
+    assert [a["kind"] for a in approvals.data["results"]] == ["approved"]
 
 
 @pytest.mark.django_db

@@ -187,6 +187,7 @@ class SectionCommentViewSet(
 
     serializer_class = s.SectionCommentSerializer
     queryset = m.SectionComment.objects.none()
+    filterset_fields = ["section", "section__document", "resolution"]
 
     def get_queryset(self):
         return m.SectionComment.objects.restrict(self.request.user, VIEW).order_by("pk")
@@ -221,12 +222,14 @@ class ApprovalViewSet(RestrictedReadOnlyViewSet):
     model = m.Approval
     serializer_class = s.ApprovalSerializer
     queryset = m.Approval.objects.none()
+    filterset_fields = ["document", "version", "kind"]
 
 
 class DocumentVersionViewSet(RestrictedReadOnlyViewSet):
     model = m.DocumentVersion
     serializer_class = s.DocumentVersionSerializer
     queryset = m.DocumentVersion.objects.none()
+    filterset_fields = ["document", "number"]
 
 
 class DecisionViewSet(RestrictedModelViewSet):
