@@ -86,6 +86,7 @@ class SectionSerializer(serializers.ModelSerializer):
 
 class PlanningDocumentSerializer(CleanedModelSerializer):
     sections = SectionSerializer(many=True, read_only=True)
+    status = inline_choice_field(m.DocumentStatus.choices, read_only=True)
 
     class Meta:
         model = m.PlanningDocument
@@ -191,6 +192,8 @@ class ApprovalSerializer(serializers.ModelSerializer):
 
 
 class DocumentVersionSerializer(serializers.ModelSerializer):
+    status = inline_choice_field(m.DocumentStatus.choices, read_only=True)
+
     class Meta:
         model = m.DocumentVersion
         fields = ["id", "document", "number", "status", "recorded_at", "sections"]
