@@ -104,7 +104,8 @@ def test_self_assessment_report_exports(world):
     assessment_services.agree_rating(round=round_, item=item, user=team, level=2)
     content = round_content(round_)
     _, texts = render_pages(to_pdf(content))
-    assert "Self-assessment: Baseline" in texts[0] and "1 raters" in texts[0]
+    assert "Self-assessment: Baseline" in texts[0] and "1 rater ·" in texts[0]
+    assert "1 = Not started" in texts[0] and "4 = Sustained" in texts[0]
     from docx import Document
 
     doc = Document(io.BytesIO(to_docx(content)))

@@ -111,7 +111,9 @@ def document_content(document: m.PlanningDocument) -> ExportContent:
 
 
 def round_content(round_: m.AssessmentRound) -> ExportContent:
-    blocks = []
+    instrument = round_.instrument
+    scale = "; ".join(f"{n} = {instrument.level_label(n)}" for n in (1, 2, 3, 4))
+    blocks = [Block("Rating scale", scale)]
     for dim in round_results(round_):
         blocks.append(
             Block(
@@ -137,8 +139,13 @@ def round_content(round_: m.AssessmentRound) -> ExportContent:
     return ExportContent(
         title=f"Self-assessment: {round_.name}",
         subtitle=round_.instrument.name,
-        status_line=f"Held on {round_.held_on:%Y-%m-%d} · {rater_count(round_)} raters · "
+        status_line=f"Held on {round_.held_on:%Y-%m-%d} · {_raters(round_)} · "
         f"exported {timezone.localdate():%Y-%m-%d}",
         blocks=blocks,
         filename=f"self-assessment-{round_.pk}",
     )
+
+
+def _raters(round_: m.AssessmentRound) -> str:
+    count = rater_count(round_)
+    return f"{count} rater{'s' if count != 1 else ''}"
