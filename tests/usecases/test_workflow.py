@@ -129,10 +129,16 @@ def test_leadership_can_return_with_comments(team, leader, reviewer):
     wf.send_for_leadership_review(document=document, user=team)
     with pytest.raises(WorkflowError, match="why"):
         wf.return_to_author(document=document, user=leader, comment=" ")
+    leader_comment = wf.add_comment(section=section_of(document), user=leader, body="Budget?")
     wf.return_to_author(document=document, user=leader, comment="Add a budget risk.")
     document.refresh_from_db()
     assert document.status == S.REVISED
     assert document.approvals.get().kind == m.ApprovalKind.RETURNED
+    with pytest.raises(WorkflowError, match="open comment"):
+        wf.send_for_leadership_review(document=document, user=team)
+    wf.resolve_comment(comment=leader_comment, user=team, resolution="accepted")
+    wf.send_for_leadership_review(document=document, user=team)
+    assert wf.approve(document=document, user=leader).version == 1
 
 
 @pytest.mark.django_db

@@ -59,6 +59,14 @@ def _require_status(document: PlanningDocument, *allowed: str, action: str) -> N
         )
 
 
+def _require_no_open_comments(document: PlanningDocument) -> None:
+    open_count = SectionComment.objects.filter(
+        section__document=document, resolution=CommentResolution.OPEN
+    ).count()
+    if open_count:
+        raise WorkflowError(f"Resolve the {open_count} open comment(s) first.")
+
+
 def _locked(document: PlanningDocument) -> PlanningDocument:
     """Lock the row, then refresh the caller's instance in place so it sees the new state."""
     list(PlanningDocument.objects.select_for_update().filter(pk=document.pk).values("pk"))
@@ -255,11 +263,7 @@ def mark_revised(*, document: PlanningDocument, user) -> PlanningDocument:
     _require_team(user)
     document = _locked(document)
     _require_status(document, S.STAKEHOLDER_REVIEW, action="mark as revised")
-    open_count = SectionComment.objects.filter(
-        section__document=document, resolution=CommentResolution.OPEN
-    ).count()
-    if open_count:
-        raise WorkflowError(f"Resolve the {open_count} open comment(s) first.")
+    _require_no_open_comments(document)
     document.status = S.REVISED
     return _save(document, f"revised after stakeholder review (v{document.version})")
 
@@ -270,6 +274,7 @@ def send_for_leadership_review(*, document: PlanningDocument, user) -> PlanningD
     _require_team(user)
     document = _locked(document)
     _require_status(document, S.REVISED, action="send for leadership review")
+    _require_no_open_comments(document)
     document.status = S.LEADERSHIP_REVIEW
     document.representation = False
     _save(document, f"sent for leadership review (v{document.version})")
