@@ -168,3 +168,28 @@ def test_openapi_schema_is_valid_and_lists_planning_endpoints(api_client, world)
         "/api/v1/checklist-tasks/",
     ]:
         assert path in paths, path
+
+
+@pytest.mark.django_db
+def test_data_requirement_links_state_elements_from_the_mapping(api_client, world):
+    from tests.mapping.factories import StateElementFactory
+    from usecases.exporters.content import document_content
+
+    element = StateElementFactory(name="Exit Reason")
+    document = f.PlanningDocumentFactory()
+    api_client.force_authenticate(world.users[Role.SEA_TEAM])
+    response = api_client.post(
+        reverse("api:datarequirement-list"),
+        {
+            "document": document.pk,
+            "source_name": "Exiting collection",
+            "elements": "Exit reason",
+            "state_elements": [element.pk],
+        },
+        format="json",
+    )
+    assert response.status_code == 201, response.data
+    requirement = m.DataRequirement.objects.get()
+    assert list(requirement.state_elements.all()) == [element]
+    rows = next(b for b in document_content(document).blocks if b.heading == "Data Required")
+    assert rows.tables[0].rows == [["Exiting collection", "Exit reason", str(element)]]

@@ -54,8 +54,10 @@ def _use_case_tables(document: m.PlanningDocument) -> dict[str, Table]:
             "Data required",
             ["Data source or collection", "Data elements", "State elements"],
             [
-                [r.source_label, r.elements, r.state_elements]
-                for r in document.data_requirements.select_related("data_system")
+                [r.source_label, r.elements, r.state_element_names]
+                for r in document.data_requirements.select_related("data_system").prefetch_related(
+                    "state_elements__collection"
+                )
             ],
         ),
         "stakeholders": Table(

@@ -172,8 +172,11 @@ class DataRequirement(DocumentPart):
         help_text="When the source is not (yet) in the data-system inventory.",
     )
     elements = models.TextField("data elements")
-    state_elements = models.CharField(
-        max_length=500, blank=True, help_text="State data element codes (mapping), comma separated."
+    state_elements = models.ManyToManyField(
+        "mapping.StateElement",
+        blank=True,
+        related_name="use_case_requirements",
+        help_text="The state data elements (from the mapping) this requirement covers.",
     )
 
     history = HistoricalRecords()
@@ -187,6 +190,10 @@ class DataRequirement(DocumentPart):
 
     def get_absolute_url(self) -> str:
         return reverse("usecases:datarequirement-detail", args=[self.pk])
+
+    @property
+    def state_element_names(self) -> str:
+        return ", ".join(str(element) for element in self.state_elements.all())
 
     @property
     def source_label(self) -> str:

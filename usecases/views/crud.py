@@ -105,7 +105,7 @@ DATA_REQUIREMENT = crud(
     form=forms.DataRequirementForm,
     filterset=filtersets.DataRequirementFilterSet,
     columns=[("source_label", "Source"), ("document", "Use case"), ("elements", "Elements")],
-    detail_fields=["document", "data_system", "source_name", "elements", "state_elements"],
+    detail_fields=["document", "data_system", "source_name", "elements"],
     select_related=("document", "data_system"),
 )
 STAKEHOLDER_IMPACT = crud(

@@ -84,7 +84,9 @@ class DocumentDetailView(generic.ObjectDetailView):
         context.update(
             sections=document.sections.all(),
             risks=document.risks.select_related("owner"),
-            data_requirements=document.data_requirements.select_related("data_system"),
+            data_requirements=document.data_requirements.select_related(
+                "data_system"
+            ).prefetch_related("state_elements__collection"),
             impacts=document.stakeholder_impacts.select_related("stakeholder"),
             scope_items=document.scope_items.prefetch_related("use_cases"),
             approvals=document.approvals.select_related("decided_by"),
