@@ -14,4 +14,5 @@ urlpatterns = [
     *router.urls,
     path("", include("leas.api.urls")),
     path("", include("vendors.api.urls")),
+    path("", include("parallel.api.urls")),
 ]
