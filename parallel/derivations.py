@@ -170,8 +170,14 @@ RACE = (
 )
 
 
-def build_edfi_records(*, definition, staging, tables: dict[str, str], snapshot_date, xw) -> str:
-    """Create the staged Ed-Fi record table (lea_id, student_id, compared fields, raw codes)."""
+def build_edfi_records(
+    *, definition, staging, tables: dict[str, str], snapshot_date, xw, lea_ids=()
+) -> str:
+    """Create the staged Ed-Fi record table (lea_id, student_id, compared fields, raw codes).
+
+    Ed-Fi education organization ids are integers, so a state LEA id with leading zeros
+    ("00042") arrives as "42": ``lea_ids`` (the state ids) are matched with and without them.
+    """
     out = staging.table("edfi")
     if definition.derivation == Derivation.IDEA_CHILD_COUNT:
         select = _child_count_sql(definition, tables)
@@ -183,9 +189,25 @@ def build_edfi_records(*, definition, staging, tables: dict[str, str], snapshot_
         cursor.execute(f'DROP TABLE IF EXISTS "{out}"')
         cursor.execute(
             f'CREATE UNLOGGED TABLE "{out}" AS {select}',
-            {"xw": xw, "snapshot": snapshot_date, **_population(definition)},
+            {
+                "xw": xw,
+                "snapshot": snapshot_date,
+                "lea_alias": __import__("json").dumps(_lea_aliases(lea_ids)),
+                **_population(definition),
+            },
         )
     return out
+
+
+def _lea_aliases(lea_ids) -> dict[str, str]:
+    return {
+        str(int(state_id)): state_id
+        for state_id in lea_ids
+        if state_id.isdigit() and str(int(state_id)) != state_id
+    }
+
+
+LEA_ID = "coalesce(%(lea_alias)s::jsonb ->> {column}, {column})"
 
 
 def _population(definition) -> dict:
@@ -237,7 +259,7 @@ def _child_count_sql(definition, tables) -> str:
     fields += _mapped(definition, "environment", code("environment", "p.setting"), "p.setting")
     fields += _demographics(definition)
     return f"""
-        SELECT p.edorg_id AS lea_id, p.student_id {fields}
+        SELECT {LEA_ID.format(column="p.edorg_id")} AS lea_id, p.student_id {fields}
         FROM (
             SELECT DISTINCT ON (student_id, edorg_id) *
             FROM "{sepa}"
@@ -258,7 +280,7 @@ def _enrolment_sql(definition, tables) -> str:
     )
     fields += _demographics(definition)
     return f"""
-        SELECT e.lea_id, e.student_id {fields}
+        SELECT {LEA_ID.format(column="e.lea_id")} AS lea_id, e.student_id {fields}
         FROM (
             SELECT DISTINCT ON (a.student_id, sc.lea_id) a.*, sc.lea_id
             FROM "{ssa}" a JOIN "{schools}" sc ON sc.school_id = a.school_id

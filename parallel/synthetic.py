@@ -28,6 +28,9 @@ class SyntheticCollection:
     sepa: Path
     lea_ids: list[str]
     truth: set[tuple[str, str, str, str]] = field(default_factory=set)  # kind, lea, student, field
+    # With ``keep_records``: the compared values on each side, for checking aggregates.
+    legacy_records: list[dict] = field(default_factory=list)
+    edfi_records: list[dict] = field(default_factory=list)
 
     @property
     def edfi_files(self) -> dict[str, Path]:
@@ -61,6 +64,8 @@ def generate(
     snapshot: date = date(2025, 10, 1),
     rate: float = 0.02,
     seed: int = 7,
+    lea_ids: list[str] | None = None,
+    keep_records: bool = False,
 ) -> SyntheticCollection:
     """Write the files for ``students`` students over ``leas`` LEAs with ~``rate`` injected."""
     rng = random.Random(seed)
@@ -70,7 +75,8 @@ def generate(
     codes["race"] = RACES
     population = definition.get("population") or {}
     min_age, max_age = int(population.get("min_age", 6)), int(population.get("max_age", 21))
-    lea_ids = [str(255900 + i) for i in range(leas)]
+    lea_ids = lea_ids or [str(255900 + i) for i in range(leas)]
+    leas = len(lea_ids)
     out = SyntheticCollection(
         directory=directory,
         legacy=directory / "legacy.csv",
@@ -112,6 +118,13 @@ def generate(
                     out.truth.add(("mismatch", lea, student, name))
                 else:
                     out.truth.add((kind, lea, student, ""))
+            if keep_records:
+                if kind != "only_edfi":
+                    out.legacy_records.append({"lea_id": lea, "student_id": student, **record})
+                if kind != "only_legacy":
+                    out.edfi_records.append(
+                        {"lea_id": lea, "student_id": student, **edfi, "age": edfi["age"]}
+                    )
             if kind != "only_edfi":
                 legacy.write(
                     f"{lea},{student},{record['age']},{record['disability']},"

@@ -188,6 +188,7 @@ def _stage_inputs(run, staging, progress, timings):
         tables=tables,
         snapshot_date=cycle.snapshot_date,
         xw=json.dumps(crosswalk_for(cycle=cycle)),
+        lea_ids=list(lea_map),
     )
     _analyze(legacy, edfi)
     missing = _missing_mappings(edfi, definition)
