@@ -10,7 +10,11 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import BinaryIO
 
-from django.db import connection
+import psycopg
+from django.db import DataError, connection
+
+# What a COPY or a cast of bad input raises (psycopg directly, or wrapped by Django).
+COPY_ERRORS = (psycopg.errors.DataError, psycopg.errors.BadCopyFileFormat, DataError)
 
 CHUNK_BYTES = 1 << 20
 _NAME = re.compile(r"^[a-z][a-z0-9_]{0,40}$")

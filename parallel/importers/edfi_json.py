@@ -14,11 +14,11 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
-import psycopg
 from django.db import connection, transaction
 
 from parallel.derivations import Resource
 from parallel.staging import (
+    COPY_ERRORS,
     InputError,
     Staging,
     copy_bytes,
@@ -123,8 +123,9 @@ def stage_resource(*, path: Path, name: str, resource: Resource, staging: Stagin
             f'CREATE UNLOGGED TABLE "{raw}" (line_no bigint GENERATED ALWAYS AS IDENTITY, doc text)'
         )
     try:
-        copy_bytes(COPY_LINES.format(table=raw), json_lines(path, name=name))
-    except (psycopg.errors.DataError, psycopg.errors.BadCopyFileFormat) as exc:
+        with transaction.atomic():
+            copy_bytes(COPY_LINES.format(table=raw), json_lines(path, name=name))
+    except COPY_ERRORS as exc:
         raise InputError([f"{name} {copy_error_line(exc)}: {str(exc).splitlines()[0]}"]) from None
     columns = ", ".join(f"{expression} AS {column}" for column, expression in resource.columns)
     with connection.cursor() as cursor:
@@ -137,7 +138,7 @@ def stage_resource(*, path: Path, name: str, resource: Resource, staging: Stagin
                     f'FROM (SELECT line_no, doc::jsonb AS d FROM "{raw}" '
                     f"WHERE doc IS NOT NULL AND btrim(doc) <> '' OFFSET 0) lines"
                 )
-        except psycopg.errors.DataError as exc:
+        except COPY_ERRORS as exc:
             line = _first_bad_json_line(raw)
             raise InputError(
                 [f"{name} line {line}: invalid JSON ({str(exc).splitlines()[0]})."]

@@ -12,10 +12,16 @@ import csv
 import io
 from pathlib import Path
 
-import psycopg
-from django.db import connection
+from django.db import connection, transaction
 
-from parallel.staging import InputError, Staging, copy_bytes, copy_error_line, read_chunks
+from parallel.staging import (
+    COPY_ERRORS,
+    InputError,
+    Staging,
+    copy_bytes,
+    copy_error_line,
+    read_chunks,
+)
 
 MAX_PROBLEMS = 50
 
@@ -69,9 +75,9 @@ def load_legacy_csv(*, path: Path, name: str, definition, staging: Staging, lea_
     column_list = ", ".join(f'"{f}"' for f in fields)
     sql = f"COPY \"{table}\" ({column_list}) FROM STDIN (FORMAT csv, HEADER true, ENCODING 'UTF8')"
     try:
-        with path.open("rb") as handle:
+        with transaction.atomic(), path.open("rb") as handle:
             copy_bytes(sql, _skip_bom(read_chunks(handle)))
-    except (psycopg.errors.DataError, psycopg.errors.BadCopyFileFormat) as exc:
+    except COPY_ERRORS as exc:
         raise InputError([f"{name} {copy_error_line(exc)}: {_first_line(exc)}"]) from None
     validate_legacy(table=table, definition=definition, name=name, lea_ids=lea_ids)
     return table
