@@ -247,6 +247,13 @@ class ReconciliationRun(models.Model):
     def is_complete(self) -> bool:
         return self.state == RunState.COMPLETE
 
+    @property
+    def state_label(self) -> str:
+        """The run's state, or its job's when the job ended before the run started."""
+        if self.state == RunState.QUEUED and self.job_id and self.job.is_finished:
+            return self.job.get_state_display()
+        return self.get_state_display()
+
 
 class LEARunSummary(models.Model):
     """Per LEA in a run: record counts, discrepancy counts, match rate, tolerance."""

@@ -61,6 +61,23 @@ class DashboardView(LoginRequiredMixin, generic.TemplateView):
         return context
 
 
+class ListWithoutAddPage(planner.ObjectListView):
+    """Lists of rows created elsewhere (the admin, a run, a download)."""
+
+    def get_context_data(self, **kwargs):
+        # Skips ObjectListView's own step, which links an "add" page these models lack.
+        context = super(planner.ObjectListView, self).get_context_data(**kwargs)
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context.update(
+            filterset=self.filterset,
+            columns=self.columns,
+            add_url=None,
+            query_without_page=query.urlencode(),
+        )
+        return context
+
+
 class CollectionCycleListView(planner.ObjectListView):
     model = CollectionCycle
     filterset_class = CollectionCycleFilterSet
@@ -152,7 +169,7 @@ def start_run(request, pk):
     return redirect(run)
 
 
-class ReportDefinitionListView(planner.ObjectListView):
+class ReportDefinitionListView(ListWithoutAddPage):
     model = ReportDefinition
     filterset_class = ReportDefinitionFilterSet
     columns = [
@@ -181,10 +198,10 @@ class ReportDefinitionDetailView(NoPageActionsMixin, planner.ObjectDetailView):
                      "tolerance_percent", "source"]  # fmt: skip
 
 
-class ReconciliationRunListView(planner.ObjectListView):
+class ReconciliationRunListView(ListWithoutAddPage):
     model = ReconciliationRun
     select_related = ("cycle",)
-    columns = [("__str__", "Run"), ("get_state_display", "State"), ("created_at", "Started")]
+    columns = [("__str__", "Run"), ("state_label", "State"), ("created_at", "Started")]
 
 
 class ReconciliationRunDetailView(planner.ObjectDetailView):
@@ -247,7 +264,7 @@ class LEAResultsView(LoginRequiredMixin, generic.TemplateView):
         return context
 
 
-class DiscrepancyGroupListView(planner.ObjectListView):
+class DiscrepancyGroupListView(ListWithoutAddPage):
     model = DiscrepancyGroup
     filterset_class = DiscrepancyGroupFilterSet
     select_related = ("lea", "run__cycle", "responsible_vendor")
@@ -308,7 +325,7 @@ class DiscrepancyGroupUpdateView(planner.ObjectUpdateView):
         return redirect(self.object)
 
 
-class DownloadLogListView(planner.ObjectListView):
+class DownloadLogListView(ListWithoutAddPage):
     model = DownloadLog
     select_related = ("user", "lea", "run")
     columns = [("__str__", "Download"), ("what", "What"), ("file_format", "Format"),

@@ -10,11 +10,38 @@ from parallel.services.uploads import upload_submission
 from parallel.synthetic import SyntheticCollection, generate
 from rolloutplanner.roles import Role
 from tests.parallel.factories import CollectionCycleFactory, shipped_definition
+from tests.support.celery_worker import start_worker, use_queue
+
+
+@pytest.fixture(scope="session")
+def shared_media_root(tmp_path_factory) -> Path:
+    """One media folder for the test process and its worker, so both see uploaded files."""
+    return tmp_path_factory.mktemp("media")
 
 
 @pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
+def media_root(settings, shared_media_root):
+    settings.MEDIA_ROOT = shared_media_root
+
+
+@pytest.fixture(scope="session")
+def parallel_worker_session(
+    django_db_setup, django_db_blocker, tmp_path_factory, shared_media_root
+):
+    with django_db_blocker.unblock():
+        worker = start_worker(
+            tmp_path_factory.mktemp("celery-parallel"),
+            extra_env={"MEDIA_ROOT": str(shared_media_root)},
+        )
+    yield worker
+    worker.stop()
+
+
+@pytest.fixture
+def celery_worker(parallel_worker_session, transactional_db):
+    """A real worker (sharing this process's media folder) receiving this test's tasks."""
+    with use_queue(parallel_worker_session.queue):
+        yield parallel_worker_session
 
 
 def definition_data(definition) -> dict:

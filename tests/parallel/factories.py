@@ -6,6 +6,7 @@ import datetime
 import factory
 from factory.django import DjangoModelFactory
 
+from parallel.definitions import load_shipped_definitions
 from parallel.models import (
     CollectionCycle,
     Discrepancy,
@@ -22,6 +23,8 @@ CHILD_COUNT = "idea-child-count-school-age"
 
 
 def shipped_definition(code: str = CHILD_COUNT) -> ReportDefinition:
+    # Transactional tests flush the rows the migration created; put them back when needed.
+    load_shipped_definitions(ReportDefinition)
     return ReportDefinition.objects.get(code=code)
 
 
