@@ -98,7 +98,10 @@ class RestrictedQuerySet(models.QuerySet):
             return self.none()
         if not q:
             return self
-        return self.filter(q).distinct() if _crosses_many(self.model, q) else self.filter(q)
+        if _crosses_many(self.model, q):
+            # A subquery rather than DISTINCT, so callers can still annotate and aggregate.
+            return self.filter(pk__in=self.model._default_manager.filter(q).values("pk"))
+        return self.filter(q)
 
 
 def _crosses_many(model, q: Q) -> bool:
@@ -117,6 +120,16 @@ def _crosses_many(model, q: Q) -> bool:
                 return True
             current = field.related_model
     return False
+
+
+def visible_queryset(model, user, *, select_related=(), prefetch_related=()):
+    """What ``user`` may view of ``model``, with the relations a page or API list needs."""
+    queryset = model.objects.restrict(user, VIEW)
+    if select_related:
+        queryset = queryset.select_related(*select_related)
+    if prefetch_related:
+        queryset = queryset.prefetch_related(*prefetch_related)
+    return queryset
 
 
 def user_can(user, obj: models.Model, action: str) -> bool:
@@ -186,6 +199,7 @@ __all__ = [
     "RestrictedQuerySet",
     "restriction_for",
     "user_can",
+    "visible_queryset",
     "user_can_add",
     "user_can_add_model",
 ]

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from django.db.models import Count
 
-from leas.models import LEA
+from leas.models import LEA, Urbanicity
 from rolloutplanner.models import Job
 from rolloutplanner.roles import Role, role_of
-from vendors.models import Vendor
+from vendors.models import ProductType, Vendor
 
 
 def home_summary(user) -> dict:
@@ -18,14 +18,18 @@ def home_summary(user) -> dict:
         "role": role_of(user),
         "lea_count": leas.count(),
         "vendor_count": vendors.count(),
-        "leas_by_urbanicity": list(
-            leas.values("urbanicity").annotate(count=Count("pk")).order_by("urbanicity")
-        ),
-        "vendors_by_type": list(
-            vendors.values("product_type").annotate(count=Count("pk")).order_by("product_type")
-        ),
+        "leas_by_urbanicity": _labelled_counts(leas, "urbanicity", Urbanicity),
+        "vendors_by_type": _labelled_counts(vendors, "product_type", ProductType),
         "recent_jobs": list(Job.objects.restrict(user).select_related("created_by")[:5]),
     }
+
+
+def _labelled_counts(queryset, field: str, choices) -> list[dict]:
+    labels = dict(choices.choices)
+    rows = queryset.values(field).annotate(count=Count("pk")).order_by(field)
+    return [
+        {"label": labels.get(row[field], "Not recorded"), "count": row["count"]} for row in rows
+    ]
 
 
 def landing_object(user):

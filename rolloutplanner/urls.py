@@ -3,10 +3,11 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from rolloutplanner.views import home, jobs, tokens
+from rolloutplanner.views import health, home, jobs, tokens
 
 urlpatterns = [
     path("", home.home, name="home"),
+    path("healthz/", health.healthz, name="healthz"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(

@@ -12,6 +12,7 @@ from rolloutplanner.permissions import (
     user_can,
     user_can_add,
     user_can_add_model,
+    visible_queryset,
 )
 
 _ACTION_FOR_METHOD = {"PUT": CHANGE, "PATCH": CHANGE, "DELETE": DELETE}
@@ -25,11 +26,12 @@ class RestrictedModelViewSet(viewsets.ModelViewSet):
     prefetch_related: tuple[str, ...] = ()
 
     def get_queryset(self):
-        qs = self.model.objects.restrict(self.request.user, VIEW)
-        if self.select_related:
-            qs = qs.select_related(*self.select_related)
-        if self.prefetch_related:
-            qs = qs.prefetch_related(*self.prefetch_related)
+        qs = visible_queryset(
+            self.model,
+            self.request.user,
+            select_related=self.select_related,
+            prefetch_related=self.prefetch_related,
+        )
         return qs.order_by(*(self.model._meta.ordering or ["pk"]))
 
     def get_object(self):

@@ -21,6 +21,7 @@ from rolloutplanner.permissions import (
     user_can,
     user_can_add,
     user_can_add_model,
+    visible_queryset,
 )
 
 
@@ -39,12 +40,12 @@ class RestrictedViewMixin(LoginRequiredMixin):
     prefetch_related: tuple[str, ...] = ()
 
     def base_queryset(self):
-        qs = self.model.objects.restrict(self.request.user, VIEW)
-        if self.select_related:
-            qs = qs.select_related(*self.select_related)
-        if self.prefetch_related:
-            qs = qs.prefetch_related(*self.prefetch_related)
-        return qs
+        return visible_queryset(
+            self.model,
+            self.request.user,
+            select_related=self.select_related,
+            prefetch_related=self.prefetch_related,
+        )
 
     def get_queryset(self):
         return self.base_queryset()
