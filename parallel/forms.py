@@ -4,6 +4,7 @@ from leas.models import LEA
 from parallel.models import (
     CollectionCycle,
     DiscrepancyGroup,
+    EdFiConnection,
     EdFiResource,
     Side,
     TriageStatus,
@@ -57,3 +58,27 @@ class TriageForm(forms.ModelForm):
                 (TriageStatus.EXPLAINED, TriageStatus.EXPLAINED.label),
                 (TriageStatus.FIXED_AT_SOURCE, TriageStatus.FIXED_AT_SOURCE.label),
             ]
+
+
+class EdFiConnectionForm(forms.ModelForm):
+    client_secret = forms.CharField(
+        widget=forms.PasswordInput(render_value=False),
+        required=False,
+        help_text="Stored encrypted and never shown again; leave blank to keep the stored one.",
+    )
+
+    class Meta:
+        model = EdFiConnection
+        fields = ["cycle", "name", "base_url", "token_url", "client_id", "client_secret",
+                  "school_year", "page_size"]  # fmt: skip
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("client_secret") and not self.instance.client_secret_encrypted:
+            self.add_error("client_secret", "A client secret is required.")
+        return cleaned
+
+    def save(self, commit=True):
+        if secret := self.cleaned_data.get("client_secret"):
+            self.instance.set_secret(secret)
+        return super().save(commit=commit)

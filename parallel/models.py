@@ -478,3 +478,76 @@ class PurgeLog(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("parallel:dashboard")
+
+
+class EdFiConnection(models.Model):
+    """An Ed-Fi ODS/API to pull a cycle's Ed-Fi side from. The secret is stored encrypted."""
+
+    permission_policy = ObjectPolicy(leadership_can_view=False)
+
+    cycle = models.ForeignKey(
+        CollectionCycle, on_delete=models.CASCADE, related_name="edfi_connections"
+    )
+    name = models.CharField(max_length=200)
+    base_url = models.URLField(help_text="Data API root, e.g. https://host/data/v3")
+    token_url = models.URLField(help_text="OAuth 2 token endpoint, e.g. https://host/oauth/token")
+    client_id = models.CharField(max_length=200)
+    client_secret_encrypted = models.TextField(editable=False)
+    school_year = models.PositiveIntegerField(null=True, blank=True)
+    page_size = models.PositiveIntegerField(default=500)
+
+    history = HistoricalRecords(excluded_fields=["client_secret_encrypted"])
+    objects = DownloadLogQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "Ed-Fi API connection"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("parallel:edficonnection-detail", args=[self.pk])
+
+    def set_secret(self, secret: str) -> None:
+        from parallel.secrets import encrypt
+
+        self.client_secret_encrypted = encrypt(secret)
+
+    def secret(self) -> str:
+        from parallel.secrets import decrypt
+
+        return decrypt(self.client_secret_encrypted)
+
+
+class EdFiPull(models.Model):
+    """One resource pulled page by page into a stored snapshot; resumable from its cursor."""
+
+    permission_policy = ObjectPolicy(leadership_can_view=False)
+
+    connection = models.ForeignKey(EdFiConnection, on_delete=models.CASCADE, related_name="pulls")
+    resource = models.CharField(max_length=60, choices=EdFiResource.choices)
+    next_offset = models.PositiveIntegerField(default=0)
+    total_count = models.PositiveIntegerField(null=True, blank=True)
+    snapshot = models.CharField(max_length=255, blank=True, help_text="Snapshot file (media).")
+    snapshot_bytes = models.PositiveBigIntegerField(
+        default=0, help_text="Bytes of whole pages written; a resumed pull truncates to this."
+    )
+    submission = models.ForeignKey(
+        SubmissionFile, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    started_at = models.DateTimeField(default=timezone.now)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+
+    history = HistoricalRecords()
+    objects = DownloadLogQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-started_at"]
+
+    def __str__(self) -> str:
+        return f"{self.resource} from {self.connection}"
+
+    def get_absolute_url(self) -> str:
+        return self.connection.get_absolute_url()

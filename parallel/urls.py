@@ -42,4 +42,14 @@ urlpatterns = [
         update_view=views.DiscrepancyGroupUpdateView,
     ),
     path("downloads/", views.DownloadLogListView.as_view(), name="downloadlog-list"),
+    *crud_urls(
+        "connections",
+        "edficonnection",
+        list_view=views.EdFiConnectionListView,
+        detail_view=views.EdFiConnectionDetailView,
+        create_view=views.EdFiConnectionCreateView,
+        update_view=views.EdFiConnectionUpdateView,
+        delete_view=views.EdFiConnectionDeleteView,
+    ),
+    path("connections/<int:pk>/pull/", views.pull_from_edfi, name="edficonnection-pull"),
 ]

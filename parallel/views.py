@@ -18,20 +18,22 @@ from parallel.filtersets import (
     LEARunSummaryFilterSet,
     ReportDefinitionFilterSet,
 )
-from parallel.forms import CollectionCycleForm, TriageForm, UploadForm
+from parallel.forms import CollectionCycleForm, EdFiConnectionForm, TriageForm, UploadForm
 from parallel.models import (
     AggregateDifference,
     CollectionCycle,
     Discrepancy,
     DiscrepancyGroup,
     DownloadLog,
+    EdFiConnection,
     LEARunSummary,
     ReconciliationRun,
     ReportDefinition,
     SubmissionFile,
 )
 from parallel.services import exports, triage, uploads
-from parallel.services.runs import start_reconciliation
+from parallel.services.runs import PULL_JOB_KIND, start_reconciliation
+from rolloutplanner.jobs import enqueue_job
 from rolloutplanner.permissions import VIEW, user_can
 from rolloutplanner.roles import UNRESTRICTED_ROLES, Role, role_of
 from rolloutplanner.views import generic as planner
@@ -369,3 +371,47 @@ def export_discrepancies(request, run_pk, fmt):
         )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+class EdFiConnectionListView(planner.ObjectListView):
+    model = EdFiConnection
+    select_related = ("cycle",)
+    columns = [("name", "Name"), ("cycle", "Cycle"), ("base_url", "API")]
+
+
+class EdFiConnectionDetailView(planner.ObjectDetailView):
+    model = EdFiConnection
+    template_name = "parallel/connection_detail.html"
+    select_related = ("cycle",)
+    detail_fields = ["cycle", "base_url", "token_url", "client_id", "school_year", "page_size"]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["pulls"] = self.object.pulls.all()[:20]
+        return context
+
+
+class EdFiConnectionCreateView(planner.ObjectCreateView):
+    model = EdFiConnection
+    form_class = EdFiConnectionForm
+
+
+class EdFiConnectionUpdateView(planner.ObjectUpdateView):
+    model = EdFiConnection
+    form_class = EdFiConnectionForm
+
+
+class EdFiConnectionDeleteView(planner.ObjectDeleteView):
+    model = EdFiConnection
+
+
+@login_required
+@require_POST
+def pull_from_edfi(request, pk):
+    """Queue a pull of the cycle's Ed-Fi resources (resumes an unfinished one)."""
+    connection = get_object_or_404(EdFiConnection.objects.restrict(request.user, VIEW), pk=pk)
+    job = enqueue_job(
+        kind=PULL_JOB_KIND, user=request.user, parameters={"connection_id": connection.pk}
+    )
+    messages.info(request, "The Ed-Fi pull is queued; this page follows its progress.")
+    return redirect(job)

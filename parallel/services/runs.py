@@ -11,6 +11,7 @@ from rolloutplanner.jobs import enqueue_job
 from rolloutplanner.roles import UNRESTRICTED_ROLES, role_of
 
 JOB_KIND = "parallel_reconcile"
+PULL_JOB_KIND = "parallel_edfi_pull"
 
 
 def current_files(*, cycle: CollectionCycle) -> list[SubmissionFile]:
