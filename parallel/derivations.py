@@ -25,6 +25,7 @@ class Resource:
     required: list[str] = field(default_factory=list)
     dates: list[str] = field(default_factory=list)
     paths: dict[str, str] = field(default_factory=dict)
+    descriptors: list[str] = field(default_factory=list)
 
     def path_of(self, column: str) -> str:
         return self.paths.get(column, column)
@@ -67,9 +68,13 @@ RESOURCES: dict[str, Resource] = {
             ],
             key=["student_id", "edorg_id"],
             required=["student_id", "edorg_id"],
+            descriptors=["sex", "race", "english_learner"],
             paths={
                 "student_id": "studentReference.studentUniqueId",
                 "edorg_id": "educationOrganizationReference.educationOrganizationId",
+                "sex": "sexDescriptor",
+                "race": "races[].raceDescriptor",
+                "english_learner": "limitedEnglishProficiencyDescriptor",
             },
         ),
         Resource(
@@ -87,7 +92,10 @@ RESOURCES: dict[str, Resource] = {
             key=["student_id", "edorg_id", "program_name", "begin_date"],
             required=["student_id", "edorg_id", "program_name", "begin_date"],
             dates=["begin_date", "end_date"],
+            descriptors=["setting", "disability"],
             paths={
+                "setting": "specialEducationSettingDescriptor",
+                "disability": "disabilities[].disabilityDescriptor",
                 "student_id": "studentReference.studentUniqueId",
                 "edorg_id": "educationOrganizationReference.educationOrganizationId",
                 "program_name": "programReference.programName",
@@ -108,6 +116,7 @@ RESOURCES: dict[str, Resource] = {
             key=["student_id", "school_id", "entry_date"],
             required=["student_id", "school_id", "entry_date", "grade_level"],
             dates=["entry_date", "exit_date"],
+            descriptors=["grade_level"],
             paths={
                 "student_id": "studentReference.studentUniqueId",
                 "school_id": "schoolReference.schoolId",

@@ -33,6 +33,7 @@ COPY_LINES = (
     'COPY "{table}" (doc) FROM STDIN '
     "(FORMAT csv, DELIMITER E'\\x1f', QUOTE E'\\x1e', ENCODING 'UTF8')"
 )
+DESCRIPTOR_PATTERN = r"^[a-z]+://[^#]+/[A-Za-z]+Descriptor#.+$"
 DATE_PATTERN = r"^(19|20)\d\d-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$"
 
 
@@ -180,6 +181,11 @@ def validate_resource(*, flat: str, name: str, resource: Resource) -> list[str]:
     for column in resource.dates:
         conditions.append(f"{column} IS NULL OR {column} ~ '{DATE_PATTERN}'")
         labels.append(f"{resource.path_of(column)} is not a date between 1900 and 2099")
+    for column in resource.descriptors:
+        conditions.append(f"{column} IS NULL OR {column} ~ '{DESCRIPTOR_PATTERN}'")
+        labels.append(
+            f"{resource.path_of(column)} is not a descriptor URI (uri://namespace/Descriptor#Code)"
+        )
     problems = []
     flags = ", ".join(f"coalesce(({c}), false)" for c in conditions)
     key = ", ".join(resource.key)

@@ -131,6 +131,7 @@ def test_missing_member_bad_date_duplicate_and_unresolved_reference(make_collect
     second["endDate"] = "2025-13-40"
     third = json.loads(lines[2])
     third["studentReference"]["studentUniqueId"] = "NOBODY"
+    third["specialEducationSettingDescriptor"] = "Inside regular class 80%"
     lines[0], lines[1], lines[2] = json.dumps(first), json.dumps(second), json.dumps(third)
     lines.append(lines[3])
     collection.data.sepa.write_text("\n".join(lines) + "\n")
@@ -143,6 +144,10 @@ def test_missing_member_bad_date_duplicate_and_unresolved_reference(make_collect
     assert f"{name} line 2: endDate is not a date between 1900 and 2099." in problems
     assert any(p.startswith(f"{name} lines 4, 11: duplicate natural key") for p in problems)
     assert f"{name} line 3: studentReference 'NOBODY' does not resolve." in problems
+    assert (
+        f"{name} line 3: specialEducationSettingDescriptor is not a descriptor URI "
+        "(uri://namespace/Descriptor#Code)." in problems
+    )
 
 
 def test_missing_resource_and_changed_file(make_collection):
