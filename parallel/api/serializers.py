@@ -5,6 +5,7 @@ from parallel.models import (
     CollectionCycle,
     Discrepancy,
     DiscrepancyGroup,
+    DiscrepancyKind,
     LEARunSummary,
     ReconciliationRun,
     ReportDefinition,
@@ -71,13 +72,18 @@ class AggregateDifferenceSerializer(serializers.ModelSerializer):
 
 
 class DiscrepancyGroupSerializer(serializers.ModelSerializer):
+    # Named apart from Job.kind so the OpenAPI enums do not collide.
+    discrepancy_kind = serializers.ChoiceField(
+        source="kind", choices=DiscrepancyKind.choices, read_only=True
+    )
+
     class Meta:
         model = DiscrepancyGroup
         fields = [
-            "id", "run", "lea", "kind", "field", "count", "new_count", "responsible_party",
-            "responsible_vendor", "status", "notes", "carried_from",
+            "id", "run", "lea", "discrepancy_kind", "field", "count", "new_count",
+            "responsible_party", "responsible_vendor", "status", "notes", "carried_from",
         ]  # fmt: skip
-        read_only_fields = ["id", "run", "lea", "kind", "field", "count", "new_count",
+        read_only_fields = ["id", "run", "lea", "field", "count", "new_count",
                             "carried_from"]  # fmt: skip
 
 
@@ -89,8 +95,12 @@ class TriageSerializer(serializers.Serializer):
 
 
 class DiscrepancySerializer(serializers.ModelSerializer):
+    discrepancy_kind = serializers.ChoiceField(
+        source="kind", choices=DiscrepancyKind.choices, read_only=True
+    )
+
     class Meta:
         model = Discrepancy
-        fields = ["id", "run", "group", "lea", "kind", "student_id", "field", "legacy_value",
-                  "edfi_value", "first_seen_run"]  # fmt: skip
+        fields = ["id", "run", "group", "lea", "discrepancy_kind", "student_id", "field",
+                  "legacy_value", "edfi_value", "first_seen_run"]  # fmt: skip
         read_only_fields = fields

@@ -1,6 +1,9 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
-from rest_framework import mixins, viewsets
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
 
 from parallel.api import serializers
 from parallel.filtersets import (
@@ -18,6 +21,7 @@ from parallel.models import (
     ReconciliationRun,
     ReportDefinition,
 )
+from parallel.services.runs import start_reconciliation
 from parallel.services.triage import triage_group
 from rolloutplanner.api.viewsets import RestrictedModelViewSet, RestrictedReadOnlyViewSet
 from vendors.models import Vendor
@@ -34,6 +38,14 @@ class CollectionCycleViewSet(RestrictedModelViewSet):
     serializer_class = serializers.CollectionCycleSerializer
     filterset_class = CollectionCycleFilterSet
     prefetch_related = ("leas",)
+
+    @extend_schema(request=None, responses={202: serializers.ReconciliationRunSerializer})
+    @action(detail=True, methods=["post"])
+    def reconcile(self, request, pk=None):
+        """Start run N+1 over the cycle's current files (SEA team)."""
+        run = start_reconciliation(cycle=self.get_object(), user=request.user)
+        data = serializers.ReconciliationRunSerializer(run).data
+        return Response(data, status=status.HTTP_202_ACCEPTED)
 
 
 class ReconciliationRunViewSet(RestrictedReadOnlyViewSet):
