@@ -8,6 +8,7 @@ descriptor URIs into state/EDFacts codes through the crosswalk (``parallel.cross
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 
 from django.db import connection
@@ -201,7 +202,7 @@ def build_edfi_records(
             {
                 "xw": xw,
                 "snapshot": snapshot_date,
-                "lea_alias": __import__("json").dumps(_lea_aliases(lea_ids)),
+                "lea_alias": json.dumps(_lea_aliases(lea_ids)),
                 **_population(definition),
             },
         )
@@ -224,7 +225,7 @@ def _population(definition) -> dict:
     return {
         "min_age": int(population.get("min_age", 0)),
         "max_age": int(population.get("max_age", 200)),
-        "age_codes": __import__("json").dumps(population.get("age_codes", {})),
+        "age_codes": json.dumps(population.get("age_codes", {})),
     }
 
 

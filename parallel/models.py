@@ -20,7 +20,10 @@ from parallel.querysets import (
     DiscrepancyGroupQuerySet,
     DiscrepancyQuerySet,
     DownloadLogQuerySet,
+    EdFiConnectionQuerySet,
+    EdFiPullQuerySet,
     LEARunSummaryQuerySet,
+    PurgeLogQuerySet,
     ReconciliationRunQuerySet,
     ReportDefinitionQuerySet,
     SubmissionFileQuerySet,
@@ -468,7 +471,7 @@ class PurgeLog(models.Model):
     discrepancies_deleted = models.PositiveIntegerField(default=0)
 
     history = HistoricalRecords()
-    objects = DownloadLogQuerySet.as_manager()
+    objects = PurgeLogQuerySet.as_manager()
 
     class Meta:
         ordering = ["-at"]
@@ -497,7 +500,7 @@ class EdFiConnection(models.Model):
     page_size = models.PositiveIntegerField(default=500)
 
     history = HistoricalRecords(excluded_fields=["client_secret_encrypted"])
-    objects = DownloadLogQuerySet.as_manager()
+    objects = EdFiConnectionQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -541,7 +544,7 @@ class EdFiPull(models.Model):
     error = models.TextField(blank=True)
 
     history = HistoricalRecords()
-    objects = DownloadLogQuerySet.as_manager()
+    objects = EdFiPullQuerySet.as_manager()
 
     class Meta:
         ordering = ["-started_at"]

@@ -1,5 +1,3 @@
-from django.db.models import Count, Q
-
 from rolloutplanner.permissions import RestrictedQuerySet
 
 
@@ -36,13 +34,22 @@ class DiscrepancyGroupQuerySet(RestrictedQuerySet):
     def with_related(self):
         return self.select_related("lea", "run__cycle", "responsible_vendor")
 
-    def open_counts(self):
-        return self.aggregate(open=Count("pk", filter=Q(status="open")), total=Count("pk"))
-
 
 class DiscrepancyQuerySet(RestrictedQuerySet):
     pass
 
 
 class DownloadLogQuerySet(RestrictedQuerySet):
+    pass
+
+
+class EdFiConnectionQuerySet(RestrictedQuerySet):
+    pass
+
+
+class EdFiPullQuerySet(RestrictedQuerySet):
+    pass
+
+
+class PurgeLogQuerySet(RestrictedQuerySet):
     pass

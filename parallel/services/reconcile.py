@@ -28,6 +28,7 @@ from parallel.models import (
     SubmissionFile,
 )
 from parallel.staging import InputError, Staging, identifier
+from rolloutplanner.jobs import JobCancelled
 
 Progress = Callable[[float, str], None]
 
@@ -72,13 +73,11 @@ def run_reconciliation(*, run: ReconciliationRun, progress: Progress = _noop) ->
             state=RunState.FAILED, errors=exc.problems
         )
         raise
+    except JobCancelled:
+        ReconciliationRun.objects.filter(pk=run.pk).update(state=RunState.CANCELLED)
+        raise
     except BaseException:
-        state = RunState.FAILED
-        from rolloutplanner.jobs import JobCancelled
-
-        if isinstance(__import__("sys").exc_info()[1], JobCancelled):
-            state = RunState.CANCELLED
-        ReconciliationRun.objects.filter(pk=run.pk).update(state=state)
+        ReconciliationRun.objects.filter(pk=run.pk).update(state=RunState.FAILED)
         raise
     finally:
         staging.drop_all()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
 
 from parallel.models import (
     LEA_SETTABLE_STATUSES,
@@ -105,7 +104,3 @@ def triage_group(
     group._change_reason = f"triage: {group.get_status_display()}"
     group.save()
     return group
-
-
-def groups_needing_attention():
-    return Q(status=TriageStatus.OPEN)

@@ -1,6 +1,7 @@
 """Pulling the Ed-Fi side from an Ed-Fi API (a local server following the contract)."""
 
 import json
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -53,10 +54,7 @@ def test_pulled_snapshot_reconciles_like_an_upload(api_and_collection):
 
     assert {f.resource for f in files} == set(collection.data.edfi_files)
     for submission in files:
-        assert (
-            _records(__import__("pathlib").Path(submission.file.path))
-            == api.resources[submission.resource]
-        )
+        assert _records(Path(submission.file.path)) == api.resources[submission.resource]
     offsets = [o for r, o in api.requests if r == "students"]
     assert offsets == [0, 50, 100]
     run = collection.new_run()
@@ -79,7 +77,7 @@ def test_expired_token_is_renewed_and_failed_or_slow_pages_are_retried(api_and_c
 
     assert api.token_requests == 2
     students = next(f for f in files if f.resource == "students")
-    assert len(_records(__import__("pathlib").Path(students.file.path))) == 120
+    assert len(_records(Path(students.file.path))) == 120
 
 
 def test_persistent_failure_stops_cleanly_and_the_next_pull_resumes(api_and_collection):
@@ -100,7 +98,7 @@ def test_persistent_failure_stops_cleanly_and_the_next_pull_resumes(api_and_coll
 
     assert api.requests[0] == ("students", 100)  # resumed from the cursor
     students = next(f for f in files if f.resource == "students")
-    pulled = _records(__import__("pathlib").Path(students.file.path))
+    pulled = _records(Path(students.file.path))
     assert pulled == api.resources["students"]  # nothing lost, nothing twice
 
 
