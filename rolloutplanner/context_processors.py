@@ -5,6 +5,7 @@ NAVIGATION = [
     ("Home", "home"),
     ("LEAs", "leas:lea-list"),
     ("Vendors", "vendors:vendor-list"),
+    ("Mapping", "mapping:mappingplan-list"),
     ("Parallel year", "parallel:dashboard"),
     ("Jobs", "job-list"),
     ("API tokens", "token-list"),

@@ -23,6 +23,7 @@ urlpatterns = [
     path("tokens/<int:pk>/revoke/", tokens.token_revoke, name="token-revoke"),
     path("leas/", include("leas.urls")),
     path("vendors/", include("vendors.urls")),
+    path("mapping/", include("mapping.urls")),
     path("parallel/", include("parallel.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("rolloutplanner.api.urls")),

@@ -14,5 +14,6 @@ urlpatterns = [
     *router.urls,
     path("", include("leas.api.urls")),
     path("", include("vendors.api.urls")),
+    path("", include("mapping.api.urls")),
     path("", include("parallel.api.urls")),
 ]

@@ -1,0 +1,38 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from mapping import models
+
+
+@admin.register(models.MappingPlan)
+class MappingPlanAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "data_standard_version"]
+
+
+@admin.register(models.ElementMapping)
+class ElementMappingAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "kind", "status", "owner"]
+    list_filter = ["kind", "status"]
+    search_fields = ["element__name"]
+    raw_id_fields = ["element", "targets"]
+
+
+@admin.register(models.EdFiResource)
+class EdFiResourceAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "version", "primary_domain", "kind"]
+    list_filter = ["version", "primary_domain"]
+    search_fields = ["name"]
+
+
+for model in (
+    models.DataStandardVersion,
+    models.Descriptor,
+    models.StateCollection,
+    models.StateElement,
+    models.StateCodeSet,
+    models.MappingFeedback,
+    models.DescriptorMapping,
+    models.LocalCodeSet,
+    models.CoverageRun,
+):
+    admin.site.register(model, SimpleHistoryAdmin)

@@ -1,0 +1,311 @@
+"""API serializers; fields listed explicitly, rules delegated to the services."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import serializers
+
+from mapping.models import (
+    CoverageRun,
+    DataStandardVersion,
+    Descriptor,
+    DescriptorMapping,
+    DescriptorValue,
+    EdFiProperty,
+    EdFiResource,
+    ElementMapping,
+    Extension,
+    LineageAssignment,
+    LocalCode,
+    LocalCodeSet,
+    MappingFeedback,
+    MappingPlan,
+    PracticeChange,
+    SeedDataElement,
+    StateCode,
+    StateCodeSet,
+    StateCollection,
+    StateElement,
+)
+from mapping.services.mappings import TRANSITIONS, check_editable, target_problems
+
+
+def _as_drf_error(exc: DjangoValidationError) -> serializers.ValidationError:
+    return serializers.ValidationError(exc.messages)
+
+
+class DataStandardVersionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = DataStandardVersion
+        fields = ["id", "version", "licence", "source", "imported_at"]
+
+
+class EdFiResourceSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = EdFiResource
+        fields = [
+            "id",
+            "version",
+            "name",
+            "kind",
+            "is_abstract",
+            "base",
+            "definition",
+            "api_endpoint",
+            "primary_domain",
+            "domains",
+            "identity",
+        ]
+
+
+class EdFiPropertySerializer(serializers.ModelSerializer):
+    resource_name = serializers.CharField(source="resource.name", read_only=True)
+
+    class Meta:
+        model = EdFiProperty
+        fields = [
+            "id",
+            "resource",
+            "resource_name",
+            "path",
+            "name",
+            "data_type",
+            "descriptor",
+            "references",
+            "required",
+            "is_identity",
+            "is_collection",
+            "max_length",
+            "definition",
+            "api_path",
+        ]
+
+
+class DescriptorSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Descriptor
+        fields = ["id", "version", "name", "namespace", "definition", "api_endpoint"]
+
+
+class DescriptorValueSerializer(serializers.ModelSerializer):
+    uri = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = DescriptorValue
+        fields = ["id", "descriptor", "code_value", "short_description", "description", "uri"]
+
+
+class MappingPlanSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = MappingPlan
+        fields = ["id", "name", "data_standard_version", "description"]
+
+
+class StateCollectionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = StateCollection
+        fields = ["id", "plan", "name", "description"]
+
+
+class StateElementSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = StateElement
+        fields = ["id", "collection", "name", "definition", "data_type", "required", "code_set"]
+
+
+class StateCodeSetSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = StateCodeSet
+        fields = ["id", "plan", "name", "descriptor"]
+
+
+class StateCodeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = StateCode
+        fields = ["id", "code_set", "code", "description"]
+
+
+class ElementMappingSerializer(serializers.ModelSerializer):
+    """Status is read-only here: it moves through the ``transition`` action."""
+
+    element_name = serializers.CharField(source="element.name", read_only=True)
+    collection = serializers.IntegerField(source="element.collection_id", read_only=True)
+    target_paths = serializers.SerializerMethodField()
+    open_feedback = serializers.IntegerField(read_only=True, default=None)
+    targets = serializers.PrimaryKeyRelatedField(
+        queryset=EdFiProperty.objects.select_related("resource"), many=True, required=False
+    )
+
+    class Meta:
+        model = ElementMapping
+        fields = [
+            "id",
+            "element",
+            "element_name",
+            "collection",
+            "kind",
+            "targets",
+            "target_paths",
+            "logical_map",
+            "transformation_rule",
+            "owner",
+            "status",
+            "comments",
+            "approved_by",
+            "approved_at",
+            "open_feedback",
+        ]
+        read_only_fields = ["status", "approved_by", "approved_at"]
+
+    def get_target_paths(self, obj) -> list[str]:
+        return [f"{t.resource.name}.{t.path}" for t in obj.targets.all()]
+
+    def validate(self, attrs):
+        instance = self.instance
+        if instance is not None:
+            if "element" in attrs and attrs["element"] != instance.element:
+                raise serializers.ValidationError({"element": "A mapping keeps its element."})
+            try:
+                check_editable(instance)
+            except DjangoValidationError as exc:
+                raise _as_drf_error(exc) from exc
+        element = attrs.get("element") or instance.element
+        kind = attrs.get("kind", instance.kind if instance else "not_mapped")
+        targets = attrs.get("targets")
+        if targets is None:
+            targets = list(instance.targets.select_related("resource")) if instance else []
+        problems = target_problems(
+            mapping_kind=kind,
+            targets=targets,
+            version=element.collection.plan.data_standard_version,
+        )
+        if problems:
+            raise serializers.ValidationError({"targets": problems})
+        return attrs
+
+
+class TransitionSerializer(serializers.Serializer):
+    transition = serializers.ChoiceField(choices=TRANSITIONS)
+
+
+class MappingFeedbackSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = MappingFeedback
+        fields = [
+            "id",
+            "mapping",
+            "author",
+            "lea",
+            "vendor",
+            "body",
+            "status",
+            "answer",
+            "answered_by",
+            "created_at",
+        ]
+        read_only_fields = ["author", "lea", "vendor", "answered_by", "created_at"]
+
+
+class DescriptorMappingSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = DescriptorMapping
+        fields = ["id", "state_code", "descriptor_value", "notes"]
+
+    def validate(self, attrs):
+        code = attrs.get("state_code") or self.instance.state_code
+        value = attrs.get("descriptor_value") or self.instance.descriptor_value
+        if value.descriptor.version_id != code.code_set.plan.data_standard_version_id:
+            raise serializers.ValidationError(
+                {"descriptor_value": "Not in the plan's Data Standard version."}
+            )
+        return attrs
+
+
+class LocalCodeSetSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = LocalCodeSet
+        fields = ["id", "lea", "state_code_set", "name"]
+
+
+class LocalCodeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = LocalCode
+        fields = ["id", "local_code_set", "code", "description", "state_code"]
+
+    def validate(self, attrs):
+        code_set = attrs.get("local_code_set") or self.instance.local_code_set
+        state_code = attrs.get("state_code") or self.instance.state_code
+        if state_code.code_set_id != code_set.state_code_set_id:
+            raise serializers.ValidationError(
+                {"state_code": "Roll up to a code of the set this local set refines."}
+            )
+        return attrs
+
+
+class CoverageRunSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CoverageRun
+        fields = ["id", "plan", "job", "created_at", "element_count", "mapped_percent", "result"]
+
+
+class SeedDataElementSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = SeedDataElement
+        fields = [
+            "id",
+            "plan",
+            "category",
+            "element",
+            "authoritative_source",
+            "delivery",
+            "owner",
+            "notes",
+        ]
+
+
+class ExtensionSerializer(serializers.ModelSerializer):
+    state_elements = serializers.PrimaryKeyRelatedField(
+        queryset=StateElement.objects.all(), many=True, required=False
+    )
+
+    class Meta:
+        model = Extension
+        fields = [
+            "id",
+            "plan",
+            "name",
+            "proposed_elements",
+            "category",
+            "justification",
+            "status",
+            "state_elements",
+        ]
+
+
+class PracticeChangeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PracticeChange
+        fields = ["id", "plan", "description", "owner", "affected_collection", "status"]
+
+
+class LineageAssignmentSerializer(serializers.ModelSerializer):
+    resource_name = serializers.CharField(source="resource.name", read_only=True)
+
+    class Meta:
+        model = LineageAssignment
+        fields = [
+            "id",
+            "plan",
+            "resource",
+            "resource_name",
+            "source_system",
+            "properties",
+            "load_order",
+        ]
+
+    def validate(self, attrs):
+        plan = attrs.get("plan") or self.instance.plan
+        resource = attrs.get("resource") or self.instance.resource
+        if resource.version_id != plan.data_standard_version_id:
+            raise serializers.ValidationError(
+                {"resource": "Choose a resource of the plan's Data Standard version."}
+            )
+        return attrs

@@ -1,0 +1,219 @@
+"""API views: restricted viewsets over the mapping models, rules in the services."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers as drf_serializers
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.response import Response
+
+from mapping import filtersets
+from mapping.api import serializers
+from mapping.models import (
+    CoverageRun,
+    DataStandardVersion,
+    Descriptor,
+    DescriptorMapping,
+    DescriptorValue,
+    EdFiProperty,
+    EdFiResource,
+    ElementMapping,
+    Extension,
+    LineageAssignment,
+    LocalCode,
+    LocalCodeSet,
+    MappingFeedback,
+    MappingPlan,
+    PracticeChange,
+    SeedDataElement,
+    StateCode,
+    StateCodeSet,
+    StateCollection,
+    StateElement,
+)
+from mapping.services import feedback as feedback_services
+from mapping.services import mappings as mapping_services
+from mapping.services import state as state_services
+from rolloutplanner.api.viewsets import RestrictedModelViewSet, RestrictedReadOnlyViewSet
+from rolloutplanner.permissions import CHANGE, user_can, user_can_add
+
+
+class _ReadOnly(RestrictedReadOnlyViewSet):
+    select_related: tuple[str, ...] = ()
+
+    def get_queryset(self):
+        qs = super().get_queryset().select_related(*self.select_related)
+        return qs.order_by(*(self.model._meta.ordering or ["pk"]))
+
+
+class DataStandardVersionViewSet(_ReadOnly):
+    model = DataStandardVersion
+    serializer_class = serializers.DataStandardVersionSerializer
+
+
+class EdFiResourceViewSet(_ReadOnly):
+    model = EdFiResource
+    serializer_class = serializers.EdFiResourceSerializer
+    filterset_class = filtersets.EdFiResourceFilterSet
+
+
+class EdFiPropertyViewSet(_ReadOnly):
+    model = EdFiProperty
+    serializer_class = serializers.EdFiPropertySerializer
+    filterset_class = filtersets.EdFiPropertyFilterSet
+    select_related = ("resource",)
+
+
+class DescriptorViewSet(_ReadOnly):
+    model = Descriptor
+    serializer_class = serializers.DescriptorSerializer
+    filterset_class = filtersets.DescriptorFilterSet
+
+
+class DescriptorValueViewSet(_ReadOnly):
+    model = DescriptorValue
+    serializer_class = serializers.DescriptorValueSerializer
+    filterset_class = filtersets.DescriptorValueFilterSet
+    select_related = ("descriptor",)
+
+
+class CoverageRunViewSet(_ReadOnly):
+    model = CoverageRun
+    serializer_class = serializers.CoverageRunSerializer
+    filterset_class = filtersets.CoverageRunFilterSet
+
+
+class MappingPlanViewSet(RestrictedModelViewSet):
+    model = MappingPlan
+    serializer_class = serializers.MappingPlanSerializer
+    filterset_class = filtersets.MappingPlanFilterSet
+
+
+class StateCollectionViewSet(RestrictedModelViewSet):
+    model = StateCollection
+    serializer_class = serializers.StateCollectionSerializer
+    filterset_class = filtersets.StateCollectionFilterSet
+
+
+class StateElementViewSet(RestrictedModelViewSet):
+    model = StateElement
+    serializer_class = serializers.StateElementSerializer
+    filterset_class = filtersets.StateElementFilterSet
+    select_related = ("collection",)
+
+    def perform_create(self, serializer):
+        serializer.instance = state_services.create_element(**serializer.validated_data)
+
+
+class StateCodeSetViewSet(RestrictedModelViewSet):
+    model = StateCodeSet
+    serializer_class = serializers.StateCodeSetSerializer
+    filterset_class = filtersets.StateCodeSetFilterSet
+
+
+class StateCodeViewSet(RestrictedModelViewSet):
+    model = StateCode
+    serializer_class = serializers.StateCodeSerializer
+    filterset_class = filtersets.StateCodeFilterSet
+
+
+class ElementMappingViewSet(RestrictedModelViewSet):
+    model = ElementMapping
+    serializer_class = serializers.ElementMappingSerializer
+    filterset_class = filtersets.ElementMappingFilterSet
+
+    def get_queryset(self):
+        return super().get_queryset().for_list()
+
+    def perform_update(self, serializer):
+        data = dict(serializer.validated_data)
+        targets = data.pop("targets", None)
+        data.pop("element", None)
+        try:
+            mapping_services.update_mapping(
+                mapping=serializer.instance, user=self.request.user, targets=targets, **data
+            )
+        except DjangoValidationError as exc:
+            raise drf_serializers.ValidationError(exc.messages) from exc
+
+    @extend_schema(
+        request=serializers.TransitionSerializer, responses=serializers.ElementMappingSerializer
+    )
+    @action(detail=True, methods=["post"])
+    def transition(self, request, pk=None):
+        """Move the mapping along draft → in review → approved (or back, or a new review)."""
+        mapping = self.get_object()
+        if not user_can(request.user, mapping, CHANGE):
+            raise PermissionDenied("You may not review this mapping.")
+        body = serializers.TransitionSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            mapping = mapping_services.transition_mapping(
+                mapping=mapping, transition=body.validated_data["transition"], user=request.user
+            )
+        except DjangoValidationError as exc:
+            raise drf_serializers.ValidationError(exc.messages) from exc
+        return Response(self.get_serializer(self.get_queryset().get(pk=mapping.pk)).data)
+
+
+class MappingFeedbackViewSet(RestrictedModelViewSet):
+    model = MappingFeedback
+    serializer_class = serializers.MappingFeedbackSerializer
+    filterset_class = filtersets.MappingFeedbackFilterSet
+
+    def create(self, request, *args, **kwargs):
+        # Scoped roles may add feedback for their own organisation, which is set here.
+        return super(RestrictedModelViewSet, self).create(request, *args, **kwargs)
+
+    def perform_create(self, serializer):
+        mapping = serializer.validated_data["mapping"]
+        if not ElementMapping.objects.restrict(self.request.user).filter(pk=mapping.pk).exists():
+            raise PermissionDenied("You may not see that mapping.")
+        feedback = feedback_services.feedback_for(
+            user=self.request.user, mapping=mapping, body=serializer.validated_data["body"]
+        )
+        if not user_can_add(self.request.user, feedback):
+            raise PermissionDenied("You may not leave feedback on the mapping.")
+        serializer.save(author=feedback.author, lea=feedback.lea, vendor=feedback.vendor)
+
+
+class DescriptorMappingViewSet(RestrictedModelViewSet):
+    model = DescriptorMapping
+    serializer_class = serializers.DescriptorMappingSerializer
+    filterset_class = filtersets.DescriptorMappingFilterSet
+
+
+class LocalCodeSetViewSet(RestrictedModelViewSet):
+    model = LocalCodeSet
+    serializer_class = serializers.LocalCodeSetSerializer
+    filterset_class = filtersets.LocalCodeSetFilterSet
+
+
+class LocalCodeViewSet(RestrictedModelViewSet):
+    model = LocalCode
+    serializer_class = serializers.LocalCodeSerializer
+    filterset_class = filtersets.LocalCodeFilterSet
+
+
+class SeedDataElementViewSet(RestrictedModelViewSet):
+    model = SeedDataElement
+    serializer_class = serializers.SeedDataElementSerializer
+    filterset_class = filtersets.SeedDataElementFilterSet
+
+
+class ExtensionViewSet(RestrictedModelViewSet):
+    model = Extension
+    serializer_class = serializers.ExtensionSerializer
+    filterset_class = filtersets.ExtensionFilterSet
+
+
+class PracticeChangeViewSet(RestrictedModelViewSet):
+    model = PracticeChange
+    serializer_class = serializers.PracticeChangeSerializer
+    filterset_class = filtersets.PracticeChangeFilterSet
+
+
+class LineageAssignmentViewSet(RestrictedModelViewSet):
+    model = LineageAssignment
+    serializer_class = serializers.LineageAssignmentSerializer
+    filterset_class = filtersets.LineageAssignmentFilterSet

@@ -1,0 +1,111 @@
+"""Reusable reads of the mapping app; every queryset has ``restrict(user, action)``."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q
+
+from rolloutplanner.permissions import RestrictedQuerySet
+
+
+class CatalogQuerySet(RestrictedQuerySet):
+    """Ed-Fi catalog rows: read by everyone signed in, changed only by imports."""
+
+
+class EdFiResourceQuerySet(CatalogQuerySet):
+    def with_property_counts(self):
+        return self.select_related("version").annotate(property_count=Count("properties"))
+
+
+class EdFiPropertyQuerySet(CatalogQuerySet):
+    def for_version(self, version):
+        return self.filter(resource__version=version)
+
+    def with_resource(self):
+        return self.select_related("resource", "resource__version", "descriptor")
+
+
+class DescriptorQuerySet(CatalogQuerySet):
+    def with_value_counts(self):
+        return self.select_related("version").annotate(value_count=Count("values"))
+
+
+class MappingPlanQuerySet(RestrictedQuerySet):
+    pass
+
+
+class StateCollectionQuerySet(RestrictedQuerySet):
+    def with_element_counts(self):
+        return self.select_related("plan").annotate(element_count=Count("elements"))
+
+
+class StateElementQuerySet(RestrictedQuerySet):
+    def with_mapping(self):
+        return self.select_related("collection", "collection__plan", "code_set", "mapping")
+
+
+class StateCodeSetQuerySet(RestrictedQuerySet):
+    def with_code_counts(self):
+        return self.select_related("plan", "descriptor").annotate(
+            code_count=Count("codes", distinct=True),
+            mapped_count=Count("codes", filter=Q(codes__descriptor_mapping__isnull=False)),
+        )
+
+
+class StateCodeQuerySet(RestrictedQuerySet):
+    pass
+
+
+class ElementMappingQuerySet(RestrictedQuerySet):
+    def for_list(self):
+        """Everything the mapping list page and API show per row, in a fixed number of queries."""
+        return (
+            self.select_related(
+                "element", "element__collection", "element__collection__plan", "owner"
+            )
+            .prefetch_related("targets__resource")
+            .annotate(
+                open_feedback=Count("feedback", filter=Q(feedback__status="open"), distinct=True)
+            )
+            .order_by(*self.model._meta.ordering, "pk")
+        )
+
+
+class MappingFeedbackQuerySet(RestrictedQuerySet):
+    def open(self):
+        return self.filter(status="open")
+
+
+class DescriptorMappingQuerySet(RestrictedQuerySet):
+    def for_list(self):
+        return self.select_related(
+            "state_code", "state_code__code_set", "descriptor_value", "descriptor_value__descriptor"
+        )
+
+
+class LocalCodeSetQuerySet(RestrictedQuerySet):
+    pass
+
+
+class LocalCodeQuerySet(RestrictedQuerySet):
+    pass
+
+
+class CoverageRunQuerySet(RestrictedQuerySet):
+    pass
+
+
+class SeedDataElementQuerySet(RestrictedQuerySet):
+    pass
+
+
+class ExtensionQuerySet(RestrictedQuerySet):
+    pass
+
+
+class PracticeChangeQuerySet(RestrictedQuerySet):
+    pass
+
+
+class LineageAssignmentQuerySet(RestrictedQuerySet):
+    def with_resource(self):
+        return self.select_related("resource", "plan")

@@ -1,0 +1,202 @@
+"""Coverage of a mapping plan and the impact of moving it to another Data Standard version."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+
+from django.db import transaction
+from django.db.models import Count, Q
+
+from mapping.models import (
+    CoverageRun,
+    EdFiProperty,
+    ElementMapping,
+    MappingKind,
+    MappingPlan,
+    StateCodeSet,
+)
+from mapping.services.lineage import lineage_conflicts
+from mapping.services.mappings import identity_gaps
+
+UNMAPPED_LISTED = 200  # the result lists at most this many unmapped elements by name
+
+Progress = Callable[[float, str], None]
+
+
+def _percent(part: int, whole: int) -> float:
+    return round(100.0 * part / whole, 1) if whole else 0.0
+
+
+def _kind_counts(rows) -> dict:
+    counts = {kind: 0 for kind in MappingKind.values}
+    for row in rows:
+        counts[row["kind"]] += row["n"]
+    return counts
+
+
+def _summary(counts: dict) -> dict:
+    total = sum(counts.values())
+    decided = total - counts[MappingKind.NOT_MAPPED]
+    return {
+        "elements": total,
+        "by_kind": {k: {"count": n, "percent": _percent(n, total)} for k, n in counts.items()},
+        "mapped": decided,
+        "mapped_percent": _percent(decided, total),
+    }
+
+
+def compute_coverage(*, plan: MappingPlan, progress: Progress | None = None) -> dict:
+    """Counts and percentages by mapping kind per collection and overall, plus open problems."""
+    report = progress or (lambda *_: None)
+    mappings = ElementMapping.objects.filter(element__collection__plan=plan)
+    per_collection: dict[str, list] = defaultdict(list)
+    for row in mappings.values("element__collection__name", "kind").annotate(n=Count("pk")):
+        per_collection[row["element__collection__name"]].append(row)
+    collections = {name: _summary(_kind_counts(rows)) for name, rows in per_collection.items()}
+    overall = _summary(_kind_counts(mappings.values("kind").annotate(n=Count("pk"))))
+    report(30, "Counted mappings by kind")
+    unmapped = list(
+        mappings.filter(kind=MappingKind.NOT_MAPPED)
+        .order_by("element__collection__name", "element__name")
+        .values_list("element__collection__name", "element__name")[:UNMAPPED_LISTED]
+    )
+    code_sets = (
+        StateCodeSet.objects.filter(plan=plan)
+        .annotate(
+            codes_total=Count("codes", distinct=True),
+            codes_mapped=Count("codes", filter=Q(codes__descriptor_mapping__isnull=False)),
+        )
+        .order_by("name")
+    )
+    unmapped_code_sets = [
+        {"name": c.name, "codes": c.codes_total, "mapped": c.codes_mapped}
+        for c in code_sets
+        if c.codes_mapped < c.codes_total
+    ]
+    report(60, "Checked code sets")
+    gaps = [{"resource": g.resource, "property": g.property_path} for g in identity_gaps(plan=plan)]
+    report(75, "Checked identity properties")
+    conflicts = [
+        {"kind": c.kind, "resource": c.resource, "message": c.message}
+        for c in lineage_conflicts(plan=plan)
+    ]
+    report(90, "Checked data lineage")
+    return {
+        "plan": plan.name,
+        "data_standard": plan.data_standard_version.version,
+        "overall": overall,
+        "collections": dict(sorted(collections.items())),
+        "unmapped_elements": [f"{c} / {e}" for c, e in unmapped],
+        "unmapped_count": overall["by_kind"][MappingKind.NOT_MAPPED]["count"],
+        "code_sets_without_mapping": unmapped_code_sets,
+        "identity_gaps": gaps,
+        "lineage_conflicts": conflicts,
+    }
+
+
+def _changes(previous: CoverageRun | None, result: dict) -> dict:
+    if previous is None:
+        return {"first_run": True}
+    before = previous.result.get("overall", {})
+    after = result["overall"]
+    by_kind = {
+        kind: after["by_kind"][kind]["count"]
+        - before.get("by_kind", {}).get(kind, {}).get("count", 0)
+        for kind in MappingKind.values
+    }
+    old_unmapped = set(previous.result.get("unmapped_elements", []))
+    new_unmapped = set(result["unmapped_elements"])
+    return {
+        "first_run": False,
+        "previous_run": previous.pk,
+        "elements": after["elements"] - before.get("elements", 0),
+        "mapped_percent": round(after["mapped_percent"] - before.get("mapped_percent", 0), 1),
+        "by_kind": by_kind,
+        "newly_mapped": sorted(old_unmapped - new_unmapped)[:50],
+        "newly_unmapped": sorted(new_unmapped - old_unmapped)[:50],
+    }
+
+
+def record_coverage_run(*, plan: MappingPlan, job=None, progress: Progress | None = None):
+    """Compute coverage and keep it as a new CoverageRun (the job's re-run reuses its row)."""
+    result = compute_coverage(plan=plan, progress=progress)
+    with transaction.atomic():
+        previous = (
+            CoverageRun.objects.filter(plan=plan).exclude(job=job) if job else plan.coverage_runs
+        ).first()
+        result["changes"] = _changes(previous, result)
+        values = {
+            "plan": plan,
+            "element_count": result["overall"]["elements"],
+            "mapped_percent": result["overall"]["mapped_percent"],
+            "result": result,
+        }
+        if job is not None:
+            run, _ = CoverageRun.objects.update_or_create(job=job, defaults=values)
+        else:
+            run = CoverageRun.objects.create(**values)
+    return run
+
+
+def upgrade_impact(*, plan: MappingPlan, version) -> dict:
+    """Which mappings of ``plan`` break if it moves to Data Standard ``version``, and why."""
+    targets = (
+        EdFiProperty.objects.filter(mappings__element__collection__plan=plan)
+        .select_related("resource", "descriptor")
+        .distinct()
+    )
+    other = {
+        (p.resource.name, p.path): p
+        for p in EdFiProperty.objects.filter(resource__version=version).select_related(
+            "resource", "descriptor"
+        )
+    }
+    by_api_path = {(p.resource.name, p.api_path): p for p in other.values() if p.api_path}
+    problems = {}
+    for prop in targets:
+        problem = _property_change(prop, other, by_api_path)
+        if problem:
+            problems[prop.pk] = problem
+    affected = []
+    mappings = (
+        ElementMapping.objects.filter(targets__in=list(problems))
+        .select_related("element__collection")
+        .prefetch_related("targets__resource")
+        .distinct()
+        .order_by("element__collection__name", "element__name")
+    )
+    for mapping in mappings:
+        for target in mapping.targets.all():
+            if target.pk in problems:
+                affected.append(
+                    {
+                        "mapping": mapping.pk,
+                        "element": str(mapping),
+                        "target": f"{target.resource.name}.{target.path}",
+                        **problems[target.pk],
+                    }
+                )
+    return {
+        "plan": plan.name,
+        "from_version": plan.data_standard_version.version,
+        "to_version": version.version,
+        "targets_checked": len(targets),
+        "broken": affected,
+    }
+
+
+def _property_change(prop, other: dict, by_api_path: dict) -> dict | None:
+    match = other.get((prop.resource.name, prop.path))
+    if match is None:
+        renamed = by_api_path.get((prop.resource.name, prop.api_path))
+        if renamed is not None:
+            return {"change": "renamed", "detail": f"now {renamed.path}"}
+        return {"change": "removed", "detail": "no such property in the other version"}
+    if match.data_type != prop.data_type:
+        return {"change": "type", "detail": f"{prop.data_type} → {match.data_type}"}
+    old = prop.descriptor.name if prop.descriptor else ""
+    new = match.descriptor.name if match.descriptor else ""
+    if old != new:
+        return {"change": "descriptor", "detail": f"{old or '—'} → {new or '—'}"}
+    return None

@@ -1,0 +1,185 @@
+"""Element mapping workflow: edits, review states and consistency checks."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from simple_history.utils import update_change_reason
+
+from mapping.models import (
+    KINDS_WITH_TARGETS,
+    EdFiProperty,
+    ElementMapping,
+    MappingKind,
+    MappingStatus,
+)
+
+EDITABLE_FIELDS = ("kind", "logical_map", "transformation_rule", "owner", "comments")
+
+
+def target_problems(*, mapping_kind: str, targets: Iterable[EdFiProperty], version) -> list[str]:
+    """What is wrong with these targets for a mapping of this kind in ``version`` (empty: fine)."""
+    targets = list(targets)
+    problems = []
+    wrong_version = [t for t in targets if t.resource.version_id != version.pk]
+    if wrong_version:
+        names = ", ".join(str(t) for t in wrong_version)
+        problems.append(f"{names} is not in the targeted Data Standard {version.version}.")
+    if mapping_kind in KINDS_WITH_TARGETS and not targets:
+        problems.append("A 1:1 or close mapping names at least one Ed-Fi property.")
+    if mapping_kind in {MappingKind.NOT_MAPPED, MappingKind.RETIRE} and targets:
+        problems.append("A mapping that is not mapped yet or retired has no Ed-Fi target.")
+    return problems
+
+
+def check_editable(mapping: ElementMapping) -> None:
+    """Approved mappings change only through a new review."""
+    if mapping.pk and mapping.status == MappingStatus.APPROVED:
+        raise ValidationError("This mapping is approved: start a new review before changing it.")
+
+
+def plan_version(mapping: ElementMapping):
+    return mapping.element.collection.plan.data_standard_version
+
+
+@transaction.atomic
+def update_mapping(
+    *, mapping: ElementMapping, user, targets: Iterable[EdFiProperty] | None = None, **fields
+) -> ElementMapping:
+    """Change an unapproved mapping; refuses targets outside the plan's Data Standard version."""
+    check_editable(ElementMapping.objects.get(pk=mapping.pk))
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"Not editable here: {', '.join(sorted(unknown))}")
+    for name, value in fields.items():
+        setattr(mapping, name, value)
+    new_targets = list(targets) if targets is not None else list(mapping.targets.all())
+    problems = target_problems(
+        mapping_kind=mapping.kind, targets=new_targets, version=plan_version(mapping)
+    )
+    if problems:
+        raise ValidationError(problems)
+    mapping.save()
+    if targets is not None:
+        mapping.targets.set(new_targets)
+    return mapping
+
+
+_TRANSITIONS = {
+    "submit": ({MappingStatus.DRAFT}, MappingStatus.IN_REVIEW, "submitted for review"),
+    "approve": ({MappingStatus.IN_REVIEW}, MappingStatus.APPROVED, "approved"),
+    "return": ({MappingStatus.IN_REVIEW}, MappingStatus.DRAFT, "returned to draft"),
+    "reopen": ({MappingStatus.APPROVED}, MappingStatus.IN_REVIEW, "new review started"),
+}
+TRANSITIONS = tuple(_TRANSITIONS)
+
+
+@transaction.atomic
+def transition_mapping(*, mapping: ElementMapping, transition: str, user) -> ElementMapping:
+    """Move a mapping along draft → in review → approved (or back, or into a new review)."""
+    try:
+        sources, target, reason = _TRANSITIONS[transition]
+    except KeyError:
+        raise ValidationError(f"Unknown transition {transition!r}.") from None
+    mapping = ElementMapping.objects.select_for_update().get(pk=mapping.pk)
+    if mapping.status not in sources:
+        raise ValidationError(
+            f"A mapping that is {mapping.get_status_display().lower()} cannot be {reason}."
+        )
+    if target == MappingStatus.APPROVED:
+        if mapping.kind == MappingKind.NOT_MAPPED:
+            raise ValidationError(
+                f"{mapping}: choose a mapping kind before approving (it is not mapped yet)."
+            )
+        problems = target_problems(
+            mapping_kind=mapping.kind,
+            targets=mapping.targets.select_related("resource"),
+            version=plan_version(mapping),
+        )
+        if problems:
+            raise ValidationError(problems)
+        mapping.approved_by, mapping.approved_at = user, timezone.now()
+    mapping.status = target
+    mapping.save()
+    update_change_reason(mapping, reason)
+    return mapping
+
+
+@transaction.atomic
+def bulk_update_mappings(
+    *, mappings: Iterable[ElementMapping], user, status: str = "", owner=None
+) -> int:
+    """Set the status (through the review rules) and/or owner of many rows; all or nothing."""
+    count = 0
+    for mapping in mappings:
+        if owner is not None:
+            update_mapping(mapping=mapping, user=user, owner=owner)
+        if status and status != mapping.status:
+            transition_mapping(
+                mapping=mapping, transition=_transition_to(mapping, status), user=user
+            )
+        count += 1
+    return count
+
+
+def _transition_to(mapping: ElementMapping, status: str) -> str:
+    for name, (sources, target, _) in _TRANSITIONS.items():
+        if target == status and mapping.status in sources:
+            return name
+    raise ValidationError(
+        f"{mapping}: cannot go from {mapping.get_status_display().lower()} to {status}."
+    )
+
+
+@transaction.atomic
+def accept_suggestion(*, mapping: ElementMapping, target: EdFiProperty, user) -> ElementMapping:
+    """One-click accept: the suggested property becomes a target of a 1:1 mapping."""
+    kind = mapping.kind if mapping.kind in KINDS_WITH_TARGETS else MappingKind.ONE_TO_ONE
+    targets = [*mapping.targets.select_related("resource"), target]
+    return update_mapping(mapping=mapping, user=user, kind=kind, targets=targets)
+
+
+@dataclass(frozen=True)
+class IdentityGap:
+    resource: str
+    property_path: str
+
+
+def identity_gaps(*, plan) -> list[IdentityGap]:
+    """Identity properties of resources the plan uses that no mapping feeds."""
+    used = (
+        EdFiProperty.objects.filter(mappings__element__collection__plan=plan)
+        .values_list("resource_id", "path")
+        .distinct()
+    )
+    fed: dict[int, set[str]] = {}
+    for resource_id, path in used:
+        fed.setdefault(resource_id, set()).add(path)
+    identity = EdFiProperty.objects.filter(resource_id__in=fed, is_identity=True).select_related(
+        "resource"
+    )
+    gaps = []
+    for prop in identity.order_by("resource__name", "path"):
+        paths = fed[prop.resource_id]
+        if not any(p == prop.path or p.startswith(prop.path + ".") for p in paths):
+            gaps.append(IdentityGap(prop.resource.name, prop.path))
+    return gaps
+
+
+def available_transitions(mapping: ElementMapping) -> list[tuple[str, str]]:
+    """(transition, label) pairs the mapping's current status allows."""
+    labels = {
+        "submit": "Submit for review",
+        "approve": "Approve",
+        "return": "Return to draft",
+        "reopen": "Start a new review",
+    }
+    return [
+        (name, labels[name])
+        for name, (sources, _, _) in _TRANSITIONS.items()
+        if mapping.status in sources
+    ]

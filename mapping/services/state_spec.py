@@ -1,0 +1,268 @@
+"""Importing a state collection specification (and an exported plan) into a mapping plan."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from simple_history.utils import update_change_reason
+
+from mapping.importers.spec import ParsedSpec, SpecRow, parse_spec
+from mapping.models import (
+    DescriptorMapping,
+    DescriptorValue,
+    EdFiProperty,
+    EdFiResource,
+    ElementMapping,
+    LineageAssignment,
+    MappingPlan,
+    MappingStatus,
+    StateCode,
+    StateCodeSet,
+    StateCollection,
+    StateElement,
+)
+from mapping.services.mappings import target_problems
+
+
+@dataclass(frozen=True)
+class SpecImportSummary:
+    created: int
+    updated: int
+    unchanged: int
+    code_sets: int
+    descriptor_mappings: int
+
+    def __str__(self) -> str:
+        return (
+            f"{self.created} elements created, {self.updated} updated, {self.unchanged} "
+            f"unchanged; {self.code_sets} code sets; "
+            f"{self.descriptor_mappings} descriptor mappings."
+        )
+
+
+class _Resolver:
+    """Looks up what rows name (Ed-Fi properties, users, descriptor values) in one pass."""
+
+    def __init__(self, plan: MappingPlan, parsed: ParsedSpec):
+        version = plan.data_standard_version
+        self.properties = {
+            f"{p.resource.name}.{p.path}": p
+            for p in EdFiProperty.objects.filter(resource__version=version).select_related(
+                "resource"
+            )
+        }
+        names = {r.mapping["owner"] for r in parsed.rows if r.mapping and r.mapping["owner"]}
+        users = get_user_model().objects.filter(username__in=names)
+        self.users = {u.username: u for u in users}
+        self.descriptors = set(version.descriptors.values_list("name", flat=True))
+        self.resources = {r.name: r for r in EdFiResource.objects.filter(version=version)}
+        self.values = {
+            (v.descriptor.name, v.code_value): v
+            for v in DescriptorValue.objects.filter(descriptor__version=version).select_related(
+                "descriptor"
+            )
+        }
+
+
+def import_state_spec(*, plan: MappingPlan, name: str, content: bytes, user) -> SpecImportSummary:
+    """Create or update the plan's collections, elements, code sets (and mappings), all or nothing.
+
+    Rows match existing elements on (collection, element name), so a re-import updates and
+    never duplicates. Any problem (in the file, or a change to an approved mapping) raises a
+    ValidationError naming file, sheet, row, column and reason, and nothing is written.
+    """
+    parsed = parse_spec(name=name, content=content)
+    resolver = _Resolver(plan, parsed)
+    errors = _resolve_errors(plan, parsed, resolver)
+    if errors:
+        raise ValidationError(errors[:50])
+    with transaction.atomic():
+        summary = _apply(plan, parsed, resolver, name, user)
+        if errors := _apply_mappings(parsed, resolver, f"imported from {name}"):
+            raise ValidationError(errors[:50])  # leaving the block rolls everything back
+    return summary
+
+
+def _resolve_errors(plan: MappingPlan, parsed: ParsedSpec, resolver: _Resolver) -> list[str]:
+    errors = []
+    version = plan.data_standard_version
+    for row in parsed.rows:
+        if not row.mapping:
+            continue
+        unknown = [t for t in row.mapping["targets"] if t not in resolver.properties]
+        if unknown:
+            errors.append(
+                f"{row.where}, column targets: {', '.join(unknown)} not in Ed-Fi Data Standard "
+                f"{version.version}."
+            )
+            continue
+        targets = [resolver.properties[t] for t in row.mapping["targets"]]
+        for problem in target_problems(
+            mapping_kind=row.mapping["kind"], targets=targets, version=version
+        ):
+            errors.append(f"{row.where}, column targets: {problem}")
+        owner = row.mapping["owner"]
+        if owner and owner not in resolver.users:
+            errors.append(f"{row.where}, column owner: no user named {owner!r}.")
+    for row in parsed.lineage_rows:
+        if row.resource not in resolver.resources:
+            errors.append(
+                f"{row.where}, column resource: no resource {row.resource!r} in Ed-Fi Data "
+                f"Standard {version.version}."
+            )
+    for row in parsed.descriptor_rows:
+        if row.descriptor and row.descriptor not in resolver.descriptors:
+            errors.append(
+                f"{row.where}, column descriptor: no descriptor {row.descriptor!r} in Ed-Fi "
+                f"Data Standard {version.version}."
+            )
+        elif row.code_value and (row.descriptor, row.code_value) not in resolver.values:
+            errors.append(
+                f"{row.where}, column code_value: {row.descriptor}#{row.code_value} is not in "
+                f"Ed-Fi Data Standard {version.version}."
+            )
+    return errors
+
+
+def _apply(plan, parsed: ParsedSpec, resolver: _Resolver, name: str, user) -> SpecImportSummary:
+    reason = f"imported from {name}"
+    collections = {c.name: c for c in plan.collections.all()}
+    code_sets = {c.name: c for c in plan.code_sets.all()}
+    counts = {"created": 0, "updated": 0, "unchanged": 0}
+    for row in parsed.rows:
+        collection = collections.get(row.collection)
+        if collection is None:
+            collection = collections[row.collection] = StateCollection.objects.create(
+                plan=plan, name=row.collection
+            )
+        code_set = _code_set(plan, code_sets, row) if row.code_set else None
+        outcome = _upsert_element(collection, row, code_set, reason)
+        counts[outcome] += 1
+    descriptor_count = _apply_descriptor_rows(plan, parsed, resolver, code_sets, reason)
+    for row in parsed.lineage_rows:
+        LineageAssignment.objects.update_or_create(
+            plan=plan,
+            resource=resolver.resources[row.resource],
+            source_system=row.source_system,
+            load_order=row.load_order,
+            defaults={"properties": row.properties},
+        )
+    return SpecImportSummary(
+        **counts, code_sets=len(code_sets), descriptor_mappings=descriptor_count
+    )
+
+
+def _code_set(plan, code_sets: dict, row: SpecRow) -> StateCodeSet:
+    code_set = code_sets.get(row.code_set)
+    if code_set is None:
+        code_set = code_sets[row.code_set] = StateCodeSet.objects.create(
+            plan=plan, name=row.code_set
+        )
+    existing = {c.code: c for c in code_set.codes.all()}
+    for code, description in row.codes:
+        current = existing.get(code)
+        if current is None:
+            StateCode.objects.create(code_set=code_set, code=code, description=description)
+        elif description and current.description != description:
+            current.description = description
+            current.save(update_fields=["description"])
+    return code_set
+
+
+def _upsert_element(collection, row: SpecRow, code_set, reason: str) -> str:
+    values = {
+        "definition": row.definition,
+        "data_type": row.data_type,
+        "required": row.required,
+        "code_set": code_set,
+    }
+    element = StateElement.objects.filter(collection=collection, name=row.element).first()
+    if element is None:
+        element = StateElement.objects.create(collection=collection, name=row.element, **values)
+        update_change_reason(element, reason)
+        ElementMapping.objects.create(element=element)
+        outcome = "created"
+    elif any(getattr(element, k) != v for k, v in values.items()):
+        for key, value in values.items():
+            setattr(element, key, value)
+        element.save()
+        update_change_reason(element, reason)
+        outcome = "updated"
+    else:
+        outcome = "unchanged"
+    row.element_id = element.pk  # used by the mapping pass
+    return outcome
+
+
+def _apply_mapping(row: SpecRow, resolver: _Resolver, reason: str) -> str | None:
+    """Write a row's mapping columns; returns an error when it would change an approved row."""
+    mapping = ElementMapping.objects.get(element_id=row.element_id)
+    wanted = row.mapping
+    fields = {
+        "kind": wanted["kind"],
+        "logical_map": wanted["logical_map"],
+        "transformation_rule": wanted["transformation_rule"],
+        "owner": resolver.users.get(wanted["owner"]) if wanted["owner"] else None,
+        "status": wanted["status"],
+        "comments": wanted["comments"],
+    }
+    targets = {resolver.properties[t].pk for t in wanted["targets"]}
+    current_targets = set(mapping.targets.values_list("pk", flat=True))
+    changed = targets != current_targets or any(getattr(mapping, k) != v for k, v in fields.items())
+    if not changed:
+        return None
+    if mapping.status == MappingStatus.APPROVED:
+        return (
+            f"{row.where}: the mapping of {row.element!r} is approved; start a new review "
+            "before changing it."
+        )
+    for key, value in fields.items():
+        setattr(mapping, key, value)
+    mapping.save()
+    mapping.targets.set(targets)
+    update_change_reason(mapping, reason)
+    return None
+
+
+def _apply_mappings(parsed: ParsedSpec, resolver: _Resolver, reason: str) -> list[str]:
+    errors = []
+    for row in parsed.rows:
+        if row.mapping:
+            error = _apply_mapping(row, resolver, reason)
+            if error:
+                errors.append(error)
+    return errors
+
+
+def _apply_descriptor_rows(plan, parsed, resolver: _Resolver, code_sets: dict, reason) -> int:
+    count = 0
+    descriptors = {}
+    for row in parsed.descriptor_rows:
+        code_set = code_sets.get(row.code_set)
+        if code_set is None:
+            code_set = code_sets[row.code_set] = StateCodeSet.objects.create(
+                plan=plan, name=row.code_set
+            )
+        code, _ = StateCode.objects.get_or_create(
+            code_set=code_set, code=row.code, defaults={"description": row.description}
+        )
+        if row.descriptor:
+            value = resolver.values.get((row.descriptor, row.code_value))
+            descriptor = value.descriptor if value else descriptors.get(row.descriptor)
+            if descriptor is None:
+                descriptor = plan.data_standard_version.descriptors.filter(
+                    name=row.descriptor
+                ).first()
+                descriptors[row.descriptor] = descriptor
+            if descriptor and code_set.descriptor_id != descriptor.pk:
+                code_set.descriptor = descriptor
+                code_set.save(update_fields=["descriptor"])
+            if value:
+                DescriptorMapping.objects.update_or_create(
+                    state_code=code, defaults={"descriptor_value": value}
+                )
+                count += 1
+    return count
