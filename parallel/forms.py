@@ -22,6 +22,7 @@ class CollectionCycleForm(forms.ModelForm):
             "legacy_due_date",
             "edfi_due_date",
             "leas",
+            "mapping_plan",
         ]
         widgets = {
             "snapshot_date": forms.DateInput(attrs={"type": "date"}),

@@ -127,6 +127,14 @@ class CollectionCycle(models.Model):
     legacy_due_date = models.DateField(null=True, blank=True)
     edfi_due_date = models.DateField("Ed-Fi due date", null=True, blank=True)
     leas = models.ManyToManyField("leas.LEA", blank=True, related_name="collection_cycles")
+    mapping_plan = models.ForeignKey(
+        "mapping.MappingPlan",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Its descriptor mappings translate Ed-Fi values, ahead of the crosswalk.",
+    )
 
     history = HistoricalRecords()
     objects = CollectionCycleQuerySet.as_manager()

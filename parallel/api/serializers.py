@@ -38,7 +38,7 @@ class CollectionCycleSerializer(serializers.ModelSerializer):
         model = CollectionCycle
         fields = [
             "id", "name", "school_year", "report_definition", "snapshot_date",
-            "legacy_due_date", "edfi_due_date", "leas",
+            "legacy_due_date", "edfi_due_date", "leas", "mapping_plan",
         ]  # fmt: skip
 
 

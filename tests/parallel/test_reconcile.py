@@ -231,3 +231,37 @@ def test_descriptor_values_without_a_mapping_are_reported(make_collection):
     assert all(m["records"] >= 1 for m in run.missing_mappings)
     mismatch = Discrepancy.objects.filter(run=run, field="environment", edfi_value="UNMAPPED")
     assert mismatch.exists()
+
+
+def test_descriptor_mappings_of_the_cycles_plan_override_the_crosswalk(make_collection):
+    from tests.mapping.factories import (
+        DescriptorMappingFactory,
+        DescriptorValueFactory,
+        MappingPlanFactory,
+        StateCodeFactory,
+        StateCodeSetFactory,
+    )
+
+    plan = MappingPlanFactory()
+    code_set = StateCodeSetFactory(plan=plan, name="Sex")
+    female = DescriptorValueFactory(descriptor__name="SexDescriptor", code_value="Female")
+    # The state's legacy file says M for the Ed-Fi value Female: every female record now differs.
+    DescriptorMappingFactory(
+        state_code=StateCodeFactory(code_set=code_set, code="M"), descriptor_value=female
+    )
+    male = DescriptorValueFactory(descriptor=female.descriptor, code_value="Male")
+    for code in ("M1", "M2"):  # two codes roll up to Male: ambiguous, the crosswalk stays
+        DescriptorMappingFactory(
+            state_code=StateCodeFactory(code_set=code_set, code=code), descriptor_value=male
+        )
+    collection = make_collection(students=80, rate=0)
+    collection.cycle.mapping_plan = plan
+    collection.cycle.save()
+    run = collection.new_run()
+
+    run_reconciliation(run=run)
+
+    females = {r["student_id"] for r in collection.data.legacy_records if r["sex"] == "F"}
+    mismatched = {d.student_id for d in Discrepancy.objects.filter(run=run, field="sex")}
+    assert mismatched == females and females
+    assert set(Discrepancy.objects.filter(run=run).values_list("field", flat=True)) == {"sex"}
