@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.db import connection, transaction
@@ -61,26 +62,72 @@ def check_header(header: list[str], definition, *, name: str) -> list[str]:
     return [field_of[column.upper()] for column in header]
 
 
+@dataclass(frozen=True)
+class LegacyFile:
+    path: Path
+    name: str
+    lea_id: str | None = None  # a per-LEA file may only hold that LEA's records
+
+
+@dataclass
+class _Span:
+    name: str
+    first: int
+    last: int
+    lea_id: str | None
+
+    def where(self, row_no: int) -> str:
+        row = row_no - self.first + 1
+        return f"{self.name} row {row} (line {row + 1})"
+
+
 def load_legacy_csv(*, path: Path, name: str, definition, staging: Staging, lea_ids) -> str:
-    """Stage and validate a legacy CSV; returns the staging table (row_no + one text per field)."""
-    fields = check_header(read_header(path, name=name), definition, name=name)
+    """Stage and validate one legacy CSV (see :func:`load_legacy_files`)."""
+    return load_legacy_files(
+        files=[LegacyFile(path, name)], definition=definition, staging=staging, lea_ids=lea_ids
+    )
+
+
+def load_legacy_files(*, files: list[LegacyFile], definition, staging: Staging, lea_ids) -> str:
+    """Stage and validate legacy CSVs (statewide, or one per LEA) into one staging table.
+
+    Returns the table: ``row_no`` plus one text column per layout field.
+    """
     table = staging.table("legacy")
-    columns = ", ".join(f'"{f}" text' for f in fields)
+    columns = ", ".join(f'"{c["field"]}" text' for c in definition.columns)
     with connection.cursor() as cursor:
         cursor.execute(f'DROP TABLE IF EXISTS "{table}"')
         cursor.execute(
             f'CREATE UNLOGGED TABLE "{table}" '
             f"(row_no bigint GENERATED ALWAYS AS IDENTITY, {columns})"
         )
-    column_list = ", ".join(f'"{f}"' for f in fields)
-    sql = f"COPY \"{table}\" ({column_list}) FROM STDIN (FORMAT csv, HEADER true, ENCODING 'UTF8')"
-    try:
-        with transaction.atomic(), path.open("rb") as handle:
-            copy_bytes(sql, _skip_bom(read_chunks(handle)))
-    except COPY_ERRORS as exc:
-        raise InputError([f"{name} {copy_error_line(exc)}: {_first_line(exc)}"]) from None
-    validate_legacy(table=table, definition=definition, name=name, lea_ids=lea_ids)
+    spans: list[_Span] = []
+    for legacy in files:
+        fields = check_header(
+            read_header(legacy.path, name=legacy.name), definition, name=legacy.name
+        )
+        column_list = ", ".join(f'"{f}"' for f in fields)
+        sql = (
+            f'COPY "{table}" ({column_list}) FROM STDIN '
+            "(FORMAT csv, HEADER true, ENCODING 'UTF8')"
+        )
+        first = _next_row(table)
+        try:
+            with transaction.atomic(), legacy.path.open("rb") as handle:
+                copy_bytes(sql, _skip_bom(read_chunks(handle)))
+        except COPY_ERRORS as exc:
+            raise InputError(
+                [f"{legacy.name} {copy_error_line(exc)}: {_first_line(exc)}"]
+            ) from None
+        spans.append(_Span(legacy.name, first, _next_row(table) - 1, legacy.lea_id))
+    validate_legacy(table=table, definition=definition, spans=spans, lea_ids=lea_ids)
     return table
+
+
+def _next_row(table: str) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(f'SELECT coalesce(max(row_no), 0) + 1 FROM "{table}"')
+        return cursor.fetchone()[0]
 
 
 def _skip_bom(chunks):
@@ -96,7 +143,7 @@ def _first_line(exc: Exception) -> str:
     return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
 
 
-def validate_legacy(*, table: str, definition, name: str, lea_ids) -> None:
+def validate_legacy(*, table: str, definition, spans: list[_Span], lea_ids) -> None:
     """Empty, unknown or out-of-layout values and duplicate keys, in one scan plus one group."""
     checks, params = [], []
     for column in definition.columns:
@@ -107,8 +154,17 @@ def validate_legacy(*, table: str, definition, name: str, lea_ids) -> None:
             params.append(list(values))
         else:
             checks.append((column, f'("{field}" IS NOT NULL AND "{field}" <> \'\')'))
-    checks.append((None, '("lea_id" = ANY(%s))'))
-    params.append(list(lea_ids))
+    own_lea = " ".join(
+        f'WHEN row_no BETWEEN {span.first} AND {span.last} THEN "lea_id" = %s'
+        for span in spans
+        if span.lea_id
+    )
+    own_params = [span.lea_id for span in spans if span.lea_id]
+    lea_check = '("lea_id" = ANY(%s))'
+    if own_lea:
+        lea_check = f"({lea_check} AND CASE {own_lea} ELSE true END)"
+    checks.append((None, lea_check))
+    params += [list(lea_ids), *own_params]
     flags = ", ".join(condition for _, condition in checks)
     with connection.cursor() as cursor:
         cursor.execute(
@@ -123,25 +179,43 @@ def validate_legacy(*, table: str, definition, name: str, lea_ids) -> None:
             for index, (column, _) in enumerate(checks):
                 if ok[index]:
                     continue
-                problems.append(_problem(name, row_no, column, values, definition))
+                problems.append(_problem(_span(spans, row_no), row_no, column, values, definition))
         cursor.execute(
             f'SELECT lea_id, student_id, array_agg(row_no ORDER BY row_no) FROM "{table}" '
             f"GROUP BY lea_id, student_id HAVING count(*) > 1 ORDER BY 3 LIMIT {MAX_PROBLEMS}"
         )
         for lea_id, student_id, rows in cursor.fetchall():
+            where = _rows(spans, rows)
             problems.append(
-                f"{name} rows {', '.join(map(str, rows))} (lines "
-                f"{', '.join(str(r + 1) for r in rows)}): duplicate key LEA_ID {lea_id!r} "
-                f"+ STUDENT_ID {student_id!r}."
+                f"{where}: duplicate key LEA_ID {lea_id!r} + STUDENT_ID {student_id!r}."
             )
     if problems:
         raise InputError(problems[:MAX_PROBLEMS])
 
 
-def _problem(name: str, row_no: int, column, values, definition) -> str:
-    where = f"{name} row {row_no} (line {row_no + 1})"
+def _span(spans: list[_Span], row_no: int) -> _Span:
+    return next(span for span in spans if span.first <= row_no <= span.last)
+
+
+def _rows(spans: list[_Span], rows: list[int]) -> str:
+    """``a.csv rows 1, 21 (lines 2, 22)``, or the rows of several files."""
+    parts = []
+    for span in spans:
+        local = [r - span.first + 1 for r in rows if span.first <= r <= span.last]
+        if local:
+            parts.append(
+                f"{span.name} rows {', '.join(map(str, local))} "
+                f"(lines {', '.join(str(r + 1) for r in local)})"
+            )
+    return "; ".join(parts)
+
+
+def _problem(span: _Span, row_no: int, column, values, definition) -> str:
+    where = span.where(row_no)
     if column is None:
         lea = values[[c["field"] for c in definition.columns].index("lea_id")]
+        if span.lea_id and lea != span.lea_id:
+            return f"{where}, column LEA_ID: {lea!r} in a file uploaded for LEA {span.lea_id}."
         return f"{where}, column LEA_ID: {lea!r} is not an LEA taking part in this cycle."
     value = values[[c["field"] for c in definition.columns].index(column["field"])]
     if value in (None, ""):

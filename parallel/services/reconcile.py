@@ -154,13 +154,17 @@ def _stage_inputs(run, staging, progress, timings):
     files = list(run.files.all())
     lea_map = _lea_map(cycle)
     legacy_files = [f for f in files if f.side == Side.LEGACY]
-    if len(legacy_files) != 1:
-        raise InputError(["A run needs exactly one legacy file (statewide or combined)."])
-    progress(5, "Loading the legacy file")
+    if not legacy_files:
+        raise InputError(["The run has no legacy file."])
+    progress(5, "Loading the legacy file(s)")
     t = time.perf_counter()
-    legacy = legacy_csv.load_legacy_csv(
-        path=_file_path(legacy_files[0]),
-        name=legacy_files[0].original_name,
+    legacy = legacy_csv.load_legacy_files(
+        files=[
+            legacy_csv.LegacyFile(
+                _file_path(f), f.original_name, f.lea.state_lea_id if f.lea_id else None
+            )
+            for f in legacy_files
+        ],
         definition=definition,
         staging=staging,
         lea_ids=list(lea_map),

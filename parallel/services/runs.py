@@ -15,13 +15,16 @@ PULL_JOB_KIND = "parallel_edfi_pull"
 
 
 def current_files(*, cycle: CollectionCycle) -> list[SubmissionFile]:
-    """The newest unpurged legacy file and the newest file of each Ed-Fi resource."""
-    chosen: dict[tuple[str, str], SubmissionFile] = {}
-    for submission in SubmissionFile.objects.filter(cycle=cycle, purged_at__isnull=True).order_by(
-        "-uploaded_at", "-pk"
-    ):
-        chosen.setdefault((submission.side, submission.resource), submission)
-    return sorted(chosen.values(), key=lambda f: (f.side, f.resource))
+    """The files a new run compares: the newest of each Ed-Fi resource, and on the legacy side
+    the newest statewide file or, when there is none, the newest file of each LEA."""
+    chosen: dict[tuple[str, str, int | None], SubmissionFile] = {}
+    unpurged = SubmissionFile.objects.filter(cycle=cycle, purged_at__isnull=True)
+    for submission in unpurged.select_related("lea").order_by("-uploaded_at", "-pk"):
+        lea_id = submission.lea_id if submission.side == Side.LEGACY else None
+        chosen.setdefault((submission.side, submission.resource, lea_id), submission)
+    if (Side.LEGACY, "", None) in chosen:
+        chosen = {key: f for key, f in chosen.items() if f.side != Side.LEGACY or key[2] is None}
+    return sorted(chosen.values(), key=lambda f: (f.side, f.resource, f.lea_id or 0))
 
 
 @transaction.atomic

@@ -203,3 +203,51 @@ def test_file_above_the_size_limit_is_rejected(make_collection, settings):
         collection.upload(collection.data.legacy, Side.LEGACY)
 
     assert "above the limit of 100 bytes" in caught.value.messages[0]
+
+
+def test_per_lea_legacy_files_are_combined_and_hold_only_their_lea(make_collection, world):
+    from django.core.files import File
+
+    from parallel.services.runs import current_files
+    from parallel.services.uploads import upload_submission
+
+    collection = make_collection(students=40, rate=0.2, upload=False)
+    header, *rows = collection.data.legacy.read_text().splitlines()
+    own, other = world.own_lea, world.other_lea
+    paths = {}
+    for lea in (own, other):
+        path = collection.data.directory / f"legacy-{lea.state_lea_id}.csv"
+        mine = [r for r in rows if r.startswith(f"{lea.state_lea_id},")]
+        path.write_text("\n".join([header, *mine]) + "\n")
+        paths[lea] = path
+    for lea, path in paths.items():
+        with path.open("rb") as handle:
+            upload_submission(
+                cycle=collection.cycle, user=collection.user, side=Side.LEGACY,
+                uploaded=File(handle, name=path.name), lea=lea,
+            )  # fmt: skip
+    for path in collection.data.edfi_files.values():
+        collection.upload(path, Side.EDFI)
+    assert len([f for f in current_files(cycle=collection.cycle) if f.side == "legacy"]) == 2
+    run = collection.new_run()
+
+    run_reconciliation(run=run)
+
+    found = {(d.kind, d.lea.state_lea_id, d.student_id, d.field)
+             for d in Discrepancy.objects.filter(run=run).select_related("lea")}  # fmt: skip
+    assert found == collection.data.truth
+
+    # A row of the other LEA in the own LEA's file is named with its file and row.
+    stray = next(r for r in rows if r.startswith(f"{other.state_lea_id},"))
+    paths[own].write_text(paths[own].read_text() + stray.replace("S0", "X0") + "\n")
+    with paths[own].open("rb") as handle:
+        upload_submission(
+            cycle=collection.cycle, user=collection.user, side=Side.LEGACY,
+            uploaded=File(handle, name=paths[own].name), lea=own,
+        )  # fmt: skip
+    problems = fails_with(collection)
+    count = len([r for r in rows if r.startswith(f"{own.state_lea_id},")]) + 1
+    assert (
+        f"legacy-{own.state_lea_id}.csv row {count} (line {count + 1}), column LEA_ID: "
+        f"'{other.state_lea_id}' in a file uploaded for LEA {own.state_lea_id}."
+    ) in problems
