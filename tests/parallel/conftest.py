@@ -9,7 +9,6 @@ from parallel.services.runs import current_files
 from parallel.services.uploads import upload_submission
 from parallel.synthetic import SyntheticCollection, generate
 from rolloutplanner.roles import Role
-from tests.browser.conftest import browser, browser_page  # noqa: F401  (browser tests here)
 from tests.parallel.factories import CollectionCycleFactory, shipped_definition
 from tests.support.celery_worker import start_worker, use_queue
 

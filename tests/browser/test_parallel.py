@@ -6,12 +6,25 @@ from parallel.models import DiscrepancyGroup, ReconciliationRun
 from rolloutplanner.roles import Role
 from tests.browser.conftest import assert_accessible, login_as
 
+# The parallel app's fixtures (synthetic collections, a worker sharing this process's media
+# folder); the browser fixtures come from this folder's conftest.
+from tests.parallel.conftest import (  # noqa: F401
+    celery_worker,  # noqa: F811
+    make_collection,
+    media_root,
+    parallel_worker_session,
+    shared_media_root,
+)
+
 pytestmark = pytest.mark.browser
 
 
 @pytest.mark.celery_worker
 def test_sea_team_uploads_runs_reads_and_triages(
-    browser_page, world, celery_worker, make_collection
+    browser_page,
+    world,
+    celery_worker,  # noqa: F811
+    make_collection,  # noqa: F811 (fixtures imported above)
 ):
     collection = make_collection(students=200, rate=0.1, upload=False)
     page = browser_page
@@ -54,7 +67,7 @@ def test_sea_team_uploads_runs_reads_and_triages(
 
 
 @pytest.mark.django_db(transaction=True)
-def test_coordinator_sees_only_their_lea(browser_page, world, make_collection):
+def test_coordinator_sees_only_their_lea(browser_page, world, make_collection):  # noqa: F811
     from parallel.services.reconcile import run_reconciliation
 
     collection = make_collection(students=60, rate=0.2)
