@@ -52,13 +52,18 @@ class DashboardView(LoginRequiredMixin, generic.TemplateView):
         run = selectors.latest_complete_run(cycle=cycle) if cycle else None
         summaries = LEARunSummary.objects.restrict(user, VIEW).filter(run=run).worst_first()
         filterset = LEARunSummaryFilterSet(self.request.GET or None, queryset=summaries)
+        try:
+            consecutive = max(1, int(self.request.GET.get("consecutive", 2)))
+        except ValueError:
+            consecutive = 2
         context.update(
             cycles=cycles,
             cycle=cycle,
             run=run,
             filterset=filterset,
             summaries=filterset.qs if filterset.is_bound else summaries,
-            readiness=selectors.production_readiness(user=user),
+            consecutive=consecutive,
+            readiness=selectors.production_readiness(user=user, consecutive=consecutive),
         )
         return context
 

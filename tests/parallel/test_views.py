@@ -179,3 +179,27 @@ def test_definition_pages_show_layout_and_crosswalk(client, world):
     assert definition.name in listing.content.decode()
     assert "ENGLISH_LEARNER_STATUS" in detail and "Autism Spectrum Disorders" in detail
     assert "CSE" in detail
+
+
+def test_production_readiness_counts_consecutive_cycles_within_tolerance(client, world):
+    import datetime
+
+    from tests.parallel.factories import (
+        CollectionCycleFactory,
+        LEARunSummaryFactory,
+        ReconciliationRunFactory,
+    )
+
+    for year, own_ok, other_ok in [(2024, False, True), (2025, True, True), (2026, True, False)]:
+        cycle = CollectionCycleFactory(snapshot_date=datetime.date(year, 10, 1))
+        run = ReconciliationRunFactory(cycle=cycle, number=1)
+        LEARunSummaryFactory(run=run, lea=world.own_lea, within_tolerance=own_ok)
+        LEARunSummaryFactory(run=run, lea=world.other_lea, within_tolerance=other_ok)
+    client.force_login(world.users[Role.LEADERSHIP])
+
+    two = client.get(reverse("parallel:dashboard"), {"consecutive": 2}).context["readiness"]
+    three = client.get(reverse("parallel:dashboard"), {"consecutive": 3}).context["readiness"]
+
+    by_lea = {row["lea"]: (row["streak"], row["ready"]) for row in two}
+    assert by_lea == {world.own_lea: (2, True), world.other_lea: (0, False)}
+    assert not any(row["ready"] for row in three)
