@@ -9,6 +9,7 @@ NAVIGATION = [
     ("Mapping", "mapping:mappingplan-list"),
     ("Timeline", "rolloutplanner:timeline-gantt"),
     ("Planning", "usecases:index"),
+    ("Parallel year", "parallel:dashboard"),
     ("Jobs", "job-list"),
     ("API tokens", "token-list"),
 ]

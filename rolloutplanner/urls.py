@@ -26,6 +26,7 @@ urlpatterns = [
     path("mapping/", include("mapping.urls")),
     path("timeline/", include("rolloutplanner.timeline.urls")),
     path("usecases/", include("usecases.urls")),
+    path("parallel/", include("parallel.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("rolloutplanner.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

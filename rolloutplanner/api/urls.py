@@ -17,4 +17,5 @@ urlpatterns = [
     path("", include("mapping.api.urls")),
     path("", include("rolloutplanner.timeline.api.urls")),
     path("", include("usecases.api.urls")),
+    path("", include("parallel.api.urls")),
 ]

@@ -1,0 +1,248 @@
+"""Benchmark of the parallel-year reconciliation (issue: parallel-year comparison).
+
+    DATABASE_URL=postgres://… python bench/parallel.py --students 100000 [--baseline datacompy]
+
+Generates a legacy child-count CSV and an Ed-Fi JSON Lines extract (students, student–education-
+organization associations, student special-education program associations: nested references,
+descriptor URIs) with about 2 % injected discrepancies of known kinds, runs the real job code
+path (``rolloutplanner.jobs.execute_job`` in a separate worker process, as the Celery task does),
+checks that the discrepancies found equal the injected ones, and prints load time, compare time,
+total and the worker's peak RSS. ``--baseline datacompy`` runs the same comparison with datacompy
+on pandas in the same run and prints the ratio.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import multiprocessing
+import os
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rolloutplanner.settings")
+
+
+def _setup(media_root: Path) -> None:
+    os.environ["MEDIA_ROOT"] = str(media_root)
+    import django
+
+    django.setup()
+
+
+def _run_job(job_id: int, media_root: str) -> None:
+    """The worker side: exactly what the Celery task does."""
+    _setup(Path(media_root))
+    from django.db import connection
+
+    from rolloutplanner.jobs import execute_job
+
+    connection.close()
+    execute_job(job_id)
+
+
+def _prepare(args, directory: Path):
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    from leas.models import LEA
+    from parallel.definitions import load_shipped_definitions
+    from parallel.models import (
+        CollectionCycle,
+        ReconciliationRun,
+        ReportDefinition,
+        Side,
+        SubmissionFile,
+    )
+    from parallel.synthetic import generate
+
+    load_shipped_definitions(ReportDefinition)
+    definition = ReportDefinition.objects.get(code="idea-child-count-school-age")
+    started = time.perf_counter()
+    data = generate(
+        directory=directory,
+        definition={
+            "crosswalk": definition.crosswalk,
+            "columns": definition.columns,
+            "population": definition.population,
+        },
+        students=args.students,
+        leas=args.leas,
+        rate=args.rate,
+        seed=args.seed,
+    )
+    print(f"generated {args.students:,} students in {time.perf_counter() - started:.1f} s")
+    leas = [LEA.objects.get_or_create(state_lea_id=i, defaults={"name": f"Bench LEA {i}"})[0]
+            for i in data.lea_ids]  # fmt: skip
+    cycle = CollectionCycle.objects.create(
+        name=f"Bench {args.students}", school_year="2025-26", report_definition=definition,
+        snapshot_date="2025-10-01",
+    )  # fmt: skip
+    cycle.leas.set(leas)
+    files = [(Side.LEGACY, "", data.legacy)] + [
+        (Side.EDFI, resource_name, path) for resource_name, path in data.edfi_files.items()
+    ]
+    submissions = []
+    for side, resource_name, path in files:
+        submissions.append(
+            SubmissionFile.objects.create(
+                cycle=cycle, side=side, resource=resource_name, original_name=path.name,
+                file=str(path.relative_to(directory)), size=path.stat().st_size,
+                sha256=hashlib.sha256(f"{path.name}:{path.stat().st_size}".encode()).hexdigest(),
+            )
+        )  # fmt: skip
+    run = ReconciliationRun.objects.create(cycle=cycle, number=1)
+    run.files.set(submissions)
+    return data, run
+
+
+def _found(run) -> set:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT d.kind, l.state_lea_id, d.student_id, d.field FROM parallel_discrepancy d "
+            "JOIN leas_lea l ON l.id = d.lea_id WHERE d.run_id = %s",
+            [run.pk],
+        )
+        return set(cursor.fetchall())
+
+
+def _datacompy_baseline(data, definition) -> tuple[float, int]:
+    """The same comparison with pandas + datacompy (flattening with pandas too)."""
+    import datacompy
+    import pandas as pd
+
+    started = time.perf_counter()
+    legacy = pd.read_csv(data.legacy, dtype=str)
+    legacy.columns = [c["field"] for c in definition.columns]
+    students = pd.read_json(data.students, lines=True, dtype=False)
+    seoa = pd.json_normalize(pd.read_json(data.seoa, lines=True, dtype=False).to_dict("records"))
+    sepa = pd.json_normalize(pd.read_json(data.sepa, lines=True, dtype=False).to_dict("records"))
+    xw: dict = {}
+    for entry in definition.crosswalk:
+        xw.setdefault(entry["field"], {})[entry["edfi_code_value"].lower()] = entry["code"]
+
+    def code(series, field):
+        return series.str.split("#").str[1].str.lower().map(xw[field]).fillna("UNMAPPED")
+
+    sepa["disability"] = sepa["disabilities"].map(lambda d: d[0]["disabilityDescriptor"])
+    edfi = sepa.rename(
+        columns={"studentReference.studentUniqueId": "student_id",
+                 "educationOrganizationReference.educationOrganizationId": "lea_id"}
+    )  # fmt: skip
+    edfi["lea_id"] = edfi["lea_id"].astype(str)
+    seoa["lea_id"] = seoa["educationOrganizationReference.educationOrganizationId"].astype(str)
+    seoa["student_id"] = seoa["studentReference.studentUniqueId"]
+    edfi = edfi.merge(seoa, on=["student_id", "lea_id"], how="left")
+    edfi = edfi.merge(
+        students.rename(columns={"studentUniqueId": "student_id"}), on="student_id", how="left"
+    )
+    birth = pd.to_datetime(edfi["birthDate"])
+    snapshot = pd.Timestamp("2025-10-01")
+    age = (
+        snapshot.year
+        - birth.dt.year
+        - (
+            (birth.dt.month > snapshot.month)
+            | ((birth.dt.month == snapshot.month) & (birth.dt.day > snapshot.day))
+        )
+    )
+    races = edfi["races"].map(len)
+    first_race = code(edfi["races"].map(lambda r: r[0]["raceDescriptor"]), "race")
+    out = pd.DataFrame(
+        {
+            "lea_id": edfi["lea_id"],
+            "student_id": edfi["student_id"],
+            "age": age.astype(str),
+            "disability": code(edfi["disability"], "disability"),
+            "environment": code(edfi["specialEducationSettingDescriptor"], "environment"),
+            "race": first_race.where(races == 1, "MU7").where(~edfi["hispanicLatinoEthnicity"],
+                                                              "HI7"),
+            "sex": code(edfi["sexDescriptor"], "sex"),
+            "english_learner": code(
+                edfi["limitedEnglishProficiencyDescriptor"], "english_learner"
+            ),
+        }
+    )  # fmt: skip
+    import contextlib
+    import io
+    import logging
+
+    logging.getLogger("datacompy").setLevel(logging.WARNING)
+    compare_class = getattr(datacompy, "Compare", None) or datacompy.PandasCompare
+    with contextlib.redirect_stdout(io.StringIO()):
+        compare = compare_class(legacy, out, join_columns=["lea_id", "student_id"])
+    differences = len(compare.df1_unq_rows) + len(compare.df2_unq_rows)
+    differences += int(sum(compare.column_stats[i]["unequal_cnt"]
+                           for i in range(len(compare.column_stats))))  # fmt: skip
+    return time.perf_counter() - started, differences
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--students", type=int, default=10_000)
+    parser.add_argument("--leas", type=int, default=0, help="default: students / 1000, 5..1200")
+    parser.add_argument("--rate", type=float, default=0.02)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--baseline", choices=["datacompy"], default=None)
+    args = parser.parse_args()
+    args.leas = args.leas or max(5, min(1200, args.students // 1000))
+    with tempfile.TemporaryDirectory(prefix="parallel-bench-") as tmp:
+        directory = Path(tmp)
+        _setup(directory)
+        from rolloutplanner.jobs import enqueue_job
+        from rolloutplanner.models import Job
+
+        data, run = _prepare(args, directory)
+        job = enqueue_job(kind="parallel_reconcile", parameters={"run_id": run.pk})
+        Job.objects.filter(pk=job.pk).update(state="queued")
+        from django.db import connection
+
+        connection.close()
+        wall = time.perf_counter()
+        worker = multiprocessing.get_context("spawn").Process(
+            target=_run_job, args=(job.pk, str(directory))
+        )
+        worker.start()
+        worker.join()
+        wall = time.perf_counter() - wall
+        peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        job.refresh_from_db()
+        run.refresh_from_db()
+        if job.state != "succeeded":
+            sys.exit(f"job {job.state}: {job.error}")
+        found = _found(run)
+        correct = found == data.truth
+        timings = run.timings
+        load = timings["legacy_load_seconds"] + timings["edfi_load_seconds"]
+        print(f"students            {args.students:,} over {args.leas} LEAs")
+        print(f"injected / found    {len(data.truth):,} / {len(found):,}  "
+              f"({'equal' if correct else 'DIFFERENT'})")  # fmt: skip
+        print(f"load (COPY+flatten) {load:.2f} s  (legacy {timings['legacy_load_seconds']:.2f} s, "
+              f"Ed-Fi {timings['edfi_load_seconds']:.2f} s)")  # fmt: skip
+        print(f"compare + write     {timings['compare_seconds']:.2f} s")
+        print(f"total (job)         {timings['total_seconds']:.2f} s  (worker wall {wall:.2f} s)")
+        print(f"peak worker RSS     {peak_mb:.0f} MB")
+        if args.baseline == "datacompy":
+            try:
+                seconds, differences = _datacompy_baseline(data, run.cycle.report_definition)
+            except ImportError:
+                print("datacompy baseline: pip install datacompy pandas to run it")
+            else:
+                base_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+                print(f"datacompy           {seconds:.2f} s, {differences:,} differences "
+                      f"({'equal to' if differences == len(data.truth) else 'NOT'} injected), "
+                      f"bench process peak RSS {base_peak:.0f} MB; "
+                      f"ratio {seconds / timings['total_seconds']:.1f}x")  # fmt: skip
+        if not correct:
+            sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

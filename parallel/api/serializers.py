@@ -1,0 +1,106 @@
+from rest_framework import serializers
+
+from parallel.models import (
+    AggregateDifference,
+    CollectionCycle,
+    Discrepancy,
+    DiscrepancyGroup,
+    DiscrepancyKind,
+    LEARunSummary,
+    ReconciliationRun,
+    ReportDefinition,
+    TriageStatus,
+)
+
+
+class ReportDefinitionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ReportDefinition
+        fields = [
+            "id", "code", "name", "file_specs", "derivation", "columns", "record_key",
+            "compared_fields", "category_sets", "crosswalk", "population",
+            "tolerance_absolute", "tolerance_percent", "source",
+        ]  # fmt: skip
+
+    def validate(self, attrs):
+        instance = ReportDefinition(**{**self._current(), **attrs})
+        instance.clean()
+        return attrs
+
+    def _current(self) -> dict:
+        if self.instance is None:
+            return {}
+        return {name: getattr(self.instance, name) for name in self.Meta.fields if name != "id"}
+
+
+class CollectionCycleSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CollectionCycle
+        fields = [
+            "id", "name", "school_year", "report_definition", "snapshot_date",
+            "legacy_due_date", "edfi_due_date", "leas", "mapping_plan",
+        ]  # fmt: skip
+
+
+class ReconciliationRunSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ReconciliationRun
+        fields = [
+            "id", "cycle", "number", "state", "job", "previous_run", "input_digest", "errors",
+            "missing_mappings", "totals", "timings", "created_at", "completed_at",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+class LEARunSummarySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = LEARunSummary
+        fields = [
+            "id", "run", "lea", "legacy_records", "edfi_records", "matched_records",
+            "only_in_legacy", "only_in_edfi", "records_with_mismatches", "field_mismatches",
+            "match_rate", "cells_outside_tolerance", "within_tolerance",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+class AggregateDifferenceSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = AggregateDifference
+        fields = ["id", "run", "lea", "category_set", "categories", "legacy_count",
+                  "edfi_count", "difference", "within_tolerance"]  # fmt: skip
+        read_only_fields = fields
+
+
+class DiscrepancyGroupSerializer(serializers.ModelSerializer):
+    # Named apart from Job.kind so the OpenAPI enums do not collide.
+    discrepancy_kind = serializers.ChoiceField(
+        source="kind", choices=DiscrepancyKind.choices, read_only=True
+    )
+
+    class Meta:
+        model = DiscrepancyGroup
+        fields = [
+            "id", "run", "lea", "discrepancy_kind", "field", "count", "new_count",
+            "responsible_party", "responsible_vendor", "status", "notes", "carried_from",
+        ]  # fmt: skip
+        read_only_fields = ["id", "run", "lea", "field", "count", "new_count",
+                            "carried_from"]  # fmt: skip
+
+
+class TriageSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=TriageStatus.choices)
+    notes = serializers.CharField(allow_blank=True, required=False, default="")
+    responsible_party = serializers.CharField(allow_blank=True, required=False)
+    responsible_vendor = serializers.IntegerField(allow_null=True, required=False)
+
+
+class DiscrepancySerializer(serializers.ModelSerializer):
+    discrepancy_kind = serializers.ChoiceField(
+        source="kind", choices=DiscrepancyKind.choices, read_only=True
+    )
+
+    class Meta:
+        model = Discrepancy
+        fields = ["id", "run", "group", "lea", "discrepancy_kind", "student_id", "field",
+                  "legacy_value", "edfi_value", "first_seen_run"]  # fmt: skip
+        read_only_fields = fields

@@ -1,0 +1,120 @@
+from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+
+from parallel.api import serializers
+from parallel.filtersets import (
+    CollectionCycleFilterSet,
+    DiscrepancyGroupFilterSet,
+    LEARunSummaryFilterSet,
+    ReportDefinitionFilterSet,
+)
+from parallel.models import (
+    AggregateDifference,
+    CollectionCycle,
+    Discrepancy,
+    DiscrepancyGroup,
+    LEARunSummary,
+    ReconciliationRun,
+    ReportDefinition,
+)
+from parallel.services.runs import start_reconciliation
+from parallel.services.triage import triage_group
+from rolloutplanner.api.viewsets import RestrictedModelViewSet, RestrictedReadOnlyViewSet
+from vendors.models import Vendor
+
+
+class ReportDefinitionViewSet(RestrictedModelViewSet):
+    model = ReportDefinition
+    serializer_class = serializers.ReportDefinitionSerializer
+    filterset_class = ReportDefinitionFilterSet
+
+
+class CollectionCycleViewSet(RestrictedModelViewSet):
+    model = CollectionCycle
+    serializer_class = serializers.CollectionCycleSerializer
+    filterset_class = CollectionCycleFilterSet
+    prefetch_related = ("leas",)
+
+    @extend_schema(request=None, responses={202: serializers.ReconciliationRunSerializer})
+    @action(detail=True, methods=["post"])
+    def reconcile(self, request, pk=None):
+        """Start run N+1 over the cycle's current files (SEA team)."""
+        run = start_reconciliation(cycle=self.get_object(), user=request.user)
+        data = serializers.ReconciliationRunSerializer(run).data
+        return Response(data, status=status.HTTP_202_ACCEPTED)
+
+
+class ReconciliationRunViewSet(RestrictedReadOnlyViewSet):
+    model = ReconciliationRun
+    serializer_class = serializers.ReconciliationRunSerializer
+    filterset_fields = ["cycle", "state"]
+
+    def get_queryset(self):
+        return super().get_queryset().order_by("-created_at", "-pk")
+
+
+class LEARunSummaryViewSet(RestrictedReadOnlyViewSet):
+    model = LEARunSummary
+    serializer_class = serializers.LEARunSummarySerializer
+    filterset_class = LEARunSummaryFilterSet
+
+    def get_queryset(self):
+        return super().get_queryset().order_by("match_rate", "pk")
+
+
+class AggregateDifferenceViewSet(RestrictedReadOnlyViewSet):
+    model = AggregateDifference
+    serializer_class = serializers.AggregateDifferenceSerializer
+    filterset_fields = ["run", "lea", "category_set", "within_tolerance"]
+
+    def get_queryset(self):
+        return super().get_queryset().order_by("pk")
+
+
+class DiscrepancyViewSet(RestrictedReadOnlyViewSet):
+    model = Discrepancy
+    serializer_class = serializers.DiscrepancySerializer
+    filterset_fields = ["run", "lea", "kind", "group"]
+
+    def get_queryset(self):
+        return super().get_queryset().order_by("pk")
+
+
+class DiscrepancyGroupViewSet(
+    mixins.UpdateModelMixin, RestrictedReadOnlyViewSet, viewsets.GenericViewSet
+):
+    """Read groups; PATCH records a triage decision through the triage service."""
+
+    model = DiscrepancyGroup
+    serializer_class = serializers.DiscrepancyGroupSerializer
+    filterset_class = DiscrepancyGroupFilterSet
+    http_method_names = ["get", "patch", "head", "options"]
+
+    def get_queryset(self):
+        return super().get_queryset().order_by("pk")
+
+    def perform_update(self, serializer):
+        group = serializer.instance
+        data = serializers.TriageSerializer(
+            data={"status": group.status, "notes": group.notes, **self.request.data}
+        )
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        vendor = None
+        if values.get("responsible_vendor"):
+            vendor = Vendor.objects.filter(pk=values["responsible_vendor"]).first()
+        try:
+            serializer.instance = triage_group(
+                group=group,
+                user=self.request.user,
+                status=values["status"],
+                notes=values.get("notes", ""),
+                responsible_party=values.get("responsible_party"),
+                responsible_vendor=vendor,
+            )
+        except DjangoValidationError as exc:
+            raise ValidationError(exc.message_dict) from None

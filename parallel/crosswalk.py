@@ -1,0 +1,50 @@
+"""Descriptor code value → state/EDFacts code, per compared field.
+
+The report definition carries a crosswalk (data, admin-editable). When the cycle names a
+mapping plan, that plan's descriptor mappings (state code → Ed-Fi descriptor value, kept by the
+SEA team in the mapping app) take precedence: :func:`approved_mappings` is the one seam.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+
+def approved_mappings(*, cycle) -> dict[str, dict[str, str]]:
+    """The plan's descriptor mappings as ``{field: {Ed-Fi code value (lower): state code}}``.
+
+    A field uses the code sets mapped onto its descriptor (the crosswalk names the descriptor of
+    each field). Several state codes may roll up to one Ed-Fi value; such a value cannot be
+    turned back into one code, so it is left to the crosswalk.
+    """
+    if not cycle.mapping_plan_id:
+        return {}
+    from mapping.models import DescriptorMapping
+
+    fields_of: dict[str, set[str]] = defaultdict(set)
+    for entry in cycle.report_definition.crosswalk:
+        fields_of[entry["descriptor"]].add(entry["field"])
+    codes: dict[tuple[str, str], set[str]] = defaultdict(set)
+    rows = DescriptorMapping.objects.filter(
+        state_code__code_set__plan_id=cycle.mapping_plan_id,
+        descriptor_value__descriptor__name__in=list(fields_of),
+    ).values_list("descriptor_value__descriptor__name", "descriptor_value__code_value",
+                  "state_code__code")  # fmt: skip
+    for descriptor, value, code in rows:
+        codes[(descriptor, value.lower())].add(code)
+    result: dict[str, dict[str, str]] = defaultdict(dict)
+    for (descriptor, value), found in codes.items():
+        if len(found) == 1:
+            for field in fields_of[descriptor]:
+                result[field][value] = next(iter(found))
+    return dict(result)
+
+
+def crosswalk_for(*, cycle) -> dict[str, dict[str, str]]:
+    """The crosswalk a run of ``cycle`` uses: the definition's, overridden by approved mappings."""
+    result: dict[str, dict[str, str]] = {}
+    for entry in cycle.report_definition.crosswalk:
+        result.setdefault(entry["field"], {})[entry["edfi_code_value"].lower()] = entry["code"]
+    for field, values in approved_mappings(cycle=cycle).items():
+        result.setdefault(field, {}).update({k.lower(): v for k, v in values.items()})
+    return result

@@ -1,0 +1,85 @@
+from django import forms
+
+from leas.models import LEA
+from parallel.models import (
+    CollectionCycle,
+    DiscrepancyGroup,
+    EdFiConnection,
+    EdFiResource,
+    Side,
+    TriageStatus,
+)
+
+
+class CollectionCycleForm(forms.ModelForm):
+    class Meta:
+        model = CollectionCycle
+        fields = [
+            "name",
+            "school_year",
+            "report_definition",
+            "snapshot_date",
+            "legacy_due_date",
+            "edfi_due_date",
+            "leas",
+            "mapping_plan",
+        ]
+        widgets = {
+            "snapshot_date": forms.DateInput(attrs={"type": "date"}),
+            "legacy_due_date": forms.DateInput(attrs={"type": "date"}),
+            "edfi_due_date": forms.DateInput(attrs={"type": "date"}),
+        }
+
+
+class UploadForm(forms.Form):
+    side = forms.ChoiceField(choices=Side.choices)
+    resource = forms.ChoiceField(
+        label="Ed-Fi resource",
+        choices=[("", "From the file name"), *EdFiResource.choices],
+        required=False,
+        help_text="Ed-Fi extracts only: the API resource the file holds.",
+    )
+    lea = forms.ModelChoiceField(
+        label="LEA", queryset=LEA.objects.all(), required=False, help_text="Blank: statewide."
+    )
+    file = forms.FileField(help_text="Legacy: CSV (UTF-8). Ed-Fi: JSON array or JSON Lines.")
+
+
+class TriageForm(forms.ModelForm):
+    class Meta:
+        model = DiscrepancyGroup
+        fields = ["responsible_party", "responsible_vendor", "status", "notes"]
+
+    def __init__(self, *args, lea_coordinator: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if lea_coordinator:
+            del self.fields["responsible_party"]
+            del self.fields["responsible_vendor"]
+            self.fields["status"].choices = [
+                (TriageStatus.EXPLAINED, TriageStatus.EXPLAINED.label),
+                (TriageStatus.FIXED_AT_SOURCE, TriageStatus.FIXED_AT_SOURCE.label),
+            ]
+
+
+class EdFiConnectionForm(forms.ModelForm):
+    client_secret = forms.CharField(
+        widget=forms.PasswordInput(render_value=False),
+        required=False,
+        help_text="Stored encrypted and never shown again; leave blank to keep the stored one.",
+    )
+
+    class Meta:
+        model = EdFiConnection
+        fields = ["cycle", "name", "base_url", "token_url", "client_id", "client_secret",
+                  "school_year", "page_size"]  # fmt: skip
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("client_secret") and not self.instance.client_secret_encrypted:
+            self.add_error("client_secret", "A client secret is required.")
+        return cleaned
+
+    def save(self, commit=True):
+        if secret := self.cleaned_data.get("client_secret"):
+            self.instance.set_secret(secret)
+        return super().save(commit=commit)

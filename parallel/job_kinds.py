@@ -1,0 +1,25 @@
+from parallel.models import EdFiConnection, ReconciliationRun
+from parallel.services.pulls import client_for, pull_cycle
+from parallel.services.reconcile import run_reconciliation
+from parallel.services.runs import JOB_KIND, PULL_JOB_KIND
+from rolloutplanner.jobs import job_kind
+
+
+@job_kind(JOB_KIND, "Parallel-year reconciliation")
+def reconcile(job, progress) -> dict:
+    """Reconcile one run; results are written in one transaction (see run_reconciliation)."""
+    run = ReconciliationRun.objects.select_related("cycle__report_definition").get(
+        pk=job.parameters["run_id"]
+    )
+    totals = run_reconciliation(run=run, progress=progress)
+    return {**totals, "url": run.get_absolute_url()}
+
+
+@job_kind(PULL_JOB_KIND, "Ed-Fi API pull")
+def pull_edfi(job, progress) -> dict:
+    """Pull a cycle's Ed-Fi resources; a failed pull resumes from its cursor when re-run."""
+    connection = EdFiConnection.objects.select_related("cycle__report_definition").get(
+        pk=job.parameters["connection_id"]
+    )
+    files = pull_cycle(connection=connection, client=client_for(connection), progress=progress)
+    return {"files": [f.pk for f in files], "url": connection.cycle.get_absolute_url()}

@@ -1,0 +1,550 @@
+"""The reconciliation: stage both sides, compare set-wise in SQL, write results atomically.
+
+Guarantees: memory does not grow with the number of students (files are streamed to COPY and
+compared inside PostgreSQL); a run's results appear all at once when it completes (one
+transaction), so a failure or cancel leaves no partial result and earlier runs are untouched;
+the same inputs give the same results; staged student-level data is dropped at the end.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from parallel import derivations
+from parallel.crosswalk import crosswalk_for
+from parallel.importers import edfi_json, legacy_csv
+from parallel.models import (
+    DiscrepancyGroup,
+    ReconciliationRun,
+    RunState,
+    Side,
+    SubmissionFile,
+)
+from parallel.staging import InputError, Staging, identifier
+from rolloutplanner.jobs import JobCancelled
+
+Progress = Callable[[float, str], None]
+
+
+def _noop(percent: float, message: str = "") -> None:
+    return None
+
+
+def run_reconciliation(*, run: ReconciliationRun, progress: Progress = _noop) -> dict:
+    """Reconcile a queued run to completion; a complete run is returned unchanged (idempotent).
+
+    Raises :class:`InputError` (the run is marked failed with every problem) on bad input.
+    """
+    run.refresh_from_db()
+    if run.state == RunState.COMPLETE:
+        return run.totals
+    ReconciliationRun.objects.filter(pk=run.pk).update(state=RunState.RUNNING)
+    staging = Staging(run.pk)
+    staging.drop_all()  # leftovers of a worker that died mid-run
+    timings: dict[str, float] = {}
+    _session_settings(SESSION_SETTINGS)
+    try:
+        started = time.perf_counter()
+        legacy, edfi, missing, ignored = _stage_inputs(run, staging, progress, timings)
+        progress(60, "Comparing records")
+        compare_started = time.perf_counter()
+        totals = _compare_and_write(
+            run=run,
+            staging=staging,
+            legacy=legacy,
+            edfi=edfi,
+            missing=missing,
+            ignored=ignored,
+            progress=progress,
+        )
+        timings["compare_seconds"] = round(time.perf_counter() - compare_started, 3)
+        timings["total_seconds"] = round(time.perf_counter() - started, 3)
+        ReconciliationRun.objects.filter(pk=run.pk).update(timings=timings)
+        return totals
+    except InputError as exc:
+        ReconciliationRun.objects.filter(pk=run.pk).update(
+            state=RunState.FAILED, errors=exc.problems
+        )
+        raise
+    except JobCancelled:
+        ReconciliationRun.objects.filter(pk=run.pk).update(state=RunState.CANCELLED)
+        raise
+    except BaseException:
+        ReconciliationRun.objects.filter(pk=run.pk).update(state=RunState.FAILED)
+        raise
+    finally:
+        staging.drop_all()
+        _session_settings({name: None for name in SESSION_SETTINGS})
+
+
+# Staging queries scan whole tables once: let PostgreSQL parse JSON in parallel workers, and
+# skip JIT compilation, which costs more than it saves for these single-pass statements.
+SESSION_SETTINGS = {
+    "parallel_setup_cost": "0",
+    "parallel_tuple_cost": "0",
+    "min_parallel_table_scan_size": "0",
+    "jit": "off",
+    "work_mem": "64MB",
+}
+
+
+def _session_settings(values: dict[str, str | None]) -> None:
+    with connection.cursor() as cursor:
+        for name, value in values.items():
+            if value is None:
+                cursor.execute(f"RESET {name}")
+            else:
+                cursor.execute("SELECT set_config(%s, %s, false)", [name, value])
+
+
+def input_digest(*, run: ReconciliationRun) -> str:
+    """A fingerprint of everything a run's result depends on."""
+    cycle = run.cycle
+    definition = cycle.report_definition
+    parts = {
+        "files": sorted((f.side, f.resource, f.sha256) for f in run.files.all()),
+        "snapshot": cycle.snapshot_date.isoformat(),
+        "definition": [
+            definition.columns,
+            definition.compared_fields,
+            definition.category_sets,
+            definition.population,
+            str(definition.tolerance_absolute),
+            str(definition.tolerance_percent),
+        ],
+        "crosswalk": crosswalk_for(cycle=cycle),
+        "leas": sorted(_lea_map(cycle)),
+    }
+    return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _lea_map(cycle) -> dict[str, int]:
+    from leas.models import LEA
+
+    leas = cycle.leas.all() if cycle.leas.exists() else LEA.objects.all()
+    return dict(leas.values_list("state_lea_id", "pk"))
+
+
+def _file_path(submission: SubmissionFile) -> Path:
+    if submission.purged_at or not submission.file:
+        raise InputError([f"{submission.original_name}: purged after the retention period."])
+    path = Path(submission.file.path)
+    if not path.exists():
+        raise InputError([f"{submission.original_name}: the stored file is missing."])
+    if path.stat().st_size != submission.size:
+        raise InputError(
+            [
+                f"{submission.original_name}: {path.stat().st_size} bytes on disk but "
+                f"{submission.size} declared at upload; upload it again."
+            ]
+        )
+    return path
+
+
+def _stage_inputs(run, staging, progress, timings):
+    cycle = run.cycle
+    definition = cycle.report_definition
+    files = list(run.files.all())
+    lea_map = _lea_map(cycle)
+    legacy_files = [f for f in files if f.side == Side.LEGACY]
+    if not legacy_files:
+        raise InputError(["The run has no legacy file."])
+    progress(5, "Loading the legacy file(s)")
+    t = time.perf_counter()
+    legacy = legacy_csv.load_legacy_files(
+        files=[
+            legacy_csv.LegacyFile(
+                _file_path(f), f.original_name, f.lea.state_lea_id if f.lea_id else None
+            )
+            for f in legacy_files
+        ],
+        definition=definition,
+        staging=staging,
+        lea_ids=list(lea_map),
+    )
+    timings["legacy_load_seconds"] = round(time.perf_counter() - t, 3)
+    progress(25, "Loading the Ed-Fi extract")
+    t = time.perf_counter()
+    by_resource = {f.resource: f for f in files if f.side == Side.EDFI}
+    needed = derivations.REQUIRED_RESOURCES[definition.derivation]
+    absent = [r for r in needed if r not in by_resource]
+    if absent:
+        raise InputError([f"The Ed-Fi extract lacks resource(s): {', '.join(absent)}."])
+    tables, problems = {}, []
+    for index, endpoint in enumerate(needed):
+        resource = derivations.RESOURCES[endpoint]
+        submission = by_resource[endpoint]
+        flat = edfi_json.stage_resource(
+            path=_file_path(submission),
+            name=submission.original_name,
+            resource=resource,
+            staging=staging,
+        )
+        tables[resource.table] = flat
+        problems += edfi_json.validate_resource(
+            flat=flat, name=submission.original_name, resource=resource
+        )
+        progress(25 + 25 * (index + 1) / len(needed), f"Loaded {endpoint}")
+    names = {derivations.RESOURCES[e].table: by_resource[e].original_name for e in needed}
+    for child, column, parent, parent_column, label in derivations.REFERENCES[
+        definition.derivation
+    ]:
+        problems += edfi_json.check_reference(
+            child=tables[child],
+            child_name=names[child],
+            column=column,
+            parent=tables[parent],
+            parent_column=parent_column,
+            label=label,
+        )
+    if problems:
+        raise InputError(problems[:100])
+    progress(52, "Turning Ed-Fi records into the legacy shape")
+    edfi = derivations.build_edfi_records(
+        definition=definition,
+        staging=staging,
+        tables=tables,
+        snapshot_date=cycle.snapshot_date,
+        xw=json.dumps(crosswalk_for(cycle=cycle)),
+        lea_ids=list(lea_map),
+    )
+    _analyze(legacy, edfi)
+    missing = _missing_mappings(edfi, definition)
+    ignored = _drop_outside_cycle(edfi, list(lea_map))
+    timings["edfi_load_seconds"] = round(time.perf_counter() - t, 3)
+    return legacy, edfi, missing, ignored
+
+
+def _analyze(*tables: str) -> None:
+    """Fresh staging tables have no statistics; without them PostgreSQL picks nested loops."""
+    with connection.cursor() as cursor:
+        for table in tables:
+            cursor.execute(f'ANALYZE "{table}"')
+
+
+def _missing_mappings(edfi: str, definition) -> list[dict]:
+    """Descriptor values the crosswalk could not map, with how many records carry them."""
+    parts = [
+        f"SELECT '{identifier(f)}' AS field, {f}__raw AS value, count(*) AS records "
+        f"FROM \"{edfi}\" WHERE {f} = 'UNMAPPED' GROUP BY 2"
+        for f in definition.compared_fields
+        if f != "age"
+    ]
+    if not parts:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts) + " ORDER BY 1, 2")
+        return [
+            {"field": f, "value": v or "(more than one)", "records": n}
+            for f, v, n in cursor.fetchall()
+        ]
+
+
+def _drop_outside_cycle(edfi: str, lea_ids: list[str]) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(f'DELETE FROM "{edfi}" WHERE NOT (lea_id = ANY(%s))', [lea_ids])
+        return cursor.rowcount
+
+
+def _category_sets(definition) -> list[tuple[str, list[str], int]]:
+    """(code, fields, GROUPING() bitmask) per category set; bit set = field not grouped."""
+    fields = list(definition.compared_fields)
+    result = []
+    for category_set in definition.category_sets:
+        chosen = [identifier(f) for f in category_set.get("fields", [])]
+        mask = 0
+        for position, name in enumerate(fields):
+            if name not in chosen:
+                mask |= 1 << (len(fields) - 1 - position)
+        result.append((category_set["code"], chosen, mask))
+    return result
+
+
+def _compare_and_write(*, run, staging, legacy, edfi, missing, ignored, progress) -> dict:
+    definition = run.cycle.report_definition
+    fields = [identifier(f) for f in definition.compared_fields]
+    diff = staging.table("diff")
+    cells = staging.table("cells")
+    with connection.cursor() as cursor:
+        _create_diff(cursor, diff, legacy, edfi, fields)
+        cursor.execute(f'ANALYZE "{diff}"')
+        progress(75, "Comparing aggregates")
+        cells_differing = _create_cells(cursor, cells, diff, legacy, edfi, fields, definition)
+        progress(88, "Writing results")
+    lea_map = _lea_map(run.cycle)
+    with transaction.atomic():
+        previous = (
+            ReconciliationRun.objects.filter(
+                cycle=run.cycle, state=RunState.COMPLETE, number__lt=run.number
+            )
+            .order_by("-number")
+            .first()
+        )
+        with connection.cursor() as cursor:
+            _insert_results(cursor, run, previous, diff, cells, legacy, edfi, lea_map)
+            totals = _totals(cursor, run)
+        from parallel.services.triage import carry_forward
+
+        carry_forward(run=run, previous=previous)
+        totals.update(
+            cells_differing_or_total=cells_differing,
+            edfi_records_outside_cycle=ignored,
+            missing_mappings=len(missing),
+        )
+        ReconciliationRun.objects.filter(pk=run.pk).update(
+            state=RunState.COMPLETE,
+            completed_at=timezone.now(),
+            previous_run=previous,
+            totals=totals,
+            missing_mappings=missing,
+            errors=[],
+            input_digest=input_digest(run=run),
+        )
+    progress(99, "Results written")
+    return totals
+
+
+def _create_diff(cursor, diff, legacy, edfi, fields) -> None:
+    """One row per record only on one side, and per field that differs on a matched record."""
+    values = ", ".join(f"('{f}', l.{f}, e.{f})" for f in fields)
+    legacy_row = ", ".join(f"l.{f}" for f in fields)
+    edfi_row = ", ".join(f"e.{f}" for f in fields)
+    cursor.execute(f'DROP TABLE IF EXISTS "{diff}"')
+    cursor.execute(
+        f"""
+        CREATE UNLOGGED TABLE "{diff}" AS
+        SELECT coalesce(l.lea_id, e.lea_id) AS lea_id,
+               coalesce(l.student_id, e.student_id) AS student_id,
+               CASE WHEN e.student_id IS NULL THEN 'only_legacy'
+                    WHEN l.student_id IS NULL THEN 'only_edfi' ELSE 'mismatch' END AS kind,
+               v.field, v.legacy_value, v.edfi_value
+        FROM "{legacy}" l
+        FULL JOIN "{edfi}" e ON e.lea_id = l.lea_id AND e.student_id = l.student_id
+        CROSS JOIN LATERAL (
+            SELECT '' AS field, NULL::text AS legacy_value, NULL::text AS edfi_value
+            WHERE l.student_id IS NULL OR e.student_id IS NULL
+            UNION ALL
+            SELECT x.field, x.lv, x.ev FROM (VALUES {values}) AS x(field, lv, ev)
+            WHERE l.student_id IS NOT NULL AND e.student_id IS NOT NULL
+              AND x.lv IS DISTINCT FROM x.ev
+        ) v
+        WHERE l.student_id IS NULL OR e.student_id IS NULL
+           OR ROW({legacy_row}) IS DISTINCT FROM ROW({edfi_row})
+        """
+    )
+
+
+def _create_cells(cursor, cells, diff, legacy, edfi, fields, definition) -> int:
+    """Cells (LEA × category combination) whose counts differ, with both counts.
+
+    Matched, identical records add the same to both sides of every cell, so a cell's
+    difference comes only from the records in the diff: those are aggregated (a few percent of
+    the data). The legacy count of each differing cell is then counted per category set with a
+    hash join against the legacy table. Totals (TOT) are kept for every LEA.
+    """
+    sets = _category_sets(definition)
+    columns = ", ".join(fields)
+    grouping = f"GROUPING({columns})"
+    categories = (
+        "jsonb_strip_nulls(jsonb_build_object(" + ", ".join(f"'{f}', {f}" for f in fields) + "))"
+    )
+    grouping_sets = ", ".join(
+        "(" + ", ".join(["lea_id", *chosen]) + ")" for chosen in sorted({tuple(s[1]) for s in sets})
+    )
+    set_codes = ", ".join(f"({mask}, '{code}')" for code, _, mask in sets)
+    delta = f"{cells}_delta"
+    cursor.execute(f'DROP TABLE IF EXISTS "{delta}"')
+    cursor.execute(
+        f"""
+        CREATE UNLOGGED TABLE "{delta}" AS
+        WITH keys AS (SELECT DISTINCT lea_id, student_id, kind FROM "{diff}"),
+        signed AS (
+            SELECT l.lea_id, {", ".join("l." + f for f in fields)}, -1 AS sign
+            FROM "{legacy}" l JOIN keys k ON k.lea_id = l.lea_id AND k.student_id = l.student_id
+            WHERE k.kind <> 'only_edfi'
+            UNION ALL
+            SELECT e.lea_id, {", ".join("e." + f for f in fields)}, 1 AS sign
+            FROM "{edfi}" e JOIN keys k ON k.lea_id = e.lea_id AND k.student_id = e.student_id
+            WHERE k.kind <> 'only_legacy'
+        )
+        SELECT {grouping} AS g, lea_id, {columns}, sum(sign)::int AS difference
+        FROM signed GROUP BY GROUPING SETS ({grouping_sets})
+        HAVING sum(sign) <> 0
+        """
+    )
+    cursor.execute(f'ANALYZE "{delta}"')
+    parts = []
+    for mask, chosen in sorted({mask: chosen for _, chosen, mask in sets if chosen}.items()):
+        join = " AND ".join(["l.lea_id = d.lea_id", *(f"l.{f} = d.{f}" for f in chosen)])
+        parts.append(
+            f"SELECT d.g, d.lea_id, {', '.join('d.' + f for f in fields)}, d.difference, "
+            f'count(l.*)::int AS legacy_count FROM "{delta}" d LEFT JOIN "{legacy}" l ON {join} '
+            f"WHERE d.g = {mask} GROUP BY d.g, d.lea_id, {', '.join('d.' + f for f in fields)}, "
+            f"d.difference"
+        )
+    nulls = ", ".join("NULL::text" for _ in fields)
+    totals = (
+        f"SELECT {(1 << len(fields)) - 1} AS g, t.lea_id, {nulls}, "
+        f"coalesce(e.n, 0) - t.n AS difference, t.n AS legacy_count FROM "
+        f'(SELECT lea_id, count(*)::int AS n FROM "{legacy}" GROUP BY lea_id) t '
+        f'LEFT JOIN (SELECT lea_id, count(*)::int AS n FROM "{edfi}" GROUP BY lea_id) e '
+        f"USING (lea_id) UNION ALL SELECT {(1 << len(fields)) - 1}, e.lea_id, "
+        f"{', '.join('NULL::text' for _ in fields)}, e.n, 0 FROM "
+        f'(SELECT lea_id, count(*)::int AS n FROM "{edfi}" GROUP BY lea_id) e '
+        f'WHERE NOT EXISTS (SELECT 1 FROM "{legacy}" l WHERE l.lea_id = e.lea_id)'
+    )
+    tolerance_abs = int(definition.tolerance_absolute)
+    tolerance_pct = float(definition.tolerance_percent)
+    cursor.execute(f'DROP TABLE IF EXISTS "{cells}"')
+    cursor.execute(
+        f"""
+        CREATE UNLOGGED TABLE "{cells}" AS
+        SELECT s.code AS category_set, c.lea_id, {categories} AS categories,
+               c.legacy_count, c.legacy_count + c.difference AS edfi_count, c.difference,
+               (abs(c.difference) <= {tolerance_abs}
+                OR abs(c.difference) * 100.0 <= {tolerance_pct} * c.legacy_count)
+               AS within_tolerance
+        FROM ({" UNION ALL ".join([*parts, totals])}) c
+        JOIN (VALUES {set_codes}) AS s(mask, code) ON s.mask = c.g
+        """
+    )
+    cursor.execute(f'SELECT count(*) FROM "{cells}"')
+    return cursor.fetchone()[0]
+
+
+def _insert_results(cursor, run, previous, diff, cells, legacy, edfi, lea_map) -> None:
+    lea_rows = ", ".join(["(%s, %s)"] * len(lea_map)) or "(NULL, NULL)"
+    lea_params = [v for pair in lea_map.items() for v in pair]
+    leas = f"(VALUES {lea_rows}) AS leas(state_id, lea_pk)"
+    cursor.execute(f'DROP TABLE IF EXISTS "{diff}_leas"')
+    cursor.execute(
+        f'CREATE TEMP TABLE "{diff}_leas" ON COMMIT DROP AS SELECT state_id::text, '
+        f"lea_pk::bigint FROM {leas}",
+        lea_params,
+    )
+    leas = f'"{diff}_leas"'
+    cursor.execute(
+        f"""
+        INSERT INTO parallel_discrepancygroup
+            (run_id, lea_id, kind, field, count, new_count, responsible_party, status, notes)
+        SELECT %s, m.lea_pk, d.kind, d.field, count(*), 0, '', 'open', ''
+        FROM "{diff}" d JOIN {leas} m ON m.state_id = d.lea_id
+        GROUP BY m.lea_pk, d.kind, d.field
+        """,
+        [run.pk],
+    )
+    cursor.execute(
+        f"""
+        INSERT INTO parallel_discrepancy
+            (run_id, group_id, lea_id, kind, student_id, field, legacy_value, edfi_value,
+             first_seen_run_id)
+        SELECT %(run)s, g.id, g.lea_id, d.kind, d.student_id, d.field,
+               coalesce(d.legacy_value, ''), coalesce(d.edfi_value, ''),
+               coalesce(p.first_seen_run_id, %(run)s)
+        FROM "{diff}" d
+        JOIN {leas} m ON m.state_id = d.lea_id
+        JOIN parallel_discrepancygroup g
+          ON g.run_id = %(run)s AND g.lea_id = m.lea_pk AND g.kind = d.kind AND g.field = d.field
+        LEFT JOIN parallel_discrepancy p
+          ON p.run_id = %(previous)s AND p.lea_id = m.lea_pk AND p.kind = d.kind
+         AND p.field = d.field AND p.student_id = d.student_id
+        ORDER BY m.lea_pk, d.kind, d.field, d.student_id
+        """,
+        {"run": run.pk, "previous": previous.pk if previous else None},
+    )
+    cursor.execute(
+        """
+        UPDATE parallel_discrepancygroup g SET new_count = n.new
+        FROM (SELECT group_id, count(*) AS new FROM parallel_discrepancy
+              WHERE run_id = %(run)s AND first_seen_run_id = %(run)s GROUP BY group_id) n
+        WHERE g.id = n.group_id
+        """,
+        {"run": run.pk},
+    )
+    # Only cells that differ, plus every total, are kept: the rest are equal by construction.
+    cursor.execute(
+        f"""
+        INSERT INTO parallel_aggregatedifference
+            (run_id, lea_id, category_set, categories, legacy_count, edfi_count, difference,
+             within_tolerance)
+        SELECT %s, m.lea_pk, c.category_set, c.categories, c.legacy_count, c.edfi_count,
+               c.difference, c.within_tolerance
+        FROM "{cells}" c JOIN {leas} m ON m.state_id = c.lea_id
+        ORDER BY m.lea_pk, c.category_set, c.categories::text
+        """,
+        [run.pk],
+    )
+    cursor.execute(
+        f"""
+        INSERT INTO parallel_learunsummary
+            (run_id, lea_id, legacy_records, edfi_records, matched_records, only_in_legacy,
+             only_in_edfi, records_with_mismatches, field_mismatches, match_rate,
+             cells_outside_tolerance, within_tolerance)
+        SELECT %s, m.lea_pk, lc.n, ec.n,
+               lc.n - coalesce(dd.only_legacy, 0) - coalesce(dd.mismatched, 0),
+               coalesce(dd.only_legacy, 0), coalesce(dd.only_edfi, 0),
+               coalesce(dd.mismatched, 0), coalesce(dd.fields, 0),
+               CASE WHEN lc.n + coalesce(dd.only_edfi, 0) = 0 THEN 100
+                    ELSE round(100.0 * (lc.n - coalesce(dd.only_legacy, 0)
+                                        - coalesce(dd.mismatched, 0))
+                               / (lc.n + coalesce(dd.only_edfi, 0)), 2) END,
+               coalesce(cc.outside, 0), coalesce(cc.outside, 0) = 0
+        FROM {leas} m
+        LEFT JOIN (SELECT lea_id, count(*) AS n FROM "{legacy}" GROUP BY lea_id) l0
+          ON l0.lea_id = m.state_id
+        LEFT JOIN (SELECT lea_id, count(*) AS n FROM "{edfi}" GROUP BY lea_id) e0
+          ON e0.lea_id = m.state_id
+        CROSS JOIN LATERAL (SELECT coalesce(l0.n, 0) AS n) lc
+        CROSS JOIN LATERAL (SELECT coalesce(e0.n, 0) AS n) ec
+        LEFT JOIN (
+            SELECT lea_id,
+                   count(*) FILTER (WHERE kind = 'only_legacy') AS only_legacy,
+                   count(*) FILTER (WHERE kind = 'only_edfi') AS only_edfi,
+                   count(DISTINCT student_id) FILTER (WHERE kind = 'mismatch') AS mismatched,
+                   count(*) FILTER (WHERE kind = 'mismatch') AS fields
+            FROM "{diff}" GROUP BY lea_id
+        ) dd ON dd.lea_id = m.state_id
+        LEFT JOIN (
+            SELECT lea_id, count(*) FILTER (WHERE NOT within_tolerance) AS outside
+            FROM "{cells}" GROUP BY lea_id
+        ) cc ON cc.lea_id = m.state_id
+        WHERE lc.n > 0 OR ec.n > 0
+        """,
+        [run.pk],
+    )
+
+
+def _totals(cursor, run) -> dict:
+    cursor.execute(
+        """
+        SELECT count(*), coalesce(sum(legacy_records), 0), coalesce(sum(edfi_records), 0),
+               coalesce(sum(matched_records), 0), coalesce(sum(only_in_legacy), 0),
+               coalesce(sum(only_in_edfi), 0), coalesce(sum(records_with_mismatches), 0),
+               coalesce(sum(field_mismatches), 0),
+               count(*) FILTER (WHERE within_tolerance)
+        FROM parallel_learunsummary WHERE run_id = %s
+        """,
+        [run.pk],
+    )
+    names = [
+        "leas",
+        "legacy_records",
+        "edfi_records",
+        "matched_records",
+        "only_in_legacy",
+        "only_in_edfi",
+        "records_with_mismatches",
+        "field_mismatches",
+        "leas_within_tolerance",
+    ]
+    return dict(zip(names, (int(v) for v in cursor.fetchone()), strict=True))
+
+
+__all__ = ["DiscrepancyGroup", "InputError", "input_digest", "run_reconciliation"]

@@ -1,0 +1,46 @@
+"""Starting a reconciliation run of a collection cycle."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max
+
+from parallel.models import CollectionCycle, ReconciliationRun, Side, SubmissionFile
+from rolloutplanner.jobs import enqueue_job
+from rolloutplanner.roles import UNRESTRICTED_ROLES, role_of
+
+JOB_KIND = "parallel_reconcile"
+PULL_JOB_KIND = "parallel_edfi_pull"
+
+
+def current_files(*, cycle: CollectionCycle) -> list[SubmissionFile]:
+    """The files a new run compares: the newest of each Ed-Fi resource, and on the legacy side
+    the newest statewide file or, when there is none, the newest file of each LEA."""
+    chosen: dict[tuple[str, str, int | None], SubmissionFile] = {}
+    unpurged = SubmissionFile.objects.filter(cycle=cycle, purged_at__isnull=True)
+    for submission in unpurged.select_related("lea").order_by("-uploaded_at", "-pk"):
+        lea_id = submission.lea_id if submission.side == Side.LEGACY else None
+        chosen.setdefault((submission.side, submission.resource, lea_id), submission)
+    if (Side.LEGACY, "", None) in chosen:
+        chosen = {key: f for key, f in chosen.items() if f.side != Side.LEGACY or key[2] is None}
+    return sorted(chosen.values(), key=lambda f: (f.side, f.resource, f.lea_id or 0))
+
+
+@transaction.atomic
+def start_reconciliation(*, cycle: CollectionCycle, user) -> ReconciliationRun:
+    """Create run N+1 over the cycle's current files and queue the job that reconciles it."""
+    if role_of(user) not in UNRESTRICTED_ROLES:
+        raise PermissionDenied("Only the SEA team runs reconciliations.")
+    files = current_files(cycle=cycle)
+    if not any(f.side == Side.LEGACY for f in files):
+        raise ValidationError("Upload the legacy file first.")
+    if not any(f.side == Side.EDFI for f in files):
+        raise ValidationError("Upload the Ed-Fi extract first.")
+    CollectionCycle.objects.select_for_update().get(pk=cycle.pk)
+    number = (cycle.runs.aggregate(n=Max("number"))["n"] or 0) + 1
+    run = ReconciliationRun.objects.create(cycle=cycle, number=number, created_by=user)
+    run.files.set(files)
+    run.job = enqueue_job(kind=JOB_KIND, user=user, parameters={"run_id": run.pk})
+    run.save(update_fields=["job"])
+    return run

@@ -1,0 +1,253 @@
+"""Bad input fails cleanly with messages naming file, row/line, column and reason."""
+
+import json
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from parallel.models import (
+    AggregateDifference,
+    Discrepancy,
+    DiscrepancyGroup,
+    LEARunSummary,
+    RunState,
+    Side,
+)
+from parallel.services.reconcile import run_reconciliation
+from parallel.staging import InputError
+
+pytestmark = pytest.mark.django_db
+
+
+def fails_with(collection) -> list[str]:
+    run = collection.new_run()
+    with pytest.raises(InputError) as caught:
+        run_reconciliation(run=run)
+    run.refresh_from_db()
+    assert run.state == RunState.FAILED
+    assert run.errors == caught.value.problems
+    for model in (Discrepancy, DiscrepancyGroup, LEARunSummary, AggregateDifference):
+        assert not model.objects.filter(run=run).exists()
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_tables WHERE tablename LIKE 'parallel_stg_%%'")
+        assert cursor.fetchone()[0] == 0, "staging tables must be dropped"
+    return caught.value.problems
+
+
+def rewrite(path, transform):
+    path.write_text(transform(path.read_text(encoding="utf-8")), encoding="utf-8")
+
+
+def test_unknown_code_and_empty_value_name_row_and_column(make_collection):
+    collection = make_collection(students=40, rate=0, upload=False)
+    lines = collection.data.legacy.read_text().splitlines()
+    parts = lines[3].split(",")
+    parts[3] = "XYZ"
+    lines[3] = ",".join(parts)
+    parts = lines[5].split(",")
+    parts[6] = ""
+    lines[5] = ",".join(parts)
+    collection.data.legacy.write_text("\n".join(lines) + "\n")
+    collection.upload_all()
+
+    problems = fails_with(collection)
+
+    assert any(
+        "legacy.csv row 3 (line 4), column DISABILITY_CATEGORY: 'XYZ' is not a permitted" in p
+        for p in problems
+    ), problems
+    assert any("row 5 (line 6), column SEX: empty" in p for p in problems), problems
+
+
+def test_duplicate_keys_and_unknown_lea(make_collection):
+    collection = make_collection(students=20, rate=0, upload=False)
+    lines = collection.data.legacy.read_text().splitlines()
+    lines.append(lines[1])
+    lines.append("99999," + lines[2].split(",", 1)[1])
+    collection.data.legacy.write_text("\n".join(lines) + "\n")
+    collection.upload_all()
+
+    problems = fails_with(collection)
+
+    assert any("duplicate key LEA_ID" in p and "rows 1, 21" in p for p in problems), problems
+    assert any("row 22" in p and "'99999' is not an LEA taking part" in p for p in problems)
+
+
+def test_missing_column_is_rejected_at_upload(make_collection):
+    collection = make_collection(students=5, rate=0, upload=False)
+    rewrite(collection.data.legacy, lambda t: t.replace(",ENGLISH_LEARNER_STATUS", "", 1))
+
+    with pytest.raises(ValidationError) as caught:
+        collection.upload(collection.data.legacy, Side.LEGACY)
+
+    assert "legacy.csv line 1: missing column(s) ENGLISH_LEARNER_STATUS." in caught.value.messages
+
+
+def test_wrong_encoding_is_rejected(make_collection):
+    collection = make_collection(students=5, rate=0, upload=False)
+    collection.data.legacy.write_bytes(
+        collection.data.legacy.read_bytes() + b"00000,S\xe9\xe9,7,AUT,RC80,WH7,F,LEP\n"
+    )
+    collection.upload_all()
+
+    problems = fails_with(collection)
+
+    assert "legacy.csv line 7" in problems[0] and "UTF8" in problems[0], problems
+
+
+def test_extra_field_in_a_row(make_collection):
+    collection = make_collection(students=5, rate=0, upload=False)
+    rewrite(collection.data.legacy, lambda t: t + "00000,S1,7,AUT,RC80,WH7,F,LEP,extra\n")
+    collection.upload_all()
+
+    problems = fails_with(collection)
+
+    assert problems[0].startswith("legacy.csv line 7") and "extra data" in problems[0]
+
+
+def test_malformed_json_line_is_named(make_collection):
+    collection = make_collection(students=10, rate=0, upload=False)
+    rewrite(
+        collection.data.students,
+        lambda t: "\n".join(
+            line if i != 3 else line[:-5] for i, line in enumerate(t.splitlines(), 1)
+        ),
+    )
+    collection.upload_all()
+
+    problems = fails_with(collection)
+
+    assert problems[0].startswith("students.jsonl line 3: invalid JSON"), problems
+
+
+def test_missing_member_bad_date_duplicate_and_unresolved_reference(make_collection):
+    collection = make_collection(students=10, rate=0, upload=False)
+    lines = collection.data.sepa.read_text().splitlines()
+    first = json.loads(lines[0])
+    del first["beginDate"]
+    second = json.loads(lines[1])
+    second["endDate"] = "2025-13-40"
+    third = json.loads(lines[2])
+    third["studentReference"]["studentUniqueId"] = "NOBODY"
+    third["specialEducationSettingDescriptor"] = "Inside regular class 80%"
+    lines[0], lines[1], lines[2] = json.dumps(first), json.dumps(second), json.dumps(third)
+    lines.append(lines[3])
+    collection.data.sepa.write_text("\n".join(lines) + "\n")
+    collection.upload_all()
+
+    problems = fails_with(collection)
+
+    name = "studentSpecialEducationProgramAssociations.jsonl"
+    assert f"{name} line 1: required member beginDate is missing." in problems
+    assert f"{name} line 2: endDate is not a date between 1900 and 2099." in problems
+    assert any(p.startswith(f"{name} lines 4, 11: duplicate natural key") for p in problems)
+    assert f"{name} line 3: studentReference 'NOBODY' does not resolve." in problems
+    assert (
+        f"{name} line 3: specialEducationSettingDescriptor is not a descriptor URI "
+        "(uri://namespace/Descriptor#Code)." in problems
+    )
+
+
+def test_missing_resource_and_changed_file(make_collection):
+    collection = make_collection(students=5, rate=0, upload=False)
+    collection.upload(collection.data.legacy, Side.LEGACY)
+    collection.upload(collection.data.students, Side.EDFI)
+
+    problems = fails_with(collection)
+    assert "lacks resource(s): studentEducationOrganizationAssociations" in problems[0]
+
+    collection.upload_all()
+    submission = collection.cycle.files.filter(side=Side.LEGACY).first()
+    with open(submission.file.path, "ab") as handle:
+        handle.write(b"x" * 1000)
+    problems = fails_with(collection)
+    assert "bytes on disk but" in problems[0] and "declared at upload" in problems[0]
+
+
+def test_json_array_extract_gives_the_same_result_as_json_lines(make_collection):
+    collection = make_collection(students=60, rate=0.2, upload=False)
+    path = collection.data.seoa
+    records = [json.loads(line) for line in path.read_text().splitlines()]
+    array_path = path.with_name("seoa-array.json")
+    array_path.write_text(json.dumps(records, indent=2))
+    collection.upload(collection.data.legacy, Side.LEGACY)
+    collection.upload(collection.data.students, Side.EDFI)
+    collection.upload(collection.data.sepa, Side.EDFI)
+    collection.upload(array_path, Side.EDFI, resource="studentEducationOrganizationAssociations")
+    run = collection.new_run()
+
+    run_reconciliation(run=run)
+
+    found = {(d.kind, d.student_id, d.field) for d in Discrepancy.objects.filter(run=run)}
+    assert found == {(k, s, f) for k, _, s, f in collection.data.truth}
+
+
+def test_truncated_json_array_is_reported(make_collection):
+    collection = make_collection(students=5, rate=0, upload=False)
+    records = [json.loads(line) for line in collection.data.students.read_text().splitlines()]
+    collection.data.students.write_text(json.dumps(records)[:-40])
+    collection.upload_all()
+
+    problems = fails_with(collection)
+
+    assert problems[0].startswith("students.jsonl record 5: invalid JSON"), problems
+
+
+def test_file_above_the_size_limit_is_rejected(make_collection, settings):
+    settings.PARALLEL_MAX_UPLOAD_BYTES = 100
+    collection = make_collection(students=5, rate=0, upload=False)
+
+    with pytest.raises(ValidationError) as caught:
+        collection.upload(collection.data.legacy, Side.LEGACY)
+
+    assert "above the limit of 100 bytes" in caught.value.messages[0]
+
+
+def test_per_lea_legacy_files_are_combined_and_hold_only_their_lea(make_collection, world):
+    from django.core.files import File
+
+    from parallel.services.runs import current_files
+    from parallel.services.uploads import upload_submission
+
+    collection = make_collection(students=40, rate=0.2, upload=False)
+    header, *rows = collection.data.legacy.read_text().splitlines()
+    own, other = world.own_lea, world.other_lea
+    paths = {}
+    for lea in (own, other):
+        path = collection.data.directory / f"legacy-{lea.state_lea_id}.csv"
+        mine = [r for r in rows if r.startswith(f"{lea.state_lea_id},")]
+        path.write_text("\n".join([header, *mine]) + "\n")
+        paths[lea] = path
+    for lea, path in paths.items():
+        with path.open("rb") as handle:
+            upload_submission(
+                cycle=collection.cycle, user=collection.user, side=Side.LEGACY,
+                uploaded=File(handle, name=path.name), lea=lea,
+            )  # fmt: skip
+    for path in collection.data.edfi_files.values():
+        collection.upload(path, Side.EDFI)
+    assert len([f for f in current_files(cycle=collection.cycle) if f.side == "legacy"]) == 2
+    run = collection.new_run()
+
+    run_reconciliation(run=run)
+
+    found = {(d.kind, d.lea.state_lea_id, d.student_id, d.field)
+             for d in Discrepancy.objects.filter(run=run).select_related("lea")}  # fmt: skip
+    assert found == collection.data.truth
+
+    # A row of the other LEA in the own LEA's file is named with its file and row.
+    stray = next(r for r in rows if r.startswith(f"{other.state_lea_id},"))
+    paths[own].write_text(paths[own].read_text() + stray.replace("S0", "X0") + "\n")
+    with paths[own].open("rb") as handle:
+        upload_submission(
+            cycle=collection.cycle, user=collection.user, side=Side.LEGACY,
+            uploaded=File(handle, name=paths[own].name), lea=own,
+        )  # fmt: skip
+    problems = fails_with(collection)
+    count = len([r for r in rows if r.startswith(f"{own.state_lea_id},")]) + 1
+    assert (
+        f"legacy-{own.state_lea_id}.csv row {count} (line {count + 1}), column LEA_ID: "
+        f"'{other.state_lea_id}' in a file uploaded for LEA {own.state_lea_id}."
+    ) in problems
