@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -201,6 +202,7 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ALWAYS_EAGER = False
+# Every periodic task of every app, in one place (times in TIME_ZONE).
 CELERY_BEAT_SCHEDULE = {
     "fail-stale-jobs": {
         "task": "rolloutplanner.tasks.fail_stale_jobs",
@@ -208,9 +210,18 @@ CELERY_BEAT_SCHEDULE = {
     },
     "timeline-change-notice-digests": {
         "task": "rolloutplanner.timeline.tasks.send_change_notice_digests",
-        "schedule": 24 * 60 * 60.0,
+        "schedule": crontab(hour=6, minute=0),  # one predictable morning e-mail
+    },
+    "flag-credentials-for-rotation": {
+        "task": "vendors.tasks.flag_credentials_for_rotation",
+        "schedule": crontab(hour="*/6", minute=15),  # idempotent; four times a day
+    },
+    "parallel-purge-student-data": {
+        "task": "parallel.tasks.purge_parallel_student_data",
+        "schedule": crontab(hour=2, minute=30),  # nightly, outside working hours
     },
 }
+CELERY_TIMEZONE = TIME_ZONE
 # A running job that has not reported progress for this long is taken as lost.
 JOB_STALE_AFTER = timedelta(seconds=env.int("JOB_STALE_AFTER_SECONDS", default=600))
 

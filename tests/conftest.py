@@ -7,7 +7,7 @@ import tests.support.job_kinds  # noqa: F401  (test-only job kinds, also loaded 
 from rolloutplanner.roles import Role
 from tests.factories import LEAFactory, VendorFactory, make_user
 
-pytest_plugins = ["tests.support.celery_worker"]
+pytest_plugins = ["tests.support.celery_worker", "tests.support.browser"]
 
 
 @pytest.fixture(autouse=True)

@@ -7,9 +7,9 @@ from django.urls import reverse
 from mapping.models import ElementMapping, MappingFeedback
 from mapping.services.catalog import import_edfi_model
 from rolloutplanner.roles import Role
-from tests.browser.conftest import assert_accessible, login_as
 from tests.mapping import factories as f
 from tests.mapping.conftest import CATALOG_DIR
+from tests.support.browser import assert_accessible, login_as
 
 pytestmark = pytest.mark.browser
 

@@ -4,7 +4,6 @@ import pytest
 
 from parallel.models import DiscrepancyGroup, ReconciliationRun
 from rolloutplanner.roles import Role
-from tests.browser.conftest import assert_accessible, login_as
 
 # The parallel app's fixtures (synthetic collections, a worker sharing this process's media
 # folder); the browser fixtures come from this folder's conftest.
@@ -15,6 +14,7 @@ from tests.parallel.conftest import (  # noqa: F401
     parallel_worker_session,
     shared_media_root,
 )
+from tests.support.browser import assert_accessible, login_as
 
 pytestmark = pytest.mark.browser
 

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from rolloutplanner.models import Job
 from rolloutplanner.roles import Role
-from tests.browser.conftest import assert_accessible, login_as
+from tests.support.browser import assert_accessible, login_as
 
 pytestmark = pytest.mark.browser
 

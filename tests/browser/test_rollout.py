@@ -9,9 +9,9 @@ from playwright.sync_api import expect
 from leas.models import CohortVersion, ReadinessItem
 from leas.services import ensure_readiness_checklist
 from rolloutplanner.roles import Role
-from tests.browser.conftest import assert_accessible, login_as
 from tests.factories import LEAFactory
 from tests.leas.factories import CohortFactory
+from tests.support.browser import assert_accessible, login_as
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

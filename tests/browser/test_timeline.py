@@ -8,12 +8,12 @@ from django.urls import reverse
 
 from rolloutplanner.roles import Role
 from rolloutplanner.timeline import services
-from tests.browser.conftest import assert_accessible, login_as
 from tests.rolloutplanner.factories import (
     LEAMilestoneFactory,
     MilestoneDependencyFactory,
     MilestoneFactory,
 )
+from tests.support.browser import assert_accessible, login_as
 
 pytestmark = pytest.mark.browser
 

@@ -6,7 +6,7 @@ import re
 import pytest
 
 from rolloutplanner.roles import Role
-from tests.browser.conftest import assert_accessible, login_as
+from tests.support.browser import assert_accessible, login_as
 from tests.usecases.factories import StakeholderFactory
 from usecases import models as m
 

@@ -138,7 +138,7 @@ def test_statewide_change_is_mailed_to_every_contact(world):
 def test_digest_is_scheduled_daily_by_beat():
     entry = settings.CELERY_BEAT_SCHEDULE["timeline-change-notice-digests"]
     assert entry["task"] == send_change_notice_digests.name
-    assert entry["schedule"] == 24 * 60 * 60
+    assert entry["schedule"].hour == {6} and entry["schedule"].minute == {0}
 
 
 @pytest.mark.celery_worker

@@ -1,4 +1,6 @@
-"""Browser tests: Playwright driving Debian's Chromium (/usr/bin/chromium) against live_server.
+"""Browser-test fixtures, a pytest plugin usable from any test folder.
+
+Playwright drives Debian's Chromium (/usr/bin/chromium) against ``live_server``.
 
 No browser is downloaded: CHROMIUM_PATH (default /usr/bin/chromium) must exist, else these
 tests are skipped with the reason. Accessibility is checked with axe-core (vendored here).
@@ -19,7 +21,7 @@ from rolloutplanner.roles import Role
 # the same thread are still synchronous and safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-AXE_SCRIPT = Path(__file__).parent / "vendor" / "axe.min.js"
+AXE_SCRIPT = Path(__file__).resolve().parents[1] / "browser" / "vendor" / "axe.min.js"
 CHROMIUM_PATH = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
