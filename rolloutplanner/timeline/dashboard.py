@@ -4,6 +4,11 @@ Panels are functions ``(user) -> BarChart | None`` registered with :func:`dashbo
 Other apps add theirs (vendor readiness, mapping coverage, match rates, credentials expiring)
 in ``<app>/dashboard_panels.py``, discovered on first use; a panel returning None is left out
 (e.g. no mapping runs yet). Every panel reads through ``restrict(user)``.
+
+Panel order: 10–30 the plan (this module), 35–41 LEA readiness (leas/), 45 mapping coverage
+(mapping/), 47 is kept for the parallel-year match-rate trend (``parallel/dashboard_panels.py``,
+key "parallel-match-rate", None until a comparison has run), 50–55 vendors and credentials
+(vendors/), 60 recent changes. The PDF export renders the same list.
 """
 
 from __future__ import annotations
