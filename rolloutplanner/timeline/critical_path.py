@@ -297,19 +297,26 @@ class CriticalPathSummary:
     top_causes: tuple[tuple[int, str, int, bool], ...]  # (id, label, delayed count, production)
 
 
-def critical_path_summary(*, today: date | None = None) -> CriticalPathSummary:
-    """The statewide critical path, summarised and cached until the plan changes.
-
-    The cache key holds today's date and the newest change, count and dependency count of
-    the plan, so any edit (services touch a successor when its dependencies change) or a new
-    day computes it afresh.
-    """
-    today = today or timezone.localdate()
+def plan_fingerprint(*, today: date) -> str:
+    """A digest of the plan's state on ``today``: it changes with any milestone edit (services
+    touch a successor when its dependencies change), any added or removed milestone or
+    dependency, and at midnight. Two small aggregate queries."""
     state = Milestone.objects.aggregate(last=Max("updated_at"), count=Count("pk"))
     links = MilestoneDependency.objects.aggregate(count=Count("pk"), last=Max("pk"))
     parts = (today, state["last"], state["count"], links["count"], links["last"])
-    fingerprint = "|".join(str(part) for part in parts)
-    key = "timeline:critical-path:" + hashlib.sha256(fingerprint.encode()).hexdigest()
+    return hashlib.sha256("|".join(str(part) for part in parts).encode()).hexdigest()
+
+
+def critical_path_summary(
+    *, today: date | None = None, fingerprint: str | None = None
+) -> CriticalPathSummary:
+    """The statewide critical path, summarised and cached until the plan changes.
+
+    The cache key is :func:`plan_fingerprint` (pass it when already known), so any edit or a
+    new day computes it afresh.
+    """
+    today = today or timezone.localdate()
+    key = "timeline:critical-path:" + (fingerprint or plan_fingerprint(today=today))
     summary = cache.get(key)
     if summary is None:
         result = compute_critical_path(today=today)

@@ -199,3 +199,29 @@ def test_dashboard_query_count_does_not_grow_with_rows(client, world, role):
     for _ in range(4):
         add_rows()
     assert _dashboard_queries(client) == before
+
+
+def test_cached_timeline_panels_follow_plan_changes_and_never_reach_scoped_roles(client, world):
+    from rolloutplanner.timeline import services
+    from tests.rolloutplanner.factories import LEAMilestoneFactory, MilestoneFactory
+
+    today = date.today()
+    late = MilestoneFactory(planned_start=today - timedelta(9), planned_end=today - timedelta(1))
+    LEAMilestoneFactory(lea=world.other_lea)
+    url = reverse("rolloutplanner:timeline-dashboard")
+    client.force_login(world.users[Role.LEADERSHIP])
+    body = client.get(url).content.decode()
+    assert "Late: 1" in body and "On track: 1" in body
+    assert client.get(url).content.decode().count("Late: 1") == body.count("Late: 1")
+
+    services.update_milestone(
+        milestone=late, user=None, changes={"actual_end": today}, reason="Finished"
+    )
+    body = client.get(url).content.decode()
+    assert "Late: 0" in body and "Done: 1" in body
+    assert "50.0% done" in body or "50% done" in body
+
+    # The coordinator does not see the other LEA's milestone, cached chart or not.
+    client.force_login(world.users[Role.LEA_COORDINATOR])
+    body = client.get(url).content.decode()
+    assert "On track: 0" in body and "Done: 1" in body
