@@ -225,3 +225,30 @@ def test_cached_timeline_panels_follow_plan_changes_and_never_reach_scoped_roles
     client.force_login(world.users[Role.LEA_COORDINATOR])
     body = client.get(url).content.decode()
     assert "On track: 0" in body and "Done: 1" in body
+
+
+def test_restricted_status_counts_agree_with_the_per_row_status(world):
+    from rolloutplanner.timeline.models import Milestone
+    from tests.rolloutplanner.factories import (
+        LEAMilestoneFactory,
+        MilestoneDependencyFactory,
+        MilestoneFactory,
+    )
+
+    today = date.today()
+    hidden_late = LEAMilestoneFactory(
+        lea=world.other_lea, planned_start=today - timedelta(20), planned_end=today - timedelta(2)
+    )
+    blocked = LEAMilestoneFactory(lea=world.own_lea)  # on track by dates, blocked by a late one
+    MilestoneDependencyFactory(predecessor=hidden_late, successor=blocked)
+    LEAMilestoneFactory(lea=world.own_lea)
+    MilestoneFactory(planned_start=today - timedelta(9), planned_end=today - timedelta(1))
+    other_blocked = LEAMilestoneFactory(lea=world.other_lea)
+    MilestoneDependencyFactory(predecessor=hidden_late, successor=other_blocked)
+
+    visible = Milestone.objects.restrict(world.users[Role.LEA_COORDINATOR])
+    per_row = [m.status for m in visible.with_status()]
+    counts = visible.status_counts()
+    for status in ("on_track", "at_risk", "late", "done"):
+        assert counts[status] == per_row.count(status), status
+    assert counts == {"total": 3, "done": 0, "late": 1, "at_risk": 1, "on_track": 1}
