@@ -8,6 +8,7 @@ NAVIGATION = [
     ("Readiness", "leas:readinessitem-list"),
     ("Mapping", "mapping:mappingplan-list"),
     ("Timeline", "rolloutplanner:timeline-gantt"),
+    ("Planning", "usecases:index"),
     ("Jobs", "job-list"),
     ("API tokens", "token-list"),
 ]

@@ -25,6 +25,7 @@ urlpatterns = [
     path("vendors/", include("vendors.urls")),
     path("mapping/", include("mapping.urls")),
     path("timeline/", include("rolloutplanner.timeline.urls")),
+    path("usecases/", include("usecases.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("rolloutplanner.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

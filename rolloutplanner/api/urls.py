@@ -16,4 +16,5 @@ urlpatterns = [
     path("", include("vendors.api.urls")),
     path("", include("mapping.api.urls")),
     path("", include("rolloutplanner.timeline.api.urls")),
+    path("", include("usecases.api.urls")),
 ]

@@ -1,0 +1,1 @@
+"""Reads that compose several models for a page, an export or a check."""

@@ -1,0 +1,1 @@
+"""Every write that does more than save one form: document workflow, assessments, seeding."""

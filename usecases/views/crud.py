@@ -1,0 +1,200 @@
+"""List/detail/add/edit/delete pages of the planning registers, on the platform's base views."""
+
+from rolloutplanner.views import generic
+from usecases import filtersets, forms
+from usecases import models as m
+
+
+def _initial_from_query(self) -> dict:
+    """Pre-fill the add form from the query string (e.g. ``?document=3``)."""
+    return {
+        key: value for key, value in self.request.GET.items() if key in self.form_class.base_fields
+    }
+
+
+def crud(model, *, form, filterset=None, columns, detail_fields, select_related=()):
+    """The five standard page classes of one model (NetBox-style generated views)."""
+    attrs = {"model": model, "select_related": select_related}
+    name = model.__name__
+    return {
+        "list_view": type(
+            f"{name}ListView",
+            (generic.ObjectListView,),
+            {**attrs, "filterset_class": filterset, "columns": columns},
+        ),
+        "detail_view": type(
+            f"{name}DetailView",
+            (generic.ObjectDetailView,),
+            {**attrs, "detail_fields": detail_fields},
+        ),
+        "create_view": type(
+            f"{name}CreateView",
+            (generic.ObjectCreateView,),
+            {**attrs, "form_class": form, "get_initial": _initial_from_query},
+        ),
+        "update_view": type(
+            f"{name}UpdateView", (generic.ObjectUpdateView,), {**attrs, "form_class": form}
+        ),
+        "delete_view": type(f"{name}DeleteView", (generic.ObjectDeleteView,), attrs),
+    }
+
+
+STAKEHOLDER = crud(
+    m.Stakeholder,
+    form=forms.StakeholderForm,
+    filterset=filtersets.StakeholderFilterSet,
+    columns=[
+        ("name", "Name"),
+        ("get_category_display", "Category"),
+        ("organisation", "Organisation"),
+        ("get_influence_display", "Influence"),
+        ("get_preferred_channel_display", "Preferred channel"),
+    ],
+    detail_fields=[
+        "category",
+        "role_title",
+        "organisation",
+        "interest",
+        "influence",
+        "data_access",
+        "preferred_channel",
+        "email",
+        "user",
+        "lea",
+        "vendor",
+    ],
+)
+DATA_SYSTEM = crud(
+    m.DataSystem,
+    form=forms.DataSystemForm,
+    filterset=filtersets.DataSystemFilterSet,
+    columns=[
+        ("name", "Name"),
+        ("get_system_type_display", "Type"),
+        ("owner", "Owner"),
+        ("vendor", "Vendor"),
+        ("get_hosting_display", "Hosting"),
+    ],
+    detail_fields=["system_type", "owner", "vendor", "hosting", "data_held"],
+    select_related=("vendor",),
+)
+DATA_FLOW = crud(
+    m.DataFlow,
+    form=forms.DataFlowForm,
+    filterset=filtersets.DataFlowFilterSet,
+    columns=[("__str__", "Flow"), ("get_method_display", "Method"), ("frequency", "Frequency")],
+    detail_fields=["source", "target", "data", "frequency", "method"],
+    select_related=("source", "target"),
+)
+RISK = crud(
+    m.Risk,
+    form=forms.RiskForm,
+    filterset=filtersets.RiskFilterSet,
+    columns=[
+        ("description", "Risk"),
+        ("document", "Use case"),
+        ("get_likelihood_display", "Likelihood"),
+        ("get_impact_display", "Impact"),
+        ("owner", "Owner"),
+    ],
+    detail_fields=["document", "description", "likelihood", "impact", "mitigation", "owner"],
+    select_related=("document", "owner"),
+)
+DATA_REQUIREMENT = crud(
+    m.DataRequirement,
+    form=forms.DataRequirementForm,
+    filterset=filtersets.DataRequirementFilterSet,
+    columns=[("source_label", "Source"), ("document", "Use case"), ("elements", "Elements")],
+    detail_fields=["document", "data_system", "source_name", "elements"],
+    select_related=("document", "data_system"),
+)
+STAKEHOLDER_IMPACT = crud(
+    m.StakeholderImpact,
+    form=forms.StakeholderImpactForm,
+    filterset=filtersets.StakeholderImpactFilterSet,
+    columns=[("stakeholder.name", "Stakeholder"), ("document", "Use case"), ("impact", "Impact")],
+    detail_fields=["document", "stakeholder", "impact", "data_access"],
+    select_related=("document", "stakeholder"),
+)
+SCOPE_ITEM = crud(
+    m.ScopeItem,
+    form=forms.ScopeItemForm,
+    filterset=filtersets.ScopeItemFilterSet,
+    columns=[("text", "Item"), ("get_category_display", "Category"), ("document", "Document")],
+    detail_fields=["document", "category", "text"],
+    select_related=("document",),
+)
+DECISION = crud(
+    m.Decision,
+    form=forms.DecisionForm,
+    filterset=filtersets.DecisionFilterSet,
+    columns=[
+        ("title", "Decision"),
+        ("get_category_display", "Category"),
+        ("get_status_display", "Status"),
+        ("decided_by", "Decided by"),
+        ("decided_on", "Date"),
+    ],
+    detail_fields=[
+        "category",
+        "question",
+        "options_considered",
+        "decision",
+        "rationale",
+        "decided_by",
+        "decided_on",
+        "status",
+    ],
+)
+COMMUNICATION = crud(
+    m.CommunicationItem,
+    form=forms.CommunicationItemForm,
+    filterset=filtersets.CommunicationItemFilterSet,
+    columns=[
+        ("audience", "Audience"),
+        ("message", "Message"),
+        ("channel", "Channel"),
+        ("owner", "Owner"),
+        ("next_date", "Next date"),
+        ("is_overdue", "Overdue"),
+    ],
+    detail_fields=["audience", "message", "channel", "frequency", "owner", "next_date", "active"],
+)
+CHECKLIST = crud(
+    m.ChecklistTask,
+    form=forms.ChecklistTaskForm,
+    filterset=filtersets.ChecklistTaskFilterSet,
+    columns=[("__str__", "Task"), ("get_level_display", "Level"), ("get_status_display", "Status")],
+    detail_fields=["number", "level", "title", "parent", "guidance", "status"],
+)
+INSTRUMENT = crud(
+    m.Instrument,
+    form=forms.InstrumentForm,
+    columns=[("name", "Name")],
+    detail_fields=[
+        "description",
+        "level_1_label",
+        "level_2_label",
+        "level_3_label",
+        "level_4_label",
+    ],
+)
+DIMENSION = crud(
+    m.Dimension,
+    form=forms.DimensionForm,
+    columns=[("title", "Dimension"), ("instrument", "Instrument")],
+    detail_fields=["instrument", "title", "position"],
+)
+ASSESSMENT_ITEM = crud(
+    m.AssessmentItem,
+    form=forms.AssessmentItemForm,
+    columns=[("text", "Item"), ("dimension", "Dimension")],
+    detail_fields=["dimension", "text", "level_1", "level_2", "level_3", "level_4"],
+    select_related=("dimension",),
+)
+ROUND = crud(
+    m.AssessmentRound,
+    form=forms.AssessmentRoundForm,
+    columns=[("name", "Round"), ("held_on", "Held on"), ("instrument", "Instrument")],
+    detail_fields=["instrument", "held_on", "notes"],
+)
