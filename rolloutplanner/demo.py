@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import random
+from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 
 from leas.models import LEA, Capacity, PovertyLevel, Urbanicity
 from rolloutplanner.models import UserProfile
 from rolloutplanner.roles import Role
+from rolloutplanner.timeline import services as timeline_services
+from rolloutplanner.timeline.models import Baseline, Milestone, MilestoneKind, Scope
 from vendors.models import ProductType, Vendor
 
 DEMO_PASSWORD = "rollout-demo-2026"  # noqa: S105 - published demo logins, local data only
@@ -133,7 +137,47 @@ def seed_demo() -> dict:
     first_lea = LEA.objects.get(state_lea_id="0001")
     for username, first, last, role in DEMO_USERS:
         _demo_user(username, first, last, role, lea=first_lea, vendor=first_lea.sis_vendor)
-    return {"leas_created": created, "leas": LEA.objects.count(), "vendors": len(vendors)}
+    steps_created = _demo_timeline()
+    return {
+        "leas_created": created,
+        "leas": LEA.objects.count(),
+        "vendors": len(vendors),
+        "steps_created": steps_created,
+    }
+
+
+# The demo plan started this long ago, so pre-planning and most of planning lie behind it.
+TIMELINE_STARTED_WEEKS_AGO = 28
+# Left unfinished although it should have ended: the late step the critical path points at.
+LATE_STEP_CODE = "2.5"
+
+
+def _demo_timeline() -> int:
+    """Load the rollout template, dated so the rollout is under way, once.
+
+    On the run that creates the steps: a baseline of the plan as loaded, steps that ended
+    before today done on their planned dates (except one left late), steps under way started.
+    Later runs change nothing, so edits made during a demonstration are kept.
+    """
+    today = timezone.localdate()
+    created = timeline_services.load_template(
+        start=today - timedelta(weeks=TIMELINE_STARTED_WEEKS_AGO)
+    )
+    if not created:
+        return 0
+    if not Baseline.objects.exists():
+        timeline_services.save_baseline(name="Plan approved by the steering committee")
+    steps = Milestone.objects.filter(
+        scope=Scope.STATEWIDE, kind=MilestoneKind.STEP, planned_start__lte=today
+    ).exclude(code=LATE_STEP_CODE)
+    for step in steps.filter(actual_start__isnull=True):
+        changes = {"actual_start": step.planned_start}
+        if step.planned_end < today:
+            changes["actual_end"] = step.planned_end
+        timeline_services.update_milestone(
+            milestone=step, user=None, changes=changes, reason="Demo progress"
+        )
+    return created
 
 
 def _demo_user(username, first, last, role, *, lea, vendor):

@@ -4,14 +4,22 @@ Panels are functions ``(user) -> BarChart | None`` registered with :func:`dashbo
 Other apps add theirs (vendor readiness, mapping coverage, match rates, credentials expiring)
 in ``<app>/dashboard_panels.py``, discovered on first use; a panel returning None is left out
 (e.g. no mapping runs yet). Every panel reads through ``restrict(user)``.
+
+Panel order: 10–30 the plan (this module), 35–41 LEA readiness (leas/), 45 mapping coverage
+(mapping/), 47 is kept for the parallel-year match-rate trend (``parallel/dashboard_panels.py``,
+key "parallel-match-rate", None until a comparison has run), 50–55 vendors and credentials
+(vendors/), 60 recent changes. The PDF export renders the same list.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass
+from functools import wraps
 from urllib.parse import urlencode
 
+from django.core.cache import cache
 from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -20,8 +28,8 @@ from django.utils.module_loading import autodiscover_modules
 from leas.models import LEA, Urbanicity
 from rolloutplanner.roles import UNRESTRICTED_ROLES, Role, role_of
 from rolloutplanner.timeline.charts import STATUS_PATTERNS, BarChart, bar_chart
-from rolloutplanner.timeline.critical_path import critical_path_summary
-from rolloutplanner.timeline.models import Baseline, ChangeNotice, Milestone, Status
+from rolloutplanner.timeline.critical_path import critical_path_summary, plan_fingerprint
+from rolloutplanner.timeline.models import Baseline, ChangeNotice, Milestone, Phase, Status
 from vendors.models import ProductType, Vendor
 
 WHOLE_PLAN_ROLES = UNRESTRICTED_ROLES | {Role.LEADERSHIP}
@@ -55,11 +63,49 @@ def dashboard_charts(user) -> list[BarChart]:
         autodiscover_modules("dashboard_panels")
         _discovered = True
     charts = []
-    for panel in sorted(_PANELS.values(), key=lambda p: (p.order, p.key)):
-        chart = panel.build(user)
-        if chart is not None:
-            charts.append(chart)
+    fingerprint = _fingerprint.set(None)  # computed once per dashboard, when a panel needs it
+    try:
+        for panel in sorted(_PANELS.values(), key=lambda p: (p.order, p.key)):
+            chart = panel.build(user)
+            if chart is not None:
+                charts.append(chart)
+    finally:
+        _fingerprint.reset(fingerprint)
     return charts
+
+
+_fingerprint: ContextVar[str | None] = ContextVar("timeline_plan_fingerprint", default=None)
+
+
+def current_plan_fingerprint() -> str:
+    """The plan's fingerprint, read once per dashboard rendering."""
+    value = _fingerprint.get()
+    if value is None:
+        value = plan_fingerprint(today=timezone.localdate())
+        _fingerprint.set(value)
+    return value
+
+
+def cached_for_whole_plan(key: str):
+    """Cache what ``build(user)`` returns (a chart, or a panel's counts) until the plan
+    changes, for the roles that see the whole plan (they all see the same); scoped roles'
+    are computed each time."""
+
+    def decorate(build):
+        @wraps(build)
+        def cached(user):
+            if role_of(user) not in WHOLE_PLAN_ROLES:
+                return build(user)
+            cache_key = f"timeline:dashboard:{key}:{current_plan_fingerprint()}"
+            chart = cache.get(cache_key)
+            if chart is None:
+                chart = build(user)
+                cache.set(cache_key, chart, timeout=24 * 60 * 60)
+            return chart
+
+        return cached
+
+    return decorate
 
 
 def _milestones_url(**params) -> str:
@@ -68,19 +114,15 @@ def _milestones_url(**params) -> str:
 
 @dashboard_panel("phase-progress", order=10)
 def phase_progress(user) -> BarChart:
-    rows = (
-        Milestone.objects.restrict(user)
-        .values("phase_id", "phase__number", "phase__name")
-        .annotate(total=Count("pk"), done=Count("pk", filter=Q(actual_end__isnull=False)))
-        .order_by("phase__number")
-    )
+    counts = _phase_counts(user)
     bars = [
         (
-            f"{row['phase__number']}. {row['phase__name']}",
-            round(100 * row["done"] / row["total"], 1) if row["total"] else 0,
-            _milestones_url(phase=row["phase_id"]),
+            f"{phase.number}. {phase.name}",
+            round(100 * counts[phase.pk][1] / counts[phase.pk][0], 1),
+            _milestones_url(phase=phase.pk),
         )
-        for row in rows
+        for phase in Phase.objects.restrict(user).order_by("number")
+        if counts.get(phase.pk, (0, 0))[0]
     ]
     summary = "; ".join(f"{label}: {value}% done" for label, value, _ in bars) or "No milestones."
     return bar_chart(
@@ -94,7 +136,22 @@ def phase_progress(user) -> BarChart:
     )
 
 
+@cached_for_whole_plan("phase-counts")
+def _phase_counts(user) -> dict[int, tuple[int, int]]:
+    """(milestones, done) per phase id; phase names are read fresh, they are not in the
+    plan's fingerprint."""
+    rows = (
+        Milestone.objects.restrict(user)
+        .order_by()
+        .values("phase_id")
+        .annotate(total=Count("pk"), done=Count("pk", filter=Q(actual_end__isnull=False)))
+        .values_list("phase_id", "total", "done")
+    )
+    return {phase_id: (total, done) for phase_id, total, done in rows}
+
+
 @dashboard_panel("milestone-status", order=20)
+@cached_for_whole_plan("milestone-status")
 def milestone_status(user) -> BarChart:
     counts = Milestone.objects.restrict(user).status_counts()
     statuses = (Status.ON_TRACK, Status.AT_RISK, Status.LATE, Status.DONE)
@@ -117,7 +174,7 @@ def critical_path_causes(user) -> BarChart | None:
     """Only for roles that see the whole plan: the path runs through every LEA's milestones."""
     if role_of(user) not in WHOLE_PLAN_ROLES:
         return None
-    summary = critical_path_summary()
+    summary = critical_path_summary(fingerprint=current_plan_fingerprint())
     if not summary.production_label:
         return None
     bars = [
@@ -149,6 +206,17 @@ def slippage(user) -> BarChart | None:
     baseline = Baseline.objects.restrict(user).first()
     if baseline is None:
         return None
+    if role_of(user) in WHOLE_PLAN_ROLES:
+        cache_key = f"timeline:dashboard:slippage:{baseline.pk}:{current_plan_fingerprint()}"
+        chart = cache.get(cache_key)
+        if chart is None:
+            chart = _slippage_chart(user, baseline)
+            cache.set(cache_key, chart, timeout=24 * 60 * 60)
+        return chart
+    return _slippage_chart(user, baseline)
+
+
+def _slippage_chart(user, baseline: Baseline) -> BarChart:
     moved = (
         Milestone.objects.restrict(user)
         .filter(baseline_entries__baseline=baseline)

@@ -100,6 +100,10 @@ class MilestoneQuerySet(RestrictedQuerySet):
             Q(predecessor__planned_end__lt=today)
             | Q(predecessor__planned_end__gt=F("successor__planned_start"))
         )
+        if self.query.has_filters():
+            # A restricted set (a scoped user's milestones): only its own successors need the
+            # dependency join, so PostgreSQL joins a few rows instead of every dependency.
+            blocked = blocked.filter(successor__in=self.order_by().values("pk"))
         done = Q(actual_end__isnull=False)
         late = ~done & Q(planned_end__lt=today)
         at_risk = (

@@ -20,7 +20,8 @@ class Command(BaseCommand):
             counts = seed_demo()
             self.stdout.write(
                 f"Demo state ready: {counts['leas']} LEAs ({counts['leas_created']} new), "
-                f"{counts['vendors']} vendor products."
+                f"{counts['vendors']} vendor products, "
+                f"{counts['steps_created']} timeline steps loaded."
             )
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for username, _first, _last, role in DEMO_USERS:

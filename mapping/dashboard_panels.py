@@ -1,0 +1,46 @@
+"""The mapping panel on the leadership dashboard: coverage trend of the plan last measured."""
+
+from __future__ import annotations
+
+from django.db.models import Subquery
+
+from mapping.models import CoverageRun
+from rolloutplanner.timeline.charts import BarChart, bar_chart
+from rolloutplanner.timeline.dashboard import dashboard_panel
+
+TREND_RUNS = 12
+
+
+@dashboard_panel("mapping-coverage", order=45)
+def mapping_coverage_trend(user) -> BarChart | None:
+    """The last coverage runs of the plan measured most recently, oldest first; None before
+    the first run."""
+    visible = CoverageRun.objects.restrict(user)
+    latest_plan = visible.order_by("-created_at", "-pk").values("plan_id")[:1]
+    runs = list(
+        visible.filter(plan_id=Subquery(latest_plan))
+        .select_related("plan")
+        .order_by("-created_at", "-pk")[:TREND_RUNS]
+    )
+    if not runs:
+        return None
+    runs.reverse()
+    plan = runs[-1].plan
+    rows = [
+        (f"{run.created_at:%Y-%m-%d %H:%M}", float(run.mapped_percent), run.get_absolute_url())
+        for run in runs
+    ]
+    change = float(runs[-1].mapped_percent - runs[0].mapped_percent)
+    trend = (
+        f"From {runs[0].mapped_percent}% to {runs[-1].mapped_percent}% "
+        f"({change:+.1f} points) over {len(runs)} runs"
+    )
+    return bar_chart(
+        key="mapping-coverage",
+        title=f"Mapping coverage trend: {plan} (share of elements mapped)",
+        summary=f"{trend}. " + "; ".join(f"{label}: {value}%" for label, value, _ in rows),
+        rows=rows,
+        unit="%",
+        maximum=100,
+        detail_url=plan.get_absolute_url(),
+    )
