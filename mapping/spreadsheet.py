@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from rolloutplanner.spreadsheets import neutralise, restore  # noqa: F401
+
 # Columns of a collection sheet, in order. The first seven describe the state element; the
 # rest carry its mapping so an exported plan imports back without loss.
 SPEC_COLUMNS = (
@@ -36,18 +38,4 @@ SPECIAL_SHEETS = (DESCRIPTOR_SHEET, INSTRUCTIONS_SHEET, LINEAGE_SHEET)
 LIST_SEPARATOR = ";"
 CODE_SEPARATOR = "="
 
-FORMULA_PREFIXES = ("=", "+", "-", "@")
-
-
-def neutralise(value):
-    """A cell value a spreadsheet will show as text, never run as a formula."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
-
-
-def restore(value):
-    """Undo :func:`neutralise` on import so an exported workbook round-trips unchanged."""
-    if isinstance(value, str) and value.startswith("'") and value[1:2] in FORMULA_PREFIXES:
-        return value[1:]
-    return value
+# neutralise / restore: the platform's formula-injection rule, re-exported for this app.

@@ -8,8 +8,7 @@ from collections.abc import Iterable, Sequence
 
 from openpyxl import Workbook
 
-# A cell starting with one of these is run as a formula by spreadsheet programs.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+from rolloutplanner.spreadsheets import neutralise
 
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -21,8 +20,7 @@ def safe_cell(value):
         return ""
     if isinstance(value, bool | int | float):
         return value
-    text = str(value)
-    return f"'{text}" if text.startswith(FORMULA_PREFIXES) else text
+    return neutralise(str(value))
 
 
 def to_csv(header: Sequence[str], rows: Iterable[Sequence]) -> bytes:

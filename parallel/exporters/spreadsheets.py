@@ -10,13 +10,7 @@ import csv
 import io
 from collections.abc import Iterable, Iterator
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value) -> object:
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
+from rolloutplanner.spreadsheets import neutralise
 
 
 def csv_chunks(header: list[str], rows: Iterable[Iterable]) -> Iterator[str]:
