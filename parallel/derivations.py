@@ -353,7 +353,7 @@ def _child_count_sql(definition, tables) -> str:
     return f"""
         SELECT {LEA_ID.format(column="p.edorg_id")} AS lea_id, p.student_id {fields}
         FROM (
-            SELECT DISTINCT ON (student_id, edorg_id) *
+            SELECT DISTINCT ON (student_id, edorg_id) student_id, edorg_id, setting, disability
             FROM "{sepa}"
             WHERE begin_date::date <= %(snapshot)s::date
               AND (end_date IS NULL OR end_date::date >= %(snapshot)s::date)

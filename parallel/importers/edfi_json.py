@@ -32,6 +32,7 @@ from parallel.staging import (
 
 MAX_PROBLEMS = 50
 BATCH_ROWS = 5000
+MEMO_SIZE = 20_000
 DATE = re.compile(r"(19|20)\d\d-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])", re.ASCII).fullmatch
 DESCRIPTOR = re.compile(r"[a-z]+://[^#]+/[A-Za-z]+Descriptor#.+", re.DOTALL).fullmatch
 # One parsed record: (line or record number, the raw line when read as JSON Lines, the value).
@@ -185,11 +186,14 @@ def flat_rows(records: Iterator[Record], *, resource: Resource, name: str) -> It
     its line has a backslash escape, so lines without one need no escaping at all.
     """
     extracts = [extract for _, extract in resource.columns]
+    # (bit, column position, test, results so far): descriptor URIs and dates repeat a lot, so
+    # each distinct value is tested once (the memo is bounded); required members are cheap.
     checks = [
-        (1 << bit, position, test) for bit, (_, position, test) in enumerate(rules(resource), 1)
+        (1 << bit, position, test, None if test is _required else {})
+        for bit, (_, position, test) in enumerate(rules(resource), 1)
     ]
     # Bit 0: not a JSON object; then one bit per rule, in order.
-    not_object_problems = 1 | sum(bit for bit, _, test in checks if not test(None))
+    not_object_problems = 1 | sum(bit for bit, _, test, _ in checks if not test(None))
     not_object = f"\tf\t{not_object_problems}" + "\t\\N" * len(extracts) + "\n"
     batch: list[str] = []
     for line_no, raw, value in records:
@@ -198,20 +202,32 @@ def flat_rows(records: Iterator[Record], *, resource: Resource, name: str) -> It
         else:
             values = [extract(value) for extract in extracts]
             problems = 0
-            for bit, position, test in checks:
-                if not test(values[position]):
-                    problems |= bit
-            plain = raw is not None and b"\\" not in raw
-            cells = []
-            for cell in values:
-                if cell is None:
-                    cells.append("\\N")
-                elif cell.__class__ is int:
-                    cells.append(str(cell))
-                elif plain:
-                    cells.append(cell)
+            for bit, position, test, memo in checks:
+                cell = values[position]
+                if memo is None:
+                    passed = cell is not None and cell != ""
                 else:
-                    cells.append(_escape(cell, name=name, line_no=line_no))
+                    passed = memo.get(cell)
+                    if passed is None:
+                        passed = test(cell)
+                        if len(memo) < MEMO_SIZE:
+                            memo[cell] = passed
+                if not passed:
+                    problems |= bit
+            if raw is not None and b"\\" not in raw:
+                cells = [
+                    "\\N" if cell is None else cell if cell.__class__ is str else str(cell)
+                    for cell in values
+                ]
+            else:
+                cells = [
+                    "\\N"
+                    if cell is None
+                    else str(cell)
+                    if cell.__class__ is int
+                    else _escape(cell, name=name, line_no=line_no)
+                    for cell in values
+                ]
             batch.append(f"{line_no}\tt\t{problems}\t" + "\t".join(cells) + "\n")
         if len(batch) >= BATCH_ROWS:
             yield "".join(batch).encode()
