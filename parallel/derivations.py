@@ -66,7 +66,9 @@ def _ref(reference: str, member: str) -> Extract:
         if parent.__class__ is not dict:
             return None
         value = parent.get(member)
-        return value if value is None or value.__class__ is str else as_text(value)
+        if value is None or value.__class__ is str:
+            return value
+        return str(value) if value.__class__ is int else as_text(value)
 
     return extract
 

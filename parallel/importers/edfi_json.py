@@ -188,12 +188,16 @@ def flat_rows(records: Iterator[Record], *, resource: Resource, name: str) -> It
     extracts = [extract for _, extract in resource.columns]
     # (bit, column position, test, results so far): descriptor URIs and dates repeat a lot, so
     # each distinct value is tested once (the memo is bounded); required members are cheap.
+    rule_list = list(enumerate(rules(resource), 1))
+    required = [(1 << bit, position) for bit, (_, position, test) in rule_list if test is _required]
     checks = [
-        (1 << bit, position, test, None if test is _required else {})
-        for bit, (_, position, test) in enumerate(rules(resource), 1)
+        (1 << bit, position, test, {})
+        for bit, (_, position, test) in rule_list
+        if test is not _required
     ]
     # Bit 0: not a JSON object; then one bit per rule, in order.
-    not_object_problems = 1 | sum(bit for bit, _, test, _ in checks if not test(None))
+    not_object_problems = 1 | sum(bit for bit, _ in required)
+    not_object_problems |= sum(bit for bit, _, test, _ in checks if not test(None))
     not_object = f"\tf\t{not_object_problems}" + "\t\\N" * len(extracts) + "\n"
     batch: list[str] = []
     for line_no, raw, value in records:
@@ -202,16 +206,16 @@ def flat_rows(records: Iterator[Record], *, resource: Resource, name: str) -> It
         else:
             values = [extract(value) for extract in extracts]
             problems = 0
+            for bit, position in required:
+                if not values[position]:  # None or "" (required members are text)
+                    problems |= bit
             for bit, position, test, memo in checks:
                 cell = values[position]
-                if memo is None:
-                    passed = cell is not None and cell != ""
-                else:
-                    passed = memo.get(cell)
-                    if passed is None:
-                        passed = test(cell)
-                        if len(memo) < MEMO_SIZE:
-                            memo[cell] = passed
+                passed = memo.get(cell)
+                if passed is None:
+                    passed = test(cell)
+                    if len(memo) < MEMO_SIZE:
+                        memo[cell] = passed
                 if not passed:
                     problems |= bit
             if raw is not None and b"\\" not in raw:
