@@ -27,6 +27,7 @@ class Resource:
     table: str
     # (column, function of the parsed JSON object giving the column's value): the values are
     # what PostgreSQL's ``->>`` would give (strings as such, numbers and booleans as JSON text).
+    # ``descriptors`` are checked as URIs, then staged as their code value (after the '#').
     columns: list[tuple[str, Extract]]
     key: list[str]
     required: list[str] = field(default_factory=list)
@@ -236,13 +237,14 @@ REFERENCES = {
 
 
 def code(field_name: str, expression: str) -> str:
-    """SQL turning a descriptor URI into its crosswalk code (NULL when unmapped)."""
+    """SQL turning a staged descriptor code value into its crosswalk code (NULL when unmapped)."""
     # Each field's part of the crosswalk is its own constant: no sub-object is copied per row.
-    return f"(%(xw_{identifier(field_name)})s::jsonb ->> lower(split_part({expression}, '#', 2)))"
+    return f"(%(xw_{identifier(field_name)})s::jsonb ->> lower({expression}))"
 
 
 def descriptor_value(expression: str) -> str:
-    return f"nullif(split_part({expression}, '#', 2), '')"
+    """Descriptor columns are staged as the code value (the URI's part after '#')."""
+    return f"nullif({expression}, '')"
 
 
 RACE = (

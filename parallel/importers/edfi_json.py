@@ -142,6 +142,18 @@ def _descriptor(value) -> bool:
     return value is None or DESCRIPTOR(value) is not None
 
 
+def _same(value):
+    return value
+
+
+def _code_value(value: str | None) -> str | None:
+    """The code of a descriptor URI, as PostgreSQL's split_part(uri, '#', 2) gives it."""
+    if value is None:
+        return None
+    parts = value.split("#", 2)
+    return parts[1] if len(parts) > 1 else ""
+
+
 def rules(resource: Resource) -> list[tuple[str, int, Callable[[object], bool]]]:
     """The checks of one record's values: (problem, column position, test that passes)."""
     position = {column: index for index, (column, _) in enumerate(resource.columns)}
@@ -186,18 +198,20 @@ def flat_rows(records: Iterator[Record], *, resource: Resource, name: str) -> It
     its line has a backslash escape, so lines without one need no escaping at all.
     """
     extracts = [extract for _, extract in resource.columns]
-    # (bit, column position, test, results so far): descriptor URIs and dates repeat a lot, so
-    # each distinct value is tested once (the memo is bounded); required members are cheap.
+    # Descriptor URIs and dates repeat a lot, so each distinct value is tested (and converted)
+    # once (the memo is bounded); required members are cheap.
     rule_list = list(enumerate(rules(resource), 1))
     required = [(1 << bit, position) for bit, (_, position, test) in rule_list if test is _required]
+    # Descriptor columns keep only the code value (what split_part(uri, '#', 2) gives): that is
+    # all the derivation and the crosswalk use, once the URI has been checked.
     checks = [
-        (1 << bit, position, test, {})
+        (1 << bit, position, test, {}, _code_value if test is _descriptor else _same)
         for bit, (_, position, test) in rule_list
         if test is not _required
     ]
     # Bit 0: not a JSON object; then one bit per rule, in order.
     not_object_problems = 1 | sum(bit for bit, _ in required)
-    not_object_problems |= sum(bit for bit, _, test, _ in checks if not test(None))
+    not_object_problems |= sum(bit for bit, _, test, _, _ in checks if not test(None))
     not_object = f"\tf\t{not_object_problems}" + "\t\\N" * len(extracts) + "\n"
     batch: list[str] = []
     for line_no, raw, value in records:
@@ -209,13 +223,14 @@ def flat_rows(records: Iterator[Record], *, resource: Resource, name: str) -> It
             for bit, position in required:
                 if not values[position]:  # None or "" (required members are text)
                     problems |= bit
-            for bit, position, test, memo in checks:
+            for bit, position, test, memo, convert in checks:
                 cell = values[position]
-                passed = memo.get(cell)
-                if passed is None:
-                    passed = test(cell)
+                entry = memo.get(cell)
+                if entry is None:
+                    entry = (test(cell), convert(cell))
                     if len(memo) < MEMO_SIZE:
-                        memo[cell] = passed
+                        memo[cell] = entry
+                passed, values[position] = entry
                 if not passed:
                     problems |= bit
             if raw is not None and b"\\" not in raw:
