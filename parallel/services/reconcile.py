@@ -85,7 +85,7 @@ def run_reconciliation(*, run: ReconciliationRun, progress: Progress = _noop) ->
         _session_settings({name: None for name in SESSION_SETTINGS})
 
 
-# Staging queries scan whole tables once: let PostgreSQL parse JSON in parallel workers, and
+# Staging queries scan whole tables once: let PostgreSQL scan them with parallel workers, and
 # skip JIT compilation, which costs more than it saves for these single-pass statements.
 SESSION_SETTINGS = {
     "parallel_setup_cost": "0",
