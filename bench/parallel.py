@@ -229,6 +229,12 @@ def main() -> None:
         print(f"compare + write     {timings['compare_seconds']:.2f} s")
         print(f"total (job)         {timings['total_seconds']:.2f} s  (worker wall {wall:.2f} s)")
         print(f"peak worker RSS     {peak_mb:.0f} MB")
+        steps = {
+            k: v
+            for k, v in timings.items()
+            if k.startswith(("stage_", "validate_", "derive", "diff", "cells", "insert", "carry"))
+        }
+        print("steps               " + ", ".join(f"{k[:-8]} {v:.2f}" for k, v in steps.items()))
         if args.baseline == "datacompy":
             try:
                 seconds, differences = _datacompy_baseline(data, run.cycle.report_definition)

@@ -1,7 +1,8 @@
 """How Ed-Fi API resources become the legacy record shape, in SQL over staged tables.
 
 ``RESOURCES`` says which members of each Ed-Fi resource are flattened into columns (JSON paths
-as the Ed-Fi API returns them: nested references, descriptor URIs). A derivation then builds one
+as the Ed-Fi API returns them: nested references, descriptor URIs); only those members are
+kept, extracted while the extract is streamed into staging. A derivation then builds one
 row per (LEA, student) on the snapshot date with the definition's compared fields, turning
 descriptor URIs into state/EDFacts codes through the crosswalk (``parallel.crosswalk``).
 """
@@ -9,6 +10,7 @@ descriptor URIs into state/EDFacts codes through the crosswalk (``parallel.cross
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db import connection
@@ -16,32 +18,99 @@ from django.db import connection
 from parallel.models import Derivation
 from parallel.staging import identifier
 
+Extract = Callable[[dict], "str | int | None"]
+
 
 @dataclass(frozen=True)
 class Resource:
     endpoint: str
     table: str
-    columns: list[tuple[str, str]]  # (column, SQL expression over the jsonb document ``d``)
+    # (column, function of the parsed JSON object giving the column's value): the values are
+    # what PostgreSQL's ``->>`` would give (strings as such, numbers and booleans as JSON text).
+    # ``descriptors`` are checked as URIs, then staged as their code value (after the '#').
+    columns: list[tuple[str, Extract]]
     key: list[str]
     required: list[str] = field(default_factory=list)
     dates: list[str] = field(default_factory=list)
     paths: dict[str, str] = field(default_factory=dict)
     descriptors: list[str] = field(default_factory=list)
+    integers: frozenset[str] = frozenset()
 
     def path_of(self, column: str) -> str:
         return self.paths.get(column, column)
 
 
-def _ref(reference: str, member: str) -> str:
-    return f"d->'{reference}'->>'{member}'"
+def as_text(value) -> str | None:
+    """A JSON value as ``->>`` gives it: strings verbatim, other scalars and containers as JSON."""
+    if value is None or isinstance(value, str):
+        return value
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, int):
+        return str(value)
+    return json.dumps(value, ensure_ascii=False)
 
 
-PRIMARY_DISABILITY = (
-    "CASE WHEN jsonb_array_length(coalesce(d->'disabilities', '[]')) > 1 THEN "
-    "(SELECT x->>'disabilityDescriptor' FROM jsonb_array_elements(d->'disabilities') x "
-    "ORDER BY (x->>'orderOfDisability') NULLS LAST, x->>'disabilityDescriptor' LIMIT 1) "
-    "ELSE d->'disabilities'->0->>'disabilityDescriptor' END"
-)
+def _member(name: str) -> Extract:
+    def extract(d: dict) -> str | None:
+        value = d.get(name)
+        return value if value is None or value.__class__ is str else as_text(value)
+
+    return extract
+
+
+def _ref(reference: str, member: str) -> Extract:
+    def extract(d: dict) -> str | None:
+        parent = d.get(reference)
+        if parent.__class__ is not dict:
+            return None
+        value = parent.get(member)
+        if value is None or value.__class__ is str:
+            return value
+        return str(value) if value.__class__ is int else as_text(value)
+
+    return extract
+
+
+def _first(array: str, member: str) -> Extract:
+    def extract(d: dict) -> str | None:
+        items = d.get(array)
+        if items.__class__ is not list or not items or items[0].__class__ is not dict:
+            return None
+        return as_text(items[0].get(member))
+
+    return extract
+
+
+def _length(array: str) -> Extract:
+    def extract(d: dict) -> int | None:
+        items = d.get(array)
+        if items is None:
+            return 0
+        return len(items) if items.__class__ is list else None
+
+    return extract
+
+
+def _primary_disability(d: dict) -> str | None:
+    """The first disability by orderOfDisability (as text, missing last), then descriptor."""
+    items = d.get("disabilities")
+    if items.__class__ is not list or not items:
+        return None
+    if len(items) == 1:
+        first = items[0]
+        return as_text(first.get("disabilityDescriptor")) if first.__class__ is dict else None
+    ranked = []
+    for item in items:
+        member = item if item.__class__ is dict else {}
+        order = as_text(member.get("orderOfDisability"))
+        descriptor = as_text(member.get("disabilityDescriptor"))
+        ranked.append((order is None, order or "", descriptor is None, descriptor or ""))
+    best = min(ranked)
+    return None if best[2] else best[3]
+
 
 RESOURCES: dict[str, Resource] = {
     r.endpoint: r
@@ -49,7 +118,10 @@ RESOURCES: dict[str, Resource] = {
         Resource(
             endpoint="students",
             table="students",
-            columns=[("student_id", "d->>'studentUniqueId'"), ("birth_date", "d->>'birthDate'")],
+            columns=[
+                ("student_id", _member("studentUniqueId")),
+                ("birth_date", _member("birthDate")),
+            ],
             key=["student_id"],
             required=["student_id", "birth_date"],
             dates=["birth_date"],
@@ -61,15 +133,16 @@ RESOURCES: dict[str, Resource] = {
             columns=[
                 ("student_id", _ref("studentReference", "studentUniqueId")),
                 ("edorg_id", _ref("educationOrganizationReference", "educationOrganizationId")),
-                ("sex", "d->>'sexDescriptor'"),
-                ("hispanic", "d->>'hispanicLatinoEthnicity'"),
-                ("race_count", "jsonb_array_length(coalesce(d->'races', '[]'))"),
-                ("race", "d->'races'->0->>'raceDescriptor'"),
-                ("english_learner", "d->>'limitedEnglishProficiencyDescriptor'"),
+                ("sex", _member("sexDescriptor")),
+                ("hispanic", _member("hispanicLatinoEthnicity")),
+                ("race_count", _length("races")),
+                ("race", _first("races", "raceDescriptor")),
+                ("english_learner", _member("limitedEnglishProficiencyDescriptor")),
             ],
             key=["student_id", "edorg_id"],
             required=["student_id", "edorg_id"],
             descriptors=["sex", "race", "english_learner"],
+            integers=frozenset({"race_count"}),
             paths={
                 "student_id": "studentReference.studentUniqueId",
                 "edorg_id": "educationOrganizationReference.educationOrganizationId",
@@ -85,10 +158,10 @@ RESOURCES: dict[str, Resource] = {
                 ("student_id", _ref("studentReference", "studentUniqueId")),
                 ("edorg_id", _ref("educationOrganizationReference", "educationOrganizationId")),
                 ("program_name", _ref("programReference", "programName")),
-                ("begin_date", "d->>'beginDate'"),
-                ("end_date", "d->>'endDate'"),
-                ("setting", "d->>'specialEducationSettingDescriptor'"),
-                ("disability", PRIMARY_DISABILITY),
+                ("begin_date", _member("beginDate")),
+                ("end_date", _member("endDate")),
+                ("setting", _member("specialEducationSettingDescriptor")),
+                ("disability", _primary_disability),
             ],
             key=["student_id", "edorg_id", "program_name", "begin_date"],
             required=["student_id", "edorg_id", "program_name", "begin_date"],
@@ -110,9 +183,9 @@ RESOURCES: dict[str, Resource] = {
             columns=[
                 ("student_id", _ref("studentReference", "studentUniqueId")),
                 ("school_id", _ref("schoolReference", "schoolId")),
-                ("entry_date", "d->>'entryDate'"),
-                ("exit_date", "d->>'exitWithdrawDate'"),
-                ("grade_level", "d->>'entryGradeLevelDescriptor'"),
+                ("entry_date", _member("entryDate")),
+                ("exit_date", _member("exitWithdrawDate")),
+                ("grade_level", _member("entryGradeLevelDescriptor")),
             ],
             key=["student_id", "school_id", "entry_date"],
             required=["student_id", "school_id", "entry_date", "grade_level"],
@@ -130,7 +203,7 @@ RESOURCES: dict[str, Resource] = {
             endpoint="schools",
             table="schools",
             columns=[
-                ("school_id", "d->>'schoolId'"),
+                ("school_id", _member("schoolId")),
                 ("lea_id", _ref("localEducationAgencyReference", "localEducationAgencyId")),
             ],
             key=["school_id"],
@@ -164,12 +237,14 @@ REFERENCES = {
 
 
 def code(field_name: str, expression: str) -> str:
-    """SQL turning a descriptor URI into its crosswalk code (NULL when unmapped)."""
-    return f"(%(xw)s::jsonb -> '{field_name}' ->> lower(split_part({expression}, '#', 2)))"
+    """SQL turning a staged descriptor code value into its crosswalk code (NULL when unmapped)."""
+    # Each field's part of the crosswalk is its own constant: no sub-object is copied per row.
+    return f"(%(xw_{identifier(field_name)})s::jsonb ->> lower({expression}))"
 
 
 def descriptor_value(expression: str) -> str:
-    return f"nullif(split_part({expression}, '#', 2), '')"
+    """Descriptor columns are staged as the code value (the URI's part after '#')."""
+    return f"nullif({expression}, '')"
 
 
 RACE = (
@@ -200,13 +275,22 @@ def build_edfi_records(
         cursor.execute(
             f'CREATE UNLOGGED TABLE "{out}" AS {select}',
             {
-                "xw": xw,
+                **_crosswalk_parameters(xw),
                 "snapshot": snapshot_date,
+                "snapshot_number": int(snapshot_date.strftime("%Y%m%d")),
                 "lea_alias": json.dumps(_lea_aliases(lea_ids)),
                 **_population(definition),
             },
         )
     return out
+
+
+CODED_FIELDS = ("race", "sex", "english_learner", "disability", "environment", "grade_level")
+
+
+def _crosswalk_parameters(xw: str) -> dict[str, str]:
+    crosswalk = json.loads(xw)
+    return {f"xw_{name}": json.dumps(crosswalk.get(name, {})) for name in CODED_FIELDS}
 
 
 def _lea_aliases(lea_ids) -> dict[str, str]:
@@ -258,7 +342,9 @@ def _demographics(definition) -> str:
 
 def _child_count_sql(definition, tables) -> str:
     sepa, students, seoa = tables["sepa"], tables["students"], tables["seoa"]
-    age = "date_part('year', age(%(snapshot)s::date, s.birth_date::date))::int"
+    # Whole years between two dates, as YYYYMMDD numbers (the birth date is validated ISO text):
+    # the same as age()'s years, without timestamp arithmetic per row.
+    age = "((%(snapshot_number)s - replace(s.birth_date, '-', '')::int) / 10000)"
     fields = ""
     if "age" in definition.compared_fields:
         fields += (
@@ -271,7 +357,7 @@ def _child_count_sql(definition, tables) -> str:
     return f"""
         SELECT {LEA_ID.format(column="p.edorg_id")} AS lea_id, p.student_id {fields}
         FROM (
-            SELECT DISTINCT ON (student_id, edorg_id) *
+            SELECT DISTINCT ON (student_id, edorg_id) student_id, edorg_id, setting, disability
             FROM "{sepa}"
             WHERE begin_date::date <= %(snapshot)s::date
               AND (end_date IS NULL OR end_date::date >= %(snapshot)s::date)

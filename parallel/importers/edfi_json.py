@@ -1,19 +1,23 @@
 """The Ed-Fi side: extracts of Ed-Fi API resources as JSON Lines or JSON arrays.
 
-Lines are streamed into an unlogged staging table with COPY, without being parsed in Python
-(a JSON array is split record by record with a bounded buffer). PostgreSQL then parses each
-line once and flattens it into typed columns (``parallel.derivations.RESOURCES``), and the
-extract is validated the way Ed-Fi's tooling would: objects, required members, dates, no
-duplicate natural keys, references that resolve. Every problem names the file and line.
+The file is streamed record by record: each line is parsed (orjson), only the members the
+report needs are kept (``parallel.derivations.RESOURCES``), and the flat rows go straight into
+an unlogged staging table with ``COPY ... FROM STDIN`` in batches, so memory stays one batch
+whatever the size of the file (a JSON array is split record by record with a bounded buffer).
+The extract is then validated the way Ed-Fi's tooling would: objects, required members,
+dates, no duplicate natural keys, references that resolve. Every problem names the file and
+line.
 """
 
 from __future__ import annotations
 
 import codecs
 import json
-from collections.abc import Iterator
+import re
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import orjson
 from django.db import connection, transaction
 
 from parallel.derivations import Resource
@@ -21,20 +25,18 @@ from parallel.staging import (
     COPY_ERRORS,
     InputError,
     Staging,
-    copy_bytes,
     copy_error_line,
+    identifier,
     read_chunks,
 )
 
 MAX_PROBLEMS = 50
-# CSV mode with a delimiter and quote that valid JSON text never contains (control
-# characters must be escaped inside JSON strings), so each line arrives verbatim.
-COPY_LINES = (
-    'COPY "{table}" (doc) FROM STDIN '
-    "(FORMAT csv, DELIMITER E'\\x1f', QUOTE E'\\x1e', ENCODING 'UTF8')"
-)
-DESCRIPTOR_PATTERN = r"^[a-z]+://[^#]+/[A-Za-z]+Descriptor#.+$"
-DATE_PATTERN = r"^(19|20)\d\d-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$"
+BATCH_ROWS = 5000
+MEMO_SIZE = 20_000
+DATE = re.compile(r"(19|20)\d\d-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])", re.ASCII).fullmatch
+DESCRIPTOR = re.compile(r"[a-z]+://[^#]+/[A-Za-z]+Descriptor#.+", re.DOTALL).fullmatch
+# One parsed record: (line or record number, the raw line when read as JSON Lines, the value).
+Record = tuple[int, bytes | None, object]
 
 
 def first_byte(path: Path) -> bytes:
@@ -46,12 +48,11 @@ def first_byte(path: Path) -> bytes:
     return b""
 
 
-def json_lines(path: Path, *, name: str) -> Iterator[bytes]:
-    """The file as JSON Lines bytes: passed through, or split from a top-level JSON array."""
+def json_records(path: Path, *, name: str) -> Iterator[Record]:
+    """The file's records, parsed one at a time: JSON Lines, or a top-level JSON array."""
     kind = first_byte(path)
     if kind == b"{":
-        with path.open("rb") as handle:
-            yield from read_chunks(handle)
+        yield from _lines(path, name=name)
     elif kind == b"[":
         yield from _split_array(path, name=name)
     elif kind == b"":
@@ -60,7 +61,22 @@ def json_lines(path: Path, *, name: str) -> Iterator[bytes]:
         raise InputError([f"{name} line 1: expected a JSON array or JSON Lines of objects."])
 
 
-def _split_array(path: Path, *, name: str) -> Iterator[bytes]:
+def _lines(path: Path, *, name: str) -> Iterator[Record]:
+    loads = orjson.loads
+    with path.open("rb") as handle:
+        for line_no, line in enumerate(handle, start=1):
+            if line_no == 1 and line.startswith(codecs.BOM_UTF8):
+                line = line[3:]
+            try:
+                value = loads(line)
+            except orjson.JSONDecodeError as exc:
+                if not line.strip():
+                    continue  # blank lines are allowed (and still counted)
+                raise InputError([f"{name} line {line_no}: invalid JSON ({exc})."]) from None
+            yield line_no, line, value
+
+
+def _split_array(path: Path, *, name: str) -> Iterator[Record]:
     decoder = json.JSONDecoder()
     with path.open("r", encoding="utf-8-sig") as handle:
         buffer, position, index, eof = "", 0, 0, False
@@ -111,95 +127,184 @@ def _split_array(path: Path, *, name: str) -> Iterator[bytes]:
             position = end
             index += 1
             expect_item = False
-            yield (json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
+            yield index, None, record
+
+
+def _required(value) -> bool:
+    return value is not None and value != ""
+
+
+def _date(value) -> bool:
+    return value is None or DATE(value) is not None
+
+
+def _descriptor(value) -> bool:
+    return value is None or DESCRIPTOR(value) is not None
+
+
+def _same(value):
+    return value
+
+
+def _code_value(value: str | None) -> str | None:
+    """The code of a descriptor URI, as PostgreSQL's split_part(uri, '#', 2) gives it."""
+    if value is None:
+        return None
+    parts = value.split("#", 2)
+    return parts[1] if len(parts) > 1 else ""
+
+
+def rules(resource: Resource) -> list[tuple[str, int, Callable[[object], bool]]]:
+    """The checks of one record's values: (problem, column position, test that passes)."""
+    position = {column: index for index, (column, _) in enumerate(resource.columns)}
+    result = []
+    for column in resource.required:
+        result.append(
+            (f"required member {resource.path_of(column)} is missing", position[column], _required)
+        )
+    for column in resource.dates:
+        result.append(
+            (
+                f"{resource.path_of(column)} is not a date between 1900 and 2099",
+                position[column],
+                _date,
+            )
+        )
+    for column in resource.descriptors:
+        result.append(
+            (
+                f"{resource.path_of(column)} is not a descriptor URI "
+                "(uri://namespace/Descriptor#Code)",
+                position[column],
+                _descriptor,
+            )
+        )
+    return result
+
+
+def _escape(value: str, *, name: str, line_no: int) -> str:
+    """``value`` for COPY's text format (backslash, tab, newline, carriage return escaped)."""
+    if "\x00" in value:
+        raise InputError([f"{name} line {line_no}: invalid JSON (\\u0000 is not allowed in text)."])
+    return (
+        value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+    )
+
+
+def flat_rows(records: Iterator[Record], *, resource: Resource, name: str) -> Iterator[bytes]:
+    """COPY text-format rows (line_no, is_object, the resource's columns), in batches.
+
+    A decoded JSON string can hold a backslash, tab, newline, carriage return or NUL only if
+    its line has a backslash escape, so lines without one need no escaping at all.
+    """
+    extracts = [extract for _, extract in resource.columns]
+    # Descriptor URIs and dates repeat a lot, so each distinct value is tested (and converted)
+    # once (the memo is bounded); required members are cheap.
+    rule_list = list(enumerate(rules(resource), 1))
+    required = [(1 << bit, position) for bit, (_, position, test) in rule_list if test is _required]
+    # Descriptor columns keep only the code value (what split_part(uri, '#', 2) gives): that is
+    # all the derivation and the crosswalk use, once the URI has been checked.
+    checks = [
+        (1 << bit, position, test, {}, _code_value if test is _descriptor else _same)
+        for bit, (_, position, test) in rule_list
+        if test is not _required
+    ]
+    # Bit 0: not a JSON object; then one bit per rule, in order.
+    not_object_problems = 1 | sum(bit for bit, _ in required)
+    not_object_problems |= sum(bit for bit, _, test, _, _ in checks if not test(None))
+    not_object = f"\tf\t{not_object_problems}" + "\t\\N" * len(extracts) + "\n"
+    batch: list[str] = []
+    for line_no, raw, value in records:
+        if value.__class__ is not dict:
+            batch.append(f"{line_no}{not_object}")
+        else:
+            values = [extract(value) for extract in extracts]
+            problems = 0
+            for bit, position in required:
+                if not values[position]:  # None or "" (required members are text)
+                    problems |= bit
+            for bit, position, test, memo, convert in checks:
+                cell = values[position]
+                entry = memo.get(cell)
+                if entry is None:
+                    entry = (test(cell), convert(cell))
+                    if len(memo) < MEMO_SIZE:
+                        memo[cell] = entry
+                passed, values[position] = entry
+                if not passed:
+                    problems |= bit
+            if raw is not None and b"\\" not in raw:
+                cells = [
+                    "\\N" if cell is None else cell if cell.__class__ is str else str(cell)
+                    for cell in values
+                ]
+            else:
+                cells = [
+                    "\\N"
+                    if cell is None
+                    else str(cell)
+                    if cell.__class__ is int
+                    else _escape(cell, name=name, line_no=line_no)
+                    for cell in values
+                ]
+            batch.append(f"{line_no}\tt\t{problems}\t" + "\t".join(cells) + "\n")
+        if len(batch) >= BATCH_ROWS:
+            yield "".join(batch).encode()
+            batch.clear()
+    if batch:
+        yield "".join(batch).encode()
 
 
 def stage_resource(*, path: Path, name: str, resource: Resource, staging: Staging) -> str:
-    """COPY the lines of one resource file and flatten them; returns the flat table's name."""
-    raw = staging.table(f"raw_{resource.table}")
+    """Stream one resource file into its flat staging table; returns the table's name."""
     flat = staging.table(resource.table)
-    with connection.cursor() as cursor:
-        cursor.execute(f'DROP TABLE IF EXISTS "{raw}"')
-        cursor.execute(
-            f'CREATE UNLOGGED TABLE "{raw}" (line_no bigint GENERATED ALWAYS AS IDENTITY, doc text)'
-        )
-    try:
-        with transaction.atomic():
-            copy_bytes(COPY_LINES.format(table=raw), json_lines(path, name=name))
-    except COPY_ERRORS as exc:
-        raise InputError([f"{name} {copy_error_line(exc)}: {str(exc).splitlines()[0]}"]) from None
-    columns = ", ".join(f"{expression} AS {column}" for column, expression in resource.columns)
+    columns = ", ".join(
+        f"{identifier(column)} {'integer' if column in resource.integers else 'text'}"
+        for column, _ in resource.columns
+    )
+    rows = flat_rows(json_records(path, name=name), resource=resource, name=name)
     with connection.cursor() as cursor:
         cursor.execute(f'DROP TABLE IF EXISTS "{flat}"')
-        try:
-            with transaction.atomic(), connection.cursor() as inner:
-                inner.execute(
-                    f'CREATE UNLOGGED TABLE "{flat}" AS SELECT line_no, '
-                    f"jsonb_typeof(d) = 'object' AS is_object, {columns} "
-                    f'FROM (SELECT line_no, doc::jsonb AS d FROM "{raw}" '
-                    f"WHERE doc IS NOT NULL AND btrim(doc) <> '' OFFSET 0) lines"
-                )
-        except COPY_ERRORS as exc:
-            line = _first_bad_json_line(raw)
-            raise InputError(
-                [f"{name} line {line}: invalid JSON ({str(exc).splitlines()[0]})."]
-            ) from None
-        cursor.execute(f'DROP TABLE "{raw}"')
+    try:
+        # Created and filled in one transaction: COPY FREEZE writes the rows already frozen,
+        # and a failure leaves no table behind.
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                f'CREATE UNLOGGED TABLE "{flat}" '
+                f"(line_no bigint, is_object boolean, problems integer, {columns})"
+            )
+            with cursor.cursor.copy(f'COPY "{flat}" FROM STDIN (FREEZE)') as copy:
+                for chunk in rows:
+                    copy.write(chunk)
+    except COPY_ERRORS as exc:
+        raise InputError([f"{name} {copy_error_line(exc)}: {str(exc).splitlines()[0]}"]) from None
+    with connection.cursor() as cursor:
         cursor.execute(f'ANALYZE "{flat}"')
     return flat
 
 
-def _first_bad_json_line(raw: str) -> int | None:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"""
-            DO $$
-            DECLARE r record; probe jsonb;
-            BEGIN
-              FOR r IN SELECT line_no, doc FROM "{raw}" WHERE doc IS NOT NULL AND btrim(doc) <> ''
-                       ORDER BY line_no LOOP
-                BEGIN probe := r.doc::jsonb;
-                EXCEPTION WHEN others THEN
-                  PERFORM set_config('parallel.bad_line', r.line_no::text, false); EXIT;
-                END;
-              END LOOP;
-            END $$
-            """
-        )
-        cursor.execute("SELECT nullif(current_setting('parallel.bad_line', true), '')")
-        value = cursor.fetchone()[0]
-    return int(value) if value else None
-
-
 def validate_resource(*, flat: str, name: str, resource: Resource) -> list[str]:
-    """Structure, required members, dates and duplicate natural keys of one staged resource."""
-    conditions = ["is_object"]
-    labels = ["not a JSON object"]
-    for column in resource.required:
-        conditions.append(f"{column} IS NOT NULL AND {column} <> ''")
-        labels.append(f"required member {resource.path_of(column)} is missing")
-    for column in resource.dates:
-        conditions.append(f"{column} IS NULL OR {column} ~ '{DATE_PATTERN}'")
-        labels.append(f"{resource.path_of(column)} is not a date between 1900 and 2099")
-    for column in resource.descriptors:
-        conditions.append(f"{column} IS NULL OR {column} ~ '{DESCRIPTOR_PATTERN}'")
-        labels.append(
-            f"{resource.path_of(column)} is not a descriptor URI (uri://namespace/Descriptor#Code)"
-        )
+    """Structure, required members, dates and duplicate natural keys of one staged resource.
+
+    The per-record checks ran while the file was flattened (``rules``); here the failing
+    records are listed and duplicate natural keys are found.
+    """
+    labels = ["not a JSON object"] + [label for label, _, _ in rules(resource)]
     problems = []
-    flags = ", ".join(f"coalesce(({c}), false)" for c in conditions)
     key = ", ".join(resource.key)
     with connection.cursor() as cursor:
         cursor.execute(
-            f'SELECT line_no, ok FROM (SELECT line_no, ARRAY[{flags}] AS ok FROM "{flat}") v '
-            f"WHERE false = ANY(ok) ORDER BY line_no LIMIT {MAX_PROBLEMS}"
+            f'SELECT line_no, problems FROM "{flat}" WHERE problems <> 0 '
+            f"ORDER BY line_no LIMIT {MAX_PROBLEMS}"
         )
-        for line_no, ok in cursor.fetchall():
-            reasons = [label for label, passed in zip(labels, ok, strict=True) if not passed]
+        for line_no, bits in cursor.fetchall():
+            reasons = [label for bit, label in enumerate(labels) if bits & (1 << bit)]
             problems.append(f"{name} line {line_no}: {'; '.join(reasons)}.")
+        # Duplicate keys are found first (no per-key arrays), then their lines are gathered.
         cursor.execute(
             f'SELECT {key}, array_agg(line_no ORDER BY line_no) FROM "{flat}" WHERE is_object '
-            f"GROUP BY {key} HAVING count(*) > 1 ORDER BY {len(resource.key) + 1} "
+            f'AND ({key}) IN (SELECT {key} FROM "{flat}" WHERE is_object GROUP BY {key} '
+            f"HAVING count(*) > 1) GROUP BY {key} ORDER BY {len(resource.key) + 1} "
             f"LIMIT {MAX_PROBLEMS}"
         )
         for row in cursor.fetchall():

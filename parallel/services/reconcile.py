@@ -63,6 +63,7 @@ def run_reconciliation(*, run: ReconciliationRun, progress: Progress = _noop) ->
             missing=missing,
             ignored=ignored,
             progress=progress,
+            timings=timings,
         )
         timings["compare_seconds"] = round(time.perf_counter() - compare_started, 3)
         timings["total_seconds"] = round(time.perf_counter() - started, 3)
@@ -84,7 +85,7 @@ def run_reconciliation(*, run: ReconciliationRun, progress: Progress = _noop) ->
         _session_settings({name: None for name in SESSION_SETTINGS})
 
 
-# Staging queries scan whole tables once: let PostgreSQL parse JSON in parallel workers, and
+# Staging queries scan whole tables once: let PostgreSQL scan them with parallel workers, and
 # skip JIT compilation, which costs more than it saves for these single-pass statements.
 SESSION_SETTINGS = {
     "parallel_setup_cost": "0",
@@ -181,6 +182,7 @@ def _stage_inputs(run, staging, progress, timings):
     for index, endpoint in enumerate(needed):
         resource = derivations.RESOURCES[endpoint]
         submission = by_resource[endpoint]
+        step = time.perf_counter()
         flat = edfi_json.stage_resource(
             path=_file_path(submission),
             name=submission.original_name,
@@ -188,9 +190,12 @@ def _stage_inputs(run, staging, progress, timings):
             staging=staging,
         )
         tables[resource.table] = flat
+        timings[f"stage_{resource.table}_seconds"] = round(time.perf_counter() - step, 3)
+        step = time.perf_counter()
         problems += edfi_json.validate_resource(
             flat=flat, name=submission.original_name, resource=resource
         )
+        timings[f"validate_{resource.table}_seconds"] = round(time.perf_counter() - step, 3)
         progress(25 + 25 * (index + 1) / len(needed), f"Loaded {endpoint}")
     names = {derivations.RESOURCES[e].table: by_resource[e].original_name for e in needed}
     for child, column, parent, parent_column, label in derivations.REFERENCES[
@@ -207,6 +212,7 @@ def _stage_inputs(run, staging, progress, timings):
     if problems:
         raise InputError(problems[:100])
     progress(52, "Turning Ed-Fi records into the legacy shape")
+    step = time.perf_counter()
     edfi = derivations.build_edfi_records(
         definition=definition,
         staging=staging,
@@ -216,6 +222,7 @@ def _stage_inputs(run, staging, progress, timings):
         lea_ids=list(lea_map),
     )
     _analyze(legacy, edfi)
+    timings["derive_seconds"] = round(time.perf_counter() - step, 3)
     missing = _missing_mappings(edfi, definition)
     ignored = _drop_outside_cycle(edfi, list(lea_map))
     timings["edfi_load_seconds"] = round(time.perf_counter() - t, 3)
@@ -267,17 +274,22 @@ def _category_sets(definition) -> list[tuple[str, list[str], int]]:
     return result
 
 
-def _compare_and_write(*, run, staging, legacy, edfi, missing, ignored, progress) -> dict:
+def _compare_and_write(*, run, staging, legacy, edfi, missing, ignored, progress, timings) -> dict:
     definition = run.cycle.report_definition
     fields = [identifier(f) for f in definition.compared_fields]
     diff = staging.table("diff")
     cells = staging.table("cells")
     with connection.cursor() as cursor:
+        step = time.perf_counter()
         _create_diff(cursor, diff, legacy, edfi, fields)
         cursor.execute(f'ANALYZE "{diff}"')
+        timings["diff_seconds"] = round(time.perf_counter() - step, 3)
+        step = time.perf_counter()
         progress(75, "Comparing aggregates")
         cells_differing = _create_cells(cursor, cells, diff, legacy, edfi, fields, definition)
+        timings["cells_seconds"] = round(time.perf_counter() - step, 3)
         progress(88, "Writing results")
+    step = time.perf_counter()
     lea_map = _lea_map(run.cycle)
     with transaction.atomic():
         previous = (
@@ -290,9 +302,12 @@ def _compare_and_write(*, run, staging, legacy, edfi, missing, ignored, progress
         with connection.cursor() as cursor:
             _insert_results(cursor, run, previous, diff, cells, legacy, edfi, lea_map)
             totals = _totals(cursor, run)
+        timings["insert_seconds"] = round(time.perf_counter() - step, 3)
+        step = time.perf_counter()
         from parallel.services.triage import carry_forward
 
         carry_forward(run=run, previous=previous)
+        timings["carry_forward_seconds"] = round(time.perf_counter() - step, 3)
         totals.update(
             cells_differing_or_total=cells_differing,
             edfi_records_outside_cycle=ignored,
@@ -346,8 +361,8 @@ def _create_cells(cursor, cells, diff, legacy, edfi, fields, definition) -> int:
 
     Matched, identical records add the same to both sides of every cell, so a cell's
     difference comes only from the records in the diff: those are aggregated (a few percent of
-    the data). The legacy count of each differing cell is then counted per category set with a
-    hash join against the legacy table. Totals (TOT) are kept for every LEA.
+    the data); the legacy counts come from the same single GROUPING SETS pass. Totals (TOT)
+    are kept for every LEA.
     """
     sets = _category_sets(definition)
     columns = ", ".join(fields)
@@ -359,6 +374,9 @@ def _create_cells(cursor, cells, diff, legacy, edfi, fields, definition) -> int:
         "(" + ", ".join(["lea_id", *chosen]) + ")" for chosen in sorted({tuple(s[1]) for s in sets})
     )
     set_codes = ", ".join(f"({mask}, '{code}')" for code, _, mask in sets)
+    # One pass over the legacy records (weight 1, sign -1 when the record differs) and the
+    # differing Ed-Fi records (weight 0, sign +1) gives, for every cell of every category set,
+    # the legacy count and the difference; only cells that differ are kept.
     delta = f"{cells}_delta"
     cursor.execute(f'DROP TABLE IF EXISTS "{delta}"')
     cursor.execute(
@@ -366,39 +384,33 @@ def _create_cells(cursor, cells, diff, legacy, edfi, fields, definition) -> int:
         CREATE UNLOGGED TABLE "{delta}" AS
         WITH keys AS (SELECT DISTINCT lea_id, student_id, kind FROM "{diff}"),
         signed AS (
-            SELECT l.lea_id, {", ".join("l." + f for f in fields)}, -1 AS sign
-            FROM "{legacy}" l JOIN keys k ON k.lea_id = l.lea_id AND k.student_id = l.student_id
-            WHERE k.kind <> 'only_edfi'
+            SELECT l.lea_id, {", ".join("l." + f for f in fields)}, 1 AS weight,
+                   CASE WHEN k.kind IS NULL OR k.kind = 'only_edfi' THEN 0 ELSE -1 END AS sign
+            FROM "{legacy}" l
+            LEFT JOIN keys k ON k.lea_id = l.lea_id AND k.student_id = l.student_id
             UNION ALL
-            SELECT e.lea_id, {", ".join("e." + f for f in fields)}, 1 AS sign
+            SELECT e.lea_id, {", ".join("e." + f for f in fields)}, 0 AS weight, 1 AS sign
             FROM "{edfi}" e JOIN keys k ON k.lea_id = e.lea_id AND k.student_id = e.student_id
             WHERE k.kind <> 'only_legacy'
         )
-        SELECT {grouping} AS g, lea_id, {columns}, sum(sign)::int AS difference
+        SELECT {grouping} AS g, lea_id, {columns}, sum(sign)::int AS difference,
+               sum(weight)::int AS legacy_count
         FROM signed GROUP BY GROUPING SETS ({grouping_sets})
         HAVING sum(sign) <> 0
         """
     )
-    cursor.execute(f'ANALYZE "{delta}"')
-    parts = []
-    for mask, chosen in sorted({mask: chosen for _, chosen, mask in sets if chosen}.items()):
-        join = " AND ".join(["l.lea_id = d.lea_id", *(f"l.{f} = d.{f}" for f in chosen)])
-        parts.append(
-            f"SELECT d.g, d.lea_id, {', '.join('d.' + f for f in fields)}, d.difference, "
-            f'count(l.*)::int AS legacy_count FROM "{delta}" d LEFT JOIN "{legacy}" l ON {join} '
-            f"WHERE d.g = {mask} GROUP BY d.g, d.lea_id, {', '.join('d.' + f for f in fields)}, "
-            f"d.difference"
-        )
+    full = (1 << len(fields)) - 1
+    parts = [
+        f'SELECT g, lea_id, {columns}, difference, legacy_count FROM "{delta}" WHERE g <> {full}'
+    ]
     nulls = ", ".join("NULL::text" for _ in fields)
+    # Totals (TOT) for every LEA on either side.
     totals = (
-        f"SELECT {(1 << len(fields)) - 1} AS g, t.lea_id, {nulls}, "
-        f"coalesce(e.n, 0) - t.n AS difference, t.n AS legacy_count FROM "
-        f'(SELECT lea_id, count(*)::int AS n FROM "{legacy}" GROUP BY lea_id) t '
-        f'LEFT JOIN (SELECT lea_id, count(*)::int AS n FROM "{edfi}" GROUP BY lea_id) e '
-        f"USING (lea_id) UNION ALL SELECT {(1 << len(fields)) - 1}, e.lea_id, "
-        f"{', '.join('NULL::text' for _ in fields)}, e.n, 0 FROM "
-        f'(SELECT lea_id, count(*)::int AS n FROM "{edfi}" GROUP BY lea_id) e '
-        f'WHERE NOT EXISTS (SELECT 1 FROM "{legacy}" l WHERE l.lea_id = e.lea_id)'
+        f"SELECT {full} AS g, coalesce(t.lea_id, e.lea_id), {nulls}, "
+        f"coalesce(e.n, 0) - coalesce(t.n, 0) AS difference, coalesce(t.n, 0) AS legacy_count "
+        f'FROM (SELECT lea_id, count(*)::int AS n FROM "{legacy}" GROUP BY lea_id) t '
+        f'FULL JOIN (SELECT lea_id, count(*)::int AS n FROM "{edfi}" GROUP BY lea_id) e '
+        f"ON e.lea_id = t.lea_id"
     )
     tolerance_abs = int(definition.tolerance_absolute)
     tolerance_pct = float(definition.tolerance_percent)

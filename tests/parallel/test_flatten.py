@@ -1,0 +1,127 @@
+"""Ed-Fi records flattened while streamed give the values PostgreSQL's ``->>`` would give."""
+
+import json
+
+import pytest
+from django.db import connection
+
+from parallel.derivations import RESOURCES
+from parallel.importers.edfi_json import stage_resource, validate_resource
+from parallel.staging import InputError, Staging
+
+pytestmark = pytest.mark.django_db
+
+SEOA = RESOURCES["studentEducationOrganizationAssociations"]
+SEPA = RESOURCES["studentSpecialEducationProgramAssociations"]
+
+
+def seoa(student: str, **members) -> dict:
+    record = {
+        "studentReference": {"studentUniqueId": student},
+        "educationOrganizationReference": {"educationOrganizationId": 255901},
+        "sexDescriptor": "uri://ed-fi.org/SexDescriptor#Female",
+        "hispanicLatinoEthnicity": False,
+        "races": [{"raceDescriptor": "uri://ed-fi.org/RaceDescriptor#White"}],
+    }
+    record.update(members)
+    return record
+
+
+@pytest.fixture
+def staging():
+    staging = Staging(987654)
+    yield staging
+    staging.drop_all()
+
+
+def staged(path, resource, staging) -> dict[int, dict]:
+    flat = stage_resource(path=path, name=path.name, resource=resource, staging=staging)
+    with connection.cursor() as cursor:
+        cursor.execute(f'SELECT * FROM "{flat}" ORDER BY line_no')
+        names = [column.name for column in cursor.description]
+        return {row[0]: dict(zip(names, row, strict=True)) for row in cursor.fetchall()}
+
+
+def test_scalars_references_and_arrays_as_postgresql_gives_them(tmp_path, staging):
+    path = tmp_path / "seoa.jsonl"
+    lines = [
+        json.dumps(seoa("A", races=[{"raceDescriptor": "uri://x/RaceDescriptor#Asian"}, {}])),
+        "",
+        json.dumps(seoa("B", hispanicLatinoEthnicity=True, races=None)),
+        json.dumps(seoa("C", educationOrganizationReference="255901", races="White")),
+        json.dumps([1, 2]),
+    ]
+    path.write_text("\n".join(lines) + "\n")
+    rows = staged(path, SEOA, staging)
+    assert sorted(rows) == [1, 3, 4, 5]  # the blank line is skipped but counted
+    assert rows[1]["edorg_id"] == "255901" and rows[1]["hispanic"] == "false"
+    assert rows[1]["race_count"] == 2
+    assert rows[1]["race"] == "Asian"  # descriptors are staged as their code value
+    assert rows[3]["hispanic"] == "true" and rows[3]["race_count"] == 0
+    assert rows[3]["race"] is None
+    assert rows[4]["edorg_id"] is None  # a reference that is not an object
+    assert rows[4]["race_count"] is None  # races that are not an array
+    assert rows[5]["is_object"] is False and rows[5]["student_id"] is None
+    assert all(rows[n]["problems"] == 0 for n in (1, 3))
+    problems = validate_resource(flat=staging.table("seoa"), name="seoa.jsonl", resource=SEOA)
+    assert (
+        "seoa.jsonl line 4: required member educationOrganizationReference.educationOrganizationId"
+        " is missing." in problems
+    )
+    assert any(
+        p.startswith("seoa.jsonl line 5: not a JSON object; required member") for p in problems
+    ), problems
+
+
+def test_text_needing_escapes_arrives_verbatim(tmp_path, staging):
+    value = 'A\\B\tC\nD\r"E" é'
+    path = tmp_path / "seoa.jsonl"
+    uri = f"uri://ed-fi.org/SexDescriptor#{value}"
+    path.write_text(json.dumps(seoa("S1", sexDescriptor=uri)) + "\n")
+    rows = staged(path, SEOA, staging)
+    assert rows[1]["sex"] == value
+
+
+def test_nul_characters_are_refused_with_the_line(tmp_path, staging):
+    path = tmp_path / "seoa.jsonl"
+    path.write_text(json.dumps(seoa("S1")) + "\n" + json.dumps(seoa("S\u0000")) + "\n")
+    with pytest.raises(InputError) as caught:
+        staged(path, SEOA, staging)
+    assert caught.value.problems[0].startswith("seoa.jsonl line 2: invalid JSON")
+
+
+def test_primary_disability_follows_order_of_disability_as_text_then_descriptor(tmp_path, staging):
+    def sepa(student, disabilities, **members):
+        record = {
+            "studentReference": {"studentUniqueId": student},
+            "educationOrganizationReference": {"educationOrganizationId": 255901},
+            "programReference": {"programName": "Special Education"},
+            "beginDate": "2024-08-20",
+            "specialEducationSettingDescriptor": "uri://ed-fi.org/X/SpecialEducationSettingDescriptor#A",
+            "disabilities": disabilities,
+        }
+        record.update(members)
+        return record
+
+    d = "uri://ed-fi.org/DisabilityDescriptor#"
+    path = tmp_path / "sepa.jsonl"
+    records = [
+        sepa("A", [{"disabilityDescriptor": d + "B", "orderOfDisability": 2},
+                   {"disabilityDescriptor": d + "A", "orderOfDisability": 10}]),
+        sepa("B", [{"disabilityDescriptor": d + "Z"},
+                   {"disabilityDescriptor": d + "Y", "orderOfDisability": 3}]),
+        sepa("C", [{"disabilityDescriptor": d + "D"}, {"disabilityDescriptor": d + "C"}]),
+        sepa("D", [], endDate="2024-02-30x", specialEducationSettingDescriptor="Home"),
+    ]  # fmt: skip
+    path.write_text("\n".join(json.dumps(r) for r in records) + "\n")
+    rows = staged(path, SEPA, staging)
+    assert rows[1]["disability"] == "A"  # "10" sorts before "2", as in SQL
+    assert rows[2]["disability"] == "Y"  # a missing order comes last
+    assert rows[3]["disability"] == "C"
+    assert rows[4]["disability"] is None
+    problems = validate_resource(flat=staging.table("sepa"), name="sepa.jsonl", resource=SEPA)
+    assert problems == [
+        "sepa.jsonl line 4: endDate is not a date between 1900 and 2099; "
+        "specialEducationSettingDescriptor is not a descriptor URI "
+        "(uri://namespace/Descriptor#Code)."
+    ]
