@@ -5,11 +5,15 @@ from __future__ import annotations
 import random
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
 from leas.models import LEA, Capacity, PovertyLevel, Urbanicity
+from leas.services.readiness import ensure_readiness_checklist
+from mapping.models import DataStandardVersion
+from mapping.services.catalog import import_edfi_model
 from rolloutplanner.models import UserProfile
 from rolloutplanner.roles import Role
 from rolloutplanner.timeline import services as timeline_services
@@ -138,12 +142,20 @@ def seed_demo() -> dict:
     for username, first, last, role in DEMO_USERS:
         _demo_user(username, first, last, role, lea=first_lea, vendor=first_lea.sis_vendor)
     steps_created = _demo_timeline()
+    ensure_readiness_checklist(leas=LEA.objects.all())
+    _demo_catalog()
     return {
         "leas_created": created,
         "leas": LEA.objects.count(),
         "vendors": len(vendors),
         "steps_created": steps_created,
     }
+
+
+def _demo_catalog() -> None:
+    """The Ed-Fi Data Standard shipped with the app, so mapping starts from the real catalog."""
+    if not DataStandardVersion.objects.exists():
+        import_edfi_model(directory=settings.BASE_DIR / "mapping" / "data" / "edfi" / "5.2.0")
 
 
 # The demo plan started this long ago, so pre-planning and most of planning lie behind it.
