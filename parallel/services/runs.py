@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max
 
 from parallel.models import CollectionCycle, ReconciliationRun, Side, SubmissionFile
@@ -37,6 +37,11 @@ def start_reconciliation(*, cycle: CollectionCycle, user) -> ReconciliationRun:
         raise ValidationError("Upload the legacy file first.")
     if not any(f.side == Side.EDFI for f in files):
         raise ValidationError("Upload the Ed-Fi extract first.")
+    if connection.vendor != "postgresql":
+        raise ValidationError(
+            "Reconciliation bulk-loads the files into PostgreSQL: set DATABASE_URL to a "
+            "PostgreSQL database (the embedded SQLite mode cannot run it)."
+        )
     CollectionCycle.objects.select_for_update().get(pk=cycle.pk)
     number = (cycle.runs.aggregate(n=Max("number"))["n"] or 0) + 1
     run = ReconciliationRun.objects.create(cycle=cycle, number=number, created_by=user)

@@ -88,3 +88,18 @@ def test_only_the_sea_team_starts_runs(client, world, make_collection, role):
 
     assert response.status_code == 403
     assert not ReconciliationRun.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_run_is_refused_with_the_reason_without_postgresql(make_collection, monkeypatch):
+    from django.core.exceptions import ValidationError
+    from django.db import connection
+
+    from parallel.services.runs import start_reconciliation
+
+    collection = make_collection(students=10, rate=0)
+    monkeypatch.setattr(connection, "vendor", "sqlite")
+
+    with pytest.raises(ValidationError, match="set DATABASE_URL to a PostgreSQL database"):
+        start_reconciliation(cycle=collection.cycle, user=collection.user)
+    assert not collection.cycle.runs.exists()
