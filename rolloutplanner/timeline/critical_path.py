@@ -94,7 +94,7 @@ def _ints(text: str | None) -> list[int]:
     return list(map(int, text.split(","))) if text else []
 
 
-def _load_plan() -> _Plan:
+def _plan_columns_postgresql():
     """Two queries; every column arrives as one string. Aggregates over one scan see the rows
     in the same order, so the lists line up without sorting."""
     milestones = connection.ops.quote_name(Milestone._meta.db_table)
@@ -117,6 +117,36 @@ def _load_plan() -> _Plan:
             f" FROM {dependencies}"
         )
         predecessor_ids, successor_ids = (_ints(text) for text in cursor.fetchone())
+    return columns, predecessor_ids, successor_ids
+
+
+def _plan_columns():
+    """The same columns through the ORM, for databases without string_agg (embedded SQLite)."""
+
+    def day(value: date | None) -> int:
+        return (value - EPOCH).days if value else NOT_DONE
+
+    rows = Milestone.objects.order_by().values_list(
+        "id", "planned_start", "planned_end", "actual_start", "actual_end"
+    )
+    columns: list[list[int]] = [[], [], [], [], []]
+    for pk, start, end, actual_start, actual_end in rows.iterator(chunk_size=5000):
+        for column, value in zip(
+            columns,
+            (pk, day(start), day(end), day(actual_start or start), day(actual_end)),
+            strict=True,
+        ):
+            column.append(value)
+    pairs = list(
+        MilestoneDependency.objects.order_by().values_list("predecessor_id", "successor_id")
+    )
+    return columns, [p for p, _ in pairs], [s for _, s in pairs]
+
+
+def _load_plan() -> _Plan:
+    columns, predecessor_ids, successor_ids = (
+        _plan_columns_postgresql() if connection.vendor == "postgresql" else _plan_columns()
+    )
     ids = columns[0]
     position = {pk: index for index, pk in enumerate(ids)}.__getitem__
     predecessors = list(map(position, predecessor_ids))
@@ -237,16 +267,27 @@ def compute_critical_path(*, today: date | None = None, visible_ids=None) -> Cri
     )
 
 
+def _labels(ids: list[int]):
+    """(id, (code, name)) of the given milestones."""
+    if connection.vendor == "postgresql":
+        table = connection.ops.quote_name(Milestone._meta.db_table)
+        with connection.cursor() as cursor:
+            # One array parameter, not thousands of IN placeholders.
+            cursor.execute(f"SELECT id, code, name FROM {table} WHERE id = ANY(%s)", [ids])
+            return [(pk, (code, name)) for pk, code, name in cursor.fetchall()]
+    rows = []
+    for offset in range(0, len(ids), 900):  # within SQLite's limit on query parameters
+        chunk = Milestone.objects.filter(pk__in=ids[offset : offset + 900])
+        rows += [(pk, (code, name)) for pk, code, name in chunk.values_list("id", "code", "name")]
+    return rows
+
+
 def _materialise(plan: _Plan, nodes, start, end, driver, cause, today: int) -> dict:
     """Forecast objects, with labels read in one query, for the positions in ``nodes``."""
     ids = plan.ids
     labels = dict.fromkeys((ids[node] for node in nodes), ("", ""))
     if labels:
-        table = connection.ops.quote_name(Milestone._meta.db_table)
-        with connection.cursor() as cursor:
-            # One array parameter, not thousands of IN placeholders.
-            cursor.execute(f"SELECT id, code, name FROM {table} WHERE id = ANY(%s)", [list(labels)])
-            labels.update((pk, (code, name)) for pk, code, name in cursor.fetchall())
+        labels.update(_labels(list(labels)))
     epoch = EPOCH.toordinal()
     day = date.fromordinal
     forecasts = {}

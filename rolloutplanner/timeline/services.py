@@ -153,19 +153,22 @@ def affected_owners(*, milestone: Milestone) -> set[tuple[int | None, int | None
 
 def downstream_ids(*, milestone_ids: set[int]) -> set[int]:
     """Every milestone that follows any of ``milestone_ids``, directly or through others."""
+    if not milestone_ids:
+        return set()
+    placeholders = ", ".join(["%s"] * len(milestone_ids))
     with connection.cursor() as cursor:
         cursor.execute(
             f"""
             WITH RECURSIVE downstream(id) AS (
                 SELECT successor_id FROM {MilestoneDependency._meta.db_table}
-                 WHERE predecessor_id = ANY(%s)
+                 WHERE predecessor_id IN ({placeholders})
                 UNION
                 SELECT d.successor_id FROM {MilestoneDependency._meta.db_table} d
                   JOIN downstream ON d.predecessor_id = downstream.id
             )
             SELECT id FROM downstream
             """,
-            [list(milestone_ids)],
+            list(milestone_ids),
         )
         return {row[0] for row in cursor.fetchall()}
 

@@ -6,12 +6,13 @@ from parallel.models import DiscrepancyGroup, ReconciliationRun
 from rolloutplanner.roles import Role
 
 # The parallel app's fixtures (synthetic collections, a worker sharing this process's media
-# folder); the browser fixtures come from this folder's conftest.
+# folder); the browser fixtures come from the tests.support.browser plugin.
 from tests.parallel.conftest import (  # noqa: F401
     celery_worker,  # noqa: F811
     make_collection,
     media_root,
     parallel_worker_session,
+    requires_postgresql,
     shared_media_root,
 )
 from tests.support.browser import assert_accessible, login_as

@@ -91,3 +91,23 @@ def test_query_count_does_not_grow_with_the_plan(django_assert_max_num_queries):
         large = compute_critical_path(today=TODAY)
     assert len(large.impacts) == 2 and len(small.impacts) == 1
     assert sorted(len(i.delayed) for i in large.impacts) == [3, 30]
+
+
+def test_the_portable_plan_reader_matches_the_postgresql_one():
+    from django.db import connection
+
+    from rolloutplanner.timeline import critical_path
+
+    first = MilestoneFactory(planned_start=days(-20), planned_end=days(-5), actual_start=days(-19))
+    second = MilestoneFactory(planned_start=days(0), planned_end=days(4), actual_end=days(3))
+    MilestoneDependencyFactory(predecessor=first, successor=second)
+    if connection.vendor != "postgresql":
+        pytest.skip("compares against the PostgreSQL reader")
+
+    def by_id(columns, predecessors, successors):
+        return sorted(zip(*columns, strict=True)), sorted(
+            zip(predecessors, successors, strict=True)
+        )
+
+    assert by_id(*critical_path._plan_columns()) == by_id(*critical_path._plan_columns_postgresql())
+    assert critical_path._plan_columns()[0][4].count(critical_path.NOT_DONE) == 1
