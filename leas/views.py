@@ -38,7 +38,6 @@ from leas.models import (
     SupportNetwork,
     SupportRequest,
 )
-from rolloutplanner.permissions import VIEW
 from rolloutplanner.roles import UNRESTRICTED_ROLES, role_of
 from rolloutplanner.views import generic
 
@@ -54,19 +53,7 @@ LEA_DETAIL_FIELDS = [
 ]
 
 
-class RestrictedChoicesMixin:
-    """Choice fields of a form offer only the objects the user may see."""
-
-    def get_form(self, form_class=None):
-        form = super().get_form(form_class)
-        for field in form.fields.values():
-            queryset = getattr(field, "queryset", None)
-            if queryset is not None and hasattr(queryset, "restrict"):
-                field.queryset = queryset.restrict(self.request.user, VIEW)
-        return form
-
-
-class CreateView(RestrictedChoicesMixin, generic.ObjectCreateView):
+class CreateView(generic.ObjectCreateView):
     def get_initial(self):
         initial = super().get_initial()
         if "lea" in self.request.GET:
@@ -74,7 +61,7 @@ class CreateView(RestrictedChoicesMixin, generic.ObjectCreateView):
         return initial
 
 
-class UpdateView(RestrictedChoicesMixin, generic.ObjectUpdateView):
+class UpdateView(generic.ObjectUpdateView):
     pass
 
 

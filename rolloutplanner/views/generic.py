@@ -119,6 +119,15 @@ class ObjectEditMixin(RestrictedViewMixin):
     form_class = None
     success_message = "Saved."
 
+    def get_form(self, form_class=None):
+        """Choice fields offer only the related objects the user may see."""
+        form = super().get_form(form_class)
+        for field in form.fields.values():
+            queryset = getattr(field, "queryset", None)
+            if queryset is not None and hasattr(queryset, "restrict"):
+                field.queryset = queryset.restrict(self.request.user, VIEW)
+        return form
+
     def form_valid(self, form):
         form.instance = form.save(commit=False)
         if not user_can_save(self.request.user, form.instance):

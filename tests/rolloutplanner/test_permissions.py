@@ -104,3 +104,18 @@ def test_a_scoped_user_cannot_move_a_row_to_another_organisation(world):
     person.lea = world.other_lea
     assert not user_can_save(coordinator, person)
     assert user_can_save(world.users[Role.SEA_TEAM], person)
+
+
+@pytest.mark.django_db
+def test_edit_forms_offer_only_related_objects_the_user_may_see(client, world):
+    from django.urls import reverse
+
+    client.force_login(world.users[Role.LEA_COORDINATOR])
+    page = client.get(reverse("leas:leaperson-add"))
+
+    offered = list(page.context["form"].fields["lea"].queryset)
+    assert offered == [world.own_lea]
+
+    client.force_login(world.users[Role.SEA_TEAM])
+    page = client.get(reverse("leas:leaperson-add"))
+    assert set(page.context["form"].fields["lea"].queryset) >= {world.own_lea, world.other_lea}
