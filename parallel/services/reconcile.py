@@ -178,37 +178,8 @@ def _stage_inputs(run, staging, progress, timings):
     absent = [r for r in needed if r not in by_resource]
     if absent:
         raise InputError([f"The Ed-Fi extract lacks resource(s): {', '.join(absent)}."])
-    tables, problems = {}, []
-    for index, endpoint in enumerate(needed):
-        resource = derivations.RESOURCES[endpoint]
-        submission = by_resource[endpoint]
-        step = time.perf_counter()
-        flat = edfi_json.stage_resource(
-            path=_file_path(submission),
-            name=submission.original_name,
-            resource=resource,
-            staging=staging,
-        )
-        tables[resource.table] = flat
-        timings[f"stage_{resource.table}_seconds"] = round(time.perf_counter() - step, 3)
-        step = time.perf_counter()
-        problems += edfi_json.validate_resource(
-            flat=flat, name=submission.original_name, resource=resource
-        )
-        timings[f"validate_{resource.table}_seconds"] = round(time.perf_counter() - step, 3)
-        progress(25 + 25 * (index + 1) / len(needed), f"Loaded {endpoint}")
     names = {derivations.RESOURCES[e].table: by_resource[e].original_name for e in needed}
-    for child, column, parent, parent_column, label in derivations.REFERENCES[
-        definition.derivation
-    ]:
-        problems += edfi_json.check_reference(
-            child=tables[child],
-            child_name=names[child],
-            column=column,
-            parent=tables[parent],
-            parent_column=parent_column,
-            label=label,
-        )
+    tables, problems = _stage_edfi(run, staging, progress, timings, by_resource, needed, names)
     if problems:
         raise InputError(problems[:100])
     progress(52, "Turning Ed-Fi records into the legacy shape")
@@ -227,6 +198,51 @@ def _stage_inputs(run, staging, progress, timings):
     ignored = _drop_outside_cycle(edfi, list(lea_map))
     timings["edfi_load_seconds"] = round(time.perf_counter() - t, 3)
     return legacy, edfi, missing, ignored
+
+
+def _stage_edfi(run, staging, progress, timings, by_resource, needed, names):
+    """Stage and validate every Ed-Fi resource; returns (tables, problems).
+
+    Clean files are read column-wise, whose line numbers count records only; when validation
+    finds a problem in such a table, the files are staged again record by record so every
+    problem names its true line.
+    """
+    derivation = run.cycle.report_definition.derivation
+    for exact in (False, True):
+        tables, problems, all_exact = {}, [], True
+        for index, endpoint in enumerate(needed):
+            resource = derivations.RESOURCES[endpoint]
+            submission = by_resource[endpoint]
+            step = time.perf_counter()
+            flat, exact_lines = edfi_json.stage_resource(
+                path=_file_path(submission),
+                name=submission.original_name,
+                resource=resource,
+                staging=staging,
+                exact=exact,
+            )
+            all_exact = all_exact and exact_lines
+            tables[resource.table] = flat
+            timings[f"stage_{resource.table}_seconds"] = round(time.perf_counter() - step, 3)
+            step = time.perf_counter()
+            problems += edfi_json.validate_resource(
+                flat=flat, name=submission.original_name, resource=resource
+            )
+            timings[f"validate_{resource.table}_seconds"] = round(time.perf_counter() - step, 3)
+            progress(25 + 25 * (index + 1) / len(needed), f"Loaded {endpoint}")
+        for child, column, parent, parent_column, label in derivations.REFERENCES[derivation]:
+            problems += edfi_json.check_reference(
+                child=tables[child],
+                child_name=names[child],
+                column=column,
+                parent=tables[parent],
+                parent_column=parent_column,
+                label=label,
+            )
+        if not problems or all_exact:
+            return tables, problems
+        progress(25, "Checking the Ed-Fi extract record by record")
+    return tables, problems
 
 
 def _analyze(*tables: str) -> None:
@@ -360,48 +376,26 @@ def _create_cells(cursor, cells, diff, legacy, edfi, fields, definition) -> int:
     """Cells (LEA × category combination) whose counts differ, with both counts.
 
     Matched, identical records add the same to both sides of every cell, so a cell's
-    difference comes only from the records in the diff: those are aggregated (a few percent of
-    the data); the legacy counts come from the same single GROUPING SETS pass. Totals (TOT)
-    are kept for every LEA.
+    difference comes only from the records in the diff: those few percent are aggregated over
+    every category set at once. The legacy count is then needed only for the cells that
+    differ: each set's legacy records are counted with a semi-join against those cells, so
+    no aggregate over all records (and all sets) is ever built. Totals (TOT) are kept for
+    every LEA.
     """
     sets = _category_sets(definition)
-    columns = ", ".join(fields)
-    grouping = f"GROUPING({columns})"
-    categories = (
-        "jsonb_strip_nulls(jsonb_build_object(" + ", ".join(f"'{f}', {f}" for f in fields) + "))"
-    )
-    grouping_sets = ", ".join(
-        "(" + ", ".join(["lea_id", *chosen]) + ")" for chosen in sorted({tuple(s[1]) for s in sets})
-    )
-    set_codes = ", ".join(f"({mask}, '{code}')" for code, _, mask in sets)
-    # One pass over the legacy records (weight 1, sign -1 when the record differs) and the
-    # differing Ed-Fi records (weight 0, sign +1) gives, for every cell of every category set,
-    # the legacy count and the difference; only cells that differ are kept.
     delta = f"{cells}_delta"
-    cursor.execute(f'DROP TABLE IF EXISTS "{delta}"')
-    cursor.execute(
-        f"""
-        CREATE UNLOGGED TABLE "{delta}" AS
-        WITH keys AS (SELECT DISTINCT lea_id, student_id, kind FROM "{diff}"),
-        signed AS (
-            SELECT l.lea_id, {", ".join("l." + f for f in fields)}, 1 AS weight,
-                   CASE WHEN k.kind IS NULL OR k.kind = 'only_edfi' THEN 0 ELSE -1 END AS sign
-            FROM "{legacy}" l
-            LEFT JOIN keys k ON k.lea_id = l.lea_id AND k.student_id = l.student_id
-            UNION ALL
-            SELECT e.lea_id, {", ".join("e." + f for f in fields)}, 0 AS weight, 1 AS sign
-            FROM "{edfi}" e JOIN keys k ON k.lea_id = e.lea_id AND k.student_id = e.student_id
-            WHERE k.kind <> 'only_legacy'
-        )
-        SELECT {grouping} AS g, lea_id, {columns}, sum(sign)::int AS difference,
-               sum(weight)::int AS legacy_count
-        FROM signed GROUP BY GROUPING SETS ({grouping_sets})
-        HAVING sum(sign) <> 0
-        """
-    )
+    _create_delta(cursor, delta, diff, legacy, edfi, fields, sets)
+    counts = f"{cells}_counts"
+    _create_legacy_counts(cursor, counts, delta, legacy, fields, sets)
+    columns = ", ".join(fields)
     full = (1 << len(fields)) - 1
+    same_cell = " AND ".join(
+        ["n.g = d.g", "n.lea_id = d.lea_id"] + [f"n.{f} IS NOT DISTINCT FROM d.{f}" for f in fields]
+    )
     parts = [
-        f'SELECT g, lea_id, {columns}, difference, legacy_count FROM "{delta}" WHERE g <> {full}'
+        f"SELECT d.g, d.lea_id, {', '.join('d.' + f for f in fields)}, d.difference, "
+        f'coalesce(n.legacy_count, 0) AS legacy_count FROM "{delta}" d '
+        f'LEFT JOIN "{counts}" n ON {same_cell} WHERE d.g <> {full}'
     ]
     nulls = ", ".join("NULL::text" for _ in fields)
     # Totals (TOT) for every LEA on either side.
@@ -412,6 +406,10 @@ def _create_cells(cursor, cells, diff, legacy, edfi, fields, definition) -> int:
         f'FULL JOIN (SELECT lea_id, count(*)::int AS n FROM "{edfi}" GROUP BY lea_id) e '
         f"ON e.lea_id = t.lea_id"
     )
+    categories = (
+        "jsonb_strip_nulls(jsonb_build_object(" + ", ".join(f"'{f}', {f}" for f in fields) + "))"
+    )
+    set_codes = ", ".join(f"({mask}, '{code}')" for code, _, mask in sets)
     tolerance_abs = int(definition.tolerance_absolute)
     tolerance_pct = float(definition.tolerance_percent)
     cursor.execute(f'DROP TABLE IF EXISTS "{cells}"')
@@ -423,12 +421,74 @@ def _create_cells(cursor, cells, diff, legacy, edfi, fields, definition) -> int:
                (abs(c.difference) <= {tolerance_abs}
                 OR abs(c.difference) * 100.0 <= {tolerance_pct} * c.legacy_count)
                AS within_tolerance
-        FROM ({" UNION ALL ".join([*parts, totals])}) c
+        FROM ({" UNION ALL ".join([*parts, totals])}) c (g, lea_id, {columns}, difference,
+                                                         legacy_count)
         JOIN (VALUES {set_codes}) AS s(mask, code) ON s.mask = c.g
         """
     )
+    cursor.execute(f'ANALYZE "{cells}"')
     cursor.execute(f'SELECT count(*) FROM "{cells}"')
     return cursor.fetchone()[0]
+
+
+def _create_delta(cursor, delta, diff, legacy, edfi, fields, sets) -> None:
+    """Per category-set cell, the Ed-Fi count minus the legacy count (only cells that differ).
+
+    Each differing record counts -1 with its legacy values and +1 with its Ed-Fi values.
+    """
+    columns = ", ".join(fields)
+    grouping_sets = ", ".join(
+        "(" + ", ".join(["lea_id", *chosen]) + ")" for chosen in sorted({tuple(s[1]) for s in sets})
+    )
+    cursor.execute(f'DROP TABLE IF EXISTS "{delta}"')
+    cursor.execute(
+        f"""
+        CREATE UNLOGGED TABLE "{delta}" AS
+        WITH keys AS (SELECT DISTINCT lea_id, student_id, kind FROM "{diff}"),
+        signed AS (
+            SELECT l.lea_id, {", ".join("l." + f for f in fields)}, -1 AS sign
+            FROM "{legacy}" l JOIN keys k ON k.lea_id = l.lea_id AND k.student_id = l.student_id
+            WHERE k.kind <> 'only_edfi'
+            UNION ALL
+            SELECT e.lea_id, {", ".join("e." + f for f in fields)}, 1 AS sign
+            FROM "{edfi}" e JOIN keys k ON k.lea_id = e.lea_id AND k.student_id = e.student_id
+            WHERE k.kind <> 'only_legacy'
+        )
+        SELECT GROUPING({columns}) AS g, lea_id, {columns}, sum(sign)::int AS difference
+        FROM signed GROUP BY GROUPING SETS ({grouping_sets})
+        HAVING sum(sign) <> 0
+        """
+    )
+    cursor.execute(f'ANALYZE "{delta}"')
+
+
+def _create_legacy_counts(cursor, counts, delta, legacy, fields, sets) -> None:
+    """The legacy count of every cell in ``delta``: one semi-join per category set."""
+    full = (1 << len(fields)) - 1
+    parts = []
+    for mask in sorted({mask for _, _, mask in sets if mask != full}):
+        chosen = [
+            f for position, f in enumerate(fields) if not mask & (1 << (len(fields) - 1 - position))
+        ]
+        key = ", ".join(["lea_id", *chosen])
+        outputs = ", ".join(f if f in chosen else f"NULL::text AS {f}" for f in fields)
+        parts.append(
+            f"SELECT {mask} AS g, lea_id, {outputs}, count(*)::int AS legacy_count "
+            f'FROM "{legacy}" WHERE ({key}) IN (SELECT {key} FROM "{delta}" WHERE g = {mask}) '
+            f"GROUP BY {key}"
+        )
+    cursor.execute(f'DROP TABLE IF EXISTS "{counts}"')
+    # Each part probes a small hash of cells with one scan of the legacy records: run in one
+    # process, which beats shipping every row through a parallel gather twelve times.
+    if not parts:
+        nulls = ", ".join(f"NULL::text AS {f}" for f in fields)
+        parts = [f"SELECT 0 AS g, NULL::text AS lea_id, {nulls}, 0 AS legacy_count WHERE false"]
+    cursor.execute("SET max_parallel_workers_per_gather = 0")
+    try:
+        cursor.execute(f'CREATE UNLOGGED TABLE "{counts}" AS ' + " UNION ALL ".join(parts))
+    finally:
+        cursor.execute("RESET max_parallel_workers_per_gather")
+    cursor.execute(f'ANALYZE "{counts}"')
 
 
 def _insert_results(cursor, run, previous, diff, cells, legacy, edfi, lea_map) -> None:
@@ -452,6 +512,8 @@ def _insert_results(cursor, run, previous, diff, cells, legacy, edfi, lea_map) -
         """,
         [run.pk],
     )
+    # Fresh rows: without statistics PostgreSQL would join the groups on kind and field alone.
+    cursor.execute(f'ANALYZE parallel_discrepancygroup, "{diff}_leas"')
     cursor.execute(
         f"""
         INSERT INTO parallel_discrepancy
