@@ -21,6 +21,7 @@ import orjson
 from django.db import connection, transaction
 
 from parallel.derivations import Resource
+from parallel.importers import edfi_arrow
 from parallel.staging import (
     COPY_ERRORS,
     InputError,
@@ -255,16 +256,28 @@ def flat_rows(records: Iterator[Record], *, resource: Resource, name: str) -> It
         yield "".join(batch).encode()
 
 
-def stage_resource(*, path: Path, name: str, resource: Resource, staging: Staging) -> str:
-    """Stream one resource file into its flat staging table; returns the table's name."""
+def stage_resource(
+    *, path: Path, name: str, resource: Resource, staging: Staging, exact: bool = False
+) -> tuple[str, bool]:
+    """Stream one resource file into its flat staging table.
+
+    Returns the table's name and whether its line numbers are exact: a clean JSON Lines file
+    goes through the column-wise reader (``edfi_arrow``, line numbers count records), anything
+    else, or ``exact=True``, through the per-record path below.
+    """
     flat = staging.table(resource.table)
     columns = ", ".join(
         f"{identifier(column)} {'integer' if column in resource.integers else 'text'}"
         for column, _ in resource.columns
     )
-    rows = flat_rows(json_records(path, name=name), resource=resource, name=name)
     with connection.cursor() as cursor:
         cursor.execute(f'DROP TABLE IF EXISTS "{flat}"')
+    if not exact and edfi_arrow.stage_clean_file(
+        path=path, resource=resource, flat=flat, columns_sql=columns
+    ):
+        _analyze(flat)
+        return flat, False
+    rows = flat_rows(json_records(path, name=name), resource=resource, name=name)
     try:
         # Created and filled in one transaction: COPY FREEZE writes the rows already frozen,
         # and a failure leaves no table behind.
@@ -278,9 +291,13 @@ def stage_resource(*, path: Path, name: str, resource: Resource, staging: Stagin
                     copy.write(chunk)
     except COPY_ERRORS as exc:
         raise InputError([f"{name} {copy_error_line(exc)}: {str(exc).splitlines()[0]}"]) from None
+    _analyze(flat)
+    return flat, True
+
+
+def _analyze(table: str) -> None:
     with connection.cursor() as cursor:
-        cursor.execute(f'ANALYZE "{flat}"')
-    return flat
+        cursor.execute(f'ANALYZE "{table}"')
 
 
 def validate_resource(*, flat: str, name: str, resource: Resource) -> list[str]:

@@ -251,3 +251,20 @@ def test_per_lea_legacy_files_are_combined_and_hold_only_their_lea(make_collecti
         f"legacy-{own.state_lea_id}.csv row {count} (line {count + 1}), column LEA_ID: "
         f"'{other.state_lea_id}' in a file uploaded for LEA {own.state_lea_id}."
     ) in problems
+
+
+def test_problems_in_a_clean_looking_file_name_true_lines_despite_blank_lines(make_collection):
+    """Arrow counts records, not blank lines: a problem found later is reported exactly."""
+    collection = make_collection(students=10, rate=0, upload=False)
+    lines = collection.data.sepa.read_text().splitlines()
+    lines.insert(2, "")
+    lines.append(lines[0])  # a duplicate natural key, each line valid on its own
+    collection.data.sepa.write_text("\n".join(lines) + "\n")
+    collection.upload_all()
+
+    problems = fails_with(collection)
+
+    name = "studentSpecialEducationProgramAssociations.jsonl"
+    assert any(p.startswith(f"{name} lines 1, 12: duplicate natural key") for p in problems), (
+        problems
+    )

@@ -35,7 +35,7 @@ def staging():
 
 
 def staged(path, resource, staging) -> dict[int, dict]:
-    flat = stage_resource(path=path, name=path.name, resource=resource, staging=staging)
+    flat, _ = stage_resource(path=path, name=path.name, resource=resource, staging=staging)
     with connection.cursor() as cursor:
         cursor.execute(f'SELECT * FROM "{flat}" ORDER BY line_no')
         names = [column.name for column in cursor.description]
@@ -125,3 +125,67 @@ def test_primary_disability_follows_order_of_disability_as_text_then_descriptor(
         "specialEducationSettingDescriptor is not a descriptor URI "
         "(uri://namespace/Descriptor#Code)."
     ]
+
+
+def staged_by(path, resource, staging, *, exact) -> tuple[list[tuple], bool]:
+    flat, exact_lines = stage_resource(
+        path=path, name=path.name, resource=resource, staging=staging, exact=exact
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f'SELECT * FROM "{flat}" ORDER BY line_no')
+        return cursor.fetchall(), exact_lines
+
+
+def test_column_wise_reader_stages_what_the_exact_path_stages(tmp_path, staging):
+    """Clean files go through Arrow; every value must be what the per-record path gives."""
+    d = "uri://ed-fi.org/DisabilityDescriptor#"
+    program = {"programName": "Special Education", "educationOrganizationId": 255901}
+    sepa_records = [
+        {
+            "studentReference": {"studentUniqueId": f'S,"{n}"\\é', "link": {"rel": "Student"}},
+            "educationOrganizationReference": {"educationOrganizationId": 255901 + n},
+            "programReference": program,
+            "beginDate": "2024-08-20",
+            "specialEducationSettingDescriptor": "uri://x.org/SpecialEducationSettingDescriptor#A#B",
+            "disabilities": disabilities,
+            **({"endDate": "2026-06-30"} if n % 2 else {}),
+        }
+        for n, disabilities in enumerate([
+            [{"disabilityDescriptor": d + "Autism", "orderOfDisability": 1}],
+            [{"disabilityDescriptor": d + "B", "orderOfDisability": 2},
+             {"disabilityDescriptor": d + "A", "orderOfDisability": 10}],
+            [{"disabilityDescriptor": d + "Z"}, {"disabilityDescriptor": d + "Y"}],
+            [],
+        ])
+    ]  # fmt: skip
+    seoa_records = [
+        seoa("A"),
+        seoa("B", hispanicLatinoEthnicity=True, races=None),
+        seoa("C", races=[{"raceDescriptor": "uri://x/RaceDescriptor#Asian"}, {}]),
+        seoa("D", races=[], limitedEnglishProficiencyDescriptor="uri://x/LimitedEnglishProficiencyDescriptor#Limited"),
+        seoa("E\tF\nG", sexDescriptor="uri://ed-fi.org/SexDescriptor#Not\tselected"),
+    ]  # fmt: skip
+    for name, resource, records in (("sepa", SEPA, sepa_records), ("seoa", SEOA, seoa_records)):
+        path = tmp_path / f"{name}.jsonl"
+        path.write_text("\n".join(json.dumps(r) for r in records) + "\n")
+        fast, fast_exact = staged_by(path, resource, staging, exact=False)
+        exact, exact_exact = staged_by(path, resource, staging, exact=True)
+        assert (fast_exact, exact_exact) == (False, True)  # the first went through Arrow
+        assert fast == exact
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        json.dumps(seoa("B", sexDescriptor="Female")),  # not a descriptor URI
+        json.dumps(seoa("B", educationOrganizationReference={"educationOrganizationId": "x"})),
+        json.dumps([1, 2]),  # not an object
+        json.dumps(seoa("")),  # a required value empty
+    ],
+)
+def test_files_the_column_wise_reader_cannot_vouch_for_go_record_by_record(tmp_path, staging, line):
+    path = tmp_path / "seoa.jsonl"
+    path.write_text(json.dumps(seoa("A")) + "\n" + line + "\n")
+    rows, exact_lines = staged_by(path, SEOA, staging, exact=False)
+    assert exact_lines is True
+    assert [row[0] for row in rows] == [1, 2]
