@@ -59,23 +59,11 @@ def _prepare(args, directory: Path):
         Side,
         SubmissionFile,
     )
-    from parallel.synthetic import generate
 
     load_shipped_definitions(ReportDefinition)
     definition = ReportDefinition.objects.get(code="idea-child-count-school-age")
     started = time.perf_counter()
-    data = generate(
-        directory=directory,
-        definition={
-            "crosswalk": definition.crosswalk,
-            "columns": definition.columns,
-            "population": definition.population,
-        },
-        students=args.students,
-        leas=args.leas,
-        rate=args.rate,
-        seed=args.seed,
-    )
+    data = _generate_or_reuse(args, directory, definition)
     print(f"generated {args.students:,} students in {time.perf_counter() - started:.1f} s")
     leas = [LEA.objects.get_or_create(state_lea_id=i, defaults={"name": f"Bench LEA {i}"})[0]
             for i in data.lea_ids]  # fmt: skip
@@ -99,6 +87,35 @@ def _prepare(args, directory: Path):
     run = ReconciliationRun.objects.create(cycle=cycle, number=1)
     run.files.set(submissions)
     return data, run
+
+
+def _generate_or_reuse(args, directory: Path, definition):
+    """The synthetic files; with ``--data-dir`` kept there and reused for the same options."""
+    import pickle
+
+    from parallel.synthetic import generate
+
+    options = (args.students, args.leas, args.rate, args.seed)
+    saved = directory / "collection.pickle"
+    if args.data_dir and saved.exists():
+        stored_options, data = pickle.loads(saved.read_bytes())
+        if stored_options == options and all(p.exists() for p in data.edfi_files.values()):
+            return data
+    data = generate(
+        directory=directory,
+        definition={
+            "crosswalk": definition.crosswalk,
+            "columns": definition.columns,
+            "population": definition.population,
+        },
+        students=args.students,
+        leas=args.leas,
+        rate=args.rate,
+        seed=args.seed,
+    )
+    if args.data_dir:
+        saved.write_bytes(pickle.dumps((options, data)))
+    return data
 
 
 def _found(run) -> set:
@@ -191,10 +208,16 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=0.02)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--baseline", choices=["datacompy"], default=None)
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        default=None,
+        help="keep the generated files here and reuse them on the next run with the same options",
+    )
     args = parser.parse_args()
     args.leas = args.leas or max(5, min(1200, args.students // 1000))
     with tempfile.TemporaryDirectory(prefix="parallel-bench-") as tmp:
-        directory = Path(tmp)
+        directory = args.data_dir or Path(tmp)
         _setup(directory)
         from rolloutplanner.jobs import enqueue_job
         from rolloutplanner.models import Job
