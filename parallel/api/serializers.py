@@ -1,14 +1,18 @@
 from rest_framework import serializers
 
+from leas.models import LEA
 from parallel.models import (
     AggregateDifference,
     CollectionCycle,
     Discrepancy,
     DiscrepancyGroup,
     DiscrepancyKind,
+    EdFiResource,
     LEARunSummary,
     ReconciliationRun,
     ReportDefinition,
+    Side,
+    SubmissionFile,
     TriageStatus,
 )
 
@@ -40,6 +44,32 @@ class CollectionCycleSerializer(serializers.ModelSerializer):
             "id", "name", "school_year", "report_definition", "snapshot_date",
             "legacy_due_date", "edfi_due_date", "leas", "mapping_plan",
         ]  # fmt: skip
+
+
+class SubmissionFileSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = SubmissionFile
+        fields = [
+            "id", "cycle", "side", "resource", "lea", "original_name", "size", "sha256",
+            "uploaded_by", "uploaded_at", "purged_at",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+class SubmissionUploadSerializer(serializers.Serializer):
+    """One file of a collection: the legacy CSV, or one Ed-Fi resource (multipart)."""
+
+    side = serializers.ChoiceField(choices=Side.choices)
+    resource = serializers.ChoiceField(
+        choices=EdFiResource.choices,
+        required=False,
+        allow_blank=True,
+        help_text="Ed-Fi side: the resource; guessed from the file name when left out.",
+    )
+    lea = serializers.PrimaryKeyRelatedField(
+        queryset=LEA.objects.all(), required=False, allow_null=True, help_text="Blank: statewide."
+    )
+    file = serializers.FileField()
 
 
 class ReconciliationRunSerializer(serializers.ModelSerializer):

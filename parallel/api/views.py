@@ -3,6 +3,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from parallel.api import serializers
@@ -20,10 +21,13 @@ from parallel.models import (
     LEARunSummary,
     ReconciliationRun,
     ReportDefinition,
+    SubmissionFile,
 )
 from parallel.services.runs import start_reconciliation
 from parallel.services.triage import triage_group
+from parallel.services.uploads import upload_submission
 from rolloutplanner.api.viewsets import RestrictedModelViewSet, RestrictedReadOnlyViewSet
+from rolloutplanner.permissions import VIEW
 from vendors.models import Vendor
 
 
@@ -38,6 +42,41 @@ class CollectionCycleViewSet(RestrictedModelViewSet):
     serializer_class = serializers.CollectionCycleSerializer
     filterset_class = CollectionCycleFilterSet
     prefetch_related = ("leas",)
+
+    @extend_schema(
+        methods=["get"],
+        request=None,
+        responses={200: serializers.SubmissionFileSerializer(many=True)},
+    )
+    @extend_schema(
+        methods=["post"],
+        request={"multipart/form-data": serializers.SubmissionUploadSerializer},
+        responses={201: serializers.SubmissionFileSerializer},
+    )
+    @action(detail=True, methods=["get", "post"], parser_classes=[MultiPartParser])
+    def files(self, request, pk=None):
+        """The cycle's files the user may see; POST uploads one, checked as on the page."""
+        cycle = self.get_object()
+        if request.method == "GET":
+            files = SubmissionFile.objects.restrict(request.user, VIEW).filter(cycle=cycle)
+            data = serializers.SubmissionFileSerializer(files.order_by("pk"), many=True).data
+            return Response(data)
+        upload = serializers.SubmissionUploadSerializer(data=request.data)
+        upload.is_valid(raise_exception=True)
+        values = upload.validated_data
+        try:
+            submission = upload_submission(
+                cycle=cycle,
+                user=request.user,
+                side=values["side"],
+                uploaded=values["file"],
+                lea=values.get("lea"),
+                resource=values.get("resource") or "",
+            )
+        except DjangoValidationError as exc:
+            raise ValidationError({"file": exc.messages}) from None
+        data = serializers.SubmissionFileSerializer(submission).data
+        return Response(data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses={202: serializers.ReconciliationRunSerializer})
     @action(detail=True, methods=["post"])

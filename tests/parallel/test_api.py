@@ -61,3 +61,71 @@ def test_definition_with_unknown_category_field_is_rejected(api_client, world):
 
     assert response.status_code == 400
     assert "unknown ['shoe_size']" in str(response.data)
+
+
+def _upload(api_client, cycle, path, **fields):
+    with path.open("rb") as handle:
+        return api_client.post(
+            reverse("api:collectioncycle-files", args=[cycle.pk]),
+            {"file": handle, **fields},
+            format="multipart",
+        )
+
+
+def test_sea_team_uploads_both_sides_through_the_api_and_starts_a_run(
+    api_client, world, make_collection
+):
+    collection = make_collection(students=20, rate=0, upload=False)
+    cycle = collection.cycle
+    api_client.force_authenticate(world.users[Role.SEA_TEAM])
+
+    legacy = _upload(api_client, cycle, collection.data.legacy, side="legacy")
+    edfi = [
+        _upload(api_client, cycle, path, side="edfi")  # the resource is guessed from the name
+        for path in collection.data.edfi_files.values()
+    ]
+
+    assert legacy.status_code == 201, legacy.data
+    assert legacy.data["original_name"] == "legacy.csv" and legacy.data["size"] > 0
+    assert [r.status_code for r in edfi] == [201, 201, 201]
+    assert {r.data["resource"] for r in edfi} == set(collection.data.edfi_files)
+    listed = api_client.get(reverse("api:collectioncycle-files", args=[cycle.pk]))
+    assert [f["id"] for f in listed.data] == [legacy.data["id"], *(r.data["id"] for r in edfi)]
+    started = api_client.post(reverse("api:collectioncycle-reconcile", args=[cycle.pk]))
+    assert started.status_code == 202
+
+
+def test_api_upload_with_a_wrong_layout_is_a_400_naming_the_column(
+    api_client, world, make_collection, tmp_path
+):
+    collection = make_collection(students=5, rate=0, upload=False)
+    bad = tmp_path / "fall.csv"
+    bad.write_text("LEA_ID,STUDENT,AGE\n1,2,3\n")
+    api_client.force_authenticate(world.users[Role.SEA_TEAM])
+
+    response = _upload(api_client, collection.cycle, bad, side="legacy")
+
+    assert response.status_code == 400
+    messages = response.data["error"]["fields"]["file"]
+    assert any("fall.csv line 1, column 2 'STUDENT': not in the layout." in m for m in messages)
+    assert not collection.cycle.files.exists()
+
+
+@pytest.mark.parametrize("role", [Role.LEADERSHIP, Role.LEA_COORDINATOR, Role.VENDOR_CONTACT])
+def test_only_the_sea_team_uploads_through_the_api(api_client, world, make_collection, role):
+    collection = make_collection(students=5, rate=0, upload=False)
+    api_client.force_authenticate(world.users[role])
+
+    response = _upload(api_client, collection.cycle, collection.data.legacy, side="legacy")
+
+    assert response.status_code in (403, 404)
+    assert not collection.cycle.files.exists()
+
+
+def test_file_list_shows_leadership_no_student_level_files(api_client, world, make_collection):
+    collection = make_collection(students=5, rate=0)
+    api_client.force_authenticate(world.users[Role.LEADERSHIP])
+
+    response = api_client.get(reverse("api:collectioncycle-files", args=[collection.cycle.pk]))
+
+    assert response.status_code == 200 and response.data == []
