@@ -181,9 +181,12 @@ def validate_legacy(*, table: str, definition, spans: list[_Span], lea_ids) -> N
                 if ok[index]:
                     continue
                 problems.append(_problem(_span(spans, row_no), row_no, column, values, definition))
+        # Duplicate keys are found first (no per-key arrays), then their rows are gathered.
         cursor.execute(
             f'SELECT lea_id, student_id, array_agg(row_no ORDER BY row_no) FROM "{table}" '
-            f"GROUP BY lea_id, student_id HAVING count(*) > 1 ORDER BY 3 LIMIT {MAX_PROBLEMS}"
+            f'WHERE (lea_id, student_id) IN (SELECT lea_id, student_id FROM "{table}" '
+            f"GROUP BY lea_id, student_id HAVING count(*) > 1) "
+            f"GROUP BY lea_id, student_id ORDER BY 3 LIMIT {MAX_PROBLEMS}"
         )
         for lea_id, student_id, rows in cursor.fetchall():
             where = _rows(spans, rows)
