@@ -16,14 +16,17 @@ problem to report.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
+import psycopg
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 import pyarrow.json as pa_json
 from django.db import connection, transaction
 
+from parallel.concurrency import Connections, concurrent, map_at_once
 from parallel.derivations import Resource
 from parallel.staging import COPY_ERRORS
 
@@ -31,6 +34,8 @@ from parallel.staging import COPY_ERRORS
 # the worker's memory stays a few blocks whatever the size of the file.
 pa.set_memory_pool(pa.system_memory_pool())
 BLOCK_BYTES = 1 << 20
+# Each thread holds one chunk's bytes and its parsed columns at a time.
+CHUNK_BYTES = 8 << 20
 DATE_PATTERN = r"^(19|20)[0-9][0-9]-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
 DESCRIPTOR_PATTERN = r"(?s)^[a-z]+://[^#]+/[A-Za-z]+Descriptor#.+$"
 # Members whose JSON type is not a string, as the Ed-Fi API contract types them.
@@ -154,19 +159,24 @@ def _checked(column: str, values: pa.Array, resource: Resource) -> pa.Array:
     return values
 
 
-def _flat_batch(batch: pa.RecordBatch, resource: Resource, first_line: int) -> pa.Table:
-    rows = batch.num_rows
-    ones = pc.fill_null(pa.nulls(rows, pa.int64()), 1)
-    arrays = [
-        pc.add(pc.cumulative_sum(ones), first_line - 1),
-        pc.fill_null(pa.nulls(rows, pa.bool_()), True),
-        pc.fill_null(pa.nulls(rows, pa.int32()), 0),
-    ]
-    names = ["line_no", "is_object", "problems"]
+def _flat_batch(batch: pa.RecordBatch, resource: Resource) -> pa.Table:
+    arrays, names = [], []
     for column, extract in resource.columns:
         arrays.append(_checked(column, _values(batch, extract), resource))
         names.append(column)
     return pa.Table.from_arrays(arrays, names=names)
+
+
+def _csv(table: pa.Table) -> memoryview:
+    sink = pa.BufferOutputStream()
+    pa_csv.write_csv(table, sink, pa_csv.WriteOptions(include_header=False))
+    return memoryview(sink.getvalue())
+
+
+def _parse_options(resource: Resource) -> pa_json.ParseOptions:
+    return pa_json.ParseOptions(
+        explicit_schema=schema_of(resource), unexpected_field_behavior="ignore"
+    )
 
 
 def _starts_with_object(path: Path) -> bool:
@@ -174,32 +184,114 @@ def _starts_with_object(path: Path) -> bool:
         return handle.read(1) == b"{"
 
 
-def stage_clean_file(*, path: Path, resource: Resource, flat: str, columns_sql: str) -> bool:
-    """Stage ``path`` into a new table ``flat``; False (and no table) when it is not clean."""
-    if not _starts_with_object(path):  # JSON arrays, byte-order marks, leading blank lines
-        return False
+@dataclass(frozen=True)
+class CleanFile:
+    path: Path
+    resource: Resource
+    flat: str  # the staging table to create
+    columns_sql: str  # its resource columns, as CREATE TABLE lists them
+
+    @property
+    def create_sql(self) -> str:
+        # Line numbers stay empty: they are only reported from an exact re-stage.
+        return (
+            f'CREATE UNLOGGED TABLE "{self.flat}" (line_no bigint, '
+            f"is_object boolean DEFAULT true, problems integer DEFAULT 0, {self.columns_sql})"
+        )
+
+    @property
+    def copy_sql(self) -> str:
+        columns = ", ".join(column for column, _ in self.resource.columns)
+        return f'COPY "{self.flat}" ({columns}) FROM STDIN (FORMAT csv{{freeze}})'
+
+
+def _ignore(fraction: float) -> None:
+    return None
+
+
+def stage_clean_files(files: list[CleanFile], on_progress=_ignore) -> set[str]:
+    """Stage every clean file into its new table; returns the tables staged.
+
+    A file that is not clean leaves no table. Outside a transaction the files are cut into
+    chunks at line ends and staged by one thread per core, each with its own connection
+    (parsing, flattening and COPY release the GIL); inside one (tests), file by file over this
+    connection, so the tables stay in that transaction.
+    """
+    candidates = [f for f in files if _starts_with_object(f.path)]
+    if not concurrent():
+        return {f.flat for f in candidates if _stage_serially(f)}
+    return _stage_in_parallel(candidates, on_progress)
+
+
+def _stage_serially(clean: CleanFile) -> bool:
     try:
         reader = pa_json.open_json(
-            path,
+            clean.path,
             read_options=pa_json.ReadOptions(use_threads=True, block_size=BLOCK_BYTES),
-            parse_options=pa_json.ParseOptions(
-                explicit_schema=schema_of(resource), unexpected_field_behavior="ignore"
-            ),
+            parse_options=_parse_options(clean.resource),
         )
-        csv_options = pa_csv.WriteOptions(include_header=False)
         with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(
-                f'CREATE UNLOGGED TABLE "{flat}" '
-                f"(line_no bigint, is_object boolean, problems integer, {columns_sql})"
-            )
-            with cursor.cursor.copy(f'COPY "{flat}" FROM STDIN (FORMAT csv, FREEZE)') as copy:
-                line = 1
+            cursor.execute(clean.create_sql)
+            with cursor.cursor.copy(clean.copy_sql.format(freeze=", FREEZE")) as copy:
                 for batch in reader:
-                    table = _flat_batch(batch, resource, line)
-                    line += batch.num_rows
-                    sink = pa.BufferOutputStream()
-                    pa_csv.write_csv(table, sink, csv_options)
-                    copy.write(memoryview(sink.getvalue()))
+                    copy.write(_csv(_flat_batch(batch, clean.resource)))
     except (NotClean, pa.ArrowException, *COPY_ERRORS):
         return False
     return True
+
+
+def chunks_of(path: Path, size: int = CHUNK_BYTES) -> list[tuple[int, int]]:
+    """Byte ranges of about ``size`` covering the file, each ending after a line end."""
+    total = path.stat().st_size
+    ranges, start = [], 0
+    with path.open("rb") as handle:
+        while start < total:
+            end = min(start + size, total)
+            if end < total:
+                handle.seek(end)
+                rest = handle.readline()
+                end += len(rest)
+            ranges.append((start, end))
+            start = end
+    return ranges
+
+
+def _stage_in_parallel(files: list[CleanFile], on_progress) -> set[str]:
+    with connection.cursor() as cursor:
+        for clean in files:
+            cursor.execute(clean.create_sql)
+    failed: set[str] = set()
+    with Connections() as connections:
+
+        def stage_chunk(chunk: tuple[CleanFile, int, int]) -> None:
+            clean, start, end = chunk
+            if clean.flat in failed:
+                return
+            try:
+                with clean.path.open("rb") as handle:
+                    handle.seek(start)
+                    data = handle.read(end - start)
+                table = pa_json.read_json(
+                    pa.BufferReader(data),
+                    read_options=pa_json.ReadOptions(use_threads=False, block_size=BLOCK_BYTES),
+                    parse_options=_parse_options(clean.resource),
+                )
+                del data
+                sql = clean.copy_sql.format(freeze="")
+                with connections.get().cursor().copy(sql) as copy:
+                    for batch in table.to_batches():
+                        copy.write(_csv(_flat_batch(batch, clean.resource)))
+            except (NotClean, pa.ArrowException, psycopg.Error):
+                failed.add(clean.flat)
+
+        try:
+            map_at_once(
+                stage_chunk,
+                [(clean, *span) for clean in files for span in chunks_of(clean.path)],
+                on_done=lambda done, total: on_progress(done / total),
+            )
+        finally:
+            with connection.cursor() as cursor:
+                for flat in failed:
+                    cursor.execute(f'DROP TABLE IF EXISTS "{flat}"')
+    return {clean.flat for clean in files} - failed

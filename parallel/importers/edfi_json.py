@@ -20,6 +20,7 @@ from pathlib import Path
 import orjson
 from django.db import connection, transaction
 
+from parallel.concurrency import Statement, fetch_all
 from parallel.derivations import Resource
 from parallel.importers import edfi_arrow
 from parallel.staging import (
@@ -256,27 +257,59 @@ def flat_rows(records: Iterator[Record], *, resource: Resource, name: str) -> It
         yield "".join(batch).encode()
 
 
+def stage_resources(
+    *,
+    files: list[tuple[Path, str, Resource]],
+    staging: Staging,
+    exact: bool = False,
+    on_progress=edfi_arrow._ignore,
+) -> dict[str, tuple[str, bool]]:
+    """Stream resource files into their flat staging tables.
+
+    Returns, per resource table, the staging table's name and whether its line numbers are
+    exact: clean JSON Lines files go through the column-wise reader (``edfi_arrow``, whose
+    tables carry no line numbers), anything else, or everything with ``exact=True``, through
+    the per-record path below.
+    """
+    tables = {resource.table: (staging.table(resource.table), True) for _, _, resource in files}
+    with connection.cursor() as cursor:
+        for flat, _ in tables.values():
+            cursor.execute(f'DROP TABLE IF EXISTS "{flat}"')
+    fast: set[str] = set()
+    if not exact:
+        fast = edfi_arrow.stage_clean_files(
+            [
+                edfi_arrow.CleanFile(path, resource, tables[resource.table][0], _columns(resource))
+                for path, _, resource in files
+            ],
+            on_progress,
+        )
+    for path, name, resource in files:
+        flat = tables[resource.table][0]
+        if flat in fast:
+            tables[resource.table] = (flat, False)
+        else:
+            _stage_exactly(path=path, name=name, resource=resource, flat=flat)
+        _analyze(flat)
+    return tables
+
+
 def stage_resource(
     *, path: Path, name: str, resource: Resource, staging: Staging, exact: bool = False
 ) -> tuple[str, bool]:
-    """Stream one resource file into its flat staging table.
+    """One file's table and whether its line numbers are exact (see :func:`stage_resources`)."""
+    tables = stage_resources(files=[(path, name, resource)], staging=staging, exact=exact)
+    return tables[resource.table]
 
-    Returns the table's name and whether its line numbers are exact: a clean JSON Lines file
-    goes through the column-wise reader (``edfi_arrow``, line numbers count records), anything
-    else, or ``exact=True``, through the per-record path below.
-    """
-    flat = staging.table(resource.table)
-    columns = ", ".join(
+
+def _columns(resource: Resource) -> str:
+    return ", ".join(
         f"{identifier(column)} {'integer' if column in resource.integers else 'text'}"
         for column, _ in resource.columns
     )
-    with connection.cursor() as cursor:
-        cursor.execute(f'DROP TABLE IF EXISTS "{flat}"')
-    if not exact and edfi_arrow.stage_clean_file(
-        path=path, resource=resource, flat=flat, columns_sql=columns
-    ):
-        _analyze(flat)
-        return flat, False
+
+
+def _stage_exactly(*, path: Path, name: str, resource: Resource, flat: str) -> None:
     rows = flat_rows(json_records(path, name=name), resource=resource, name=name)
     try:
         # Created and filled in one transaction: COPY FREEZE writes the rows already frozen,
@@ -284,15 +317,13 @@ def stage_resource(
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(
                 f'CREATE UNLOGGED TABLE "{flat}" '
-                f"(line_no bigint, is_object boolean, problems integer, {columns})"
+                f"(line_no bigint, is_object boolean, problems integer, {_columns(resource)})"
             )
             with cursor.cursor.copy(f'COPY "{flat}" FROM STDIN (FREEZE)') as copy:
                 for chunk in rows:
                     copy.write(chunk)
     except COPY_ERRORS as exc:
         raise InputError([f"{name} {copy_error_line(exc)}: {str(exc).splitlines()[0]}"]) from None
-    _analyze(flat)
-    return flat, True
 
 
 def _analyze(table: str) -> None:
@@ -300,48 +331,81 @@ def _analyze(table: str) -> None:
         cursor.execute(f'ANALYZE "{table}"')
 
 
-def validate_resource(*, flat: str, name: str, resource: Resource) -> list[str]:
+Check = tuple[Statement, Callable[[list[tuple]], list[str]]]
+
+
+def resource_checks(*, flat: str, name: str, resource: Resource) -> list[Check]:
     """Structure, required members, dates and duplicate natural keys of one staged resource.
 
     The per-record checks ran while the file was flattened (``rules``); here the failing
-    records are listed and duplicate natural keys are found.
+    records are listed and duplicate natural keys are found. Each check is a query and how its
+    rows read as problems, so that the checks of every resource can run at once.
     """
     labels = ["not a JSON object"] + [label for label, _, _ in rules(resource)]
-    problems = []
     key = ", ".join(resource.key)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f'SELECT line_no, problems FROM "{flat}" WHERE problems <> 0 '
-            f"ORDER BY line_no LIMIT {MAX_PROBLEMS}"
-        )
-        for line_no, bits in cursor.fetchall():
-            reasons = [label for bit, label in enumerate(labels) if bits & (1 << bit)]
-            problems.append(f"{name} line {line_no}: {'; '.join(reasons)}.")
-        # Duplicate keys are found first (no per-key arrays), then their lines are gathered.
-        cursor.execute(
-            f'SELECT {key}, array_agg(line_no ORDER BY line_no) FROM "{flat}" WHERE is_object '
-            f'AND ({key}) IN (SELECT {key} FROM "{flat}" WHERE is_object GROUP BY {key} '
-            f"HAVING count(*) > 1) GROUP BY {key} ORDER BY {len(resource.key) + 1} "
-            f"LIMIT {MAX_PROBLEMS}"
-        )
-        for row in cursor.fetchall():
+
+    def failing(rows: list[tuple]) -> list[str]:
+        return [
+            f"{name} line {line_no}: "
+            + "; ".join(label for bit, label in enumerate(labels) if bits & (1 << bit))
+            + "."
+            for line_no, bits in rows
+        ]
+
+    def duplicates(rows: list[tuple]) -> list[str]:
+        problems = []
+        for row in rows:
             values = ", ".join(f"{k}={v!r}" for k, v in zip(resource.key, row[:-1], strict=True))
             lines = ", ".join(map(str, row[-1]))
             problems.append(f"{name} lines {lines}: duplicate natural key ({values}).")
-    return problems
+        return problems
+
+    return [
+        (
+            Statement(
+                f'SELECT line_no, problems FROM "{flat}" WHERE problems <> 0 '
+                f"ORDER BY line_no LIMIT {MAX_PROBLEMS}"
+            ),
+            failing,
+        ),
+        # Duplicate keys are found first (no per-key arrays), then their lines are gathered.
+        (
+            Statement(
+                f'SELECT {key}, array_agg(line_no ORDER BY line_no) FROM "{flat}" WHERE '
+                f'is_object AND ({key}) IN (SELECT {key} FROM "{flat}" WHERE is_object '
+                f"GROUP BY {key} HAVING count(*) > 1) GROUP BY {key} "
+                f"ORDER BY {len(resource.key) + 1} LIMIT {MAX_PROBLEMS}"
+            ),
+            duplicates,
+        ),
+    ]
 
 
-def check_reference(
+def reference_check(
     *, child: str, child_name: str, column: str, parent: str, parent_column: str, label: str
-) -> list[str]:
+) -> Check:
     """Lines of ``child`` whose ``column`` names no row of ``parent`` (an unresolved reference)."""
-    with connection.cursor() as cursor:
-        cursor.execute(
+
+    def unresolved(rows: list[tuple]) -> list[str]:
+        return [
+            f"{child_name} line {line_no}: {label} {value!r} does not resolve."
+            for line_no, value in rows
+        ]
+
+    return (
+        Statement(
             f'SELECT c.line_no, c.{column} FROM "{child}" c WHERE c.{column} IS NOT NULL AND '
             f'NOT EXISTS (SELECT 1 FROM "{parent}" p WHERE p.{parent_column} = c.{column}) '
             f"ORDER BY c.line_no LIMIT {MAX_PROBLEMS}"
-        )
-        return [
-            f"{child_name} line {line_no}: {label} {value!r} does not resolve."
-            for line_no, value in cursor.fetchall()
-        ]
+        ),
+        unresolved,
+    )
+
+
+def validate_resource(*, flat: str, name: str, resource: Resource) -> list[str]:
+    """The problems of one staged resource (its checks run one after another)."""
+    checks = resource_checks(flat=flat, name=name, resource=resource)
+    rows = fetch_all([statement for statement, _ in checks])
+    return [
+        problem for (_, describe), r in zip(checks, rows, strict=True) for problem in describe(r)
+    ]

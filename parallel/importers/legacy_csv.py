@@ -15,6 +15,7 @@ from pathlib import Path
 
 from django.db import connection, transaction
 
+from parallel.concurrency import Statement, fetch_all
 from parallel.staging import (
     COPY_ERRORS,
     InputError,
@@ -167,32 +168,34 @@ def validate_legacy(*, table: str, definition, spans: list[_Span], lea_ids) -> N
     checks.append((None, lea_check))
     params += [list(lea_ids), *own_params]
     flags = ", ".join(condition for _, condition in checks)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT * FROM (SELECT row_no, ARRAY[{flags}] AS ok, "
-            f"{', '.join(chr(34) + c['field'] + chr(34) for c in definition.columns)} "
-            f'FROM "{table}") v WHERE false = ANY(ok) ORDER BY row_no LIMIT {MAX_PROBLEMS}',
-            params,
-        )
-        problems = []
-        for row in cursor.fetchall():
-            row_no, ok, values = row[0], row[1], row[2:]
-            for index, (column, _) in enumerate(checks):
-                if ok[index]:
-                    continue
+    # The value checks and the duplicate-key check read the committed table: run them at once.
+    failing, duplicates = fetch_all(
+        [
+            Statement(
+                f"SELECT * FROM (SELECT row_no, ARRAY[{flags}] AS ok, "
+                f"{', '.join(chr(34) + c['field'] + chr(34) for c in definition.columns)} "
+                f'FROM "{table}") v WHERE false = ANY(ok) ORDER BY row_no LIMIT {MAX_PROBLEMS}',
+                params,
+            ),
+            # Duplicate keys are found first (no per-key arrays), then their rows are gathered.
+            Statement(
+                f'SELECT lea_id, student_id, array_agg(row_no ORDER BY row_no) FROM "{table}" '
+                f'WHERE (lea_id, student_id) IN (SELECT lea_id, student_id FROM "{table}" '
+                f"GROUP BY lea_id, student_id HAVING count(*) > 1) "
+                f"GROUP BY lea_id, student_id ORDER BY 3 LIMIT {MAX_PROBLEMS}"
+            ),
+        ]
+    )
+    problems = []
+    for row in failing:
+        row_no, ok, values = row[0], row[1], row[2:]
+        for index, (column, _) in enumerate(checks):
+            if not ok[index]:
                 problems.append(_problem(_span(spans, row_no), row_no, column, values, definition))
-        # Duplicate keys are found first (no per-key arrays), then their rows are gathered.
-        cursor.execute(
-            f'SELECT lea_id, student_id, array_agg(row_no ORDER BY row_no) FROM "{table}" '
-            f'WHERE (lea_id, student_id) IN (SELECT lea_id, student_id FROM "{table}" '
-            f"GROUP BY lea_id, student_id HAVING count(*) > 1) "
-            f"GROUP BY lea_id, student_id ORDER BY 3 LIMIT {MAX_PROBLEMS}"
+    for lea_id, student_id, rows in duplicates:
+        problems.append(
+            f"{_rows(spans, rows)}: duplicate key LEA_ID {lea_id!r} + STUDENT_ID {student_id!r}."
         )
-        for lea_id, student_id, rows in cursor.fetchall():
-            where = _rows(spans, rows)
-            problems.append(
-                f"{where}: duplicate key LEA_ID {lea_id!r} + STUDENT_ID {student_id!r}."
-            )
     if problems:
         raise InputError(problems[:MAX_PROBLEMS])
 

@@ -18,6 +18,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from parallel import derivations
+from parallel.concurrency import SESSION_SETTINGS, Statement, fetch_all
 from parallel.crosswalk import crosswalk_for
 from parallel.importers import edfi_json, legacy_csv
 from parallel.models import (
@@ -83,20 +84,6 @@ def run_reconciliation(*, run: ReconciliationRun, progress: Progress = _noop) ->
     finally:
         staging.drop_all()
         _session_settings({name: None for name in SESSION_SETTINGS})
-
-
-# Staging queries scan whole tables once: let PostgreSQL scan them with parallel workers, and
-# skip JIT compilation, which costs more than it saves for these single-pass statements.
-SESSION_SETTINGS = {
-    "parallel_setup_cost": "0",
-    "parallel_tuple_cost": "0",
-    "min_parallel_table_scan_size": "0",
-    "jit": "off",
-    "work_mem": "64MB",
-    # Staging tables are read once or twice by plain joins: a small sample is enough for the
-    # planner, and analysing them costs a tenth of the default's.
-    "default_statistics_target": "10",
-}
 
 
 def _session_settings(values: dict[str, str | None]) -> None:
@@ -212,29 +199,36 @@ def _stage_edfi(run, staging, progress, timings, by_resource, needed, names):
     """
     derivation = run.cycle.report_definition.derivation
     for exact in (False, True):
-        tables, problems, all_exact = {}, [], True
-        for index, endpoint in enumerate(needed):
-            resource = derivations.RESOURCES[endpoint]
-            submission = by_resource[endpoint]
-            step = time.perf_counter()
-            flat, exact_lines = edfi_json.stage_resource(
-                path=_file_path(submission),
-                name=submission.original_name,
-                resource=resource,
-                staging=staging,
-                exact=exact,
+        step = time.perf_counter()
+        staged = edfi_json.stage_resources(
+            files=[
+                (
+                    _file_path(by_resource[endpoint]),
+                    by_resource[endpoint].original_name,
+                    derivations.RESOURCES[endpoint],
+                )
+                for endpoint in needed
+            ],
+            staging=staging,
+            exact=exact,
+            on_progress=lambda fraction: progress(25 + 20 * fraction, "Loading the Ed-Fi extract"),
+        )
+        timings["stage_edfi_seconds"] = round(time.perf_counter() - step, 3)
+        progress(45, "Validating the Ed-Fi extract")
+        tables = {table: flat for table, (flat, _) in staged.items()}
+        all_exact = all(exact_lines for _, exact_lines in staged.values())
+        step = time.perf_counter()
+        checks = [
+            check
+            for endpoint in needed
+            for check in edfi_json.resource_checks(
+                flat=tables[derivations.RESOURCES[endpoint].table],
+                name=by_resource[endpoint].original_name,
+                resource=derivations.RESOURCES[endpoint],
             )
-            all_exact = all_exact and exact_lines
-            tables[resource.table] = flat
-            timings[f"stage_{resource.table}_seconds"] = round(time.perf_counter() - step, 3)
-            step = time.perf_counter()
-            problems += edfi_json.validate_resource(
-                flat=flat, name=submission.original_name, resource=resource
-            )
-            timings[f"validate_{resource.table}_seconds"] = round(time.perf_counter() - step, 3)
-            progress(25 + 25 * (index + 1) / len(needed), f"Loaded {endpoint}")
-        for child, column, parent, parent_column, label in derivations.REFERENCES[derivation]:
-            problems += edfi_json.check_reference(
+        ]
+        checks += [
+            edfi_json.reference_check(
                 child=tables[child],
                 child_name=names[child],
                 column=column,
@@ -242,6 +236,16 @@ def _stage_edfi(run, staging, progress, timings, by_resource, needed, names):
                 parent_column=parent_column,
                 label=label,
             )
+            for child, column, parent, parent_column, label in derivations.REFERENCES[derivation]
+        ]
+        # Every check reads committed tables only: they run at once, one connection per core.
+        results = fetch_all([statement for statement, _ in checks])
+        problems = [
+            problem
+            for (_, describe), rows in zip(checks, results, strict=True)
+            for problem in describe(rows)
+        ]
+        timings["validate_edfi_seconds"] = round(time.perf_counter() - step, 3)
         if not problems or all_exact:
             return tables, problems
         progress(25, "Checking the Ed-Fi extract record by record")
@@ -481,17 +485,23 @@ def _create_legacy_counts(cursor, counts, delta, legacy, fields, sets) -> None:
             f'FROM "{legacy}" WHERE ({key}) IN (SELECT {key} FROM "{delta}" WHERE g = {mask}) '
             f"GROUP BY {key}"
         )
+    nulls = ", ".join(f"NULL::text AS {f}" for f in fields)
     cursor.execute(f'DROP TABLE IF EXISTS "{counts}"')
-    # Each part probes a small hash of cells with one scan of the legacy records: run in one
-    # process, which beats shipping every row through a parallel gather twelve times.
-    if not parts:
-        nulls = ", ".join(f"NULL::text AS {f}" for f in fields)
-        parts = [f"SELECT 0 AS g, NULL::text AS lea_id, {nulls}, 0 AS legacy_count WHERE false"]
-    cursor.execute("SET max_parallel_workers_per_gather = 0")
-    try:
-        cursor.execute(f'CREATE UNLOGGED TABLE "{counts}" AS ' + " UNION ALL ".join(parts))
-    finally:
-        cursor.execute("RESET max_parallel_workers_per_gather")
+    cursor.execute(
+        f'CREATE UNLOGGED TABLE "{counts}" AS '
+        f"SELECT 0 AS g, NULL::text AS lea_id, {nulls}, 0 AS legacy_count WHERE false"
+    )
+    # Each set probes a small hash of its cells with one scan of the legacy records, in one
+    # backend (a parallel gather of every row costs more); the sets run at once instead.
+    fetch_all(
+        [
+            Statement(
+                "SET max_parallel_workers_per_gather = 0; "
+                f'INSERT INTO "{counts}" {part}; RESET max_parallel_workers_per_gather'
+            )
+            for part in parts
+        ]
+    )
     cursor.execute(f'ANALYZE "{counts}"')
 
 
