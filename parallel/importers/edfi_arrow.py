@@ -240,8 +240,9 @@ def _stage_serially(clean: CleanFile) -> bool:
     return True
 
 
-def chunks_of(path: Path, size: int = CHUNK_BYTES) -> list[tuple[int, int]]:
+def chunks_of(path: Path, size: int | None = None) -> list[tuple[int, int]]:
     """Byte ranges of about ``size`` covering the file, each ending after a line end."""
+    size = size or CHUNK_BYTES
     total = path.stat().st_size
     ranges, start = [], 0
     with path.open("rb") as handle:
