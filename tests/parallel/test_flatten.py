@@ -190,3 +190,18 @@ def test_files_the_column_wise_reader_cannot_vouch_for_go_record_by_record(tmp_p
     rows, exact_lines = staged_by(path, SEOA, staging, exact=False)
     assert exact_lines is True
     assert len(rows) == 2
+
+
+@pytest.mark.parametrize(
+    ("value", "mapped"),
+    [("Female", "F"), ("FEMALE", "F"), ("ÉLÈVE Ä", "E"), ("élève ä", "E"), ("Other", None)],
+)
+def test_descriptor_codes_map_whatever_their_case(value, mapped):
+    from parallel.derivations import code
+
+    crosswalk = json.dumps({"female": "F", "élève ä": "E"})
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {code('sex', '%(value)s::text')}", {"xw_sex": crosswalk, "value": value}
+        )
+        assert cursor.fetchone()[0] == mapped
