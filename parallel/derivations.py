@@ -250,9 +250,7 @@ def code(field_name: str, expression: str) -> str:
     # Its keys are lower case: ASCII lower-casing (the "C" collation's, several times cheaper)
     # finds nearly every code; full Unicode lower() runs only for what it misses.
     xw = f"%(xw_{identifier(field_name)})s::jsonb"
-    return (
-        f'coalesce({xw} ->> lower({expression} COLLATE "C"), {xw} ->> lower({expression}))'
-    )
+    return f'coalesce({xw} ->> lower({expression} COLLATE "C"), {xw} ->> lower({expression}))'
 
 
 def descriptor_value(expression: str) -> str:

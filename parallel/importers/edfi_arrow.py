@@ -98,17 +98,18 @@ def _text(array: pa.Array) -> pa.Array:
     return array if pa.types.is_string(array.type) else pc.cast(array, pa.string())
 
 
-def _first_items(lists: pa.Array) -> pa.Array:
-    """The first element of each list (null for an empty or missing list)."""
+def _first_items(lists: pa.Array, member: str) -> pa.Array:
+    """``member`` of the first element of each list (null for an empty or missing list)."""
     lengths = pc.list_value_length(lists)
     starts = lists.offsets.slice(0, len(lists))
     indices = pc.if_else(pc.greater(lengths, 0), starts, pa.scalar(None, pa.int32()))
-    return lists.values.take(indices)
+    # The member is taken out before the gather: moving strings is cheaper than structs.
+    return _field(lists.values, member).take(indices)
 
 
 def _primary_disabilities(lists: pa.Array, extract) -> pa.Array:
     """One disability per record; records with several are ranked as the exact path ranks."""
-    firsts = _field(_first_items(lists), "disabilityDescriptor")
+    firsts = _first_items(lists, "disabilityDescriptor")
     lengths = pc.fill_null(pc.list_value_length(lists), 0)
     if pc.max(lengths).as_py() in (None, 0, 1):
         return firsts
@@ -126,7 +127,7 @@ def _values(batch: pa.RecordBatch, extract) -> pa.Array:
     if kind == "ref":
         return _text(_field(batch.column(path[0]), path[1]))
     if kind == "first":
-        return _text(_field(_first_items(batch.column(path[0])), path[1]))
+        return _text(_first_items(batch.column(path[0]), path[1]))
     if kind == "length":
         return pc.cast(pc.fill_null(pc.list_value_length(batch.column(path[0])), 0), pa.int32())
     if kind == "disabilities":
@@ -274,7 +275,8 @@ def _stage_in_parallel(files: list[CleanFile], on_progress) -> set[str]:
                     data = handle.read(end - start)
                 table = pa_json.read_json(
                     pa.BufferReader(data),
-                    read_options=pa_json.ReadOptions(use_threads=False, block_size=BLOCK_BYTES),
+                    # The whole chunk as one block: fewer, larger batches to flatten.
+                    read_options=pa_json.ReadOptions(use_threads=False, block_size=len(data) + 1),
                     parse_options=_parse_options(clean.resource),
                 )
                 del data
