@@ -18,6 +18,7 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from typing import NamedTuple, TypeVar
 
 import psycopg
+from django.conf import settings
 from django.db import connection
 
 WORKERS = os.cpu_count() or 1
@@ -28,11 +29,15 @@ SESSION_SETTINGS = {
     "parallel_tuple_cost": "0",
     "min_parallel_table_scan_size": "0",
     "jit": "off",
-    "work_mem": "64MB",
     # Staging tables are read once or twice by plain joins: a small sample is enough for the
     # planner, and analysing them costs a tenth of the default's.
     "default_statistics_target": "10",
 }
+
+
+def session_settings() -> dict[str, str]:
+    return {**SESSION_SETTINGS, "work_mem": settings.PARALLEL_WORK_MEM}
+
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -65,7 +70,7 @@ class Connections:
         own = getattr(self._local, "connection", None)
         if own is None:
             own = psycopg.connect(**self._params, autocommit=True)
-            for name, value in SESSION_SETTINGS.items():
+            for name, value in session_settings().items():
                 own.execute("SELECT set_config(%s, %s, false)", [name, value])
             self._local.connection = own
             with self._lock:

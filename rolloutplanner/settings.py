@@ -309,3 +309,6 @@ LOGGING = {
 
 # Student-level data and raw uploads are purged after this many days (parallel year).
 DATA_RETENTION_DAYS = env.int("DATA_RETENTION_DAYS", default=90)
+# PostgreSQL work_mem of a reconciliation's connections: its joins and groupings hold about a
+# fifth of a million students per 100 MB before spilling to disk.
+PARALLEL_WORK_MEM = env.str("PARALLEL_WORK_MEM", default="256MB")

@@ -18,7 +18,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from parallel import derivations
-from parallel.concurrency import SESSION_SETTINGS, Statement, fetch_all
+from parallel.concurrency import Statement, fetch_all, session_settings
 from parallel.crosswalk import crosswalk_for
 from parallel.importers import edfi_json, legacy_csv
 from parallel.models import (
@@ -50,7 +50,7 @@ def run_reconciliation(*, run: ReconciliationRun, progress: Progress = _noop) ->
     staging = Staging(run.pk)
     staging.drop_all()  # leftovers of a worker that died mid-run
     timings: dict[str, float] = {}
-    _session_settings(SESSION_SETTINGS)
+    _session_settings(session_settings())
     try:
         started = time.perf_counter()
         legacy, edfi, missing, ignored = _stage_inputs(run, staging, progress, timings)
@@ -83,7 +83,7 @@ def run_reconciliation(*, run: ReconciliationRun, progress: Progress = _noop) ->
         raise
     finally:
         staging.drop_all()
-        _session_settings({name: None for name in SESSION_SETTINGS})
+        _session_settings({name: None for name in session_settings()})
 
 
 def _session_settings(values: dict[str, str | None]) -> None:

@@ -43,7 +43,7 @@ def test_statements_run_on_their_own_connections_with_the_session_settings_in_or
     assert [rows[0][0] for rows in results] == list(range(6))
     pids = {rows[0][1] for rows in results}
     assert own not in pids and 1 <= len(pids) <= 2
-    assert {rows[0][2] for rows in results} == {concurrency.SESSION_SETTINGS["work_mem"]}
+    assert {rows[0][2] for rows in results} == {concurrency.session_settings()["work_mem"]}
 
 
 def test_chunks_end_at_line_ends_and_cover_the_file(tmp_path):
