@@ -50,6 +50,8 @@ def _prepare(args, directory: Path):
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
+    # The Ed-Fi catalog, so that descriptor values are checked against it as in production.
+    call_command("import_edfi_model", str(ROOT / "mapping/data/edfi/5.2.0"), verbosity=0)
     from leas.models import LEA
     from parallel.definitions import load_shipped_definitions
     from parallel.models import (

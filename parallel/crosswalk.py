@@ -48,3 +48,27 @@ def crosswalk_for(*, cycle) -> dict[str, dict[str, str]]:
     for field, values in approved_mappings(cycle=cycle).items():
         result.setdefault(field, {}).update({k.lower(): v for k, v in values.items()})
     return result
+
+
+def known_descriptor_values(*, cycle) -> dict[str, set[str]]:
+    """``{descriptor: {code value (lower)}}`` a run accepts, for descriptors the catalog holds.
+
+    The Ed-Fi catalog's values (of the cycle's mapping plan's Data Standard version, or of every
+    version loaded) plus the state's own: the values its crosswalk and mappings name. A
+    descriptor the catalog does not hold is not checked (nothing says what is valid).
+    """
+    from mapping.models import DescriptorValue
+
+    values = DescriptorValue.objects.all()
+    if cycle.mapping_plan_id:
+        values = values.filter(descriptor__version=cycle.mapping_plan.data_standard_version_id)
+    known: dict[str, set[str]] = defaultdict(set)
+    for descriptor, code in values.values_list("descriptor__name", "code_value"):
+        known[descriptor].add(code.lower())
+    state: dict[str, set[str]] = defaultdict(set)
+    for entry in cycle.report_definition.crosswalk:
+        state[entry["descriptor"]].add(entry["edfi_code_value"].lower())
+    descriptor_of = {e["field"]: e["descriptor"] for e in cycle.report_definition.crosswalk}
+    for field, mapped in approved_mappings(cycle=cycle).items():
+        state[descriptor_of.get(field, "")].update(mapped)
+    return {descriptor: codes | state[descriptor] for descriptor, codes in known.items()}

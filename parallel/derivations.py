@@ -34,6 +34,8 @@ class Resource:
     dates: list[str] = field(default_factory=list)
     paths: dict[str, str] = field(default_factory=dict)
     descriptors: list[str] = field(default_factory=list)
+    # The Ed-Fi descriptor each descriptor column holds, for the check against the catalog.
+    descriptor_names: dict[str, str] = field(default_factory=dict)
     integers: frozenset[str] = frozenset()
 
     def path_of(self, column: str) -> str:
@@ -150,6 +152,11 @@ RESOURCES: dict[str, Resource] = {
             key=["student_id", "edorg_id"],
             required=["student_id", "edorg_id"],
             descriptors=["sex", "race", "english_learner"],
+            descriptor_names={
+                "sex": "SexDescriptor",
+                "race": "RaceDescriptor",
+                "english_learner": "LimitedEnglishProficiencyDescriptor",
+            },
             integers=frozenset({"race_count"}),
             paths={
                 "student_id": "studentReference.studentUniqueId",
@@ -175,6 +182,10 @@ RESOURCES: dict[str, Resource] = {
             required=["student_id", "edorg_id", "program_name", "begin_date"],
             dates=["begin_date", "end_date"],
             descriptors=["setting", "disability"],
+            descriptor_names={
+                "setting": "SpecialEducationSettingDescriptor",
+                "disability": "DisabilityDescriptor",
+            },
             paths={
                 "setting": "specialEducationSettingDescriptor",
                 "disability": "disabilities[].disabilityDescriptor",
@@ -199,6 +210,7 @@ RESOURCES: dict[str, Resource] = {
             required=["student_id", "school_id", "entry_date", "grade_level"],
             dates=["entry_date", "exit_date"],
             descriptors=["grade_level"],
+            descriptor_names={"grade_level": "GradeLevelDescriptor"},
             paths={
                 "student_id": "studentReference.studentUniqueId",
                 "school_id": "schoolReference.schoolId",

@@ -402,6 +402,41 @@ def reference_check(
     )
 
 
+def descriptor_checks(
+    *, flat: str, name: str, resource: Resource, known: dict[str, set[str]]
+) -> list[Check]:
+    """Descriptor values the catalog and the state's descriptor set do not know.
+
+    Each column's distinct values are counted in PostgreSQL (a handful of groups) and compared
+    here, case-insensitively as the Ed-Fi API compares them.
+    """
+    checks = []
+    for column, descriptor in resource.descriptor_names.items():
+        if descriptor not in known:
+            continue
+        accepted = known[descriptor]
+
+        def unknown(rows: list[tuple], column=column, descriptor=descriptor, accepted=accepted):
+            return [
+                f"{name} line {line_no}: {resource.path_of(column)} {value!r} is not a "
+                f"{descriptor} value known to the Ed-Fi catalog or the state's descriptor set "
+                f"({records} record{'s' if records != 1 else ''})."
+                for line_no, value, records in rows
+                if value.lower() not in accepted
+            ][:MAX_PROBLEMS]
+
+        checks.append(
+            (
+                Statement(
+                    f'SELECT min(line_no), {identifier(column)}, count(*) FROM "{flat}" '
+                    f"WHERE {identifier(column)} IS NOT NULL GROUP BY 2 ORDER BY 1, 2"
+                ),
+                unknown,
+            )
+        )
+    return checks
+
+
 def validate_resource(*, flat: str, name: str, resource: Resource) -> list[str]:
     """The problems of one staged resource (its checks run one after another)."""
     checks = resource_checks(flat=flat, name=name, resource=resource)

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from parallel import derivations
 from parallel.concurrency import Statement, fetch_all, session_settings
-from parallel.crosswalk import crosswalk_for
+from parallel.crosswalk import crosswalk_for, known_descriptor_values
 from parallel.importers import edfi_json, legacy_csv
 from parallel.models import (
     DiscrepancyGroup,
@@ -198,6 +198,7 @@ def _stage_edfi(run, staging, progress, timings, by_resource, needed, names):
     problem names its true line.
     """
     derivation = run.cycle.report_definition.derivation
+    known = known_descriptor_values(cycle=run.cycle)
     for exact in (False, True):
         step = time.perf_counter()
         staged = edfi_json.stage_resources(
@@ -225,6 +226,16 @@ def _stage_edfi(run, staging, progress, timings, by_resource, needed, names):
                 flat=tables[derivations.RESOURCES[endpoint].table],
                 name=by_resource[endpoint].original_name,
                 resource=derivations.RESOURCES[endpoint],
+            )
+        ]
+        checks += [
+            check
+            for endpoint in needed
+            for check in edfi_json.descriptor_checks(
+                flat=tables[derivations.RESOURCES[endpoint].table],
+                name=by_resource[endpoint].original_name,
+                resource=derivations.RESOURCES[endpoint],
+                known=known,
             )
         ]
         checks += [

@@ -1,5 +1,6 @@
 """The reconciliation service against synthetic collections whose discrepancies are known."""
 
+import json
 from collections import Counter
 
 import pytest
@@ -212,6 +213,8 @@ def _fix_legacy_file(collection, kind, keys, run):
 
 
 def test_descriptor_values_without_a_mapping_are_reported(make_collection):
+    from tests.mapping.factories import DescriptorValueFactory
+
     collection = make_collection(students=50, rate=0, upload=False)
     sepa = collection.data.sepa
     text = sepa.read_text().replace(
@@ -221,6 +224,11 @@ def test_descriptor_values_without_a_mapping_are_reported(make_collection):
     text = text.replace("Inside regular class 80% or more of the day", "Brand new setting", 1)
     sepa.write_text(text)
     collection.upload_all()
+    # Valid Ed-Fi values (the catalog knows them) that nothing maps yet.
+    for value in ("State Special Setting", "Brand new setting"):
+        DescriptorValueFactory(
+            descriptor__name="SpecialEducationSettingDescriptor", code_value=value
+        )
     run = collection.new_run()
 
     run_reconciliation(run=run)
@@ -265,3 +273,34 @@ def test_descriptor_mappings_of_the_cycles_plan_override_the_crosswalk(make_coll
     mismatched = {d.student_id for d in Discrepancy.objects.filter(run=run, field="sex")}
     assert mismatched == females and females
     assert set(Discrepancy.objects.filter(run=run).values_list("field", flat=True)) == {"sex"}
+
+
+def test_descriptor_values_unknown_to_the_catalog_and_the_state_fail_the_run(make_collection):
+    from parallel.staging import InputError
+    from tests.mapping.factories import DescriptorValueFactory
+
+    collection = make_collection(students=30, rate=0, upload=False)
+    sepa = collection.data.sepa
+    lines = sepa.read_text().splitlines()
+    record = json.loads(lines[4])
+    record["specialEducationSettingDescriptor"] = (
+        "uri://ed-fi.org/SpecialEducationSettingDescriptor#Separate skool"
+    )
+    lines[4] = json.dumps(record)
+    sepa.write_text("\n".join(lines) + "\n")
+    collection.upload_all()
+    DescriptorValueFactory(descriptor__name="SpecialEducationSettingDescriptor", code_value="Home")
+    DescriptorValueFactory(descriptor__name="SexDescriptor", code_value="Female")
+    run = collection.new_run()
+
+    with pytest.raises(InputError) as caught:
+        run_reconciliation(run=run)
+
+    name = "studentSpecialEducationProgramAssociations.jsonl"
+    assert caught.value.problems == [
+        f"{name} line 5: specialEducationSettingDescriptor 'Separate skool' is not a "
+        "SpecialEducationSettingDescriptor value known to the Ed-Fi catalog or the state's "
+        "descriptor set (1 record)."
+    ]
+    run.refresh_from_db()
+    assert run.state == RunState.FAILED
