@@ -26,6 +26,7 @@ import pyarrow.csv as pa_csv
 import pyarrow.json as pa_json
 from django.db import connection, transaction
 
+from parallel import contract
 from parallel.concurrency import Connections, concurrent, map_at_once
 from parallel.derivations import Resource
 from parallel.staging import COPY_ERRORS
@@ -38,54 +39,15 @@ BLOCK_BYTES = 1 << 20
 CHUNK_BYTES = 8 << 20
 DATE_PATTERN = r"^(19|20)[0-9][0-9]-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
 DESCRIPTOR_PATTERN = r"(?s)^[a-z]+://[^#]+/[A-Za-z]+Descriptor#.+$"
-# Members whose JSON type is not a string, as the Ed-Fi API contract types them.
-MEMBER_TYPES = {
-    "educationOrganizationId": pa.int64(),
-    "schoolId": pa.int64(),
-    "localEducationAgencyId": pa.int64(),
-    "hispanicLatinoEthnicity": pa.bool_(),
-    "orderOfDisability": pa.int64(),
-}
 
 
 class NotClean(Exception):
     """The file needs the exact path (its problems are reported there)."""
 
 
-def _type(member: str) -> pa.DataType:
-    return MEMBER_TYPES.get(member, pa.string())
-
-
 def schema_of(resource: Resource) -> pa.Schema:
-    """Only the members the resource's columns read, nested as the API nests them."""
-    top: dict[str, pa.DataType | dict[str, pa.DataType]] = {}
-    for _, extract in resource.columns:
-        kind, *path = extract.spec
-        if kind == "member":
-            top[path[0]] = _type(path[0])
-        elif kind == "ref":
-            top.setdefault(path[0], {})[path[1]] = _type(path[1])
-        elif kind in ("first", "length"):
-            members = top.setdefault(path[0], {})
-            if kind == "first":
-                members[path[1]] = _type(path[1])
-        elif kind == "disabilities":
-            top["disabilities"] = {
-                "disabilityDescriptor": pa.string(),
-                "orderOfDisability": _type("orderOfDisability"),
-            }
-    fields = []
-    for name, value in top.items():
-        if isinstance(value, dict):
-            struct = pa.struct([(member, kind) for member, kind in value.items()])
-            is_list = any(
-                e.spec[0] in ("first", "length", "disabilities") and e.spec[1] == name
-                for _, e in resource.columns
-            )
-            fields.append((name, pa.list_(struct) if is_list else struct))
-        else:
-            fields.append((name, value))
-    return pa.schema(fields)
+    """Every member the Ed-Fi API contract types (so Arrow checks their JSON types)."""
+    return contract.arrow_schema(contract.spec_of(resource.endpoint))
 
 
 def _field(structs: pa.Array, member: str) -> pa.Array:
@@ -136,7 +98,7 @@ def _values(batch: pa.RecordBatch, extract) -> pa.Array:
 
 
 def _all(mask: pa.Array) -> bool:
-    return bool(pc.all(pc.fill_null(mask, True)).as_py())
+    return bool(pc.all(pc.fill_null(mask, True), min_count=0).as_py())
 
 
 def _checked(column: str, values: pa.Array, resource: Resource) -> pa.Array:
@@ -161,6 +123,8 @@ def _checked(column: str, values: pa.Array, resource: Resource) -> pa.Array:
 
 
 def _flat_batch(batch: pa.RecordBatch, resource: Resource) -> pa.Table:
+    if not contract.check_batch(batch, contract.spec_of(resource.endpoint)):
+        raise NotClean("contract")
     arrays, names = [], []
     for column, extract in resource.columns:
         arrays.append(_checked(column, _values(batch, extract), resource))
@@ -196,8 +160,8 @@ class CleanFile:
     def create_sql(self) -> str:
         # Line numbers stay empty: they are only reported from an exact re-stage.
         return (
-            f'CREATE UNLOGGED TABLE "{self.flat}" (line_no bigint, '
-            f"is_object boolean DEFAULT true, problems integer DEFAULT 0, {self.columns_sql})"
+            f'CREATE UNLOGGED TABLE "{self.flat}" (line_no bigint, is_object boolean DEFAULT '
+            f"true, problems integer DEFAULT 0, contract text, {self.columns_sql})"
         )
 
     @property

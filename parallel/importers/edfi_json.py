@@ -20,6 +20,7 @@ from pathlib import Path
 import orjson
 from django.db import connection, transaction
 
+from parallel import contract
 from parallel.concurrency import Statement, fetch_all
 from parallel.derivations import Resource
 from parallel.importers import edfi_arrow
@@ -214,7 +215,8 @@ def flat_rows(records: Iterator[Record], *, resource: Resource, name: str) -> It
     # Bit 0: not a JSON object; then one bit per rule, in order.
     not_object_problems = 1 | sum(bit for bit, _ in required)
     not_object_problems |= sum(bit for bit, _, test, _, _ in checks if not test(None))
-    not_object = f"\tf\t{not_object_problems}" + "\t\\N" * len(extracts) + "\n"
+    not_object = f"\tf\t{not_object_problems}\t\\N" + "\t\\N" * len(extracts) + "\n"
+    spec = contract.spec_of(resource.endpoint) or {}
     batch: list[str] = []
     for line_no, raw, value in records:
         if value.__class__ is not dict:
@@ -249,7 +251,9 @@ def flat_rows(records: Iterator[Record], *, resource: Resource, name: str) -> It
                     else _escape(cell, name=name, line_no=line_no)
                     for cell in values
                 ]
-            batch.append(f"{line_no}\tt\t{problems}\t" + "\t".join(cells) + "\n")
+            broken = contract.record_problems(value, spec)
+            reasons = _escape("; ".join(broken), name=name, line_no=line_no) if broken else "\\N"
+            batch.append(f"{line_no}\tt\t{problems}\t{reasons}\t" + "\t".join(cells) + "\n")
         if len(batch) >= BATCH_ROWS:
             yield "".join(batch).encode()
             batch.clear()
@@ -316,8 +320,8 @@ def _stage_exactly(*, path: Path, name: str, resource: Resource, flat: str) -> N
         # and a failure leaves no table behind.
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(
-                f'CREATE UNLOGGED TABLE "{flat}" '
-                f"(line_no bigint, is_object boolean, problems integer, {_columns(resource)})"
+                f'CREATE UNLOGGED TABLE "{flat}" (line_no bigint, is_object boolean, '
+                f"problems integer, contract text, {_columns(resource)})"
             )
             with cursor.cursor.copy(f'COPY "{flat}" FROM STDIN (FREEZE)') as copy:
                 for chunk in rows:
@@ -345,12 +349,12 @@ def resource_checks(*, flat: str, name: str, resource: Resource) -> list[Check]:
     key = ", ".join(resource.key)
 
     def failing(rows: list[tuple]) -> list[str]:
-        return [
-            f"{name} line {line_no}: "
-            + "; ".join(label for bit, label in enumerate(labels) if bits & (1 << bit))
-            + "."
-            for line_no, bits in rows
-        ]
+        problems = []
+        for line_no, bits, broken in rows:
+            reasons = [label for bit, label in enumerate(labels) if bits & (1 << bit)]
+            reasons += (broken or "").split("; ") if broken else []
+            problems.append(f"{name} line {line_no}: {'; '.join(dict.fromkeys(reasons))}.")
+        return problems
 
     def duplicates(rows: list[tuple]) -> list[str]:
         problems = []
@@ -363,8 +367,8 @@ def resource_checks(*, flat: str, name: str, resource: Resource) -> list[Check]:
     return [
         (
             Statement(
-                f'SELECT line_no, problems FROM "{flat}" WHERE problems <> 0 '
-                f"ORDER BY line_no LIMIT {MAX_PROBLEMS}"
+                f'SELECT line_no, problems, contract FROM "{flat}" '
+                f"WHERE problems <> 0 OR contract IS NOT NULL ORDER BY line_no LIMIT {MAX_PROBLEMS}"
             ),
             failing,
         ),

@@ -62,7 +62,7 @@ def test_chunks_end_at_line_ends_and_cover_the_file(tmp_path):
 def _rows(table: str) -> list[tuple]:
     with connection.cursor() as cursor:
         cursor.execute(f'SELECT * FROM "{table}"')
-        return sorted(row[1:] for row in cursor.fetchall())
+        return sorted((row[1:] for row in cursor.fetchall()), key=repr)
 
 
 def _files(data) -> list:

@@ -35,7 +35,10 @@ def staging():
 
 
 def staged(path, resource, staging) -> dict[int, dict]:
-    flat, _ = stage_resource(path=path, name=path.name, resource=resource, staging=staging)
+    """Rows by line number, staged record by record (the path that numbers lines)."""
+    flat, _ = stage_resource(
+        path=path, name=path.name, resource=resource, staging=staging, exact=True
+    )
     with connection.cursor() as cursor:
         cursor.execute(f'SELECT * FROM "{flat}" ORDER BY line_no')
         names = [column.name for column in cursor.description]
@@ -64,10 +67,12 @@ def test_scalars_references_and_arrays_as_postgresql_gives_them(tmp_path, stagin
     assert rows[5]["is_object"] is False and rows[5]["student_id"] is None
     assert all(rows[n]["problems"] == 0 for n in (1, 3))
     problems = validate_resource(flat=staging.table("seoa"), name="seoa.jsonl", resource=SEOA)
-    assert (
+    # Checked against the Ed-Fi API contract too: member types, required members of items.
+    assert problems[:2] == [
+        "seoa.jsonl line 1: required member races[].raceDescriptor is missing.",
         "seoa.jsonl line 4: required member educationOrganizationReference.educationOrganizationId"
-        " is missing." in problems
-    )
+        " is missing; educationOrganizationReference is not an object; races is not an array.",
+    ]
     assert any(
         p.startswith("seoa.jsonl line 5: not a JSON object; required member") for p in problems
     ), problems
@@ -95,7 +100,11 @@ def test_primary_disability_follows_order_of_disability_as_text_then_descriptor(
         record = {
             "studentReference": {"studentUniqueId": student},
             "educationOrganizationReference": {"educationOrganizationId": 255901},
-            "programReference": {"programName": "Special Education"},
+            "programReference": {
+                "programName": "Special Education",
+                "educationOrganizationId": 255901,
+                "programTypeDescriptor": "uri://ed-fi.org/ProgramTypeDescriptor#Special Education",
+            },
             "beginDate": "2024-08-20",
             "specialEducationSettingDescriptor": "uri://ed-fi.org/X/SpecialEducationSettingDescriptor#A",
             "disabilities": disabilities,
@@ -134,13 +143,17 @@ def staged_by(path, resource, staging, *, exact) -> tuple[list[tuple], bool]:
     with connection.cursor() as cursor:
         cursor.execute(f'SELECT * FROM "{flat}"')
         # Tables staged column-wise carry no line numbers (they are reported exactly).
-        return sorted(row[1:] for row in cursor.fetchall()), exact_lines
+        return sorted((row[1:] for row in cursor.fetchall()), key=repr), exact_lines
 
 
 def test_column_wise_reader_stages_what_the_exact_path_stages(tmp_path, staging):
     """Clean files go through Arrow; every value must be what the per-record path gives."""
     d = "uri://ed-fi.org/DisabilityDescriptor#"
-    program = {"programName": "Special Education", "educationOrganizationId": 255901}
+    program = {
+        "programName": "Special Education",
+        "educationOrganizationId": 255901,
+        "programTypeDescriptor": "uri://ed-fi.org/ProgramTypeDescriptor#Special Education",
+    }
     sepa_records = [
         {
             "studentReference": {"studentUniqueId": f'S,"{n}"\\é', "link": {"rel": "Student"}},
@@ -162,7 +175,8 @@ def test_column_wise_reader_stages_what_the_exact_path_stages(tmp_path, staging)
     seoa_records = [
         seoa("A"),
         seoa("B", hispanicLatinoEthnicity=True, races=None),
-        seoa("C", races=[{"raceDescriptor": "uri://x/RaceDescriptor#Asian"}, {}]),
+        seoa("C", races=[{"raceDescriptor": "uri://x/RaceDescriptor#Asian"},
+                         {"raceDescriptor": "uri://x/RaceDescriptor#White"}]),
         seoa("D", races=[], limitedEnglishProficiencyDescriptor="uri://x/LimitedEnglishProficiencyDescriptor#Limited"),
         seoa("E\tF\nG", sexDescriptor="uri://ed-fi.org/SexDescriptor#Not\tselected"),
     ]  # fmt: skip
