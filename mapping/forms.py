@@ -161,6 +161,12 @@ class DescriptorMappingForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        if self.instance.pk:
+            current = DescriptorMapping.objects.get(pk=self.instance.pk)
+            try:
+                check_editable(current)
+            except ValidationError as exc:
+                raise forms.ValidationError(exc.messages) from None
         code, value = cleaned.get("state_code"), cleaned.get("descriptor_value")
         if code and value:
             version_id = code.code_set.plan.data_standard_version_id

@@ -56,6 +56,11 @@ urlpatterns = [
     path("mappings/<int:pk>/feedback/", views.add_feedback, name="elementmapping-feedback"),
     *_crud("feedback", "mappingfeedback", "MappingFeedback"),
     *_crud("descriptor-mappings", "descriptormapping", "DescriptorMapping"),
+    path(
+        "descriptor-mappings/<int:pk>/transition/",
+        views.transition_descriptor_mapping,
+        name="descriptormapping-transition",
+    ),
     *_crud("local-code-sets", "localcodeset", "LocalCodeSet"),
     *_crud("local-codes", "localcode", "LocalCode"),
     *_crud("coverage", "coveragerun", "CoverageRun", editable=False),

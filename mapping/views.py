@@ -545,6 +545,24 @@ def _redirect_with_errors(request, obj, exc: ValidationError):
 
 @login_required
 @require_POST
+def transition_descriptor_mapping(request, pk):
+    mapping = _object_for(request, DescriptorMapping, pk, CHANGE)
+    form = forms.TransitionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Unknown review step.")
+        return redirect(mapping)
+    try:
+        mapping_services.transition_descriptor_mapping(
+            mapping=mapping, transition=form.cleaned_data["transition"], user=request.user
+        )
+    except ValidationError as exc:
+        return _redirect_with_errors(request, mapping, exc)
+    messages.success(request, "Review status updated.")
+    return redirect(mapping)
+
+
+@login_required
+@require_POST
 def transition_mapping(request, pk):
     mapping = _object_for(request, ElementMapping, pk, CHANGE)
     form = forms.TransitionForm(request.POST)
@@ -669,13 +687,20 @@ class DescriptorMappingListView(generic.ObjectListView):
     def base_queryset(self):
         return DescriptorMapping.objects.restrict(self.request.user, VIEW).for_list()
 
-    columns = [("__str__", "Mapping"), ("notes", "Notes")]
+    columns = [("__str__", "Mapping"), ("get_status_display", "Status"), ("notes", "Notes")]
 
 
 class DescriptorMappingDetailView(generic.ObjectDetailView):
     model = DescriptorMapping
-    select_related = ("state_code__code_set", "descriptor_value__descriptor")
-    detail_fields = ["state_code", "descriptor_value", "notes"]
+    template_name = "mapping/descriptormapping_detail.html"
+    select_related = ("state_code__code_set", "descriptor_value__descriptor", "approved_by")
+    detail_fields = ["state_code", "descriptor_value", "notes", "status", "approved_by",
+                     "approved_at"]  # fmt: skip
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["transitions"] = mapping_services.available_transitions(self.object)
+        return context
 
 
 class DescriptorMappingCreateView(generic.ObjectCreateView):

@@ -11,7 +11,7 @@ from collections import defaultdict
 
 
 def approved_mappings(*, cycle) -> dict[str, dict[str, str]]:
-    """The plan's descriptor mappings as ``{field: {Ed-Fi code value (lower): state code}}``.
+    """The plan's approved descriptor mappings as ``{field: {Ed-Fi code value (lower): code}}``.
 
     A field uses the code sets mapped onto its descriptor (the crosswalk names the descriptor of
     each field). Several state codes may roll up to one Ed-Fi value; such a value cannot be
@@ -19,13 +19,14 @@ def approved_mappings(*, cycle) -> dict[str, dict[str, str]]:
     """
     if not cycle.mapping_plan_id:
         return {}
-    from mapping.models import DescriptorMapping
+    from mapping.models import DescriptorMapping, MappingStatus
 
     fields_of: dict[str, set[str]] = defaultdict(set)
     for entry in cycle.report_definition.crosswalk:
         fields_of[entry["descriptor"]].add(entry["field"])
     codes: dict[tuple[str, str], set[str]] = defaultdict(set)
     rows = DescriptorMapping.objects.filter(
+        status=MappingStatus.APPROVED,
         state_code__code_set__plan_id=cycle.mapping_plan_id,
         descriptor_value__descriptor__name__in=list(fields_of),
     ).values_list("descriptor_value__descriptor__name", "descriptor_value__code_value",

@@ -207,9 +207,19 @@ class MappingFeedbackSerializer(serializers.ModelSerializer):
 class DescriptorMappingSerializer(serializers.ModelSerializer):
     class Meta:
         model = DescriptorMapping
-        fields = ["id", "state_code", "descriptor_value", "notes"]
+        fields = [
+            "id", "state_code", "descriptor_value", "notes", "status", "approved_by",
+            "approved_at",
+        ]  # fmt: skip
+        # The review moves only through the transition action.
+        read_only_fields = ["status", "approved_by", "approved_at"]
 
     def validate(self, attrs):
+        if self.instance is not None:
+            try:
+                check_editable(DescriptorMapping.objects.get(pk=self.instance.pk))
+            except DjangoValidationError as exc:
+                raise serializers.ValidationError(exc.messages) from None
         code = attrs.get("state_code") or self.instance.state_code
         value = attrs.get("descriptor_value") or self.instance.descriptor_value
         if value.descriptor.version_id != code.code_set.plan.data_standard_version_id:

@@ -182,6 +182,25 @@ class DescriptorMappingViewSet(RestrictedModelViewSet):
     serializer_class = serializers.DescriptorMappingSerializer
     filterset_class = filtersets.DescriptorMappingFilterSet
 
+    @extend_schema(
+        request=serializers.TransitionSerializer, responses=serializers.DescriptorMappingSerializer
+    )
+    @action(detail=True, methods=["post"])
+    def transition(self, request, pk=None):
+        """Move the mapping along draft → in review → approved (or back, or a new review)."""
+        mapping = self.get_object()
+        if not user_can(request.user, mapping, CHANGE):
+            raise PermissionDenied("You may not review this mapping.")
+        body = serializers.TransitionSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            mapping = mapping_services.transition_descriptor_mapping(
+                mapping=mapping, transition=body.validated_data["transition"], user=request.user
+            )
+        except DjangoValidationError as exc:
+            raise drf_serializers.ValidationError(exc.messages) from exc
+        return Response(self.get_serializer(mapping).data)
+
 
 class LocalCodeSetViewSet(RestrictedModelViewSet):
     model = LocalCodeSet

@@ -149,6 +149,18 @@ class DescriptorMapping(models.Model):
         "mapping.DescriptorValue", on_delete=models.PROTECT, related_name="state_mappings"
     )
     notes = models.TextField(blank=True)
+    # Reviewed as element mappings are; only approved ones feed parallel-year reconciliations.
+    status = models.CharField(
+        max_length=20, choices=MappingStatus.choices, default=MappingStatus.DRAFT
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="approved_descriptor_mappings",
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
 
     history = HistoricalRecords()
     objects = DescriptorMappingQuerySet.as_manager()

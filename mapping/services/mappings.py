@@ -12,6 +12,7 @@ from simple_history.utils import update_change_reason
 
 from mapping.models import (
     KINDS_WITH_TARGETS,
+    DescriptorMapping,
     EdFiProperty,
     ElementMapping,
     MappingKind,
@@ -36,8 +37,8 @@ def target_problems(*, mapping_kind: str, targets: Iterable[EdFiProperty], versi
     return problems
 
 
-def check_editable(mapping: ElementMapping) -> None:
-    """Approved mappings change only through a new review."""
+def check_editable(mapping: ElementMapping | DescriptorMapping) -> None:
+    """Approved mappings (element or descriptor) change only through a new review."""
     if mapping.pk and mapping.status == MappingStatus.APPROVED:
         raise ValidationError("This mapping is approved: start a new review before changing it.")
 
@@ -78,18 +79,42 @@ _TRANSITIONS = {
 TRANSITIONS = tuple(_TRANSITIONS)
 
 
-@transaction.atomic
-def transition_mapping(*, mapping: ElementMapping, transition: str, user) -> ElementMapping:
-    """Move a mapping along draft → in review → approved (or back, or into a new review)."""
+def _locked_for_transition(model, pk, transition: str):
+    """The row (locked) and the transition's (target status, reason); refuses a wrong step."""
     try:
         sources, target, reason = _TRANSITIONS[transition]
     except KeyError:
         raise ValidationError(f"Unknown transition {transition!r}.") from None
-    mapping = ElementMapping.objects.select_for_update().get(pk=mapping.pk)
+    mapping = model.objects.select_for_update().get(pk=pk)
     if mapping.status not in sources:
         raise ValidationError(
             f"A mapping that is {mapping.get_status_display().lower()} cannot be {reason}."
         )
+    return mapping, target, reason
+
+
+def _record_transition(mapping, target: str, reason: str, user) -> None:
+    if target == MappingStatus.APPROVED:
+        mapping.approved_by, mapping.approved_at = user, timezone.now()
+    mapping.status = target
+    mapping.save()
+    update_change_reason(mapping, reason)
+
+
+@transaction.atomic
+def transition_descriptor_mapping(
+    *, mapping: DescriptorMapping, transition: str, user
+) -> DescriptorMapping:
+    """Move a state code's descriptor mapping along the same review as element mappings."""
+    mapping, target, reason = _locked_for_transition(DescriptorMapping, mapping.pk, transition)
+    _record_transition(mapping, target, reason, user)
+    return mapping
+
+
+@transaction.atomic
+def transition_mapping(*, mapping: ElementMapping, transition: str, user) -> ElementMapping:
+    """Move a mapping along draft → in review → approved (or back, or into a new review)."""
+    mapping, target, reason = _locked_for_transition(ElementMapping, mapping.pk, transition)
     if target == MappingStatus.APPROVED:
         if mapping.kind == MappingKind.NOT_MAPPED:
             raise ValidationError(
@@ -102,10 +127,7 @@ def transition_mapping(*, mapping: ElementMapping, transition: str, user) -> Ele
         )
         if problems:
             raise ValidationError(problems)
-        mapping.approved_by, mapping.approved_at = user, timezone.now()
-    mapping.status = target
-    mapping.save()
-    update_change_reason(mapping, reason)
+    _record_transition(mapping, target, reason, user)
     return mapping
 
 
@@ -170,7 +192,7 @@ def identity_gaps(*, plan) -> list[IdentityGap]:
     return gaps
 
 
-def available_transitions(mapping: ElementMapping) -> list[tuple[str, str]]:
+def available_transitions(mapping: ElementMapping | DescriptorMapping) -> list[tuple[str, str]]:
     """(transition, label) pairs the mapping's current status allows."""
     labels = {
         "submit": "Submit for review",

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from mapping.models import DescriptorMapping, ElementMapping, StateElement
+from mapping.services.mappings import check_editable
 
 
 @transaction.atomic
@@ -24,6 +25,9 @@ def map_state_code(*, state_code, descriptor_value, notes: str = "") -> Descript
         raise ValidationError(
             f"{descriptor_value} is not in the targeted Data Standard {version.version}."
         )
+    current = DescriptorMapping.objects.filter(state_code=state_code).first()
+    if current and current.descriptor_value_id != descriptor_value.pk:
+        check_editable(current)
     mapping, _ = DescriptorMapping.objects.update_or_create(
         state_code=state_code, defaults={"descriptor_value": descriptor_value, "notes": notes}
     )

@@ -261,6 +261,13 @@ def _apply_descriptor_rows(plan, parsed, resolver: _Resolver, code_sets: dict, r
                 code_set.descriptor = descriptor
                 code_set.save(update_fields=["descriptor"])
             if value:
+                current = DescriptorMapping.objects.filter(state_code=code).first()
+                changed = current and current.descriptor_value_id != value.pk
+                if changed and current.status == MappingStatus.APPROVED:
+                    raise ValidationError(
+                        f"{row.where}: the mapping of code {row.code!r} is approved; start "
+                        "a new review before changing it."
+                    )
                 DescriptorMapping.objects.update_or_create(
                     state_code=code, defaults={"descriptor_value": value}
                 )
