@@ -264,6 +264,8 @@ SPECTACULAR_SETTINGS = {
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Element and descriptor mappings share one review status: one named enum for both.
+    "ENUM_NAME_OVERRIDES": {"MappingStatusEnum": "mapping.models.MappingStatus"},
 }
 
 # Content Security Policy: everything is served from this origin (no CDN).
