@@ -6,41 +6,61 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('mapping', '0002_planning'),
+        ("mapping", "0002_planning"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='descriptormapping',
-            name='approved_at',
+            model_name="descriptormapping",
+            name="approved_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='descriptormapping',
-            name='approved_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='approved_descriptor_mappings', to=settings.AUTH_USER_MODEL),
+            model_name="descriptormapping",
+            name="approved_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="approved_descriptor_mappings",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='descriptormapping',
-            name='status',
-            field=models.CharField(choices=[('draft', 'Draft'), ('in_review', 'In review'), ('approved', 'Approved')], default='draft', max_length=20),
+            model_name="descriptormapping",
+            name="status",
+            field=models.CharField(
+                choices=[("draft", "Draft"), ("in_review", "In review"), ("approved", "Approved")],
+                default="draft",
+                max_length=20,
+            ),
         ),
         migrations.AddField(
-            model_name='historicaldescriptormapping',
-            name='approved_at',
+            model_name="historicaldescriptormapping",
+            name="approved_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='historicaldescriptormapping',
-            name='approved_by',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="historicaldescriptormapping",
+            name="approved_by",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='historicaldescriptormapping',
-            name='status',
-            field=models.CharField(choices=[('draft', 'Draft'), ('in_review', 'In review'), ('approved', 'Approved')], default='draft', max_length=20),
+            model_name="historicaldescriptormapping",
+            name="status",
+            field=models.CharField(
+                choices=[("draft", "Draft"), ("in_review", "In review"), ("approved", "Approved")],
+                default="draft",
+                max_length=20,
+            ),
         ),
     ]
