@@ -21,7 +21,9 @@ import psycopg
 from django.conf import settings
 from django.db import connection
 
-WORKERS = os.cpu_count() or 1
+# Threads (and extra PostgreSQL connections) per run: one per core, at most
+# PARALLEL_MAX_CONNECTIONS so that several runs at once cannot exhaust the server's connections.
+WORKERS = max(1, min(os.cpu_count() or 1, settings.PARALLEL_MAX_CONNECTIONS))
 # Staging queries scan whole tables once: let PostgreSQL scan them with parallel workers, and
 # skip JIT compilation, which costs more than it saves for these single-pass statements.
 SESSION_SETTINGS = {

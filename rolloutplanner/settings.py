@@ -314,3 +314,5 @@ DATA_RETENTION_DAYS = env.int("DATA_RETENTION_DAYS", default=90)
 # PostgreSQL work_mem of a reconciliation's connections: its joins and groupings hold about a
 # fifth of a million students per 100 MB before spilling to disk.
 PARALLEL_WORK_MEM = env.str("PARALLEL_WORK_MEM", default="256MB")
+# Extra PostgreSQL connections a reconciliation run opens at most (one per core up to this).
+PARALLEL_MAX_CONNECTIONS = env.int("PARALLEL_MAX_CONNECTIONS", default=4)
