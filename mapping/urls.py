@@ -1,6 +1,7 @@
 from django.urls import path
 
 from mapping import views
+from mapping.models import DescriptorMapping
 from rolloutplanner.urlpatterns import crud_urls
 
 app_name = "mapping"
@@ -58,7 +59,8 @@ urlpatterns = [
     *_crud("descriptor-mappings", "descriptormapping", "DescriptorMapping"),
     path(
         "descriptor-mappings/<int:pk>/transition/",
-        views.transition_descriptor_mapping,
+        views.transition_mapping,
+        {"model": DescriptorMapping},
         name="descriptormapping-transition",
     ),
     *_crud("local-code-sets", "localcodeset", "LocalCodeSet"),

@@ -545,26 +545,9 @@ def _redirect_with_errors(request, obj, exc: ValidationError):
 
 @login_required
 @require_POST
-def transition_descriptor_mapping(request, pk):
-    mapping = _object_for(request, DescriptorMapping, pk, CHANGE)
-    form = forms.TransitionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "Unknown review step.")
-        return redirect(mapping)
-    try:
-        mapping_services.transition_descriptor_mapping(
-            mapping=mapping, transition=form.cleaned_data["transition"], user=request.user
-        )
-    except ValidationError as exc:
-        return _redirect_with_errors(request, mapping, exc)
-    messages.success(request, "Review status updated.")
-    return redirect(mapping)
-
-
-@login_required
-@require_POST
-def transition_mapping(request, pk):
-    mapping = _object_for(request, ElementMapping, pk, CHANGE)
+def transition_mapping(request, pk, model=ElementMapping):
+    """One review step of an element mapping or (``model``) a descriptor mapping."""
+    mapping = _object_for(request, model, pk, CHANGE)
     form = forms.TransitionForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Unknown review step.")

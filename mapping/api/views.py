@@ -117,7 +117,28 @@ class StateCodeViewSet(RestrictedModelViewSet):
     filterset_class = filtersets.StateCodeFilterSet
 
 
-class ElementMappingViewSet(RestrictedModelViewSet):
+class ReviewActionMixin:
+    """The review steps of a mapping (element or descriptor) as a ``transition`` action."""
+
+    @extend_schema(request=serializers.TransitionSerializer)
+    @action(detail=True, methods=["post"])
+    def transition(self, request, pk=None):
+        """Move the mapping along draft → in review → approved (or back, or a new review)."""
+        mapping = self.get_object()
+        if not user_can(request.user, mapping, CHANGE):
+            raise PermissionDenied("You may not review this mapping.")
+        body = serializers.TransitionSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            mapping = mapping_services.transition_mapping(
+                mapping=mapping, transition=body.validated_data["transition"], user=request.user
+            )
+        except DjangoValidationError as exc:
+            raise drf_serializers.ValidationError(exc.messages) from exc
+        return Response(self.get_serializer(self.get_queryset().get(pk=mapping.pk)).data)
+
+
+class ElementMappingViewSet(ReviewActionMixin, RestrictedModelViewSet):
     model = ElementMapping
     serializer_class = serializers.ElementMappingSerializer
     filterset_class = filtersets.ElementMappingFilterSet
@@ -135,25 +156,6 @@ class ElementMappingViewSet(RestrictedModelViewSet):
             )
         except DjangoValidationError as exc:
             raise drf_serializers.ValidationError(exc.messages) from exc
-
-    @extend_schema(
-        request=serializers.TransitionSerializer, responses=serializers.ElementMappingSerializer
-    )
-    @action(detail=True, methods=["post"])
-    def transition(self, request, pk=None):
-        """Move the mapping along draft → in review → approved (or back, or a new review)."""
-        mapping = self.get_object()
-        if not user_can(request.user, mapping, CHANGE):
-            raise PermissionDenied("You may not review this mapping.")
-        body = serializers.TransitionSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        try:
-            mapping = mapping_services.transition_mapping(
-                mapping=mapping, transition=body.validated_data["transition"], user=request.user
-            )
-        except DjangoValidationError as exc:
-            raise drf_serializers.ValidationError(exc.messages) from exc
-        return Response(self.get_serializer(self.get_queryset().get(pk=mapping.pk)).data)
 
 
 class MappingFeedbackViewSet(RestrictedModelViewSet):
@@ -177,29 +179,10 @@ class MappingFeedbackViewSet(RestrictedModelViewSet):
         serializer.save(author=feedback.author, lea=feedback.lea, vendor=feedback.vendor)
 
 
-class DescriptorMappingViewSet(RestrictedModelViewSet):
+class DescriptorMappingViewSet(ReviewActionMixin, RestrictedModelViewSet):
     model = DescriptorMapping
     serializer_class = serializers.DescriptorMappingSerializer
     filterset_class = filtersets.DescriptorMappingFilterSet
-
-    @extend_schema(
-        request=serializers.TransitionSerializer, responses=serializers.DescriptorMappingSerializer
-    )
-    @action(detail=True, methods=["post"])
-    def transition(self, request, pk=None):
-        """Move the mapping along draft → in review → approved (or back, or a new review)."""
-        mapping = self.get_object()
-        if not user_can(request.user, mapping, CHANGE):
-            raise PermissionDenied("You may not review this mapping.")
-        body = serializers.TransitionSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        try:
-            mapping = mapping_services.transition_descriptor_mapping(
-                mapping=mapping, transition=body.validated_data["transition"], user=request.user
-            )
-        except DjangoValidationError as exc:
-            raise drf_serializers.ValidationError(exc.messages) from exc
-        return Response(self.get_serializer(mapping).data)
 
 
 class LocalCodeSetViewSet(RestrictedModelViewSet):

@@ -79,56 +79,43 @@ _TRANSITIONS = {
 TRANSITIONS = tuple(_TRANSITIONS)
 
 
-def _locked_for_transition(model, pk, transition: str):
-    """The row (locked) and the transition's (target status, reason); refuses a wrong step."""
+@transaction.atomic
+def transition_mapping(
+    *, mapping: ElementMapping | DescriptorMapping, transition: str, user
+) -> ElementMapping | DescriptorMapping:
+    """Move an element or descriptor mapping along draft → in review → approved (or back, or
+    into a new review). An element mapping is approved only with a kind and valid targets."""
     try:
         sources, target, reason = _TRANSITIONS[transition]
     except KeyError:
         raise ValidationError(f"Unknown transition {transition!r}.") from None
-    mapping = model.objects.select_for_update().get(pk=pk)
+    mapping = type(mapping).objects.select_for_update().get(pk=mapping.pk)
     if mapping.status not in sources:
         raise ValidationError(
             f"A mapping that is {mapping.get_status_display().lower()} cannot be {reason}."
         )
-    return mapping, target, reason
-
-
-def _record_transition(mapping, target: str, reason: str, user) -> None:
     if target == MappingStatus.APPROVED:
+        if isinstance(mapping, ElementMapping):
+            _check_approvable(mapping)
         mapping.approved_by, mapping.approved_at = user, timezone.now()
     mapping.status = target
     mapping.save()
     update_change_reason(mapping, reason)
-
-
-@transaction.atomic
-def transition_descriptor_mapping(
-    *, mapping: DescriptorMapping, transition: str, user
-) -> DescriptorMapping:
-    """Move a state code's descriptor mapping along the same review as element mappings."""
-    mapping, target, reason = _locked_for_transition(DescriptorMapping, mapping.pk, transition)
-    _record_transition(mapping, target, reason, user)
     return mapping
 
 
-@transaction.atomic
-def transition_mapping(*, mapping: ElementMapping, transition: str, user) -> ElementMapping:
-    """Move a mapping along draft → in review → approved (or back, or into a new review)."""
-    mapping, target, reason = _locked_for_transition(ElementMapping, mapping.pk, transition)
-    if target == MappingStatus.APPROVED:
-        if mapping.kind == MappingKind.NOT_MAPPED:
-            raise ValidationError(
-                f"{mapping}: choose a mapping kind before approving (it is not mapped yet)."
-            )
-        problems = target_problems(
-            mapping_kind=mapping.kind,
-            targets=mapping.targets.select_related("resource"),
-            version=plan_version(mapping),
+def _check_approvable(mapping: ElementMapping) -> None:
+    if mapping.kind == MappingKind.NOT_MAPPED:
+        raise ValidationError(
+            f"{mapping}: choose a mapping kind before approving (it is not mapped yet)."
         )
-        if problems:
-            raise ValidationError(problems)
-    _record_transition(mapping, target, reason, user)
-    return mapping
+    problems = target_problems(
+        mapping_kind=mapping.kind,
+        targets=mapping.targets.select_related("resource"),
+        version=plan_version(mapping),
+    )
+    if problems:
+        raise ValidationError(problems)
 
 
 @transaction.atomic
