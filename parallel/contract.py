@@ -19,6 +19,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 CONTRACT_FILE = Path(__file__).parent / "data" / "edfi_contract.json"
+# A date as both paths accept it (years 1900–2099): record by record, and for Arrow (RE2).
 DATE = re.compile(r"(19|20)\d\d-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])", re.ASCII).fullmatch
 DATE_PATTERN = r"^(19|20)[0-9][0-9]-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
 ARROW_TYPES = {
@@ -47,34 +48,13 @@ def spec_of(endpoint: str) -> dict | None:
     return contract().get(endpoint)
 
 
-# Per spec (the contract's dicts live as long as the process): computed once, not per record.
-_REQUIRED: dict[int, list[str]] = {}
-_READ: dict[int, bool] = {}
-
-
-def _required(spec: dict) -> list[str]:
-    """Required members both paths read (deeper than the contract is kept, neither does)."""
-    if id(spec) not in _REQUIRED:
-        members = spec.get("properties", {})
-        _REQUIRED[id(spec)] = [
-            n for n in spec.get("required", []) if n in members and _read(members[n])
-        ]
-    return _REQUIRED[id(spec)]
-
-
-def _read(spec: dict) -> bool:
-    if id(spec) not in _READ:
-        _READ[id(spec)] = arrow_type(spec) is not None
-    return _READ[id(spec)]
-
-
 # Record by record -------------------------------------------------------------------------
 
 
 def record_problems(record: dict, spec: dict, prefix: str = "") -> list[str]:
     """Every way ``record`` (a JSON object) breaks ``spec``, as readable reasons."""
     problems = []
-    for name in _required(spec):
+    for name in spec.get("required", []):
         if record.get(name) is None:
             problems.append(f"required member {prefix}{name} is missing")
     for name, member in spec.get("properties", {}).items():
@@ -85,8 +65,6 @@ def record_problems(record: dict, spec: dict, prefix: str = "") -> list[str]:
 
 
 def _value_problems(value, spec: dict, path: str) -> list[str]:
-    if not _read(spec):
-        return []  # deeper than the contract is kept: neither path reads it
     kind = spec["type"]
     expected = JSON_TYPES.get(kind, ())
     if not isinstance(value, expected) or (kind != "boolean" and isinstance(value, bool)):
@@ -139,7 +117,8 @@ def arrow_schema(spec: dict) -> pa.Schema:
     return pa.schema(list(arrow_type(spec)))
 
 
-def _ok(mask: pa.Array) -> bool:
+def all_true(mask: pa.Array) -> bool:
+    """Whether no value of a boolean column is false (nulls and empty columns pass)."""
     return bool(pc.all(pc.fill_null(mask, True), min_count=0).as_py())
 
 
@@ -157,7 +136,7 @@ def _children(structs: pa.Array) -> dict[str, pa.Array]:
 
 def _members_ok(columns: dict[str, pa.Array], present: pa.Array | None, spec: dict) -> bool:
     """``present``: where the enclosing object exists (None: everywhere)."""
-    for name in _required(spec):
+    for name in spec.get("required", []):
         values = columns.get(name)
         if values is None:
             return present is not None and not pc.any(present, min_count=0).as_py()
@@ -179,12 +158,12 @@ def _column_ok(values: pa.Array, spec: dict) -> bool:
     kind = spec["type"]
     if kind == "string":
         lengths = pc.utf8_length(values)
-        if spec.get("minLength") and not _ok(pc.greater_equal(lengths, spec["minLength"])):
+        if spec.get("minLength") and not all_true(pc.greater_equal(lengths, spec["minLength"])):
             return False
-        if "maxLength" in spec and not _ok(pc.less_equal(lengths, spec["maxLength"])):
+        if "maxLength" in spec and not all_true(pc.less_equal(lengths, spec["maxLength"])):
             return False
         is_date = spec.get("format") == "date"
-        return not is_date or _ok(pc.match_substring_regex(values, DATE_PATTERN))
+        return not is_date or all_true(pc.match_substring_regex(values, DATE_PATTERN))
     if kind == "object" and spec.get("properties") and pa.types.is_struct(values.type):
         return _members_ok(_children(values), pc.is_valid(values), spec)
     if kind == "array" and "items" in spec and pa.types.is_list(values.type):

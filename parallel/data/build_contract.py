@@ -5,7 +5,7 @@
 The source is Ed-Fi's published OpenAPI specification of the resources API (Apache-2.0, see
 README.md). For each resource the file keeps what the Ed-Fi API itself checks of a record's
 structure: required members, each member's JSON type, string lengths and date formats, with
-references and collections resolved two levels deep (deeper objects are checked by type only).
+references and collections resolved two levels deep (deeper members are left out).
 """
 
 from __future__ import annotations
@@ -57,10 +57,30 @@ def _spec(schema: dict, schemas: dict, depth: int) -> dict:
     return spec
 
 
+def _readable(spec: dict) -> dict | None:
+    """``spec`` keeping only what can be checked: objects with members, arrays of objects.
+
+    Deeper than the contract is kept nothing is checked (neither its type nor whether a required
+    member is there), by both the record-by-record and the column-wise path.
+    """
+    if spec["type"] == "object":
+        readable = {name: _readable(member) for name, member in spec.get("properties", {}).items()}
+        members = {name: member for name, member in readable.items() if member}
+        if not members:
+            return None
+        required = [n for n in spec.get("required", []) if n in members]
+        return {**spec, "properties": members, "required": required}
+    if spec["type"] == "array":
+        items = _readable(spec["items"]) if "items" in spec else None
+        return {**spec, "items": items} if items else None
+    return spec
+
+
 def build(source: Path) -> dict:
     schemas = yaml.safe_load(source.read_text())["components"]["schemas"]
     return {
-        endpoint: _spec(schemas[name], schemas, DEPTH + 1) for endpoint, name in RESOURCES.items()
+        endpoint: _readable(_spec(schemas[name], schemas, DEPTH + 1))
+        for endpoint, name in RESOURCES.items()
     }
 
 

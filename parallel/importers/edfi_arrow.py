@@ -28,6 +28,7 @@ from django.db import connection, transaction
 
 from parallel import contract
 from parallel.concurrency import Connections, concurrent, map_at_once
+from parallel.contract import all_true
 from parallel.derivations import Resource
 from parallel.staging import COPY_ERRORS
 
@@ -37,7 +38,6 @@ pa.set_memory_pool(pa.system_memory_pool())
 BLOCK_BYTES = 1 << 20
 # Each thread holds one chunk's bytes and its parsed columns at a time.
 CHUNK_BYTES = 8 << 20
-DATE_PATTERN = r"^(19|20)[0-9][0-9]-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
 DESCRIPTOR_PATTERN = r"(?s)^[a-z]+://[^#]+/[A-Za-z]+Descriptor#.+$"
 
 
@@ -97,27 +97,27 @@ def _values(batch: pa.RecordBatch, extract) -> pa.Array:
     raise NotClean(kind)
 
 
-def _all(mask: pa.Array) -> bool:
-    return bool(pc.all(pc.fill_null(mask, True), min_count=0).as_py())
-
-
 def _checked(column: str, values: pa.Array, resource: Resource) -> pa.Array:
     """The staged values of one column, or NotClean when any fails its rule."""
-    if column in resource.required and not _all(pc.greater(pc.utf8_length(values), 0)):
+    if column in resource.required and not all_true(pc.greater(pc.utf8_length(values), 0)):
         raise NotClean(column)
     if column in resource.required and values.null_count:
         raise NotClean(column)
-    if column in resource.dates and not _all(pc.match_substring_regex(values, DATE_PATTERN)):
+    if column in resource.dates and not all_true(
+        pc.match_substring_regex(values, contract.DATE_PATTERN)
+    ):
         raise NotClean(column)
     if column in resource.descriptors:
         # Descriptor URIs repeat: each distinct one is checked and split once.
         encoded = pc.dictionary_encode(values)
         uris = encoded.dictionary
-        if not _all(pc.match_substring_regex(uris, DESCRIPTOR_PATTERN)):
+        if not all_true(pc.match_substring_regex(uris, DESCRIPTOR_PATTERN)):
             raise NotClean(column)
         codes = pc.list_element(pc.split_pattern(uris, "#", max_splits=2), 1)
         return codes.take(encoded.indices)
-    if pa.types.is_string(values.type) and not _all(pc.invert(pc.match_substring(values, "\x00"))):
+    if pa.types.is_string(values.type) and not all_true(
+        pc.invert(pc.match_substring(values, "\x00"))
+    ):
         raise NotClean(column)
     return values
 

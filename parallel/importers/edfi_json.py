@@ -36,7 +36,6 @@ from parallel.staging import (
 MAX_PROBLEMS = 50
 BATCH_ROWS = 5000
 MEMO_SIZE = 20_000
-DATE = re.compile(r"(19|20)\d\d-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])", re.ASCII).fullmatch
 DESCRIPTOR = re.compile(r"[a-z]+://[^#]+/[A-Za-z]+Descriptor#.+", re.DOTALL).fullmatch
 # One parsed record: (line or record number, the raw line when read as JSON Lines, the value).
 Record = tuple[int, bytes | None, object]
@@ -138,7 +137,7 @@ def _required(value) -> bool:
 
 
 def _date(value) -> bool:
-    return value is None or DATE(value) is not None
+    return value is None or contract.DATE(value) is not None
 
 
 def _descriptor(value) -> bool:

@@ -101,4 +101,4 @@ def test_both_paths_read_the_same_members():
         assert set(schema.names) == {
             name for name, member in spec["properties"].items() if contract.arrow_type(member)
         }
-        assert set(contract._required(spec)) <= set(schema.names)
+        assert set(spec["required"]) <= set(schema.names)
