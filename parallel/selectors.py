@@ -4,12 +4,23 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from parallel.models import CollectionCycle, LEARunSummary, ReconciliationRun, RunState
+from parallel.models import (
+    CollectionCycle,
+    LEARunSummary,
+    ReconciliationRun,
+    RunState,
+    SubmissionFile,
+)
 from rolloutplanner.permissions import VIEW
 
 
 def latest_complete_run(*, cycle: CollectionCycle) -> ReconciliationRun | None:
     return cycle.runs.filter(state=RunState.COMPLETE).order_by("-number").first()
+
+
+def cycle_files(*, user, cycle: CollectionCycle):
+    """The cycle's uploaded files the user may see (student-level data: not leadership)."""
+    return SubmissionFile.objects.restrict(user, VIEW).filter(cycle=cycle)
 
 
 def lea_trend(*, user, lea) -> list[LEARunSummary]:

@@ -29,7 +29,6 @@ from parallel.models import (
     LEARunSummary,
     ReconciliationRun,
     ReportDefinition,
-    SubmissionFile,
 )
 from parallel.services import exports, triage, uploads
 from parallel.services.runs import PULL_JOB_KIND, start_reconciliation
@@ -112,7 +111,7 @@ class CollectionCycleDetailView(planner.ObjectDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
-        context["files"] = SubmissionFile.objects.restrict(user, VIEW).filter(cycle=self.object)
+        context["files"] = selectors.cycle_files(user=user, cycle=self.object)
         context["runs"] = self.object.runs.all()
         context["can_run"] = role_of(user) in UNRESTRICTED_ROLES
         context["upload_form"] = UploadForm()

@@ -6,6 +6,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
+from parallel import selectors
 from parallel.api import serializers
 from parallel.filtersets import (
     CollectionCycleFilterSet,
@@ -21,13 +22,11 @@ from parallel.models import (
     LEARunSummary,
     ReconciliationRun,
     ReportDefinition,
-    SubmissionFile,
 )
 from parallel.services.runs import start_reconciliation
 from parallel.services.triage import triage_group
 from parallel.services.uploads import upload_submission
 from rolloutplanner.api.viewsets import RestrictedModelViewSet, RestrictedReadOnlyViewSet
-from rolloutplanner.permissions import VIEW
 from vendors.models import Vendor
 
 
@@ -58,8 +57,8 @@ class CollectionCycleViewSet(RestrictedModelViewSet):
         """The cycle's files the user may see; POST uploads one, checked as on the page."""
         cycle = self.get_object()
         if request.method == "GET":
-            files = SubmissionFile.objects.restrict(request.user, VIEW).filter(cycle=cycle)
-            data = serializers.SubmissionFileSerializer(files.order_by("pk"), many=True).data
+            files = selectors.cycle_files(user=request.user, cycle=cycle).order_by("pk")
+            data = serializers.SubmissionFileSerializer(files, many=True).data
             return Response(data)
         upload = serializers.SubmissionUploadSerializer(data=request.data)
         upload.is_valid(raise_exception=True)
