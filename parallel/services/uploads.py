@@ -45,6 +45,8 @@ def upload_submission(
     )
     if not user_can_add(user, submission):
         raise PermissionDenied("Only the SEA team uploads collection files.")
+    if lea is not None and cycle.leas.exists() and not cycle.leas.filter(pk=lea.pk).exists():
+        raise ValidationError(f"{lea} does not take part in {cycle}; choose one of its LEAs.")
     if uploaded.size > max_upload_bytes():
         raise ValidationError(
             f"{uploaded.name}: {uploaded.size} bytes is above the limit of "

@@ -129,3 +129,19 @@ def test_file_list_shows_leadership_no_student_level_files(api_client, world, ma
     response = api_client.get(reverse("api:collectioncycle-files", args=[collection.cycle.pk]))
 
     assert response.status_code == 200 and response.data == []
+
+
+def test_a_per_lea_file_for_an_lea_outside_the_cycle_is_refused(api_client, world, make_collection):
+    from tests.leas.factories import LEAFactory
+
+    collection = make_collection(students=5, rate=0, upload=False)
+    outsider = LEAFactory()
+    api_client.force_authenticate(world.users[Role.SEA_TEAM])
+
+    response = _upload(
+        api_client, collection.cycle, collection.data.legacy, side="legacy", lea=outsider.pk
+    )
+
+    assert response.status_code == 400
+    assert "does not take part" in str(response.data["error"]["fields"]["file"])
+    assert not collection.cycle.files.exists()
