@@ -132,9 +132,12 @@ def _flat_batch(batch: pa.RecordBatch, resource: Resource) -> pa.Table:
     return pa.Table.from_arrays(arrays, names=names)
 
 
-def _csv(table: pa.Table) -> memoryview:
+def csv_bytes(table: pa.Table) -> memoryview:
+    """``table`` as CSV for COPY (null as an empty field, empty text as ``""``)."""
+    # One chunk: pyarrow's CSV writer returns a bad buffer when the table's first chunks are
+    # empty (seen with pyarrow 26).
     sink = pa.BufferOutputStream()
-    pa_csv.write_csv(table, sink, pa_csv.WriteOptions(include_header=False))
+    pa_csv.write_csv(table.combine_chunks(), sink, pa_csv.WriteOptions(include_header=False))
     return memoryview(sink.getvalue())
 
 
@@ -199,7 +202,7 @@ def _stage_serially(clean: CleanFile) -> bool:
             cursor.execute(clean.create_sql)
             with cursor.cursor.copy(clean.copy_sql.format(freeze=", FREEZE")) as copy:
                 for batch in reader:
-                    copy.write(_csv(_flat_batch(batch, clean.resource)))
+                    copy.write(csv_bytes(_flat_batch(batch, clean.resource)))
     except (NotClean, pa.ArrowException, *COPY_ERRORS):
         return False
     return True
@@ -247,7 +250,7 @@ def _stage_in_parallel(files: list[CleanFile], on_progress) -> set[str]:
                 sql = clean.copy_sql.format(freeze="")
                 with connections.get().cursor().copy(sql) as copy:
                     for batch in table.to_batches():
-                        copy.write(_csv(_flat_batch(batch, clean.resource)))
+                        copy.write(csv_bytes(_flat_batch(batch, clean.resource)))
             except (NotClean, pa.ArrowException, psycopg.Error):
                 failed.add(clean.flat)
 

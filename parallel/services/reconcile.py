@@ -14,10 +14,11 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from parallel import derivations
+from parallel import columnar, derivations
 from parallel.concurrency import Statement, fetch_all, session_settings
 from parallel.crosswalk import crosswalk_for, known_descriptor_values
 from parallel.importers import edfi_json, legacy_csv
@@ -53,26 +54,22 @@ def run_reconciliation(*, run: ReconciliationRun, progress: Progress = _noop) ->
     _session_settings(session_settings())
     try:
         started = time.perf_counter()
-        legacy, edfi, missing, ignored = _stage_inputs(run, staging, progress, timings)
-        progress(60, "Comparing records")
-        compare_started = time.perf_counter()
-        totals = _compare_and_write(
-            run=run,
-            staging=staging,
-            legacy=legacy,
-            edfi=edfi,
-            missing=missing,
-            ignored=ignored,
-            progress=progress,
-            timings=timings,
-        )
-        timings["compare_seconds"] = round(time.perf_counter() - compare_started, 3)
+        outcome = _reconcile(run, staging, progress, timings)
+        step = time.perf_counter()
+        totals = _write_results(run=run, outcome=outcome, progress=progress, timings=timings)
+        timings["insert_seconds"] = round(time.perf_counter() - step, 3)
         timings["total_seconds"] = round(time.perf_counter() - started, 3)
+        timings["compare_seconds"] = round(
+            timings["total_seconds"]
+            - timings["legacy_load_seconds"]
+            - timings["edfi_load_seconds"],
+            3,
+        )
         ReconciliationRun.objects.filter(pk=run.pk).update(timings=timings)
         return totals
     except InputError as exc:
         ReconciliationRun.objects.filter(pk=run.pk).update(
-            state=RunState.FAILED, errors=exc.problems
+            state=RunState.FAILED, errors=exc.problems, timings=timings
         )
         raise
     except JobCancelled:
@@ -139,37 +136,79 @@ def _file_path(submission: SubmissionFile) -> Path:
     return path
 
 
-def _stage_inputs(run, staging, progress, timings):
+def _inputs(run) -> columnar.Inputs:
+    """The run's files and everything it compares with; raises when a file is missing."""
     cycle = run.cycle
     definition = cycle.report_definition
     files = list(run.files.all())
-    lea_map = _lea_map(cycle)
     legacy_files = [f for f in files if f.side == Side.LEGACY]
     if not legacy_files:
         raise InputError(["The run has no legacy file."])
-    progress(5, "Loading the legacy file(s)")
-    t = time.perf_counter()
-    legacy = legacy_csv.load_legacy_files(
-        files=[
-            legacy_csv.LegacyFile(
-                _file_path(f), f.original_name, f.lea.state_lea_id if f.lea_id else None
-            )
-            for f in legacy_files
-        ],
-        definition=definition,
-        staging=staging,
-        lea_ids=list(lea_map),
-    )
-    timings["legacy_load_seconds"] = round(time.perf_counter() - t, 3)
-    progress(25, "Loading the Ed-Fi extract")
-    t = time.perf_counter()
     by_resource = {f.resource: f for f in files if f.side == Side.EDFI}
     needed = derivations.REQUIRED_RESOURCES[definition.derivation]
     absent = [r for r in needed if r not in by_resource]
     if absent:
         raise InputError([f"The Ed-Fi extract lacks resource(s): {', '.join(absent)}."])
-    names = {derivations.RESOURCES[e].table: by_resource[e].original_name for e in needed}
-    tables, problems = _stage_edfi(run, staging, progress, timings, by_resource, needed, names)
+    return columnar.Inputs(
+        definition=definition,
+        snapshot=cycle.snapshot_date,
+        legacy=[
+            legacy_csv.LegacyFile(
+                _file_path(f), f.original_name, f.lea.state_lea_id if f.lea_id else None
+            )
+            for f in legacy_files
+        ],
+        edfi={endpoint: _file_path(by_resource[endpoint]) for endpoint in needed},
+        edfi_names={endpoint: by_resource[endpoint].original_name for endpoint in needed},
+        lea_ids=list(_lea_map(cycle)),
+        crosswalk=crosswalk_for(cycle=cycle),
+        known=known_descriptor_values(cycle=cycle),
+    )
+
+
+def _reconcile(run, staging, progress, timings) -> columnar.Outcome:
+    """Clean input through the columnar engine; anything it declines through SQL."""
+    inputs = _inputs(run)
+    if settings.PARALLEL_COLUMNAR:
+        try:
+            return columnar.reconcile(
+                run_id=run.pk, inputs=inputs, staging=staging, progress=progress, timings=timings
+            )
+        except columnar.Declined as declined:
+            timings["columnar_declined"] = str(declined)[:200]
+            progress(5, "Checking the input in detail")
+    return _sql_outcome(run, inputs, staging, progress, timings)
+
+
+def _sql_outcome(run, inputs, staging, progress, timings) -> columnar.Outcome:
+    legacy, edfi, missing, ignored = _stage_inputs(run, inputs, staging, progress, timings)
+    progress(60, "Comparing records")
+    return _sql_compare(
+        run=run,
+        staging=staging,
+        legacy=legacy,
+        edfi=edfi,
+        missing=missing,
+        ignored=ignored,
+        progress=progress,
+        timings=timings,
+    )
+
+
+def _stage_inputs(run, inputs, staging, progress, timings):
+    cycle = run.cycle
+    definition = inputs.definition
+    progress(5, "Loading the legacy file(s)")
+    t = time.perf_counter()
+    legacy = legacy_csv.load_legacy_files(
+        files=inputs.legacy, definition=definition, staging=staging, lea_ids=inputs.lea_ids
+    )
+    timings["legacy_load_seconds"] = round(time.perf_counter() - t, 3)
+    progress(25, "Loading the Ed-Fi extract")
+    t = time.perf_counter()
+    needed = derivations.REQUIRED_RESOURCES[definition.derivation]
+    names = {derivations.RESOURCES[e].table: inputs.edfi_names[e] for e in needed}
+    tables, problems = _stage_edfi(run, staging, progress, timings, inputs, needed, names)
     if problems:
         raise InputError(problems[:100])
     progress(52, "Turning Ed-Fi records into the legacy shape")
@@ -179,18 +218,18 @@ def _stage_inputs(run, staging, progress, timings):
         staging=staging,
         tables=tables,
         snapshot_date=cycle.snapshot_date,
-        xw=json.dumps(crosswalk_for(cycle=cycle)),
-        lea_ids=list(lea_map),
+        xw=json.dumps(inputs.crosswalk),
+        lea_ids=inputs.lea_ids,
     )
     _analyze(legacy, edfi)
     timings["derive_seconds"] = round(time.perf_counter() - step, 3)
     missing = _missing_mappings(edfi, definition)
-    ignored = _drop_outside_cycle(edfi, list(lea_map))
+    ignored = _drop_outside_cycle(edfi, inputs.lea_ids)
     timings["edfi_load_seconds"] = round(time.perf_counter() - t, 3)
     return legacy, edfi, missing, ignored
 
 
-def _stage_edfi(run, staging, progress, timings, by_resource, needed, names):
+def _stage_edfi(run, staging, progress, timings, inputs, needed, names):
     """Stage and validate every Ed-Fi resource; returns (tables, problems).
 
     Clean files are read column-wise, whose line numbers count records only; when validation
@@ -198,14 +237,14 @@ def _stage_edfi(run, staging, progress, timings, by_resource, needed, names):
     problem names its true line.
     """
     derivation = run.cycle.report_definition.derivation
-    known = known_descriptor_values(cycle=run.cycle)
+    known = inputs.known
     for exact in (False, True):
         step = time.perf_counter()
         staged = edfi_json.stage_resources(
             files=[
                 (
-                    _file_path(by_resource[endpoint]),
-                    by_resource[endpoint].original_name,
+                    inputs.edfi[endpoint],
+                    inputs.edfi_names[endpoint],
                     derivations.RESOURCES[endpoint],
                 )
                 for endpoint in needed
@@ -224,7 +263,7 @@ def _stage_edfi(run, staging, progress, timings, by_resource, needed, names):
             for endpoint in needed
             for check in edfi_json.resource_checks(
                 flat=tables[derivations.RESOURCES[endpoint].table],
-                name=by_resource[endpoint].original_name,
+                name=inputs.edfi_names[endpoint],
                 resource=derivations.RESOURCES[endpoint],
             )
         ]
@@ -233,7 +272,7 @@ def _stage_edfi(run, staging, progress, timings, by_resource, needed, names):
             for endpoint in needed
             for check in edfi_json.descriptor_checks(
                 flat=tables[derivations.RESOURCES[endpoint].table],
-                name=by_resource[endpoint].original_name,
+                name=inputs.edfi_names[endpoint],
                 resource=derivations.RESOURCES[endpoint],
                 known=known,
             )
@@ -309,11 +348,10 @@ def _category_sets(definition) -> list[tuple[str, list[str], int]]:
     return result
 
 
-def _compare_and_write(*, run, staging, legacy, edfi, missing, ignored, progress, timings) -> dict:
+def _sql_compare(*, run, staging, legacy, edfi, missing, ignored, progress, timings):
     definition = run.cycle.report_definition
     fields = [identifier(f) for f in definition.compared_fields]
-    diff = staging.table("diff")
-    cells = staging.table("cells")
+    diff, cells, counts = staging.table("diff"), staging.table("cells"), staging.table("counts")
     with connection.cursor() as cursor:
         step = time.perf_counter()
         _create_diff(cursor, diff, legacy, edfi, fields)
@@ -323,8 +361,34 @@ def _compare_and_write(*, run, staging, legacy, edfi, missing, ignored, progress
         progress(75, "Comparing aggregates")
         cells_differing = _create_cells(cursor, cells, diff, legacy, edfi, fields, definition)
         timings["cells_seconds"] = round(time.perf_counter() - step, 3)
-        progress(88, "Writing results")
-    step = time.perf_counter()
+        _create_counts(cursor, counts, legacy, edfi)
+    return columnar.Outcome(
+        diff=diff,
+        cells=cells,
+        counts=counts,
+        cells_differing=cells_differing,
+        missing=missing,
+        outside_cycle=ignored,
+    )
+
+
+def _create_counts(cursor, counts, legacy, edfi) -> None:
+    """Records per LEA on each side."""
+    cursor.execute(f'DROP TABLE IF EXISTS "{counts}"')
+    cursor.execute(
+        f"""
+        CREATE UNLOGGED TABLE "{counts}" AS
+        SELECT lea_id, sum(l)::int AS legacy_records, sum(e)::int AS edfi_records FROM (
+            SELECT lea_id, count(*) AS l, 0 AS e FROM "{legacy}" GROUP BY lea_id
+            UNION ALL SELECT lea_id, 0, count(*) FROM "{edfi}" GROUP BY lea_id
+        ) c GROUP BY lea_id
+        """
+    )
+
+
+def _write_results(*, run, outcome: columnar.Outcome, progress, timings) -> dict:
+    """Store a run's results from its staging tables, all at once (one transaction)."""
+    progress(88, "Writing results")
     lea_map = _lea_map(run.cycle)
     with transaction.atomic():
         previous = (
@@ -335,25 +399,24 @@ def _compare_and_write(*, run, staging, legacy, edfi, missing, ignored, progress
             .first()
         )
         with connection.cursor() as cursor:
-            _insert_results(cursor, run, previous, diff, cells, legacy, edfi, lea_map)
+            _insert_results(cursor, run, previous, outcome, lea_map)
             totals = _totals(cursor, run)
-        timings["insert_seconds"] = round(time.perf_counter() - step, 3)
         step = time.perf_counter()
         from parallel.services.triage import carry_forward
 
         carry_forward(run=run, previous=previous)
         timings["carry_forward_seconds"] = round(time.perf_counter() - step, 3)
         totals.update(
-            cells_differing_or_total=cells_differing,
-            edfi_records_outside_cycle=ignored,
-            missing_mappings=len(missing),
+            cells_differing_or_total=outcome.cells_differing,
+            edfi_records_outside_cycle=outcome.outside_cycle,
+            missing_mappings=len(outcome.missing),
         )
         ReconciliationRun.objects.filter(pk=run.pk).update(
             state=RunState.COMPLETE,
             completed_at=timezone.now(),
             previous_run=previous,
             totals=totals,
-            missing_mappings=missing,
+            missing_mappings=outcome.missing,
             errors=[],
             input_digest=input_digest(run=run),
         )
@@ -516,7 +579,8 @@ def _create_legacy_counts(cursor, counts, delta, legacy, fields, sets) -> None:
     cursor.execute(f'ANALYZE "{counts}"')
 
 
-def _insert_results(cursor, run, previous, diff, cells, legacy, edfi, lea_map) -> None:
+def _insert_results(cursor, run, previous, outcome, lea_map) -> None:
+    diff, cells, counts = outcome.diff, outcome.cells, outcome.counts
     lea_rows = ", ".join(["(%s, %s)"] * len(lea_map)) or "(NULL, NULL)"
     lea_params = [v for pair in lea_map.items() for v in pair]
     leas = f"(VALUES {lea_rows}) AS leas(state_id, lea_pk)"
@@ -596,12 +660,9 @@ def _insert_results(cursor, run, previous, diff, cells, legacy, edfi, lea_map) -
                                / (lc.n + coalesce(dd.only_edfi, 0)), 2) END,
                coalesce(cc.outside, 0), coalesce(cc.outside, 0) = 0
         FROM {leas} m
-        LEFT JOIN (SELECT lea_id, count(*) AS n FROM "{legacy}" GROUP BY lea_id) l0
-          ON l0.lea_id = m.state_id
-        LEFT JOIN (SELECT lea_id, count(*) AS n FROM "{edfi}" GROUP BY lea_id) e0
-          ON e0.lea_id = m.state_id
-        CROSS JOIN LATERAL (SELECT coalesce(l0.n, 0) AS n) lc
-        CROSS JOIN LATERAL (SELECT coalesce(e0.n, 0) AS n) ec
+        LEFT JOIN "{counts}" n0 ON n0.lea_id = m.state_id
+        CROSS JOIN LATERAL (SELECT coalesce(n0.legacy_records, 0) AS n) lc
+        CROSS JOIN LATERAL (SELECT coalesce(n0.edfi_records, 0) AS n) ec
         LEFT JOIN (
             SELECT lea_id,
                    count(*) FILTER (WHERE kind = 'only_legacy') AS only_legacy,

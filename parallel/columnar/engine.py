@@ -1,0 +1,216 @@
+"""The columnar engine's run: read into partitions, reconcile each, store the results."""
+
+from __future__ import annotations
+
+import math
+import time
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+from django.db import connection
+
+from parallel import derivations
+from parallel.concurrency import map_at_once
+from parallel.importers.edfi_arrow import csv_bytes
+from parallel.importers.legacy_csv import LegacyFile
+from parallel.staging import Staging
+
+from . import compare, records
+from .inputs import EdfiFile, edfi_chunks, read_whole, spill_edfi_chunk, spill_legacy_file
+from .partitions import Spill
+
+# Input bytes per partition: a partition's tables, joins and results stay well under 100 MB.
+PARTITION_INPUT_BYTES = 192 << 20
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """What a run reads, resolved and checked to exist by the caller."""
+
+    definition: object
+    snapshot: date
+    legacy: list[LegacyFile]
+    edfi: dict[str, Path]  # endpoint → file
+    edfi_names: dict[str, str]  # endpoint → the file's name as uploaded
+    lea_ids: list[str]
+    crosswalk: dict[str, dict[str, str]]
+    known: dict[str, set[str]]
+
+
+@dataclass
+class Outcome:
+    diff: str  # staging tables, as the SQL path leaves them
+    cells: str
+    counts: str
+    cells_differing: int
+    missing: list[dict]
+    outside_cycle: int
+
+
+def reconcile(*, run_id: int, inputs: Inputs, staging: Staging, progress, timings) -> Outcome:
+    """Reconcile clean input; raises :class:`Declined` (leaving nothing behind) otherwise."""
+    needed = derivations.REQUIRED_RESOURCES[inputs.definition.derivation]
+    files = [EdfiFile(inputs.edfi[e], derivations.RESOURCES[e]) for e in needed]
+    total = sum(f.path.stat().st_size for f in files) + sum(
+        f.path.stat().st_size for f in inputs.legacy
+    )
+    spill = Spill.for_run(run_id, max(1, math.ceil(total / PARTITION_INPUT_BYTES)))
+    try:
+        step = time.perf_counter()
+        whole = _read(spill, files, inputs, progress)
+        timings["edfi_load_seconds"] = round(time.perf_counter() - step, 3)
+        timings["legacy_load_seconds"] = 0.0  # read at the same time as the Ed-Fi files
+        progress(60, "Comparing records")
+        step = time.perf_counter()
+        context = records.Context(
+            definition=inputs.definition,
+            snapshot=inputs.snapshot,
+            crosswalk=inputs.crosswalk,
+            lea_alias=derivations._lea_aliases(inputs.lea_ids),
+            lea_ids=frozenset(inputs.lea_ids),
+        )
+        totals = (compare.CellTotals(), compare.CellTotals())
+        results = map_at_once(
+            lambda number: _partition(spill, number, files, whole, context, totals),
+            range(spill.count),
+            on_done=lambda done, count: progress(60 + 25 * done / count, "Comparing records"),
+        )
+        timings["partitions"] = spill.count
+        timings["compare_partitions_seconds"] = round(time.perf_counter() - step, 3)
+    finally:
+        spill.remove()
+    progress(85, "Storing the differences")
+    step = time.perf_counter()
+    outcome = _store(staging, results, totals, inputs.definition)
+    timings["store_seconds"] = round(time.perf_counter() - step, 3)
+    return outcome
+
+
+def _read(spill: Spill, files: list[EdfiFile], inputs: Inputs, progress) -> dict[str, pa.Table]:
+    """Every student-level file into the spill; resources without students whole (schools)."""
+    by_student = [f for f in files if "student_id" in dict(f.resource.columns)]
+    whole = {f.resource.table: read_whole(f) for f in files if f not in by_student}
+    for edfi in files:
+        if edfi.resource.table in whole:
+            records.require_unique(whole[edfi.resource.table], edfi.resource.key, "schools")
+    tasks = [("legacy", legacy) for legacy in inputs.legacy]
+    tasks += [("edfi", chunk) for chunk in edfi_chunks(by_student)]
+
+    def read(task) -> None:
+        kind, item = task
+        if kind == "legacy":
+            spill_legacy_file(item, inputs.definition, spill, inputs.lea_ids)
+        else:
+            spill_edfi_chunk(item, spill, inputs.known)
+
+    map_at_once(
+        read,
+        tasks,
+        on_done=lambda done, count: progress(5 + 50 * done / count, "Reading both sides"),
+    )
+    return whole
+
+
+@dataclass
+class _PartitionResult:
+    diff: pa.Table
+    missing: Counter
+    outside_cycle: int
+
+
+def _partition(spill, number, files, whole, context, totals) -> _PartitionResult:
+    tables = dict(whole)
+    for edfi in files:
+        resource = edfi.resource
+        if resource.table in whole:
+            continue
+        table = _plain(spill.read(resource.table, number, _schema(resource)))
+        records.require_unique(table, resource.key, resource.endpoint)
+        tables[resource.table] = table
+    derivation = context.definition.derivation
+    for child, column, parent, parent_column, _ in derivations.REFERENCES[derivation]:
+        records.require_resolved(tables[child], column, tables[parent], parent_column)
+    derived = records.derive(tables, context)
+    legacy_schema = pa.schema([(c["field"], pa.string()) for c in context.definition.columns])
+    legacy = spill.read("legacy", number, legacy_schema)
+    records.require_unique(legacy, compare.KEY, "legacy")
+    records.require_unique(derived.records, compare.KEY, "Ed-Fi record")
+    groupings = sorted({tuple(s.get("fields", [])) for s in context.definition.category_sets})
+    groupings = sorted(set(groupings) | {()})
+    totals[0].add(compare.cell_counts(legacy, groupings))
+    totals[1].add(compare.cell_counts(derived.records, groupings))
+    return _PartitionResult(
+        diff=compare.record_differences(legacy, derived.records, context.fields),
+        missing=derived.missing,
+        outside_cycle=derived.outside_cycle,
+    )
+
+
+def _schema(resource) -> pa.Schema:
+    return pa.schema(
+        [(c, pa.int32() if c in resource.integers else pa.string()) for c, _ in resource.columns]
+    )
+
+
+def _plain(table: pa.Table) -> pa.Table:
+    """Dictionary-encoded columns (descriptor codes, as spilled) back to plain strings."""
+    for index, column in enumerate(table.columns):
+        if pa.types.is_dictionary(column.type):
+            table = table.set_column(index, table.field(index).name, pc.cast(column, pa.string()))
+    return table
+
+
+def _store(staging: Staging, results: list[_PartitionResult], totals, definition) -> Outcome:
+    diff, cells, counts = staging.table("diff"), staging.table("cells"), staging.table("counts")
+    cell_rows = compare.differing_cells(*totals, definition)
+    lea_counts = Counter()
+    for side, side_totals in zip(("legacy", "edfi"), totals, strict=True):
+        for row in side_totals.get(()).to_pylist():
+            lea_counts[(row["lea_id"], side)] += row["count_all"]
+    missing = Counter()
+    for result in results:
+        missing.update(result.missing)
+    with connection.cursor() as cursor:
+        for table in (diff, cells, counts):
+            cursor.execute(f'DROP TABLE IF EXISTS "{table}"')
+        cursor.execute(
+            f'CREATE UNLOGGED TABLE "{diff}" (lea_id text, student_id text, kind text, '
+            "field text, legacy_value text, edfi_value text)"
+        )
+        cursor.execute(
+            f'CREATE UNLOGGED TABLE "{cells}" (category_set text, lea_id text, categories jsonb, '
+            "legacy_count integer, edfi_count integer, difference integer, "
+            "within_tolerance boolean)"
+        )
+        cursor.execute(
+            f'CREATE UNLOGGED TABLE "{counts}" (lea_id text, legacy_records integer, '
+            "edfi_records integer)"
+        )
+        with cursor.cursor.copy(f'COPY "{diff}" FROM STDIN (FORMAT csv)') as copy:
+            for result in results:
+                copy.write(csv_bytes(result.diff))
+        with cursor.cursor.copy(f'COPY "{cells}" FROM STDIN') as copy:
+            for row in cell_rows:
+                copy.write_row(row)
+        with cursor.cursor.copy(f'COPY "{counts}" FROM STDIN') as copy:
+            for lea_id in sorted({lea for lea, _ in lea_counts}):
+                copy.write_row(
+                    (lea_id, lea_counts[(lea_id, "legacy")], lea_counts[(lea_id, "edfi")])
+                )
+        for table in (diff, cells, counts):
+            cursor.execute(f'ANALYZE "{table}"')
+    return Outcome(
+        diff=diff,
+        cells=cells,
+        counts=counts,
+        cells_differing=len(cell_rows),
+        missing=[
+            {"field": field, "value": value, "records": n}
+            for (field, value), n in sorted(missing.items())
+        ],
+        outside_cycle=sum(r.outside_cycle for r in results),
+    )

@@ -1,0 +1,158 @@
+"""Reading both sides into the spill: the Ed-Fi extract chunk by chunk, the legacy CSVs.
+
+Only input that passes every check is read here; anything else raises :class:`Declined`, and
+the run is done by the SQL path, which names each problem's file, line and column. The checks
+are the SQL path's own: the Ed-Fi API contract, required members and dates
+(``edfi_arrow``), descriptor values known to the catalog or the state's descriptor set; and
+for the legacy file its layout, permitted values and the cycle's LEAs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pa_csv
+import pyarrow.json as pa_json
+
+from parallel.contract import all_true
+from parallel.derivations import Resource
+from parallel.importers import edfi_arrow, legacy_csv
+from parallel.importers.edfi_arrow import NotClean
+from parallel.staging import InputError
+
+from .partitions import Spill
+
+
+class Declined(Exception):
+    """The input needs the SQL path (bad input is reported there, with its line)."""
+
+
+@dataclass(frozen=True)
+class EdfiFile:
+    path: Path
+    resource: Resource
+
+
+def edfi_chunks(files: list[EdfiFile]) -> list[tuple[EdfiFile, int, int]]:
+    """The pieces of work: every file cut at line ends into chunks of a few megabytes."""
+    for edfi in files:
+        if not edfi_arrow._starts_with_object(edfi.path):
+            raise Declined(f"{edfi.path.name} is not JSON Lines")
+    return [(edfi, *span) for edfi in files for span in edfi_arrow.chunks_of(edfi.path)]
+
+
+def _flat_chunk(edfi: EdfiFile, start: int, end: int) -> pa.Table:
+    """One chunk of a file parsed, checked against the contract and flattened."""
+    with edfi.path.open("rb") as handle:
+        handle.seek(start)
+        data = handle.read(end - start)
+    try:
+        table = pa_json.read_json(
+            pa.BufferReader(data),
+            read_options=pa_json.ReadOptions(use_threads=False, block_size=len(data) + 1),
+            parse_options=edfi_arrow._parse_options(edfi.resource),
+        )
+        del data
+        return pa.concat_tables(
+            edfi_arrow._flat_batch(batch, edfi.resource) for batch in table.to_batches()
+        )
+    except (NotClean, pa.ArrowException) as exc:
+        raise Declined(f"{edfi.path.name}: {exc}") from None
+
+
+def spill_edfi_chunk(
+    chunk: tuple[EdfiFile, int, int], spill: Spill, known: dict[str, set[str]]
+) -> None:
+    """Parse, check and flatten one chunk, then write it to the spill, split by student."""
+    edfi = chunk[0]
+    flat = _flat_chunk(*chunk)
+    _check_descriptors(flat, edfi.resource, known)
+    # Descriptor codes repeat: dictionary-encoded, a partition holds each once.
+    for column in edfi.resource.descriptors:
+        index = flat.schema.get_field_index(column)
+        flat = flat.set_column(index, column, pc.dictionary_encode(flat.column(column)))
+    spill.write(edfi.resource.table, flat)
+
+
+def _check_descriptors(flat: pa.Table, resource: Resource, known: dict[str, set[str]]) -> None:
+    for column, descriptor in resource.descriptor_names.items():
+        if descriptor not in known:
+            continue
+        values = pc.unique(flat.column(column).drop_null()).to_pylist()
+        if any(value.lower() not in known[descriptor] for value in values):
+            raise Declined(f"{column}: a {descriptor} value the catalog does not know")
+
+
+def read_whole(edfi: EdfiFile) -> pa.Table:
+    """A resource without students (schools): small, read whole and kept for every partition."""
+    tables = [_flat_chunk(*chunk) for chunk in edfi_chunks([edfi])]
+    return pa.concat_tables(tables) if tables else _empty(edfi.resource)
+
+
+def _empty(resource: Resource) -> pa.Table:
+    types = {column: pa.int32() if column in resource.integers else pa.string()
+             for column, _ in resource.columns}  # fmt: skip
+    return pa.schema(list(types.items())).empty_table()
+
+
+# The legacy side -----------------------------------------------------------------------------
+
+LEGACY_BLOCK_BYTES = 8 << 20
+
+
+def spill_legacy_file(
+    legacy: legacy_csv.LegacyFile, definition, spill: Spill, lea_ids: list[str]
+) -> int:
+    """Check one legacy CSV against the layout and write it to the spill; returns its rows."""
+    try:
+        header = legacy_csv.read_header(legacy.path, name=legacy.name)
+        fields = legacy_csv.check_header(header, definition, name=legacy.name)
+    except InputError as exc:
+        raise Declined(str(exc)) from None
+    with legacy.path.open("rb") as handle:
+        if b'"' in handle.readline(1 << 16):
+            raise Declined("a quoted header")  # the SQL path's CSV reader settles such headers
+    permitted = {c["field"]: c.get("permitted_values") or [] for c in definition.columns}
+    allowed_leas = pa.array([legacy.lea_id] if legacy.lea_id else lea_ids, pa.string())
+    rows = 0
+    try:
+        reader = pa_csv.open_csv(
+            legacy.path,
+            read_options=pa_csv.ReadOptions(
+                column_names=fields, skip_rows=1, block_size=LEGACY_BLOCK_BYTES
+            ),
+            # An empty line is a row of missing values to the SQL path: an error here too.
+            parse_options=pa_csv.ParseOptions(newlines_in_values=False, ignore_empty_lines=False),
+            convert_options=pa_csv.ConvertOptions(
+                column_types={field: pa.string() for field in fields},
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+        for batch in reader:
+            table = pa.Table.from_batches([batch]).select([c["field"] for c in definition.columns])
+            _check_legacy_batch(table, permitted, allowed_leas)
+            rows += table.num_rows
+            spill.write("legacy", table)
+    except pa.ArrowException as exc:
+        raise Declined(f"{legacy.name}: {exc}") from None
+    return rows
+
+
+def _check_legacy_batch(table: pa.Table, permitted: dict, allowed_leas: pa.Array) -> None:
+    for field, values in permitted.items():
+        column = table.column(field)
+        if values:
+            ok = pc.is_in(column, value_set=pa.array(values, pa.string()))
+        else:
+            ok = pc.greater(pc.utf8_length(column), 0)
+        if not all_true(pc.fill_null(ok, False)):
+            raise Declined(f"column {field}: a value the layout does not permit")
+    if not all_true(pc.fill_null(pc.is_in(table.column("lea_id"), value_set=allowed_leas), False)):
+        raise Declined("an LEA outside the cycle or the file's LEA")
+    # Ids with quotes or line breaks: the SQL path's CSV reader is the one that settles them.
+    if not all_true(pc.invert(pc.match_substring_regex(table.column("student_id"), '["\r\n]'))):
+        raise Declined("a student id with a quote or line break")

@@ -1,0 +1,184 @@
+"""The columnar engine gives the SQL path's results, and declines what it cannot vouch for."""
+
+import contextlib
+from pathlib import Path
+
+import pyarrow as pa
+import pytest
+from django.conf import settings as django_settings
+
+from parallel.columnar import engine, partitions
+from parallel.models import AggregateDifference, Discrepancy, LEARunSummary, RunState
+from parallel.services.reconcile import run_reconciliation
+from parallel.staging import InputError
+
+pytestmark = pytest.mark.django_db
+
+
+def everything(run) -> dict:
+    """Every stored result of a run, in a form that compares across runs."""
+    run.refresh_from_db()
+    return {
+        "state": run.state,
+        "totals": run.totals,
+        "missing": run.missing_mappings,
+        "discrepancies": sorted(
+            Discrepancy.objects.filter(run=run).values_list(
+                "lea_id", "kind", "student_id", "field", "legacy_value", "edfi_value"
+            )
+        ),
+        "groups": sorted((g.lea_id, g.kind, g.field, g.count) for g in run.groups.all()),
+        "cells": sorted(
+            AggregateDifference.objects.filter(run=run).values_list(
+                "lea_id",
+                "category_set",
+                "categories",
+                "legacy_count",
+                "edfi_count",
+                "difference",
+                "within_tolerance",
+            ),
+            key=str,
+        ),  # fmt: skip
+        "summaries": sorted(
+            LEARunSummary.objects.filter(run=run).values_list(
+                "lea_id",
+                "legacy_records",
+                "edfi_records",
+                "matched_records",
+                "only_in_legacy",
+                "only_in_edfi",
+                "records_with_mismatches",
+                "field_mismatches",
+                "match_rate",
+                "cells_outside_tolerance",
+                "within_tolerance",
+            )
+        ),  # fmt: skip
+    }
+
+
+def reconcile(collection, settings, *, columnar: bool):
+    settings.PARALLEL_COLUMNAR = columnar
+    run = collection.new_run()
+    run_reconciliation(run=run)
+    run.refresh_from_db()
+    return run
+
+
+def _messy(collection) -> None:
+    """Unmapped, upper-case and non-ASCII codes, Hispanic students and several races."""
+    sepa = collection.data.sepa
+    text = sepa.read_text(encoding="utf-8").replace("#Autism", "#AUTISM")
+    sepa.write_text(text.replace("#Deaf-Blindness", "#Sordoceguera ÉÑ", 1), encoding="utf-8")
+    seoa = collection.data.seoa
+    lines = seoa.read_text(encoding="utf-8").splitlines()
+    lines[1] = lines[1].replace(
+        '"hispanicLatinoEthnicity": false', '"hispanicLatinoEthnicity": true'
+    )
+    lines[2] = lines[2].replace(
+        '"races": [', '"races": [{"raceDescriptor": "uri://ed-fi.org/RaceDescriptor#White"}, ', 1
+    )
+    seoa.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+@pytest.mark.parametrize("partition_bytes", [engine.PARTITION_INPUT_BYTES, 20_000])
+def test_columnar_results_equal_the_sql_paths(make_collection, settings, monkeypatch,
+                                              partition_bytes):  # fmt: skip
+    monkeypatch.setattr(engine, "PARTITION_INPUT_BYTES", partition_bytes)
+    collection = make_collection(students=400, rate=0.15, seed=5, upload=False)
+    _messy(collection)
+    collection.upload_all()
+
+    sql = reconcile(collection, settings, columnar=False)
+    fast = reconcile(collection, settings, columnar=True)
+
+    assert "columnar_declined" not in fast.timings
+    assert "compare_partitions_seconds" in fast.timings and "diff_seconds" in sql.timings
+    if partition_bytes < engine.PARTITION_INPUT_BYTES:
+        assert fast.timings["partitions"] > 3
+    results = everything(fast)
+    assert results["state"] == RunState.COMPLETE
+    assert results["discrepancies"] and results["cells"] and results["missing"]
+    # The second run carries the first's discrepancies forward: compare as of a first run.
+    expected = everything(sql)
+    assert results["discrepancies"] == expected["discrepancies"]
+    assert results["cells"] == expected["cells"]
+    assert results["summaries"] == expected["summaries"]
+    assert results["groups"] == expected["groups"]
+    assert results["missing"] == expected["missing"]
+    assert results["totals"] == expected["totals"]
+
+
+def test_found_discrepancies_equal_the_injected_ones_across_partitions(
+    make_collection, settings, monkeypatch
+):
+    monkeypatch.setattr(engine, "PARTITION_INPUT_BYTES", 50_000)
+    collection = make_collection(students=500, rate=0.1, seed=21)
+    run = reconcile(collection, settings, columnar=True)
+    assert run.timings["partitions"] > 3 and "columnar_declined" not in run.timings
+    stored = {
+        (d.kind, d.lea.state_lea_id, d.student_id, d.field)
+        for d in Discrepancy.objects.filter(run=run).select_related("lea")
+    }
+    assert stored == collection.data.truth
+
+
+def _append_line(path: Path, line: str) -> None:
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write(line + "\n")
+
+
+def _duplicate_student(collection) -> None:
+    students = collection.data.students
+    _append_line(students, students.read_text(encoding="utf-8").splitlines()[3])
+
+
+def _two_programs_begin_the_same_day(collection) -> None:
+    sepa = collection.data.sepa
+    line = sepa.read_text(encoding="utf-8").splitlines()[0]
+    _append_line(sepa, line.replace('"programName": "Special Education"', '"programName": "Other"'))
+
+
+def _legacy_code_out_of_layout(collection) -> None:
+    legacy = collection.data.legacy
+    lines = legacy.read_text(encoding="utf-8").splitlines()
+    lines[5] = lines[5].rsplit(",", 1)[0] + ",XX"
+    legacy.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    "spoil, reason, error",
+    [
+        (_duplicate_student, "duplicate", "duplicate natural key"),
+        (_two_programs_begin_the_same_day, "same begin_date", None),
+        (_legacy_code_out_of_layout, "does not permit", "is not a permitted value"),
+    ],
+)
+def test_input_it_cannot_vouch_for_goes_through_the_sql_path(make_collection, settings, spoil,
+                                                             reason, error):  # fmt: skip
+    collection = make_collection(students=60, rate=0, upload=False)
+    spoil(collection)
+    collection.upload_all()
+    settings.PARALLEL_COLUMNAR = True
+    run = collection.new_run()
+
+    with contextlib.suppress(InputError):  # the SQL path fails the run and says why
+        run_reconciliation(run=run)
+
+    run.refresh_from_db()
+    assert reason in run.timings["columnar_declined"]
+    if error:
+        assert run.state == RunState.FAILED and error in str(run.errors)
+    else:
+        assert run.state == RunState.COMPLETE and "diff_seconds" in run.timings
+    assert not (Path(django_settings.PARALLEL_SPILL_DIR) / f"run-{run.pk}").exists()
+
+
+def test_a_student_always_falls_in_the_same_partition():
+    ids = pa.array([f"S{n:08d}" for n in range(20_000)] + ["", "é", "x"])
+    first = partitions.partition_numbers(ids, 7).to_pylist()
+    again = partitions.partition_numbers(ids.slice(3), 7).to_pylist()
+    assert first[3:] == again
+    spread = [first.count(n) for n in range(7)]
+    assert min(spread) > 20_000 / 7 * 0.8, spread
