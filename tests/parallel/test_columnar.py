@@ -182,3 +182,86 @@ def test_a_student_always_falls_in_the_same_partition():
     assert first[3:] == again
     spread = [first.count(n) for n in range(7)]
     assert min(spread) > 20_000 / 7 * 0.8, spread
+
+
+def _enrolment_files(directory: Path, lea_ids: list[str]) -> dict[str, Path]:
+    """Schools, enrolments (some ended, some moved school) and demographics of 90 students."""
+    import json
+    import random
+
+    rng = random.Random(3)
+    grades = ["First grade", "Second grade", "Kindergarten", "Ninth grade", "Grade 99"]
+    races = ["White", "Asian", "Black or African American"]
+    uri = "uri://ed-fi.org/{}Descriptor#{}".format
+    schools = [
+        {"schoolId": 100 + n, "nameOfInstitution": f"School {n}",
+         "gradeLevels": [{"gradeLevelDescriptor": uri("GradeLevel", "First grade")}],
+         "educationOrganizationCategories": [
+             {"educationOrganizationCategoryDescriptor": uri("EducationOrganizationCategory",
+                                                             "School")}],
+         "localEducationAgencyReference": {"localEducationAgencyId": int(lea)}}
+        for n, lea in enumerate(lea_ids * 2)
+    ]  # fmt: skip
+    ssa, seoa, legacy = [], [], ["LEA_ID,STUDENT_ID,GRADE_LEVEL,RACE_ETHNICITY,SEX"]
+    codes = {"First grade": "01", "Second grade": "02", "Kindergarten": "KG", "Ninth grade": "09"}
+    for n in range(90):
+        student, school = f"E{n:05d}", schools[n % len(schools)]
+        lea = lea_ids[n % len(lea_ids)]  # the state's id ("00001"); Ed-Fi's is the integer
+        grade = rng.choice(grades)
+        exit_date = {"exitWithdrawDate": "2025-09-01"} if n % 11 == 0 else {}
+        ssa.append({"studentReference": {"studentUniqueId": student},
+                    "schoolReference": {"schoolId": school["schoolId"]},
+                    "entryDate": "2025-08-20",
+                    "entryGradeLevelDescriptor": uri("GradeLevel", grade),
+                    **exit_date})  # fmt: skip
+        if n % 7 == 0:  # moved to another school of the LEA: the later entry counts
+            ssa.append({"studentReference": {"studentUniqueId": student},
+                        "schoolReference": {"schoolId": school["schoolId"]},
+                        "entryDate": "2024-08-20",
+                        "entryGradeLevelDescriptor": uri("GradeLevel", "Other")})  # fmt: skip
+        race = rng.choice(races)
+        if n % 13:
+            seoa.append({"studentReference": {"studentUniqueId": student},
+                         "educationOrganizationReference": {"educationOrganizationId": int(lea)},
+                         "sexDescriptor": uri("Sex", rng.choice(["Female", "Male"])),
+                         "hispanicLatinoEthnicity": n % 5 == 0,
+                         "races": [{"raceDescriptor": uri("Race", race)}]})  # fmt: skip
+        if n % 17:
+            legacy.append(f"{lea},{student},{codes.get(grade, 'UG')},WH7,F")
+    paths = {}
+    for name, rows in [("schools", schools), ("studentSchoolAssociations", ssa),
+                       ("studentEducationOrganizationAssociations", seoa)]:  # fmt: skip
+        paths[name] = directory / f"{name}.jsonl"
+        paths[name].write_text("".join(json.dumps(row) + "\n" for row in rows))
+    paths["legacy"] = directory / "legacy.csv"
+    paths["legacy"].write_text("\n".join(legacy) + "\n")
+    return paths
+
+
+@pytest.mark.parametrize("partition_bytes", [engine.PARTITION_INPUT_BYTES, 2_000])
+def test_enrolment_columnar_results_equal_the_sql_paths(
+    make_collection, world, settings, monkeypatch, tmp_path, partition_bytes
+):
+    from parallel.models import Side
+    from tests.parallel.factories import shipped_definition
+
+    monkeypatch.setattr(engine, "PARTITION_INPUT_BYTES", partition_bytes)
+    collection = make_collection(students=10, upload=False)
+    collection.cycle.report_definition = shipped_definition("enrolment")
+    collection.cycle.save()
+    lea_ids = [world.own_lea.state_lea_id, world.other_lea.state_lea_id]
+    for name, path in _enrolment_files(tmp_path, lea_ids).items():
+        if name == "legacy":
+            collection.upload(path, Side.LEGACY)
+        else:
+            collection.upload(path, Side.EDFI, resource=name)
+
+    sql = reconcile(collection, settings, columnar=False)
+    fast = reconcile(collection, settings, columnar=True)
+
+    assert sql.state == RunState.COMPLETE, sql.errors
+    assert "columnar_declined" not in fast.timings
+    results, expected = everything(fast), everything(sql)
+    assert results["discrepancies"] and results["missing"]
+    for part in ("discrepancies", "cells", "summaries", "groups", "missing", "totals"):
+        assert results[part] == expected[part], part
