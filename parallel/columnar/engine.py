@@ -21,7 +21,7 @@ from parallel.staging import Staging
 
 from . import compare, records
 from .inputs import EdfiFile, edfi_chunks, read_whole, spill_edfi_chunk, spill_legacy_file
-from .partitions import Spill
+from .partitions import Spill, release_memory
 
 # Input bytes per partition: a partition's tables, joins and results stay well under 100 MB.
 PARTITION_INPUT_BYTES = 192 << 20
@@ -106,6 +106,7 @@ def _read(spill: Spill, files: list[EdfiFile], inputs: Inputs, progress) -> dict
             spill_legacy_file(item, inputs.definition, spill, inputs.lea_ids)
         else:
             spill_edfi_chunk(item, spill, inputs.known)
+        release_memory()
 
     map_at_once(
         read,
@@ -123,6 +124,13 @@ class _PartitionResult:
 
 
 def _partition(spill, number, files, whole, context, totals) -> _PartitionResult:
+    try:
+        return _reconcile_partition(spill, number, files, whole, context, totals)
+    finally:
+        release_memory()
+
+
+def _reconcile_partition(spill, number, files, whole, context, totals) -> _PartitionResult:
     tables = dict(whole)
     for edfi in files:
         resource = edfi.resource

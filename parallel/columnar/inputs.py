@@ -153,6 +153,7 @@ def _check_legacy_batch(table: pa.Table, permitted: dict, allowed_leas: pa.Array
             raise Declined(f"column {field}: a value the layout does not permit")
     if not all_true(pc.fill_null(pc.is_in(table.column("lea_id"), value_set=allowed_leas), False)):
         raise Declined("an LEA outside the cycle or the file's LEA")
-    # Ids with quotes or line breaks: the SQL path's CSV reader is the one that settles them.
-    if not all_true(pc.invert(pc.match_substring_regex(table.column("student_id"), '["\r\n]'))):
-        raise Declined("a student id with a quote or line break")
+    # Quotes, line breaks, NULs: the SQL path's CSV reader is the one that settles them.
+    for field in permitted:
+        if not all_true(pc.invert(pc.match_substring_regex(table.column(field), '["\r\n\x00]'))):
+            raise Declined(f"column {field}: a quote, line break or NUL")

@@ -8,6 +8,8 @@ one partition per thread is ever in memory, however many students the state has.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import itertools
 import shutil
 from dataclasses import dataclass
@@ -48,6 +50,27 @@ def partition_numbers(ids: pa.Array, count: int) -> pa.Array:
         hashed = pc.bit_wise_xor(pc.multiply(hashed, pa.scalar(31, pa.uint64())), term)
     high = pc.shift_right(hashed, pa.scalar(32, pa.uint64()))
     return pc.subtract(high, pc.multiply(pc.divide(high, count), count))
+
+
+def _malloc_trim():
+    try:
+        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
+    except (OSError, AttributeError):  # not glibc
+        return None
+
+
+_MALLOC_TRIM = _malloc_trim()
+
+
+def release_memory() -> None:
+    """Give freed memory back to the operating system.
+
+    Arrow's kernels and joins allocate through malloc on many threads; glibc keeps what they
+    free in per-thread arenas, so without this the worker's memory would stay at its highest
+    point, several partitions' worth.
+    """
+    if _MALLOC_TRIM is not None:
+        _MALLOC_TRIM(0)
 
 
 @dataclass
