@@ -309,7 +309,7 @@ def build_edfi_records(
                 **_crosswalk_parameters(xw),
                 "snapshot": snapshot_date,
                 "snapshot_number": int(snapshot_date.strftime("%Y%m%d")),
-                "lea_alias": json.dumps(_lea_aliases(lea_ids)),
+                "lea_alias": json.dumps(lea_aliases(lea_ids)),
                 **_population(definition),
             },
         )
@@ -324,7 +324,7 @@ def _crosswalk_parameters(xw: str) -> dict[str, str]:
     return {f"xw_{name}": json.dumps(crosswalk.get(name, {})) for name in CODED_FIELDS}
 
 
-def _lea_aliases(lea_ids) -> dict[str, str]:
+def lea_aliases(lea_ids) -> dict[str, str]:
     return {
         str(int(state_id)): state_id
         for state_id in lea_ids

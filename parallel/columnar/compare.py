@@ -67,7 +67,7 @@ def _rows(rows: pa.Table, kind: str, field: str, legacy_value, edfi_value) -> pa
     )
 
 
-def cell_counts(records: pa.Table, groupings: list[tuple[str, ...]]) -> dict[tuple, pa.Table]:
+def cell_counts(records: pa.Table, groupings: set[tuple[str, ...]]) -> dict[tuple, pa.Table]:
     """Per grouping (the category fields of one or more sets), the records per cell."""
     return {
         grouping: records.group_by(["lea_id", *grouping]).aggregate([([], "count_all")])

@@ -15,7 +15,7 @@ from django.db import connection
 
 from parallel import derivations
 from parallel.concurrency import map_at_once
-from parallel.importers.edfi_arrow import csv_bytes
+from parallel.importers.edfi_arrow import csv_bytes, flat_schema
 from parallel.importers.legacy_csv import LegacyFile
 from parallel.staging import Staging
 
@@ -34,7 +34,7 @@ class Inputs:
     definition: object
     snapshot: date
     legacy: list[LegacyFile]
-    edfi: dict[str, Path]  # endpoint → file
+    edfi: dict[str, Path]  # endpoint → file, for each resource the derivation reads
     edfi_names: dict[str, str]  # endpoint → the file's name as uploaded
     lea_ids: list[str]
     crosswalk: dict[str, dict[str, str]]
@@ -53,8 +53,7 @@ class Outcome:
 
 def reconcile(*, run_id: int, inputs: Inputs, staging: Staging, progress, timings) -> Outcome:
     """Reconcile clean input; raises :class:`Declined` (leaving nothing behind) otherwise."""
-    needed = derivations.REQUIRED_RESOURCES[inputs.definition.derivation]
-    files = [EdfiFile(inputs.edfi[e], derivations.RESOURCES[e]) for e in needed]
+    files = [EdfiFile(path, derivations.RESOURCES[e]) for e, path in inputs.edfi.items()]
     total = sum(f.path.stat().st_size for f in files) + sum(
         f.path.stat().st_size for f in inputs.legacy
     )
@@ -70,7 +69,7 @@ def reconcile(*, run_id: int, inputs: Inputs, staging: Staging, progress, timing
             definition=inputs.definition,
             snapshot=inputs.snapshot,
             crosswalk=inputs.crosswalk,
-            lea_alias=derivations._lea_aliases(inputs.lea_ids),
+            lea_alias=derivations.lea_aliases(inputs.lea_ids),
             lea_ids=frozenset(inputs.lea_ids),
         )
         totals = (compare.CellTotals(), compare.CellTotals())
@@ -96,7 +95,9 @@ def _read(spill: Spill, files: list[EdfiFile], inputs: Inputs, progress) -> dict
     whole = {f.resource.table: read_whole(f) for f in files if f not in by_student}
     for edfi in files:
         if edfi.resource.table in whole:
-            records.require_unique(whole[edfi.resource.table], edfi.resource.key, "schools")
+            records.require_unique(
+                whole[edfi.resource.table], edfi.resource.key, edfi.resource.endpoint
+            )
     tasks = [("legacy", legacy) for legacy in inputs.legacy]
     tasks += [("edfi", chunk) for chunk in edfi_chunks(by_student)]
 
@@ -136,7 +137,7 @@ def _reconcile_partition(spill, number, files, whole, context, totals) -> _Parti
         resource = edfi.resource
         if resource.table in whole:
             continue
-        table = _plain(spill.read(resource.table, number, _schema(resource)))
+        table = _plain(spill.read(resource.table, number, flat_schema(resource)))
         records.require_unique(table, resource.key, resource.endpoint)
         tables[resource.table] = table
     derivation = context.definition.derivation
@@ -147,20 +148,14 @@ def _reconcile_partition(spill, number, files, whole, context, totals) -> _Parti
     legacy = spill.read("legacy", number, legacy_schema)
     records.require_unique(legacy, compare.KEY, "legacy")
     records.require_unique(derived.records, compare.KEY, "Ed-Fi record")
-    groupings = sorted({tuple(s.get("fields", [])) for s in context.definition.category_sets})
-    groupings = sorted(set(groupings) | {()})
+    # Every category set's fields, and () for the records per LEA.
+    groupings = {(), *(tuple(s.get("fields", [])) for s in context.definition.category_sets)}
     totals[0].add(compare.cell_counts(legacy, groupings))
     totals[1].add(compare.cell_counts(derived.records, groupings))
     return _PartitionResult(
         diff=compare.record_differences(legacy, derived.records, context.fields),
         missing=derived.missing,
         outside_cycle=derived.outside_cycle,
-    )
-
-
-def _schema(resource) -> pa.Schema:
-    return pa.schema(
-        [(c, pa.int32() if c in resource.integers else pa.string()) for c, _ in resource.columns]
     )
 
 

@@ -15,7 +15,6 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
-import pyarrow.json as pa_json
 
 from parallel.contract import all_true
 from parallel.derivations import Resource
@@ -39,26 +38,15 @@ class EdfiFile:
 def edfi_chunks(files: list[EdfiFile]) -> list[tuple[EdfiFile, int, int]]:
     """The pieces of work: every file cut at line ends into chunks of a few megabytes."""
     for edfi in files:
-        if not edfi_arrow._starts_with_object(edfi.path):
+        if not edfi_arrow.starts_with_object(edfi.path):
             raise Declined(f"{edfi.path.name} is not JSON Lines")
     return [(edfi, *span) for edfi in files for span in edfi_arrow.chunks_of(edfi.path)]
 
 
 def _flat_chunk(edfi: EdfiFile, start: int, end: int) -> pa.Table:
     """One chunk of a file parsed, checked against the contract and flattened."""
-    with edfi.path.open("rb") as handle:
-        handle.seek(start)
-        data = handle.read(end - start)
     try:
-        table = pa_json.read_json(
-            pa.BufferReader(data),
-            read_options=pa_json.ReadOptions(use_threads=False, block_size=len(data) + 1),
-            parse_options=edfi_arrow._parse_options(edfi.resource),
-        )
-        del data
-        return pa.concat_tables(
-            edfi_arrow._flat_batch(batch, edfi.resource) for batch in table.to_batches()
-        )
+        return pa.concat_tables(list(edfi_arrow.flat_chunk(edfi.path, edfi.resource, start, end)))
     except (NotClean, pa.ArrowException) as exc:
         raise Declined(f"{edfi.path.name}: {exc}") from None
 
@@ -89,13 +77,9 @@ def _check_descriptors(flat: pa.Table, resource: Resource, known: dict[str, set[
 def read_whole(edfi: EdfiFile) -> pa.Table:
     """A resource without students (schools): small, read whole and kept for every partition."""
     tables = [_flat_chunk(*chunk) for chunk in edfi_chunks([edfi])]
-    return pa.concat_tables(tables) if tables else _empty(edfi.resource)
-
-
-def _empty(resource: Resource) -> pa.Table:
-    types = {column: pa.int32() if column in resource.integers else pa.string()
-             for column, _ in resource.columns}  # fmt: skip
-    return pa.schema(list(types.items())).empty_table()
+    return (
+        pa.concat_tables(tables) if tables else edfi_arrow.flat_schema(edfi.resource).empty_table()
+    )
 
 
 # The legacy side -----------------------------------------------------------------------------
@@ -105,8 +89,8 @@ LEGACY_BLOCK_BYTES = 8 << 20
 
 def spill_legacy_file(
     legacy: legacy_csv.LegacyFile, definition, spill: Spill, lea_ids: list[str]
-) -> int:
-    """Check one legacy CSV against the layout and write it to the spill; returns its rows."""
+) -> None:
+    """Check one legacy CSV against the layout and write it to the spill."""
     try:
         header = legacy_csv.read_header(legacy.path, name=legacy.name)
         fields = legacy_csv.check_header(header, definition, name=legacy.name)
@@ -117,7 +101,6 @@ def spill_legacy_file(
             raise Declined("a quoted header")  # the SQL path's CSV reader settles such headers
     permitted = {c["field"]: c.get("permitted_values") or [] for c in definition.columns}
     allowed_leas = pa.array([legacy.lea_id] if legacy.lea_id else lea_ids, pa.string())
-    rows = 0
     try:
         reader = pa_csv.open_csv(
             legacy.path,
@@ -135,11 +118,9 @@ def spill_legacy_file(
         for batch in reader:
             table = pa.Table.from_batches([batch]).select([c["field"] for c in definition.columns])
             _check_legacy_batch(table, permitted, allowed_leas)
-            rows += table.num_rows
             spill.write("legacy", table)
     except pa.ArrowException as exc:
         raise Declined(f"{legacy.name}: {exc}") from None
-    return rows
 
 
 def _check_legacy_batch(table: pa.Table, permitted: dict, allowed_leas: pa.Array) -> None:

@@ -16,6 +16,7 @@ problem to report.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -122,7 +123,7 @@ def _checked(column: str, values: pa.Array, resource: Resource) -> pa.Array:
     return values
 
 
-def _flat_batch(batch: pa.RecordBatch, resource: Resource) -> pa.Table:
+def flat_batch(batch: pa.RecordBatch, resource: Resource) -> pa.Table:
     if not contract.check_batch(batch, contract.spec_of(resource.endpoint)):
         raise NotClean("contract")
     arrays, names = [], []
@@ -141,13 +142,13 @@ def csv_bytes(table: pa.Table) -> memoryview:
     return memoryview(sink.getvalue())
 
 
-def _parse_options(resource: Resource) -> pa_json.ParseOptions:
+def parse_options(resource: Resource) -> pa_json.ParseOptions:
     return pa_json.ParseOptions(
         explicit_schema=schema_of(resource), unexpected_field_behavior="ignore"
     )
 
 
-def _starts_with_object(path: Path) -> bool:
+def starts_with_object(path: Path) -> bool:
     with path.open("rb") as handle:
         return handle.read(1) == b"{"
 
@@ -185,7 +186,7 @@ def stage_clean_files(files: list[CleanFile], on_progress=_ignore) -> set[str]:
     (parsing, flattening and COPY release the GIL); inside one (tests), file by file over this
     connection, so the tables stay in that transaction.
     """
-    candidates = [f for f in files if _starts_with_object(f.path)]
+    candidates = [f for f in files if starts_with_object(f.path)]
     if not concurrent():
         return {f.flat for f in candidates if _stage_serially(f)}
     return _stage_in_parallel(candidates, on_progress)
@@ -196,13 +197,13 @@ def _stage_serially(clean: CleanFile) -> bool:
         reader = pa_json.open_json(
             clean.path,
             read_options=pa_json.ReadOptions(use_threads=True, block_size=BLOCK_BYTES),
-            parse_options=_parse_options(clean.resource),
+            parse_options=parse_options(clean.resource),
         )
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(clean.create_sql)
             with cursor.cursor.copy(clean.copy_sql.format(freeze=", FREEZE")) as copy:
                 for batch in reader:
-                    copy.write(csv_bytes(_flat_batch(batch, clean.resource)))
+                    copy.write(csv_bytes(flat_batch(batch, clean.resource)))
     except (NotClean, pa.ArrowException, *COPY_ERRORS):
         return False
     return True
@@ -225,6 +226,30 @@ def chunks_of(path: Path, size: int | None = None) -> list[tuple[int, int]]:
     return ranges
 
 
+def flat_chunk(path: Path, resource: Resource, start: int, end: int) -> Iterator[pa.Table]:
+    """Bytes ``start``–``end`` of a file (whole lines), parsed, checked and flattened batch by
+    batch; raises :class:`NotClean` or ``pa.ArrowException`` when they are not clean."""
+    with path.open("rb") as handle:
+        handle.seek(start)
+        data = handle.read(end - start)
+    table = pa_json.read_json(
+        pa.BufferReader(data),
+        # The whole chunk as one block: fewer, larger batches to flatten.
+        read_options=pa_json.ReadOptions(use_threads=False, block_size=len(data) + 1),
+        parse_options=parse_options(resource),
+    )
+    del data
+    for batch in table.to_batches():
+        yield flat_batch(batch, resource)
+
+
+def flat_schema(resource: Resource) -> pa.Schema:
+    """The columns a flattened batch of ``resource`` has."""
+    return pa.schema(
+        [(c, pa.int32() if c in resource.integers else pa.string()) for c, _ in resource.columns]
+    )
+
+
 def _stage_in_parallel(files: list[CleanFile], on_progress) -> set[str]:
     with connection.cursor() as cursor:
         for clean in files:
@@ -237,20 +262,10 @@ def _stage_in_parallel(files: list[CleanFile], on_progress) -> set[str]:
             if clean.flat in failed:
                 return
             try:
-                with clean.path.open("rb") as handle:
-                    handle.seek(start)
-                    data = handle.read(end - start)
-                table = pa_json.read_json(
-                    pa.BufferReader(data),
-                    # The whole chunk as one block: fewer, larger batches to flatten.
-                    read_options=pa_json.ReadOptions(use_threads=False, block_size=len(data) + 1),
-                    parse_options=_parse_options(clean.resource),
-                )
-                del data
                 sql = clean.copy_sql.format(freeze="")
                 with connections.get().cursor().copy(sql) as copy:
-                    for batch in table.to_batches():
-                        copy.write(csv_bytes(_flat_batch(batch, clean.resource)))
+                    for flat in flat_chunk(clean.path, clean.resource, start, end):
+                        copy.write(csv_bytes(flat))
             except (NotClean, pa.ArrowException, psycopg.Error):
                 failed.add(clean.flat)
 

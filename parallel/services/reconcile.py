@@ -206,9 +206,7 @@ def _stage_inputs(run, inputs, staging, progress, timings):
     timings["legacy_load_seconds"] = round(time.perf_counter() - t, 3)
     progress(25, "Loading the Ed-Fi extract")
     t = time.perf_counter()
-    needed = derivations.REQUIRED_RESOURCES[definition.derivation]
-    names = {derivations.RESOURCES[e].table: inputs.edfi_names[e] for e in needed}
-    tables, problems = _stage_edfi(run, staging, progress, timings, inputs, needed, names)
+    tables, problems = _stage_edfi(staging, progress, timings, inputs)
     if problems:
         raise InputError(problems[:100])
     progress(52, "Turning Ed-Fi records into the legacy shape")
@@ -229,15 +227,17 @@ def _stage_inputs(run, inputs, staging, progress, timings):
     return legacy, edfi, missing, ignored
 
 
-def _stage_edfi(run, staging, progress, timings, inputs, needed, names):
+def _stage_edfi(staging, progress, timings, inputs):
     """Stage and validate every Ed-Fi resource; returns (tables, problems).
 
     Clean files are read column-wise, whose line numbers count records only; when validation
     finds a problem in such a table, the files are staged again record by record so every
     problem names its true line.
     """
-    derivation = run.cycle.report_definition.derivation
+    derivation = inputs.definition.derivation
     known = inputs.known
+    needed = list(inputs.edfi)  # the derivation's resources
+    names = {derivations.RESOURCES[e].table: inputs.edfi_names[e] for e in needed}
     for exact in (False, True):
         step = time.perf_counter()
         staged = edfi_json.stage_resources(
