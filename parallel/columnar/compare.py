@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import json
 import threading
+from dataclasses import dataclass
 from decimal import Decimal
 
 import pyarrow as pa
 import pyarrow.compute as pc
+
+from .records import SEPARATOR, key_of, lookup
 
 KEY = ["lea_id", "student_id"]
 DIFF_SCHEMA = pa.schema(
@@ -22,29 +25,37 @@ DIFF_SCHEMA = pa.schema(
 )  # fmt: skip
 
 
-def record_differences(legacy: pa.Table, edfi: pa.Table, fields: list[str]) -> pa.Table:
-    left = _side(legacy, "l", fields)
-    right = _side(edfi, "e", fields)
-    joined = left.join(right, KEY, join_type="full outer")
-    in_legacy = pc.is_valid(joined["l_here"])
-    in_edfi = pc.is_valid(joined["e_here"])
+@dataclass
+class Differences:
+    rows: pa.Table  # DIFF_SCHEMA: one per record on one side only, or per differing field
+    legacy: pa.Table  # the records of each side that are not matched identically
+    edfi: pa.Table
+
+
+def record_differences(legacy: pa.Table, edfi: pa.Table, fields: list[str]) -> Differences:
+    """A full join on the key (unique on both sides), by looking each side up in the other."""
+    in_edfi = lookup(legacy, KEY, edfi, KEY)
+    in_legacy = pc.is_valid(lookup(edfi, KEY, legacy, KEY))
     parts = [
-        _only(joined.filter(pc.invert(in_edfi)), "only_legacy"),
-        _only(joined.filter(pc.invert(in_legacy)), "only_edfi"),
+        _only(legacy.filter(pc.is_null(in_edfi)), "only_legacy"),
+        _only(edfi.filter(pc.invert(in_legacy)), "only_edfi"),
     ]
-    matched = joined.filter(pc.and_(in_legacy, in_edfi))
+    matched = legacy.filter(pc.is_valid(in_edfi))
+    partner = edfi.take(in_edfi.drop_null())
+    unequal = pa.array([False] * matched.num_rows, pa.bool_())
     for name in fields:
-        legacy_value, edfi_value = matched[f"l_{name}"], matched[f"e_{name}"]
+        legacy_value, edfi_value = matched[name], partner[name]
         distinct = pc.fill_null(pc.not_equal(legacy_value, edfi_value), True)
         both_null = pc.and_(pc.is_null(legacy_value), pc.is_null(edfi_value))
-        rows = matched.filter(pc.and_(distinct, pc.invert(both_null)))
-        parts.append(_rows(rows, "mismatch", name, rows[f"l_{name}"], rows[f"e_{name}"]))
-    return pa.concat_tables(parts)
-
-
-def _side(table: pa.Table, prefix: str, fields: list[str]) -> pa.Table:
-    side = table.select([*KEY, *fields]).rename_columns([*KEY, *(f"{prefix}_{f}" for f in fields)])
-    return side.append_column(f"{prefix}_here", pa.array([True] * side.num_rows, pa.bool_()))
+        differs = pc.and_(distinct, pc.invert(both_null))
+        rows = matched.filter(differs)
+        parts.append(_rows(rows, "mismatch", name, rows[name], edfi_value.filter(differs)))
+        unequal = pc.or_(unequal, differs)
+    return Differences(
+        rows=pa.concat_tables(parts),
+        legacy=pa.concat_tables([legacy.filter(pc.is_null(in_edfi)), matched.filter(unequal)]),
+        edfi=pa.concat_tables([edfi.filter(pc.invert(in_legacy)), partner.filter(unequal)]),
+    )
 
 
 def _only(rows: pa.Table, kind: str) -> pa.Table:
@@ -67,12 +78,44 @@ def _rows(rows: pa.Table, kind: str, field: str, legacy_value, edfi_value) -> pa
     )
 
 
-def cell_counts(records: pa.Table, groupings: set[tuple[str, ...]]) -> dict[tuple, pa.Table]:
-    """Per grouping (the category fields of one or more sets), the records per cell."""
-    return {
-        grouping: records.group_by(["lea_id", *grouping]).aggregate([([], "count_all")])
-        for grouping in groupings
-    }
+def cell_counts(records: pa.Table, groupings, *, sign: int = 1) -> dict[tuple, pa.Table]:
+    """Per grouping (the category fields of one or more sets), the records per cell.
+
+    A cell is a key (LEA and the grouping's values, joined) with its count (times ``sign``).
+    """
+    counts = {}
+    for grouping in groupings:
+        found = pc.value_counts(key_of(records, ["lea_id", *grouping]))
+        counts[grouping] = pa.table(
+            [found.field("values"), pc.multiply(pc.cast(found.field("counts"), pa.int64()), sign)],
+            names=["cell", "count"],
+        )
+    return counts
+
+
+def cell_deltas(differences: Differences, groupings) -> dict[tuple, pa.Table]:
+    """Per cell, the Ed-Fi count minus the legacy count.
+
+    Records matched identically add the same to both sides of every cell, so only the records
+    that differ are counted: +1 with their Ed-Fi values, -1 with their legacy values.
+    """
+    edfi = cell_counts(differences.edfi, groupings)
+    legacy = cell_counts(differences.legacy, groupings, sign=-1)
+    return {g: _summed(pa.concat_tables([edfi[g], legacy[g]])) for g in groupings}
+
+
+def counts_in(records: pa.Table, cells: dict[tuple, pa.Table]) -> dict[tuple, pa.Table]:
+    """The records per cell of ``records``, for the given cells of each grouping only."""
+    counts = {}
+    for grouping, wanted in cells.items():
+        keys = key_of(records, ["lea_id", *grouping])
+        keys = keys.filter(pc.is_in(keys, value_set=wanted["cell"]))
+        found = pc.value_counts(keys)
+        counts[grouping] = pa.table(
+            [found.field("values"), pc.cast(found.field("counts"), pa.int64())],
+            names=["cell", "count"],
+        )
+    return counts
 
 
 class CellTotals:
@@ -86,19 +129,36 @@ class CellTotals:
         with self._lock:
             for grouping, table in counts.items():
                 if grouping in self._tables:
-                    table = _summed([self._tables[grouping], table], ["lea_id", *grouping])
+                    table = _summed(pa.concat_tables([self._tables[grouping], table]))
                 self._tables[grouping] = table
 
     def get(self, grouping: tuple) -> pa.Table:
-        return self._tables[grouping]
+        empty = pa.table([pa.array([], pa.string()), pa.array([], pa.int64())], ["cell", "count"])
+        return self._tables.get(grouping, empty)
+
+    def nonzero(self) -> dict[tuple, pa.Table]:
+        """Every grouping's cells whose count is not zero."""
+        return {g: t.filter(pc.not_equal(t["count"], 0)) for g, t in self._tables.items()}
 
 
-def _summed(parts: list[pa.Table], keys: list[str]) -> pa.Table:
-    summed = pa.concat_tables(parts).group_by(keys).aggregate([("count_all", "sum")])
-    return summed.rename_columns([*keys, "count_all"])
+def _summed(cells: pa.Table) -> pa.Table:
+    """One row per cell: sorted by cell, each run of equal cells summed (its cumulative sums'
+    difference at the run's ends)."""
+    if not cells.num_rows:
+        return cells
+    cells = cells.sort_by("cell")
+    names = cells["cell"].combine_chunks()
+    ends = pc.indices_nonzero(
+        pa.concat_arrays([pc.not_equal(names[1:], names[:-1]), pa.array([True])])
+    )
+    running = pc.cumulative_sum(cells["count"]).combine_chunks().take(ends)
+    before = pa.concat_arrays([pa.array([0], pa.int64()), running[:-1]])
+    return pa.table([names.take(ends), pc.subtract(running, before)], names=["cell", "count"])
 
 
-def differing_cells(legacy: CellTotals, edfi: CellTotals, definition) -> list[tuple]:
+def differing_cells(
+    deltas: CellTotals, legacy: CellTotals, leas: tuple[CellTotals, CellTotals], definition
+) -> list[tuple]:
     """Rows for the cells table: (set, LEA, categories JSON, legacy, Ed-Fi, difference, ok).
 
     Cells whose counts are equal are not kept; every LEA's total (TOT) is.
@@ -106,32 +166,52 @@ def differing_cells(legacy: CellTotals, edfi: CellTotals, definition) -> list[tu
     rows = []
     for category_set in definition.category_sets:
         grouping = tuple(category_set.get("fields", []))
-        keys = ["lea_id", *grouping]
-        counts = (
-            legacy.get(grouping)
-            .rename_columns([*keys, "legacy"])
-            .join(edfi.get(grouping).rename_columns([*keys, "edfi"]), keys,
-                  join_type="full outer")
-        )  # fmt: skip
-        legacy_counts = pc.fill_null(counts["legacy"], 0)
-        edfi_counts = pc.fill_null(counts["edfi"], 0)
         if grouping:
-            counts = counts.filter(pc.not_equal(legacy_counts, edfi_counts))
-        for cell in counts.to_pylist():
-            legacy_count, edfi_count = cell["legacy"] or 0, cell["edfi"] or 0
-            difference = edfi_count - legacy_count
+            cells = _with_legacy_counts(deltas.get(grouping), legacy.get(grouping))
+        else:
+            cells = _every_lea(*leas)
+        for cell, legacy_count, difference in cells:
+            lea_id, *values = cell.split(SEPARATOR)
             rows.append(
                 (
                     category_set["code"],
-                    cell["lea_id"],
-                    json.dumps({name: cell[name] for name in grouping if cell[name] is not None}),
+                    lea_id,
+                    json.dumps(dict(zip(grouping, values, strict=True))),
                     legacy_count,
-                    edfi_count,
+                    legacy_count + difference,
                     difference,
                     _within(difference, legacy_count, definition),
                 )
             )
     return rows
+
+
+def _with_legacy_counts(deltas: pa.Table, legacy: pa.Table) -> list[tuple]:
+    """(cell, legacy count, difference) of every cell whose counts differ."""
+    deltas = deltas.filter(pc.not_equal(deltas["count"], 0))
+    legacy_counts = pc.fill_null(
+        legacy["count"].take(lookup(deltas, ["cell"], legacy, ["cell"])), 0
+    )
+    return list(
+        zip(deltas["cell"].to_pylist(), legacy_counts.to_pylist(), deltas["count"].to_pylist(),
+            strict=True)
+    )  # fmt: skip
+
+
+def _every_lea(legacy: CellTotals, edfi: CellTotals) -> list[tuple]:
+    """(LEA, legacy records, difference) of every LEA on either side."""
+    return [(lea_id, n, e - n) for lea_id, (n, e) in records_per_lea(legacy, edfi).items()]
+
+
+def records_per_lea(legacy: CellTotals, edfi: CellTotals) -> dict[str, tuple[int, int]]:
+    """``{LEA: (legacy records, Ed-Fi records)}`` for every LEA on either side (the cells of the
+    empty grouping are the LEAs)."""
+    counts: dict[str, list[int]] = {}
+    for side, totals in enumerate((legacy, edfi)):
+        table = totals.get(())
+        for lea_id, n in zip(table["cell"].to_pylist(), table["count"].to_pylist(), strict=True):
+            counts.setdefault(lea_id, [0, 0])[side] += n
+    return {lea_id: (n[0], n[1]) for lea_id, n in counts.items()}
 
 
 def _within(difference: int, legacy_count: int, definition) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import time
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -72,14 +72,18 @@ def reconcile(*, run_id: int, inputs: Inputs, staging: Staging, progress, timing
             lea_alias=derivations.lea_aliases(inputs.lea_ids),
             lea_ids=frozenset(inputs.lea_ids),
         )
-        totals = (compare.CellTotals(), compare.CellTotals())
+        totals = _Totals()
         results = map_at_once(
             lambda number: _partition(spill, number, files, whole, context, totals),
             range(spill.count),
-            on_done=lambda done, count: progress(60 + 25 * done / count, "Comparing records"),
+            on_done=lambda done, count: progress(60 + 20 * done / count, "Comparing records"),
         )
         timings["partitions"] = spill.count
         timings["compare_partitions_seconds"] = round(time.perf_counter() - step, 3)
+        progress(80, "Comparing aggregates")
+        step = time.perf_counter()
+        _count_differing_cells(spill, context.definition, totals)
+        timings["legacy_cells_seconds"] = round(time.perf_counter() - step, 3)
     finally:
         spill.remove()
     progress(85, "Storing the differences")
@@ -118,6 +122,17 @@ def _read(spill: Spill, files: list[EdfiFile], inputs: Inputs, progress) -> dict
 
 
 @dataclass
+class _Totals:
+    """Summed over the partitions: cell deltas, records per LEA, legacy counts of the cells that
+    differ (the last in a second pass, once the deltas say which cells differ)."""
+
+    deltas: compare.CellTotals = field(default_factory=compare.CellTotals)
+    legacy_leas: compare.CellTotals = field(default_factory=compare.CellTotals)
+    edfi_leas: compare.CellTotals = field(default_factory=compare.CellTotals)
+    legacy_cells: compare.CellTotals = field(default_factory=compare.CellTotals)
+
+
+@dataclass
 class _PartitionResult:
     diff: pa.Table
     missing: Counter
@@ -144,19 +159,39 @@ def _reconcile_partition(spill, number, files, whole, context, totals) -> _Parti
     for child, column, parent, parent_column, _ in derivations.REFERENCES[derivation]:
         records.require_resolved(tables[child], column, tables[parent], parent_column)
     derived = records.derive(tables, context)
-    legacy_schema = pa.schema([(c["field"], pa.string()) for c in context.definition.columns])
-    legacy = spill.read("legacy", number, legacy_schema)
+    legacy = spill.read("legacy", number, _legacy_schema(context.definition))
     records.require_unique(legacy, compare.KEY, "legacy")
     records.require_unique(derived.records, compare.KEY, "Ed-Fi record")
-    # Every category set's fields, and () for the records per LEA.
-    groupings = {(), *(tuple(s.get("fields", [])) for s in context.definition.category_sets)}
-    totals[0].add(compare.cell_counts(legacy, groupings))
-    totals[1].add(compare.cell_counts(derived.records, groupings))
+    differences = compare.record_differences(legacy, derived.records, context.fields)
+    totals.legacy_leas.add(compare.cell_counts(legacy, [()]))
+    totals.edfi_leas.add(compare.cell_counts(derived.records, [()]))
+    totals.deltas.add(compare.cell_deltas(differences, _groupings(context.definition)))
     return _PartitionResult(
-        diff=compare.record_differences(legacy, derived.records, context.fields),
+        diff=differences.rows,
         missing=derived.missing,
         outside_cycle=derived.outside_cycle,
     )
+
+
+def _groupings(definition) -> set[tuple[str, ...]]:
+    """The category fields of every set but the totals (TOT)."""
+    return {tuple(s["fields"]) for s in definition.category_sets if s.get("fields")}
+
+
+def _legacy_schema(definition) -> pa.Schema:
+    return pa.schema([(c["field"], pa.string()) for c in definition.columns])
+
+
+def _count_differing_cells(spill: Spill, definition, totals: _Totals) -> None:
+    """The legacy count of every cell whose counts differ: one more pass over the legacy rows."""
+    wanted = totals.deltas.nonzero()
+
+    def count(number: int) -> None:
+        legacy = spill.read("legacy", number, _legacy_schema(definition))
+        totals.legacy_cells.add(compare.counts_in(legacy, wanted))
+        release_memory()
+
+    map_at_once(count, range(spill.count))
 
 
 def _plain(table: pa.Table) -> pa.Table:
@@ -169,11 +204,10 @@ def _plain(table: pa.Table) -> pa.Table:
 
 def _store(staging: Staging, results: list[_PartitionResult], totals, definition) -> Outcome:
     diff, cells, counts = staging.table("diff"), staging.table("cells"), staging.table("counts")
-    cell_rows = compare.differing_cells(*totals, definition)
-    lea_counts = Counter()
-    for side, side_totals in zip(("legacy", "edfi"), totals, strict=True):
-        for row in side_totals.get(()).to_pylist():
-            lea_counts[(row["lea_id"], side)] += row["count_all"]
+    cell_rows = compare.differing_cells(
+        totals.deltas, totals.legacy_cells, (totals.legacy_leas, totals.edfi_leas), definition
+    )
+    lea_counts = compare.records_per_lea(totals.legacy_leas, totals.edfi_leas)
     missing = Counter()
     for result in results:
         missing.update(result.missing)
@@ -200,10 +234,8 @@ def _store(staging: Staging, results: list[_PartitionResult], totals, definition
             for row in cell_rows:
                 copy.write_row(row)
         with cursor.cursor.copy(f'COPY "{counts}" FROM STDIN') as copy:
-            for lea_id in sorted({lea for lea, _ in lea_counts}):
-                copy.write_row(
-                    (lea_id, lea_counts[(lea_id, "legacy")], lea_counts[(lea_id, "edfi")])
-                )
+            for lea_id, (legacy_records, edfi_records) in sorted(lea_counts.items()):
+                copy.write_row((lea_id, legacy_records, edfi_records))
         for table in (diff, cells, counts):
             cursor.execute(f'ANALYZE "{table}"')
     return Outcome(
@@ -212,8 +244,8 @@ def _store(staging: Staging, results: list[_PartitionResult], totals, definition
         counts=counts,
         cells_differing=len(cell_rows),
         missing=[
-            {"field": field, "value": value, "records": n}
-            for (field, value), n in sorted(missing.items())
+            {"field": name, "value": value, "records": n}
+            for (name, value), n in sorted(missing.items())
         ],
         outside_cycle=sum(r.outside_cycle for r in results),
     )

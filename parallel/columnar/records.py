@@ -45,11 +45,28 @@ class Derived:
     outside_cycle: int = 0
 
 
+# Joins and groupings go through keys and Arrow's hash kernels (``index_in``, ``unique``,
+# ``value_counts``), not Acero's join and group-by nodes: those keep about 100 MB of work area
+# on every thread that ran one, several times a partition's own size.
+SEPARATOR = "\x00"  # no key value holds a NUL: both sides refuse them
+
+
+def key_of(table: pa.Table, columns: list[str]) -> pa.ChunkedArray:
+    """One text key per row from ``columns`` (a row with a null in any of them has none)."""
+    if len(columns) == 1:
+        return pc.cast(table.column(columns[0]), pa.string())
+    parts = [pc.cast(table.column(c), pa.string()) for c in columns]
+    return pc.binary_join_element_wise(*parts, SEPARATOR)
+
+
+def lookup(table: pa.Table, columns: list[str], parent: pa.Table, parent_columns: list[str]):
+    """Each row's position in ``parent`` (whose key is unique), null where it has none."""
+    return pc.index_in(key_of(table, columns), value_set=key_of(parent, parent_columns))
+
+
 def require_unique(table: pa.Table, key: list[str], what: str) -> None:
-    if not table.num_rows:
-        return
-    counts = table.group_by(key).aggregate([([], "count_all")])
-    if pc.max(counts.column("count_all")).as_py() > 1:
+    keys = key_of(table, key)
+    if len(pc.unique(keys)) != len(keys):
         raise Declined(f"duplicate {what} keys")
 
 
@@ -60,18 +77,21 @@ def require_resolved(child: pa.Table, column: str, parent: pa.Table, parent_colu
 
 
 def derive(tables: dict[str, pa.Table], context: Context) -> Derived:
+    """Key columns from the active associations, the other members looked up by their keys."""
     if context.definition.derivation == Derivation.IDEA_CHILD_COUNT:
-        active, demographics = _active_programs(tables["sepa"], context), tables["seoa"]
-        joined = active.join(tables["students"], "student_id", join_type="left outer")
+        joined = _active_programs(tables["sepa"], context)
+        students = tables["students"]
+        found = lookup(joined, ["student_id"], students, ["student_id"])
+        joined = joined.append_column("birth_date", students["birth_date"].take(found))
     elif context.definition.derivation == Derivation.ENROLMENT:
-        active, demographics = _active_enrolments(tables, context), tables["seoa"]
-        joined = active
+        joined = _active_enrolments(tables, context)
     else:  # pragma: no cover - choices are validated
         raise Declined(context.definition.derivation)
-    demographics = demographics.append_column(
-        "o_here", pa.array([True] * demographics.num_rows, pa.bool_())
-    )
-    joined = joined.join(demographics, ["student_id", "edorg_id"], join_type="left outer")
+    seoa = tables["seoa"]
+    found = lookup(joined, ["student_id", "edorg_id"], seoa, ["student_id", "edorg_id"])
+    for name in ("sex", "hispanic", "race_count", "race", "english_learner"):
+        joined = joined.append_column(name, seoa[name].take(found))
+    joined = joined.append_column("o_here", pc.is_valid(found))
     return _records(joined, context)
 
 
@@ -121,10 +141,12 @@ def _active_programs(sepa: pa.Table, context: Context) -> pa.Table:
 def _active_enrolments(tables: dict[str, pa.Table], context: Context) -> pa.Table:
     ssa = tables["ssa"]
     ssa = ssa.filter(_on_snapshot(ssa["entry_date"], ssa["exit_date"], context.snapshot))
-    ssa = ssa.join(
-        tables["schools"].select(["school_id", "lea_id"]), "school_id", join_type="inner"
+    schools = tables["schools"]
+    found = lookup(ssa, ["school_id"], schools, ["school_id"])
+    at_school = pc.is_valid(found)
+    ssa = ssa.filter(at_school).append_column(
+        "edorg_id", schools["lea_id"].take(found.filter(at_school))
     )
-    ssa = ssa.rename_columns([("edorg_id" if c == "lea_id" else c) for c in ssa.column_names])
     active = _latest(ssa, ["student_id", "edorg_id"], "entry_date", "school_id")
     return active.select(["student_id", "edorg_id", "grade_level"])
 
@@ -138,7 +160,7 @@ def _records(joined: pa.Table, context: Context) -> Derived:
         "lea_id": _lookup(joined["edorg_id"], context.lea_alias.get, keep=True),
         "student_id": joined["student_id"],
     }
-    here = pc.fill_null(joined["o_here"], False)
+    here = joined["o_here"]
     for name in fields:
         if name == "age":
             columns[name] = ages
