@@ -23,8 +23,9 @@ from . import compare, records
 from .inputs import EdfiFile, edfi_chunks, read_whole, spill_edfi_chunk, spill_legacy_file
 from .partitions import Spill, release_memory
 
-# Input bytes per partition: a partition's tables, joins and results stay well under 100 MB.
-PARTITION_INPUT_BYTES = 192 << 20
+# Input bytes per partition: two partitions at once (one per core) stay within a worker's
+# 256 MB, with 1.5 GB of input (a million students) in 23 partitions.
+PARTITION_INPUT_BYTES = 64 << 20
 
 
 @dataclass(frozen=True)
@@ -113,11 +114,14 @@ def _read(spill: Spill, files: list[EdfiFile], inputs: Inputs, progress) -> dict
             spill_edfi_chunk(item, spill, inputs.known)
         release_memory()
 
-    map_at_once(
-        read,
-        tasks,
-        on_done=lambda done, count: progress(5 + 50 * done / count, "Reading both sides"),
-    )
+    try:
+        map_at_once(
+            read,
+            tasks,
+            on_done=lambda done, count: progress(5 + 50 * done / count, "Reading both sides"),
+        )
+    finally:
+        spill.finish_writing()
     return whole
 
 

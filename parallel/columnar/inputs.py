@@ -24,6 +24,10 @@ from parallel.staging import InputError
 
 from .partitions import Spill
 
+# Records per chunk: Arrow materialises every member of the contract for each record (null
+# when absent), so a chunk's memory follows its number of records more than its bytes.
+CHUNK_RECORDS = 16 * 1024
+
 
 class Declined(Exception):
     """The input needs the SQL path (bad input is reported there, with its line)."""
@@ -40,7 +44,19 @@ def edfi_chunks(files: list[EdfiFile]) -> list[tuple[EdfiFile, int, int]]:
     for edfi in files:
         if not edfi_arrow.starts_with_object(edfi.path):
             raise Declined(f"{edfi.path.name} is not JSON Lines")
-    return [(edfi, *span) for edfi in files for span in edfi_arrow.chunks_of(edfi.path)]
+    return [
+        (edfi, *span)
+        for edfi in files
+        for span in edfi_arrow.chunks_of(edfi.path, _chunk_bytes(edfi))
+    ]
+
+
+def _chunk_bytes(edfi: EdfiFile) -> int:
+    """Chunk size for about CHUNK_RECORDS records (their length read off the file's start)."""
+    with edfi.path.open("rb") as handle:
+        sample = handle.read(1 << 16)
+    lines = max(1, sample.count(b"\n"))
+    return max(1 << 20, min(edfi_arrow.CHUNK_BYTES, len(sample) // lines * CHUNK_RECORDS))
 
 
 def _flat_chunk(edfi: EdfiFile, start: int, end: int) -> pa.Table:

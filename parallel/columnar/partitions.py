@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
-import itertools
 import shutil
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -75,13 +75,18 @@ def release_memory() -> None:
 
 @dataclass
 class Spill:
-    """The run's partition files: ``<folder>/<name>/<partition>/<piece>.arrow``."""
+    """The run's partition files: ``<folder>/<name>/<partition>/<writer>.arrow``.
+
+    Each thread appends to its own stream per partition, so a run writes a few files per
+    partition however many chunks it reads; :meth:`finish_writing` closes them for reading.
+    """
 
     folder: Path
     count: int
 
     def __post_init__(self):
-        self._pieces = itertools.count()
+        self._writers: dict[tuple, tuple[pa.NativeFile, pa.ipc.RecordBatchStreamWriter]] = {}
+        self._lock = threading.Lock()
 
     @classmethod
     def for_run(cls, run_id: int, count: int) -> Spill:
@@ -91,19 +96,31 @@ class Spill:
         return spill
 
     def write(self, name: str, table: pa.Table, ids: str = "student_id") -> None:
-        """Split ``table`` by the partition of its ``ids`` column and write each part."""
+        """Split ``table`` by the partition of its ``ids`` column and append each part."""
         if not table.num_rows:
             return
         numbers = partition_numbers(table.column(ids), self.count)
-        piece = next(self._pieces)  # thread-safe: one C-level call
         for number in range(self.count):
             part = table.filter(pc.equal(numbers, number)) if self.count > 1 else table
             if part.num_rows:
-                folder = self.folder / name / str(number)
-                folder.mkdir(parents=True, exist_ok=True)
-                path = str(folder / f"{piece}.arrow")
-                with pa.OSFile(path, "wb") as sink, pa.ipc.new_stream(sink, part.schema) as out:
-                    out.write_table(part)
+                self._writer(name, number, part.schema).write_table(part)
+
+    def _writer(self, name: str, number: int, schema: pa.Schema):
+        key = (threading.get_ident(), name, number)
+        if key not in self._writers:
+            folder = self.folder / name / str(number)
+            folder.mkdir(parents=True, exist_ok=True)
+            sink = pa.OSFile(str(folder / f"{len(self._writers)}-{key[0]}.arrow"), "wb")
+            with self._lock:
+                self._writers[key] = (sink, pa.ipc.new_stream(sink, schema))
+        return self._writers[key][1]
+
+    def finish_writing(self) -> None:
+        with self._lock:
+            for sink, writer in self._writers.values():
+                writer.close()
+                sink.close()
+            self._writers.clear()
 
     def read(self, name: str, number: int, schema: pa.Schema) -> pa.Table:
         """Every piece of one partition of ``name`` (an empty table when there is none)."""
@@ -118,4 +135,5 @@ class Spill:
         return pa.concat_tables(tables).combine_chunks()
 
     def remove(self) -> None:
+        self.finish_writing()
         shutil.rmtree(self.folder, ignore_errors=True)
