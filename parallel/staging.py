@@ -48,6 +48,17 @@ class Staging:
             self.created.append(table)
         return table
 
+    @staticmethod
+    def runs_with_tables() -> set[int]:
+        """The runs that have staging tables (a worker that died mid-run leaves them)."""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT DISTINCT substring(tablename FROM '^parallel_stg_r([0-9]+)_')::bigint "
+                "FROM pg_tables WHERE tablename LIKE %s",
+                [r"parallel\_stg\_r%"],
+            )
+            return {run_id for (run_id,) in cursor.fetchall() if run_id is not None}
+
     def drop_all(self) -> None:
         """Drop every staging table of this run, including ones a killed worker left behind."""
         with connection.cursor() as cursor:

@@ -88,9 +88,20 @@ class Spill:
         self._writers: dict[tuple, tuple[pa.NativeFile, pa.ipc.RecordBatchStreamWriter]] = {}
         self._lock = threading.Lock()
 
+    @staticmethod
+    def runs_with_folders() -> set[int]:
+        """The runs that have a spill folder (a worker that died mid-run leaves one)."""
+        root = Path(settings.PARALLEL_SPILL_DIR)
+        folders = root.glob("run-*") if root.exists() else []
+        return {int(f.name[4:]) for f in folders if f.name[4:].isdigit()}
+
+    @classmethod
+    def of_run(cls, run_id: int) -> Spill:
+        return cls(Path(settings.PARALLEL_SPILL_DIR) / f"run-{int(run_id)}", 1)
+
     @classmethod
     def for_run(cls, run_id: int, count: int) -> Spill:
-        spill = cls(Path(settings.PARALLEL_SPILL_DIR) / f"run-{int(run_id)}", count)
+        spill = cls(cls.of_run(run_id).folder, count)
         spill.remove()
         spill.folder.mkdir(parents=True)
         return spill

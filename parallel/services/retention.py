@@ -8,7 +8,9 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from parallel.models import Discrepancy, PurgeLog, ReconciliationRun, SubmissionFile
+from parallel.columnar.partitions import Spill
+from parallel.models import Discrepancy, PurgeLog, ReconciliationRun, RunState, SubmissionFile
+from parallel.staging import Staging
 
 
 @transaction.atomic
@@ -31,6 +33,7 @@ def purge_student_data(*, now: datetime | None = None, days: int | None = None) 
     run_ids = list(runs.values_list("pk", flat=True))
     deleted, _ = Discrepancy.objects.filter(run_id__in=run_ids).delete()
     runs.update(student_rows_purged_at=now)
+    _remove_abandoned_work()
     return PurgeLog.objects.create(
         at=now,
         cutoff=cutoff,
@@ -38,3 +41,15 @@ def purge_student_data(*, now: datetime | None = None, days: int | None = None) 
         runs_purged=len(run_ids),
         discrepancies_deleted=deleted,
     )
+
+
+def _remove_abandoned_work() -> None:
+    """Staging tables and spill folders of runs no worker is running: a worker that died
+    mid-run leaves them, and they hold student-level rows."""
+    running = set(
+        ReconciliationRun.objects.filter(state=RunState.RUNNING).values_list("pk", flat=True)
+    )
+    for run_id in Spill.runs_with_folders() - running:
+        Spill.of_run(run_id).remove()
+    for run_id in Staging.runs_with_tables() - running:
+        Staging(run_id).drop_all()

@@ -58,3 +58,36 @@ def test_beat_task_purges_with_the_configured_period(make_collection, settings):
 
     assert log.files_purged == 4
     assert "parallel-purge-student-data" in settings.CELERY_BEAT_SCHEDULE
+
+
+def test_purge_removes_what_a_dead_worker_left_but_not_a_running_runs(make_collection, settings,
+                                                                      tmp_path):  # fmt: skip
+    from django.db import connection
+
+    from parallel.columnar.partitions import Spill
+    from parallel.models import RunState
+    from parallel.staging import Staging
+
+    settings.PARALLEL_SPILL_DIR = tmp_path / "spill"
+    collection = make_collection(students=5, rate=0)
+    died, running = collection.new_run(), collection.new_run()
+    running.state = RunState.RUNNING
+    running.save()
+    for run in (died, running):
+        spill = Spill.for_run(run.pk, 2)
+        spill.write("students", _students())
+        spill.finish_writing()
+        with connection.cursor() as cursor:
+            cursor.execute(f'CREATE UNLOGGED TABLE "{Staging(run.pk).table("legacy")}" (x int)')
+
+    purge_student_data()
+
+    assert Spill.runs_with_folders() == {running.pk}
+    assert Staging.runs_with_tables() == {running.pk}
+    Staging(running.pk).drop_all()
+
+
+def _students():
+    import pyarrow as pa
+
+    return pa.table({"student_id": ["S1", "S2", "S3"]})
