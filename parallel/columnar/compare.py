@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -158,12 +159,12 @@ def _summed(cells: pa.Table) -> pa.Table:
 
 def differing_cells(
     deltas: CellTotals, legacy: CellTotals, leas: tuple[CellTotals, CellTotals], definition
-) -> list[tuple]:
+) -> Iterator[tuple]:
     """Rows for the cells table: (set, LEA, categories JSON, legacy, Ed-Fi, difference, ok).
 
-    Cells whose counts are equal are not kept; every LEA's total (TOT) is.
+    Cells whose counts are equal are not kept; every LEA's total (TOT) is. Rows are made one
+    category set at a time, as they are written.
     """
-    rows = []
     for category_set in definition.category_sets:
         grouping = tuple(category_set.get("fields", []))
         if grouping:
@@ -172,18 +173,15 @@ def differing_cells(
             cells = _every_lea(*leas)
         for cell, legacy_count, difference in cells:
             lea_id, *values = cell.split(SEPARATOR)
-            rows.append(
-                (
-                    category_set["code"],
-                    lea_id,
-                    json.dumps(dict(zip(grouping, values, strict=True))),
-                    legacy_count,
-                    legacy_count + difference,
-                    difference,
-                    _within(difference, legacy_count, definition),
-                )
+            yield (
+                category_set["code"],
+                lea_id,
+                json.dumps(dict(zip(grouping, values, strict=True))),
+                legacy_count,
+                legacy_count + difference,
+                difference,
+                _within(difference, legacy_count, definition),
             )
-    return rows
 
 
 def _with_legacy_counts(deltas: pa.Table, legacy: pa.Table) -> list[tuple]:

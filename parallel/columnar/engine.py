@@ -112,7 +112,7 @@ def _read(spill: Spill, files: list[EdfiFile], inputs: Inputs, progress) -> dict
             spill_legacy_file(item, inputs.definition, spill, inputs.lea_ids)
         else:
             spill_edfi_chunk(item, spill, inputs.known)
-        release_memory()
+        release_memory(every=4)  # chunks are small and many
 
     try:
         map_at_once(
@@ -235,8 +235,10 @@ def _store(staging: Staging, results: list[_PartitionResult], totals, definition
             for result in results:
                 copy.write(csv_bytes(result.diff))
         with cursor.cursor.copy(f'COPY "{cells}" FROM STDIN') as copy:
+            cells_differing = 0
             for row in cell_rows:
                 copy.write_row(row)
+                cells_differing += 1
         with cursor.cursor.copy(f'COPY "{counts}" FROM STDIN') as copy:
             for lea_id, (legacy_records, edfi_records) in sorted(lea_counts.items()):
                 copy.write_row((lea_id, legacy_records, edfi_records))
@@ -246,7 +248,7 @@ def _store(staging: Staging, results: list[_PartitionResult], totals, definition
         diff=diff,
         cells=cells,
         counts=counts,
-        cells_differing=len(cell_rows),
+        cells_differing=cells_differing,
         missing=[
             {"field": name, "value": value, "records": n}
             for (name, value), n in sorted(missing.items())

@@ -100,7 +100,7 @@ def read_whole(edfi: EdfiFile) -> pa.Table:
 
 # The legacy side -----------------------------------------------------------------------------
 
-LEGACY_BLOCK_BYTES = 8 << 20
+LEGACY_BLOCK_BYTES = 4 << 20
 
 
 def spill_legacy_file(
@@ -120,8 +120,9 @@ def spill_legacy_file(
     try:
         reader = pa_csv.open_csv(
             legacy.path,
+            # One thread: the other cores are reading the Ed-Fi files meanwhile.
             read_options=pa_csv.ReadOptions(
-                column_names=fields, skip_rows=1, block_size=LEGACY_BLOCK_BYTES
+                column_names=fields, skip_rows=1, block_size=LEGACY_BLOCK_BYTES, use_threads=False
             ),
             # An empty line is a row of missing values to the SQL path: an error here too.
             parse_options=pa_csv.ParseOptions(newlines_in_values=False, ignore_empty_lines=False),

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import itertools
 import shutil
 import threading
 from dataclasses import dataclass
@@ -62,14 +63,17 @@ def _malloc_trim():
 _MALLOC_TRIM = _malloc_trim()
 
 
-def release_memory() -> None:
-    """Give freed memory back to the operating system.
+_releases = itertools.count(1)
 
-    Arrow's kernels and joins allocate through malloc on many threads; glibc keeps what they
-    free in per-thread arenas, so without this the worker's memory would stay at its highest
-    point, several partitions' worth.
+
+def release_memory(*, every: int = 1) -> None:
+    """Give freed memory back to the operating system, on every ``every``-th call (each call
+    walks every arena: a few milliseconds).
+
+    Arrow's kernels allocate through malloc on many threads; glibc keeps what they free in
+    per-thread arenas, so without this the worker's memory would stay at its highest point.
     """
-    if _MALLOC_TRIM is not None:
+    if _MALLOC_TRIM is not None and next(_releases) % every == 0:
         _MALLOC_TRIM(0)
 
 
