@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import threading
+from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -120,26 +121,43 @@ def counts_in(records: pa.Table, cells: dict[tuple, pa.Table]) -> dict[tuple, pa
 
 
 class CellTotals:
-    """Running per-cell counts of one side, summed partition by partition (thread-safe)."""
+    """Per-cell counts summed over the partitions (thread-safe).
+
+    Partitions' counts wait in a list and are summed into the total once they hold as many
+    rows as it does: each row is re-summed a few times at most, not once per partition.
+    """
 
     def __init__(self):
-        self._tables: dict[tuple, pa.Table] = {}
+        self._totals: dict[tuple, pa.Table] = {}
+        self._waiting: dict[tuple, list[pa.Table]] = defaultdict(list)
         self._lock = threading.Lock()
 
     def add(self, counts: dict[tuple, pa.Table]) -> None:
         with self._lock:
             for grouping, table in counts.items():
-                if grouping in self._tables:
-                    table = _summed(pa.concat_tables([self._tables[grouping], table]))
-                self._tables[grouping] = table
+                waiting = self._waiting[grouping]
+                waiting.append(table)
+                total = self._totals.get(grouping)
+                if sum(t.num_rows for t in waiting) >= (total.num_rows if total else 0):
+                    self._sum(grouping)
+
+    def _sum(self, grouping: tuple) -> None:
+        parts = self._waiting.pop(grouping, [])
+        if grouping in self._totals:
+            parts.append(self._totals[grouping])
+        if parts:
+            self._totals[grouping] = _summed(pa.concat_tables(parts))
 
     def get(self, grouping: tuple) -> pa.Table:
+        with self._lock:
+            self._sum(grouping)
         empty = pa.table([pa.array([], pa.string()), pa.array([], pa.int64())], ["cell", "count"])
-        return self._tables.get(grouping, empty)
+        return self._totals.get(grouping, empty)
 
     def nonzero(self) -> dict[tuple, pa.Table]:
         """Every grouping's cells whose count is not zero."""
-        return {g: t.filter(pc.not_equal(t["count"], 0)) for g, t in self._tables.items()}
+        groupings = set(self._totals) | set(self._waiting)
+        return {g: t.filter(pc.not_equal(t["count"], 0)) for g in groupings if (t := self.get(g))}
 
 
 def _summed(cells: pa.Table) -> pa.Table:

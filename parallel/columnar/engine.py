@@ -20,7 +20,14 @@ from parallel.importers.legacy_csv import LegacyFile
 from parallel.staging import Staging
 
 from . import compare, records
-from .inputs import EdfiFile, edfi_chunks, read_whole, spill_edfi_chunk, spill_legacy_file
+from .inputs import (
+    EdfiFile,
+    edfi_chunks,
+    legacy_chunks,
+    read_whole,
+    spill_edfi_chunk,
+    spill_legacy_chunk,
+)
 from .partitions import Spill, release_memory
 
 # Input bytes per partition: two partitions at once (one per core) stay within a worker's
@@ -83,7 +90,8 @@ def reconcile(*, run_id: int, inputs: Inputs, staging: Staging, progress, timing
         timings["compare_partitions_seconds"] = round(time.perf_counter() - step, 3)
         progress(80, "Comparing aggregates")
         step = time.perf_counter()
-        _count_differing_cells(spill, context.definition, totals)
+        legacy_bytes = sum(f.path.stat().st_size for f in inputs.legacy)
+        _count_differing_cells(spill, context.definition, totals, legacy_bytes)
         timings["legacy_cells_seconds"] = round(time.perf_counter() - step, 3)
     finally:
         spill.remove()
@@ -103,13 +111,17 @@ def _read(spill: Spill, files: list[EdfiFile], inputs: Inputs, progress) -> dict
             records.require_unique(
                 whole[edfi.resource.table], edfi.resource.key, edfi.resource.endpoint
             )
-    tasks = [("legacy", legacy) for legacy in inputs.legacy]
+    tasks = [
+        ("legacy", chunk)
+        for legacy in inputs.legacy
+        for chunk in legacy_chunks(legacy, inputs.definition)
+    ]
     tasks += [("edfi", chunk) for chunk in edfi_chunks(by_student)]
 
     def read(task) -> None:
         kind, item = task
         if kind == "legacy":
-            spill_legacy_file(item, inputs.definition, spill, inputs.lea_ids)
+            spill_legacy_chunk(item, inputs.definition, spill, inputs.lea_ids)
         else:
             spill_edfi_chunk(item, spill, inputs.known)
         release_memory(every=4)  # chunks are small and many
@@ -186,16 +198,26 @@ def _legacy_schema(definition) -> pa.Schema:
     return pa.schema([(c["field"], pa.string()) for c in definition.columns])
 
 
-def _count_differing_cells(spill: Spill, definition, totals: _Totals) -> None:
-    """The legacy count of every cell whose counts differ: one more pass over the legacy rows."""
-    wanted = totals.deltas.nonzero()
+# Legacy CSV bytes read at once when counting the cells that differ (about 150,000 records).
+LEGACY_GROUP_BYTES = 6 << 20
 
-    def count(number: int) -> None:
-        legacy = spill.read("legacy", number, _legacy_schema(definition))
+
+def _count_differing_cells(spill: Spill, definition, totals: _Totals, legacy_bytes: int) -> None:
+    """The legacy count of every cell whose counts differ: one more pass over the legacy rows.
+
+    Each look-up hashes every differing cell first, so partitions are taken several at a time.
+    """
+    wanted = totals.deltas.nonzero()
+    size = max(1, LEGACY_GROUP_BYTES * spill.count // max(1, legacy_bytes))
+    groups = [range(n, min(n + size, spill.count)) for n in range(0, spill.count, size)]
+
+    def count(group: range) -> None:
+        schema = _legacy_schema(definition)
+        legacy = pa.concat_tables(spill.read("legacy", number, schema) for number in group)
         totals.legacy_cells.add(compare.counts_in(legacy, wanted))
         release_memory()
 
-    map_at_once(count, range(spill.count))
+    map_at_once(count, groups)
 
 
 def _plain(table: pa.Table) -> pa.Table:

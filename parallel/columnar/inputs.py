@@ -100,44 +100,68 @@ def read_whole(edfi: EdfiFile) -> pa.Table:
 
 # The legacy side -----------------------------------------------------------------------------
 
-LEGACY_BLOCK_BYTES = 4 << 20
+LEGACY_CHUNK_BYTES = 4 << 20
 
 
-def spill_legacy_file(
-    legacy: legacy_csv.LegacyFile, definition, spill: Spill, lea_ids: list[str]
-) -> None:
-    """Check one legacy CSV against the layout and write it to the spill."""
+@dataclass(frozen=True)
+class LegacyChunk:
+    legacy: legacy_csv.LegacyFile
+    fields: tuple[str, ...]  # the layout field of each column, in file order
+    start: int
+    end: int
+
+
+def legacy_chunks(legacy: legacy_csv.LegacyFile, definition) -> list[LegacyChunk]:
+    """A legacy CSV's header checked against the layout, and the file cut at line ends.
+
+    Values with line breaks are refused (the SQL path reads those), so every line is a record
+    and a chunk is whole records.
+    """
     try:
         header = legacy_csv.read_header(legacy.path, name=legacy.name)
-        fields = legacy_csv.check_header(header, definition, name=legacy.name)
+        fields = tuple(legacy_csv.check_header(header, definition, name=legacy.name))
     except InputError as exc:
         raise Declined(str(exc)) from None
     with legacy.path.open("rb") as handle:
         if b'"' in handle.readline(1 << 16):
             raise Declined("a quoted header")  # the SQL path's CSV reader settles such headers
-    permitted = {c["field"]: c.get("permitted_values") or [] for c in definition.columns}
-    allowed_leas = pa.array([legacy.lea_id] if legacy.lea_id else lea_ids, pa.string())
+    return [
+        LegacyChunk(legacy, fields, start, end)
+        for start, end in edfi_arrow.chunks_of(legacy.path, LEGACY_CHUNK_BYTES)
+    ]
+
+
+def spill_legacy_chunk(chunk: LegacyChunk, definition, spill: Spill, lea_ids: list[str]) -> None:
+    """Check one chunk of a legacy CSV against the layout and write it to the spill."""
+    legacy = chunk.legacy
+    with legacy.path.open("rb") as handle:
+        handle.seek(chunk.start)
+        data = handle.read(chunk.end - chunk.start)
     try:
-        reader = pa_csv.open_csv(
-            legacy.path,
-            # One thread: the other cores are reading the Ed-Fi files meanwhile.
+        table = pa_csv.read_csv(
+            pa.BufferReader(data),
             read_options=pa_csv.ReadOptions(
-                column_names=fields, skip_rows=1, block_size=LEGACY_BLOCK_BYTES, use_threads=False
+                column_names=list(chunk.fields),
+                skip_rows=1 if chunk.start == 0 else 0,  # the header
+                block_size=len(data) + 1,
+                use_threads=False,
             ),
             # An empty line is a row of missing values to the SQL path: an error here too.
             parse_options=pa_csv.ParseOptions(newlines_in_values=False, ignore_empty_lines=False),
             convert_options=pa_csv.ConvertOptions(
-                column_types={field: pa.string() for field in fields},
+                column_types=dict.fromkeys(chunk.fields, pa.string()),
                 strings_can_be_null=False,
                 quoted_strings_can_be_null=False,
             ),
         )
-        for batch in reader:
-            table = pa.Table.from_batches([batch]).select([c["field"] for c in definition.columns])
-            _check_legacy_batch(table, permitted, allowed_leas)
-            spill.write("legacy", table)
     except pa.ArrowException as exc:
         raise Declined(f"{legacy.name}: {exc}") from None
+    del data
+    table = table.select([c["field"] for c in definition.columns])
+    permitted = {c["field"]: c.get("permitted_values") or [] for c in definition.columns}
+    allowed_leas = pa.array([legacy.lea_id] if legacy.lea_id else lea_ids, pa.string())
+    _check_legacy_batch(table, permitted, allowed_leas)
+    spill.write("legacy", table)
 
 
 def _check_legacy_batch(table: pa.Table, permitted: dict, allowed_leas: pa.Array) -> None:

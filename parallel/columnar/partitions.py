@@ -115,10 +115,15 @@ class Spill:
         if not table.num_rows:
             return
         numbers = partition_numbers(table.column(ids), self.count)
-        for number in range(self.count):
-            part = table.filter(pc.equal(numbers, number)) if self.count > 1 else table
-            if part.num_rows:
-                self._writer(name, number, part.schema).write_table(part)
+        # One gather into partition order, then a slice (no copy) per partition.
+        order = pc.sort_indices(numbers)
+        table, numbers = table.take(order), numbers.take(order)
+        start = 0
+        for entry in pc.value_counts(numbers).to_pylist():
+            number, length = entry["values"], entry["counts"]
+            part = table.slice(start, length)
+            self._writer(name, number, part.schema).write_table(part)
+            start += length
 
     def _writer(self, name: str, number: int, schema: pa.Schema):
         key = (threading.get_ident(), name, number)

@@ -7,7 +7,7 @@ import pyarrow as pa
 import pytest
 from django.conf import settings as django_settings
 
-from parallel.columnar import engine, partitions
+from parallel.columnar import engine, inputs, partitions
 from parallel.models import AggregateDifference, Discrepancy, LEARunSummary, RunState
 from parallel.services.reconcile import run_reconciliation
 from parallel.staging import InputError
@@ -110,10 +110,13 @@ def test_columnar_results_equal_the_sql_paths(make_collection, settings, monkeyp
     assert results["totals"] == expected["totals"]
 
 
-def test_found_discrepancies_equal_the_injected_ones_across_partitions(
+def test_found_discrepancies_equal_the_injected_ones_across_partitions_and_chunks(
     make_collection, settings, monkeypatch
 ):
     monkeypatch.setattr(engine, "PARTITION_INPUT_BYTES", 50_000)
+    # Many chunks of every file too: chunk boundaries fall inside the records' runs.
+    monkeypatch.setattr(inputs, "LEGACY_CHUNK_BYTES", 700)
+    monkeypatch.setattr(inputs, "_chunk_bytes", lambda edfi: 3_000)
     collection = make_collection(students=500, rate=0.1, seed=21)
     run = reconcile(collection, settings, columnar=True)
     assert run.timings["partitions"] > 3 and "columnar_declined" not in run.timings
