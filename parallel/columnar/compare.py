@@ -154,10 +154,12 @@ class CellTotals:
         empty = pa.table([pa.array([], pa.string()), pa.array([], pa.int64())], ["cell", "count"])
         return self._totals.get(grouping, empty)
 
-    def nonzero(self) -> dict[tuple, pa.Table]:
-        """Every grouping's cells whose count is not zero."""
-        groupings = set(self._totals) | set(self._waiting)
-        return {g: t.filter(pc.not_equal(t["count"], 0)) for g in groupings if (t := self.get(g))}
+    def drop_zeros(self) -> dict[tuple, pa.Table]:
+        """Keep (and return) only the cells whose count is not zero, per grouping."""
+        for grouping in set(self._totals) | set(self._waiting):
+            table = self.get(grouping)
+            self._totals[grouping] = table.filter(pc.not_equal(table["count"], 0))
+        return dict(self._totals)
 
 
 def _summed(cells: pa.Table) -> pa.Table:

@@ -207,7 +207,7 @@ def _count_differing_cells(spill: Spill, definition, totals: _Totals, legacy_byt
 
     Each look-up hashes every differing cell first, so partitions are taken several at a time.
     """
-    wanted = totals.deltas.nonzero()
+    wanted = totals.deltas.drop_zeros()
     size = max(1, LEGACY_GROUP_BYTES * spill.count // max(1, legacy_bytes))
     groups = [range(n, min(n + size, spill.count)) for n in range(0, spill.count, size)]
 
