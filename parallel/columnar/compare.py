@@ -1,9 +1,12 @@
 """One partition compared: record differences, and counts per category-set cell.
 
 Record level is a full join on (LEA, student): a key on one side only, or each field whose
-values differ. Cells span partitions (an LEA's students are spread over all of them), so each
-partition returns its counts per cell, and :func:`differing_cells` adds them up and keeps the
-cells whose counts differ, with every LEA's total (TOT), as the SQL path does.
+values differ. Cells span partitions (an LEA's students are spread over all of them). As in
+the SQL path, a cell's difference comes from the differing records only: each partition
+returns those records' signed counts per cell (:func:`cell_deltas`), summed over the
+partitions (:class:`CellTotals`); the legacy count is then needed only for the cells that
+differ (:func:`counts_in`, a second pass), and :func:`differing_cells` makes their rows, with
+every LEA's total (TOT).
 """
 
 from __future__ import annotations
@@ -37,11 +40,9 @@ class Differences:
 def record_differences(legacy: pa.Table, edfi: pa.Table, fields: list[str]) -> Differences:
     """A full join on the key (unique on both sides), by looking each side up in the other."""
     in_edfi = lookup(legacy, KEY, edfi, KEY)
-    in_legacy = pc.is_valid(lookup(edfi, KEY, legacy, KEY))
-    parts = [
-        _only(legacy.filter(pc.is_null(in_edfi)), "only_legacy"),
-        _only(edfi.filter(pc.invert(in_legacy)), "only_edfi"),
-    ]
+    only_legacy = legacy.filter(pc.is_null(in_edfi))
+    only_edfi = edfi.filter(pc.is_null(lookup(edfi, KEY, legacy, KEY)))
+    parts = [_only(only_legacy, "only_legacy"), _only(only_edfi, "only_edfi")]
     matched = legacy.filter(pc.is_valid(in_edfi))
     partner = edfi.take(in_edfi.drop_null())
     unequal = pa.array([False] * matched.num_rows, pa.bool_())
@@ -55,8 +56,8 @@ def record_differences(legacy: pa.Table, edfi: pa.Table, fields: list[str]) -> D
         unequal = pc.or_(unequal, differs)
     return Differences(
         rows=pa.concat_tables(parts),
-        legacy=pa.concat_tables([legacy.filter(pc.is_null(in_edfi)), matched.filter(unequal)]),
-        edfi=pa.concat_tables([edfi.filter(pc.invert(in_legacy)), partner.filter(unequal)]),
+        legacy=pa.concat_tables([only_legacy, matched.filter(unequal)]),
+        edfi=pa.concat_tables([only_edfi, partner.filter(unequal)]),
     )
 
 
@@ -85,14 +86,13 @@ def cell_counts(records: pa.Table, groupings, *, sign: int = 1) -> dict[tuple, p
 
     A cell is a key (LEA and the grouping's values, joined) with its count (times ``sign``).
     """
-    counts = {}
-    for grouping in groupings:
-        found = pc.value_counts(key_of(records, ["lea_id", *grouping]))
-        counts[grouping] = pa.table(
-            [found.field("values"), pc.multiply(pc.cast(found.field("counts"), pa.int64()), sign)],
-            names=["cell", "count"],
-        )
-    return counts
+    return {g: _counted(key_of(records, ["lea_id", *g]), sign) for g in groupings}
+
+
+def _counted(keys, sign: int = 1) -> pa.Table:
+    found = pc.value_counts(keys)
+    counts = pc.multiply(pc.cast(found.field("counts"), pa.int64()), sign)
+    return pa.table([found.field("values"), counts], names=["cell", "count"])
 
 
 def cell_deltas(differences: Differences, groupings) -> dict[tuple, pa.Table]:
@@ -111,12 +111,7 @@ def counts_in(records: pa.Table, cells: dict[tuple, pa.Table]) -> dict[tuple, pa
     counts = {}
     for grouping, wanted in cells.items():
         keys = key_of(records, ["lea_id", *grouping])
-        keys = keys.filter(pc.is_in(keys, value_set=wanted["cell"]))
-        found = pc.value_counts(keys)
-        counts[grouping] = pa.table(
-            [found.field("values"), pc.cast(found.field("counts"), pa.int64())],
-            names=["cell", "count"],
-        )
+        counts[grouping] = _counted(keys.filter(pc.is_in(keys, value_set=wanted["cell"])))
     return counts
 
 

@@ -208,8 +208,13 @@ def _lookup(values, function, *, keep: bool = False) -> pa.ChunkedArray:
     return pa.chunked_array(chunks, pa.string())
 
 
+def _codes(raw, crosswalk: dict[str, str]) -> pa.ChunkedArray:
+    """Each code value's crosswalk code (case-insensitive), UNMAPPED without one, null if null."""
+    return _lookup(raw, lambda value: crosswalk.get(value.lower(), "UNMAPPED"))
+
+
 def _mapped(raw, crosswalk: dict[str, str], name: str, missing: Counter) -> pa.ChunkedArray:
-    codes = _lookup(raw, lambda value: crosswalk.get(value.lower(), "UNMAPPED"))
+    codes = _codes(raw, crosswalk)
     _count_unmapped(codes, raw, name, missing)
     return pc.fill_null(codes, "MISSING")
 
@@ -227,13 +232,13 @@ def _race(joined: pa.Table, here, context: Context, missing: Counter) -> pa.Chun
     hispanic = pc.fill_null(pc.equal(pc.utf8_lower(pc.cast(joined["hispanic"], pa.string())),
                                      "true"), False)  # fmt: skip
     count = joined["race_count"]
-    single = pc.and_(pc.and_(here, pc.invert(hispanic)), pc.fill_null(pc.equal(count, 1), False))
-    crosswalk = context.crosswalk.get("race", {})
-    codes = _lookup(joined["race"], lambda value: crosswalk.get(value.lower(), "UNMAPPED"))
+    not_hispanic = pc.and_(here, pc.invert(hispanic))
+    single = pc.and_(not_hispanic, pc.fill_null(pc.equal(count, 1), False))
+    codes = _codes(joined["race"], context.crosswalk.get("race", {}))
     codes = pc.if_else(single, pc.fill_null(codes, "UNMAPPED"), pa.scalar(None, pa.string()))
     raw = pc.if_else(single, pc.cast(joined["race"], pa.string()), pa.scalar(None, pa.string()))
     _count_unmapped(codes, raw, "race", missing)
-    several = pc.and_(pc.and_(here, pc.invert(hispanic)), pc.fill_null(pc.greater(count, 1), False))
+    several = pc.and_(not_hispanic, pc.fill_null(pc.greater(count, 1), False))
     result = pc.if_else(pc.and_(here, hispanic), pa.scalar("HI7"), codes)
     result = pc.if_else(several, pa.scalar("MU7"), result)
     return pc.fill_null(result, "MISSING")
