@@ -10,7 +10,6 @@ from datetime import date
 from pathlib import Path
 
 import pyarrow as pa
-import pyarrow.compute as pc
 from django.db import connection
 
 from parallel import derivations
@@ -166,7 +165,7 @@ def _reconcile_partition(spill, number, files, whole, context, totals) -> _Parti
         resource = edfi.resource
         if resource.table in whole:
             continue
-        table = _plain(spill.read(resource.table, number, flat_schema(resource)))
+        table = spill.read(resource.table, number, flat_schema(resource))
         records.require_unique(table, resource.key, resource.endpoint)
         tables[resource.table] = table
     derivation = context.definition.derivation
@@ -216,14 +215,6 @@ def _count_differing_cells(spill: Spill, definition, totals: _Totals, legacy_byt
         release_memory()
 
     map_at_once(count, groups)
-
-
-def _plain(table: pa.Table) -> pa.Table:
-    """Dictionary-encoded columns (descriptor codes, as spilled) back to plain strings."""
-    for index, column in enumerate(table.columns):
-        if pa.types.is_dictionary(column.type):
-            table = table.set_column(index, table.field(index).name, pc.cast(column, pa.string()))
-    return table
 
 
 def _create_result_tables(cursor, diff: str, cells: str, counts: str) -> None:

@@ -74,10 +74,8 @@ def spill_edfi_chunk(
     edfi = chunk[0]
     flat = _flat_chunk(*chunk)
     _check_descriptors(flat, edfi.resource, known)
-    # Descriptor codes repeat: dictionary-encoded, a partition holds each once.
-    for column in edfi.resource.descriptors:
-        index = flat.schema.get_field_index(column)
-        flat = flat.set_column(index, column, pc.dictionary_encode(flat.column(column)))
+    # Plain text, not dictionary-encoded: every write of a dictionary column also writes its
+    # dictionary, and there is a write per chunk and partition.
     spill.write(edfi.resource.table, flat)
 
 
