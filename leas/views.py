@@ -53,18 +53,6 @@ LEA_DETAIL_FIELDS = [
 ]
 
 
-class CreateView(generic.ObjectCreateView):
-    def get_initial(self):
-        initial = super().get_initial()
-        if "lea" in self.request.GET:
-            initial["lea"] = self.request.GET["lea"]
-        return initial
-
-
-class UpdateView(generic.ObjectUpdateView):
-    pass
-
-
 def require_sea_team(user) -> None:
     if role_of(user) not in UNRESTRICTED_ROLES:
         raise PermissionDenied("Only the SEA project team may do this.")
@@ -105,7 +93,7 @@ class LEADetailView(generic.ObjectDetailView):
         return context
 
 
-class LEACreateView(CreateView):
+class LEACreateView(generic.ObjectCreateView):
     model = LEA
     form_class = LEAForm
 
@@ -115,7 +103,7 @@ class LEACreateView(CreateView):
         return response
 
 
-class LEAUpdateView(UpdateView):
+class LEAUpdateView(generic.ObjectUpdateView):
     model = LEA
     form_class = LEAForm
 
@@ -211,12 +199,12 @@ class LEAPersonDetailView(generic.ObjectDetailView):
     ]
 
 
-class LEAPersonCreateView(CreateView):
+class LEAPersonCreateView(generic.ObjectCreateView):
     model = LEAPerson
     form_class = LEAPersonForm
 
 
-class LEAPersonUpdateView(UpdateView):
+class LEAPersonUpdateView(generic.ObjectUpdateView):
     model = LEAPerson
     form_class = LEAPersonEditForm
 
@@ -248,12 +236,12 @@ class ReadinessItemDetailView(generic.ObjectDetailView):
     detail_fields = ["lea", "phase", "key", "status", "status_on", "evidence_note"]
 
 
-class ReadinessItemCreateView(CreateView):
+class ReadinessItemCreateView(generic.ObjectCreateView):
     model = ReadinessItem
     form_class = ReadinessItemForm
 
 
-class ReadinessItemUpdateView(UpdateView):
+class ReadinessItemUpdateView(generic.ObjectUpdateView):
     model = ReadinessItem
     form_class = ReadinessStatusForm
 
@@ -285,12 +273,12 @@ class SupportRequestDetailView(generic.ObjectDetailView):
     detail_fields = ["lea", "kind", "held_on", "participants", "outcome", "resolved"]
 
 
-class SupportRequestCreateView(CreateView):
+class SupportRequestCreateView(generic.ObjectCreateView):
     model = SupportRequest
     form_class = SupportRequestForm
 
 
-class SupportRequestUpdateView(UpdateView):
+class SupportRequestUpdateView(generic.ObjectUpdateView):
     model = SupportRequest
     form_class = SupportRequestEditForm
 
@@ -317,12 +305,12 @@ class SupportNetworkDetailView(generic.ObjectDetailView):
     detail_fields = ["lea", "kind", "contact", "notes"]
 
 
-class SupportNetworkCreateView(CreateView):
+class SupportNetworkCreateView(generic.ObjectCreateView):
     model = SupportNetwork
     form_class = SupportNetworkForm
 
 
-class SupportNetworkUpdateView(UpdateView):
+class SupportNetworkUpdateView(generic.ObjectUpdateView):
     model = SupportNetwork
     form_class = SupportNetworkEditForm
 
@@ -351,12 +339,12 @@ class CohortDetailView(generic.ObjectDetailView):
         return context
 
 
-class CohortCreateView(CreateView):
+class CohortCreateView(generic.ObjectCreateView):
     model = Cohort
     form_class = CohortForm
 
 
-class CohortUpdateView(UpdateView):
+class CohortUpdateView(generic.ObjectUpdateView):
     model = Cohort
     form_class = CohortForm
 

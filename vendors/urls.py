@@ -6,19 +6,6 @@ from vendors import views
 app_name = "vendors"
 
 
-def _crud(prefix, name, view_classes):
-    list_view, detail_view, create_view, update_view, delete_view = view_classes
-    return crud_urls(
-        prefix,
-        name,
-        list_view=list_view,
-        detail_view=detail_view,
-        create_view=create_view,
-        update_view=update_view,
-        delete_view=delete_view,
-    )
-
-
 urlpatterns = [
     path("export/", views.VendorInventoryExportView.as_view(), name="vendor-export"),
     path(
@@ -32,12 +19,12 @@ urlpatterns = [
         name="apicredential-report-leak",
     ),
     path("claim-sets/check/", views.ClaimSetCheckView.as_view(), name="claimset-check"),
-    *_crud("certifications", "certification", views.CERTIFICATION_VIEWS),
-    *_crud("touchpoints", "touchpoint", views.TOUCHPOINT_VIEWS),
-    *_crud("follow-ups", "followup", views.FOLLOW_UP_VIEWS),
-    *_crud("timelines", "deploymenttimeline", views.TIMELINE_VIEWS),
-    *_crud("market-events", "marketevent", views.MARKET_EVENT_VIEWS),
-    *_crud("claim-sets", "claimset", views.CLAIM_SET_VIEWS),
+    *crud_urls("certifications", "certification", **views.CERTIFICATION_VIEWS),
+    *crud_urls("touchpoints", "touchpoint", **views.TOUCHPOINT_VIEWS),
+    *crud_urls("follow-ups", "followup", **views.FOLLOW_UP_VIEWS),
+    *crud_urls("timelines", "deploymenttimeline", **views.TIMELINE_VIEWS),
+    *crud_urls("market-events", "marketevent", **views.MARKET_EVENT_VIEWS),
+    *crud_urls("claim-sets", "claimset", **views.CLAIM_SET_VIEWS),
     *crud_urls(
         "credentials",
         "apicredential",

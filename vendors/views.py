@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views import View
 
-from leas.views import CreateView, ExportView, UpdateView
+from leas.views import ExportView
 from mapping.models import MappingPlan
 from rolloutplanner.views import generic
 from vendors import exports, selectors, services
@@ -86,12 +86,12 @@ class VendorDetailView(generic.ObjectDetailView):
         return context
 
 
-class VendorCreateView(CreateView):
+class VendorCreateView(generic.ObjectCreateView):
     model = Vendor
     form_class = VendorForm
 
 
-class VendorUpdateView(UpdateView):
+class VendorUpdateView(generic.ObjectUpdateView):
     model = Vendor
     form_class = VendorForm
 
@@ -107,33 +107,11 @@ class VendorInventoryExportView(ExportView):
 # Certifications, touchpoints, follow-ups, timelines, market events ---------------------------
 
 
-def _views(model, *, form, edit_form=None, filterset, columns, detail_fields, related=()):
-    """The five CRUD views of one engagement model, sharing its form and FilterSet."""
-    attrs = {"model": model, "select_related": related}
-    return (
-        type(
-            f"{model.__name__}ListView",
-            (generic.ObjectListView,),
-            {**attrs, "filterset_class": filterset, "columns": columns},
-        ),
-        type(
-            f"{model.__name__}DetailView",
-            (generic.ObjectDetailView,),
-            {**attrs, "detail_fields": detail_fields},
-        ),
-        type(f"{model.__name__}CreateView", (CreateView,), {**attrs, "form_class": form}),
-        type(
-            f"{model.__name__}UpdateView", (UpdateView,), {**attrs, "form_class": edit_form or form}
-        ),
-        type(f"{model.__name__}DeleteView", (generic.ObjectDeleteView,), attrs),
-    )
-
-
-CERTIFICATION_VIEWS = _views(
+CERTIFICATION_VIEWS = generic.crud_views(
     Certification,
     form=CertificationForm,
     filterset=CertificationFilterSet,
-    related=("vendor",),
+    select_related=("vendor",),
     columns=[
         ("certification", "Certification"),
         ("vendor", "Vendor"),
@@ -143,20 +121,20 @@ CERTIFICATION_VIEWS = _views(
     ],
     detail_fields=["vendor", "certification", "version", "status", "certified_on"],
 )
-TOUCHPOINT_VIEWS = _views(
+TOUCHPOINT_VIEWS = generic.crud_views(
     Touchpoint,
     form=TouchpointForm,
     filterset=TouchpointFilterSet,
-    related=("vendor",),
+    select_related=("vendor",),
     columns=[("__str__", "Touchpoint"), ("held_on", "Date"), ("attendees", "Attendees")],
     detail_fields=["vendor", "held_on", "attendees", "decisions"],
 )
-FOLLOW_UP_VIEWS = _views(
+FOLLOW_UP_VIEWS = generic.crud_views(
     FollowUp,
     form=FollowUpForm,
     edit_form=FollowUpEditForm,
     filterset=FollowUpFilterSet,
-    related=("touchpoint__vendor",),
+    select_related=("touchpoint__vendor",),
     columns=[
         ("description", "Follow-up"),
         ("touchpoint", "Touchpoint"),
@@ -166,12 +144,12 @@ FOLLOW_UP_VIEWS = _views(
     ],
     detail_fields=["touchpoint", "owner", "due_on", "done_on", "notes"],
 )
-TIMELINE_VIEWS = _views(
+TIMELINE_VIEWS = generic.crud_views(
     DeploymentTimeline,
     form=DeploymentTimelineForm,
     edit_form=DeploymentTimelineEditForm,
     filterset=DeploymentTimelineFilterSet,
-    related=("vendor", "lea"),
+    select_related=("vendor", "lea"),
     columns=[
         ("__str__", "Timeline"),
         ("development_on", "Development"),
@@ -180,15 +158,15 @@ TIMELINE_VIEWS = _views(
     ],
     detail_fields=["vendor", "lea", "development_on", "qa_on", "deployment_on", "notes"],
 )
-MARKET_EVENT_VIEWS = _views(
+MARKET_EVENT_VIEWS = generic.crud_views(
     MarketEvent,
     form=MarketEventForm,
     filterset=MarketEventFilterSet,
-    related=("vendor",),
+    select_related=("vendor",),
     columns=[("__str__", "Event"), ("announced_on", "Announced"), ("effective_on", "Effective")],
     detail_fields=["vendor", "kind", "announced_on", "effective_on", "handoff_plan"],
 )
-CLAIM_SET_VIEWS = _views(
+CLAIM_SET_VIEWS = generic.crud_views(
     ClaimSet,
     form=ClaimSetForm,
     filterset=ClaimSetFilterSet,
@@ -250,12 +228,12 @@ class CredentialSecretMixin:
         return response
 
 
-class APICredentialCreateView(CredentialSecretMixin, CreateView):
+class APICredentialCreateView(CredentialSecretMixin, generic.ObjectCreateView):
     model = APICredential
     form_class = APICredentialForm
 
 
-class APICredentialUpdateView(CredentialSecretMixin, UpdateView):
+class APICredentialUpdateView(CredentialSecretMixin, generic.ObjectUpdateView):
     model = APICredential
     form_class = APICredentialForm
 

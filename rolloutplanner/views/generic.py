@@ -146,6 +146,13 @@ class ObjectCreateView(ObjectEditMixin, generic.CreateView):
     action = "add"
     success_message = "Created."
 
+    def get_initial(self):
+        """Pre-fill the add form from the query string (e.g. ``?lea=3`` on an LEA's page)."""
+        initial = super().get_initial()
+        fields = self.get_form_class().base_fields
+        initial.update({k: v for k, v in self.request.GET.items() if k in fields})
+        return initial
+
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and not user_can_add_model(request.user, self.model):
             raise PermissionDenied(f"You may not add a {self.model._meta.verbose_name}.")
@@ -165,3 +172,28 @@ class ObjectDeleteView(RestrictedViewMixin, generic.DeleteView):
         self.object.delete()
         messages.success(self.request, f"Deleted {name}.")
         return HttpResponseRedirect(model_url(self.model, "list"))
+
+
+def crud_views(
+    model, *, form, edit_form=None, filterset=None, columns, detail_fields, select_related=()
+) -> dict[str, type]:
+    """The five standard page classes of one model, keyed as ``crud_urls`` takes them."""
+    attrs = {"model": model, "select_related": select_related}
+    name = model.__name__
+    return {
+        "list_view": type(
+            f"{name}ListView",
+            (ObjectListView,),
+            {**attrs, "filterset_class": filterset, "columns": columns},
+        ),
+        "detail_view": type(
+            f"{name}DetailView", (ObjectDetailView,), {**attrs, "detail_fields": detail_fields}
+        ),
+        "create_view": type(
+            f"{name}CreateView", (ObjectCreateView,), {**attrs, "form_class": form}
+        ),
+        "update_view": type(
+            f"{name}UpdateView", (ObjectUpdateView,), {**attrs, "form_class": edit_form or form}
+        ),
+        "delete_view": type(f"{name}DeleteView", (ObjectDeleteView,), attrs),
+    }

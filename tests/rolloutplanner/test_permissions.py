@@ -119,3 +119,18 @@ def test_edit_forms_offer_only_related_objects_the_user_may_see(client, world):
     client.force_login(world.users[Role.SEA_TEAM])
     page = client.get(reverse("leas:leaperson-add"))
     assert set(page.context["form"].fields["lea"].queryset) >= {world.own_lea, world.other_lea}
+
+
+@pytest.mark.django_db
+def test_add_forms_take_their_fields_from_the_query_string_and_nothing_else(client, world):
+    from django.urls import reverse
+
+    client.force_login(world.users[Role.SEA_TEAM])
+    url = reverse("leas:leaperson-add")
+    page = client.get(f"{url}?lea={world.own_lea.pk}&name=Pat&is_staff=1")
+
+    assert page.context["form"].initial == {"lea": str(world.own_lea.pk), "name": "Pat"}
+    # A coordinator's form still offers only their own LEA, whatever the query string says.
+    client.force_login(world.users[Role.LEA_COORDINATOR])
+    page = client.get(f"{url}?lea={world.other_lea.pk}")
+    assert list(page.context["form"].fields["lea"].queryset) == [world.own_lea]

@@ -4,39 +4,7 @@ from rolloutplanner.views import generic
 from usecases import filtersets, forms
 from usecases import models as m
 
-
-def _initial_from_query(self) -> dict:
-    """Pre-fill the add form from the query string (e.g. ``?document=3``)."""
-    return {
-        key: value for key, value in self.request.GET.items() if key in self.form_class.base_fields
-    }
-
-
-def crud(model, *, form, filterset=None, columns, detail_fields, select_related=()):
-    """The five standard page classes of one model (NetBox-style generated views)."""
-    attrs = {"model": model, "select_related": select_related}
-    name = model.__name__
-    return {
-        "list_view": type(
-            f"{name}ListView",
-            (generic.ObjectListView,),
-            {**attrs, "filterset_class": filterset, "columns": columns},
-        ),
-        "detail_view": type(
-            f"{name}DetailView",
-            (generic.ObjectDetailView,),
-            {**attrs, "detail_fields": detail_fields},
-        ),
-        "create_view": type(
-            f"{name}CreateView",
-            (generic.ObjectCreateView,),
-            {**attrs, "form_class": form, "get_initial": _initial_from_query},
-        ),
-        "update_view": type(
-            f"{name}UpdateView", (generic.ObjectUpdateView,), {**attrs, "form_class": form}
-        ),
-        "delete_view": type(f"{name}DeleteView", (generic.ObjectDeleteView,), attrs),
-    }
+crud = generic.crud_views
 
 
 STAKEHOLDER = crud(
