@@ -60,7 +60,7 @@ class Outcome:
 
 def reconcile(*, run_id: int, inputs: Inputs, staging: Staging, progress, timings) -> Outcome:
     """Reconcile clean input; raises :class:`Declined` (leaving nothing behind) otherwise."""
-    files = [EdfiFile(path, derivations.RESOURCES[e]) for e, path in inputs.edfi.items()]
+    files = [EdfiFile.of(path, derivations.RESOURCES[e]) for e, path in inputs.edfi.items()]
     legacy_bytes = sum(f.path.stat().st_size for f in inputs.legacy)
     total = legacy_bytes + sum(f.path.stat().st_size for f in files)
     spill = Spill.for_run(run_id, max(1, math.ceil(total / PARTITION_INPUT_BYTES)))

@@ -15,6 +15,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
+import pyarrow.json as pa_json
 
 from parallel.contract import all_true
 from parallel.derivations import Resource
@@ -37,6 +38,11 @@ class Declined(Exception):
 class EdfiFile:
     path: Path
     resource: Resource
+    fitted: pa_json.ParseOptions | None  # edfi_arrow.fitted_options of the file
+
+    @classmethod
+    def of(cls, path: Path, resource: Resource) -> EdfiFile:
+        return cls(path, resource, edfi_arrow.fitted_options(path, resource))
 
 
 def edfi_chunks(files: list[EdfiFile]) -> list[tuple[EdfiFile, int, int]]:
@@ -62,7 +68,8 @@ def _chunk_bytes(edfi: EdfiFile) -> int:
 def _flat_chunk(edfi: EdfiFile, start: int, end: int) -> pa.Table:
     """One chunk of a file parsed, checked against the contract and flattened."""
     try:
-        return pa.concat_tables(list(edfi_arrow.flat_chunk(edfi.path, edfi.resource, start, end)))
+        tables = edfi_arrow.flat_chunk(edfi.path, edfi.resource, start, end, edfi.fitted)
+        return pa.concat_tables(list(tables))
     except (NotClean, pa.ArrowException) as exc:
         raise Declined(f"{edfi.path.name}: {exc}") from None
 

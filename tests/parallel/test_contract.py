@@ -3,10 +3,12 @@ dates) the same way record by record and column-wise."""
 
 import json
 
+import pyarrow as pa
 import pytest
 
 from parallel import contract
 from parallel.derivations import RESOURCES
+from parallel.importers import edfi_arrow
 from parallel.importers.edfi_json import stage_resource, validate_resource
 from parallel.staging import Staging
 
@@ -36,6 +38,14 @@ def sepa(**members) -> dict:
     }
     record.update(members)
     return record
+
+
+@pytest.fixture(params=["whole file", "first record"])
+def sample(request, monkeypatch):
+    """The column-wise reader fits its schema to a sample of the file: all of it, or only the
+    first record (so the breaching record is parsed past the sample)."""
+    if request.param == "first record":
+        monkeypatch.setattr(edfi_arrow, "SAMPLE_BYTES", len(json.dumps(sepa())) + 1)
 
 
 @pytest.fixture
@@ -84,7 +94,7 @@ def test_a_record_keeping_the_contract_is_read_column_wise(tmp_path, staging):
          "educationOrganizationReference.educationOrganizationId is not an integer"),
     ],
 )  # fmt: skip
-def test_contract_breaches_are_named_with_their_line(tmp_path, staging, members, reason):
+def test_contract_breaches_are_named_with_their_line(tmp_path, staging, sample, members, reason):
     second = sepa(studentReference={"studentUniqueId": "S2"}, **members)
     exact_lines, problems = stage(tmp_path, staging, [sepa(), second])
 
@@ -102,3 +112,53 @@ def test_both_paths_read_the_same_members():
             name for name, member in spec["properties"].items() if contract.arrow_type(member)
         }
         assert set(spec["required"]) <= set(schema.names)
+
+
+STUDENTS = RESOURCES["students"]
+
+
+def student(number: int, **members) -> dict:
+    return {"studentUniqueId": f"S{number}", "birthDate": "2014-05-01", "lastSurname": "Doe",
+            "firstName": "Ann", "link": {"rel": "Student"}, **members}  # fmt: skip
+
+
+def write_lines(path, records) -> int:
+    path.write_text("".join(json.dumps(r) + "\n" for r in records))
+    return path.stat().st_size
+
+
+def test_the_fitted_schema_builds_only_the_members_the_sample_carries(tmp_path):
+    path = tmp_path / "students.jsonl"
+    write_lines(path, [student(1), student(2)])
+
+    schema = edfi_arrow.fitted_options(path, STUDENTS).explicit_schema
+
+    # Of the contract's 23 members, the four the records carry; "link" is not in the contract.
+    assert set(schema.names) == {"studentUniqueId", "birthDate", "lastSurname", "firstName", "link"}
+    assert len(edfi_arrow.schema_of(STUDENTS)) > 20
+
+
+def test_records_past_the_sample_are_read_as_the_full_schema_reads_them(tmp_path, monkeypatch):
+    path = tmp_path / "students.jsonl"
+    first = student(1)
+    later = [student(2, middleName="Lee", birthCity="Ames"), student(3, link={"rel": 7, "x": 1})]
+    size = write_lines(path, [first, *later])
+    monkeypatch.setattr(edfi_arrow, "SAMPLE_BYTES", len(json.dumps(first)) + 1)
+    fitted = edfi_arrow.fitted_options(path, STUDENTS)
+    assert "middleName" not in fitted.explicit_schema.names
+
+    by_fitted = list(edfi_arrow.flat_chunk(path, STUDENTS, 0, size, fitted))
+    by_contract = list(edfi_arrow.flat_chunk(path, STUDENTS, 0, size, None))
+
+    assert by_fitted == by_contract
+    assert by_fitted[0].column("student_id").to_pylist() == ["S1", "S2", "S3"]
+
+
+def test_a_breach_past_the_sample_in_a_member_it_lacks_is_still_refused(tmp_path, monkeypatch):
+    path = tmp_path / "students.jsonl"
+    size = write_lines(path, [student(1), student(2, birthCity=12)])
+    monkeypatch.setattr(edfi_arrow, "SAMPLE_BYTES", len(json.dumps(student(1))) + 1)
+    fitted = edfi_arrow.fitted_options(path, STUDENTS)
+
+    with pytest.raises(pa.ArrowInvalid, match="birthCity"):
+        list(edfi_arrow.flat_chunk(path, STUDENTS, 0, size, fitted))

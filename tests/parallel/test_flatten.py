@@ -6,6 +6,7 @@ import pytest
 from django.db import connection
 
 from parallel.derivations import RESOURCES
+from parallel.importers import edfi_arrow
 from parallel.importers.edfi_json import stage_resource, validate_resource
 from parallel.staging import InputError, Staging
 
@@ -146,7 +147,10 @@ def staged_by(path, resource, staging, *, exact) -> tuple[list[tuple], bool]:
         return sorted((row[1:] for row in cursor.fetchall()), key=repr), exact_lines
 
 
-def test_column_wise_reader_stages_what_the_exact_path_stages(tmp_path, staging):
+@pytest.mark.parametrize("fitted_to_first_record", [False, True])
+def test_column_wise_reader_stages_what_the_exact_path_stages(
+    tmp_path, staging, monkeypatch, fitted_to_first_record
+):
     """Clean files go through Arrow; every value must be what the per-record path gives."""
     d = "uri://ed-fi.org/DisabilityDescriptor#"
     program = {
@@ -183,6 +187,8 @@ def test_column_wise_reader_stages_what_the_exact_path_stages(tmp_path, staging)
     for name, resource, records in (("sepa", SEPA, sepa_records), ("seoa", SEOA, seoa_records)):
         path = tmp_path / f"{name}.jsonl"
         path.write_text("\n".join(json.dumps(r) for r in records) + "\n")
+        if fitted_to_first_record:  # the other records are parsed past the sample
+            monkeypatch.setattr(edfi_arrow, "SAMPLE_BYTES", len(json.dumps(records[0])) + 1)
         fast, fast_exact = staged_by(path, resource, staging, exact=False)
         exact, exact_exact = staged_by(path, resource, staging, exact=True)
         assert (fast_exact, exact_exact) == (False, True)  # the first went through Arrow
