@@ -174,46 +174,74 @@ def _summed(cells: pa.Table) -> pa.Table:
 
 def differing_cells(
     deltas: CellTotals, legacy: CellTotals, leas: tuple[CellTotals, CellTotals], definition
-) -> Iterator[tuple]:
-    """Rows for the cells table: (set, LEA, categories JSON, legacy, Ed-Fi, difference, ok).
+) -> Iterator[pa.Table]:
+    """The cells table's rows (CELL_SCHEMA), one table per category set, as they are written.
 
-    Cells whose counts are equal are not kept; every LEA's total (TOT) is. Rows are made one
-    category set at a time, as they are written.
+    Cells whose counts are equal are not kept; every LEA's total (TOT) is.
     """
     for category_set in definition.category_sets:
         grouping = tuple(category_set.get("fields", []))
         if grouping:
-            cells = _with_legacy_counts(deltas.get(grouping), legacy.get(grouping))
-        else:
-            cells = _every_lea(*leas)
-        for cell, legacy_count, difference in cells:
-            lea_id, *values = cell.split(SEPARATOR)
-            yield (
-                category_set["code"],
-                lea_id,
-                json.dumps(dict(zip(grouping, values, strict=True))),
-                legacy_count,
-                legacy_count + difference,
-                difference,
-                _within(difference, legacy_count, definition),
+            cells, legacy_counts, differences = _with_legacy_counts(
+                deltas.get(grouping), legacy.get(grouping)
             )
+        else:
+            cells, legacy_counts, differences = _every_lea(*leas)
+        parts = pc.split_pattern(cells, SEPARATOR, max_splits=1)
+        yield pa.table(
+            [
+                pa.array([category_set["code"]] * len(cells), pa.string()),
+                pc.list_element(parts, 0),
+                _categories(grouping, parts),
+                legacy_counts,
+                pc.add(legacy_counts, differences),
+                differences,
+                _within(differences, legacy_counts, definition),
+            ],
+            schema=CELL_SCHEMA,
+        )
 
 
-def _with_legacy_counts(deltas: pa.Table, legacy: pa.Table) -> list[tuple]:
-    """(cell, legacy count, difference) of every cell whose counts differ."""
-    deltas = deltas.filter(pc.not_equal(deltas["count"], 0))
+CELL_SCHEMA = pa.schema(
+    [("category_set", pa.string()), ("lea_id", pa.string()), ("categories", pa.string()),
+     ("legacy_count", pa.int64()), ("edfi_count", pa.int64()), ("difference", pa.int64()),
+     ("within_tolerance", pa.bool_())]
+)  # fmt: skip
+
+
+def _categories(grouping: tuple[str, ...], parts: pa.Array) -> pa.Array:
+    """Each cell's categories as a JSON object; made once per distinct combination of values."""
+    if not grouping:
+        return pa.array(["{}"] * len(parts), pa.string())
+    encoded = pc.dictionary_encode(pc.list_element(parts, 1))
+    objects = [
+        json.dumps(dict(zip(grouping, values.split(SEPARATOR), strict=True)))
+        for values in encoded.dictionary.to_pylist()
+    ]
+    return pa.array(objects, pa.string()).take(encoded.indices)
+
+
+def _with_legacy_counts(deltas: pa.Table, legacy: pa.Table) -> tuple[pa.Array, ...]:
+    """(cells, legacy counts, differences) of every cell whose counts differ."""
+    deltas = deltas.filter(pc.not_equal(deltas["count"], 0)).combine_chunks()
     legacy_counts = pc.fill_null(
         legacy["count"].take(lookup(deltas, ["cell"], legacy, ["cell"])), 0
     )
-    return list(
-        zip(deltas["cell"].to_pylist(), legacy_counts.to_pylist(), deltas["count"].to_pylist(),
-            strict=True)
-    )  # fmt: skip
+    return (
+        deltas["cell"].combine_chunks(),
+        legacy_counts.combine_chunks(),
+        deltas["count"].combine_chunks(),
+    )
 
 
-def _every_lea(legacy: CellTotals, edfi: CellTotals) -> list[tuple]:
-    """(LEA, legacy records, difference) of every LEA on either side."""
-    return [(lea_id, n, e - n) for lea_id, (n, e) in records_per_lea(legacy, edfi).items()]
+def _every_lea(legacy: CellTotals, edfi: CellTotals) -> tuple[pa.Array, ...]:
+    """(LEAs, legacy records, differences) of every LEA on either side."""
+    counts = records_per_lea(legacy, edfi)
+    return (
+        pa.array(list(counts), pa.string()),
+        pa.array([n for n, _ in counts.values()], pa.int64()),
+        pa.array([e - n for n, e in counts.values()], pa.int64()),
+    )
 
 
 def records_per_lea(legacy: CellTotals, edfi: CellTotals) -> dict[str, tuple[int, int]]:
@@ -227,9 +255,16 @@ def records_per_lea(legacy: CellTotals, edfi: CellTotals) -> dict[str, tuple[int
     return {lea_id: (n[0], n[1]) for lea_id, n in counts.items()}
 
 
-def _within(difference: int, legacy_count: int, definition) -> bool:
-    # Decimal arithmetic, as PostgreSQL's numeric: the boundary cases agree with the SQL path.
-    tolerance_pct = Decimal(str(definition.tolerance_percent))
-    return abs(difference) <= int(definition.tolerance_absolute) or abs(difference) * 100 <= (
-        tolerance_pct * legacy_count
+def _within(differences: pa.Array, legacy_counts: pa.Array, definition) -> pa.Array:
+    """|difference| at most the absolute tolerance, or at most the percentage of the legacy
+    count: in exact integer arithmetic, as PostgreSQL's numeric (the boundary cases agree
+    with the SQL path)."""
+    numerator, denominator = Decimal(str(definition.tolerance_percent)).as_integer_ratio()
+    size = pc.abs_checked(differences)
+    return pc.or_(
+        pc.less_equal(size, int(definition.tolerance_absolute)),
+        pc.less_equal(
+            pc.multiply_checked(size, 100 * denominator),
+            pc.multiply_checked(legacy_counts, numerator),
+        ),
     )

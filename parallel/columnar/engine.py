@@ -237,7 +237,7 @@ def _create_result_tables(cursor, diff: str, cells: str, counts: str) -> None:
 
 def _store(staging: Staging, results: list[_PartitionResult], totals, definition) -> Outcome:
     diff, cells, counts = staging.table("diff"), staging.table("cells"), staging.table("counts")
-    cell_rows = compare.differing_cells(
+    cell_tables = compare.differing_cells(
         totals.deltas, totals.legacy_cells, (totals.legacy_leas, totals.edfi_leas), definition
     )
     lea_counts = compare.records_per_lea(totals.legacy_leas, totals.edfi_leas)
@@ -249,11 +249,11 @@ def _store(staging: Staging, results: list[_PartitionResult], totals, definition
         with cursor.cursor.copy(f'COPY "{diff}" FROM STDIN (FORMAT csv)') as copy:
             for result in results:
                 copy.write(csv_bytes(result.diff))
-        with cursor.cursor.copy(f'COPY "{cells}" FROM STDIN') as copy:
+        with cursor.cursor.copy(f'COPY "{cells}" FROM STDIN (FORMAT csv)') as copy:
             cells_differing = 0
-            for row in cell_rows:
-                copy.write_row(row)
-                cells_differing += 1
+            for table in cell_tables:
+                copy.write(csv_bytes(table))
+                cells_differing += table.num_rows
         with cursor.cursor.copy(f'COPY "{counts}" FROM STDIN') as copy:
             for lea_id, (legacy_records, edfi_records) in sorted(lea_counts.items()):
                 copy.write_row((lea_id, legacy_records, edfi_records))

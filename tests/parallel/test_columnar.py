@@ -268,3 +268,22 @@ def test_enrolment_columnar_results_equal_the_sql_paths(
     assert results["discrepancies"] and results["missing"]
     for part in ("discrepancies", "cells", "summaries", "groups", "missing", "totals"):
         assert results[part] == expected[part], part
+
+
+@pytest.mark.parametrize(("absolute", "percent"), [(0, "0"), (2, "2.50"), (0, "0.33"), (1, "100")])
+def test_tolerance_is_decided_in_exact_arithmetic_at_its_boundaries(absolute, percent):
+    from decimal import Decimal
+    from types import SimpleNamespace
+
+    from parallel.columnar.compare import _within
+
+    definition = SimpleNamespace(tolerance_absolute=absolute, tolerance_percent=Decimal(percent))
+    cases = [(d, n) for n in (0, 1, 3, 40, 100, 300, 1200, 10_000) for d in range(-40, 41)]
+    differences = pa.array([d for d, _ in cases], pa.int64())
+    legacy_counts = pa.array([n for _, n in cases], pa.int64())
+
+    decided = _within(differences, legacy_counts, definition).to_pylist()
+
+    expected = [abs(d) <= absolute or abs(d) * 100 <= Decimal(percent) * n for d, n in cases]
+    assert decided == expected
+    assert True in decided and False in decided
