@@ -169,3 +169,24 @@ def test_progress_fragment_is_served_to_htmx_polls(client, world):
     html = fragment.content.decode()
     assert '<progress id="job-progress-bar" value="40"' in html
     assert "<html" not in html and 'hx-trigger="every 1s"' in html
+
+
+@pytest.mark.django_db
+def test_progress_is_written_at_most_every_interval_and_still_notices_cancellation(monkeypatch):
+    job = Job.objects.create(kind="test_slow", state=JobState.RUNNING)
+    clock = [100.0]
+    monkeypatch.setattr(jobs.time, "monotonic", lambda: clock[0])
+    progress = jobs.JobProgress(job)
+
+    progress(1, "Reading")
+    Job.objects.filter(pk=job.pk).update(cancel_requested=True)
+    for percent in range(2, 50):
+        progress(percent, "Reading")  # within the interval: neither written nor checked
+    job.refresh_from_db()
+    assert (job.progress, job.progress_message) == (1, "Reading")
+
+    clock[0] += jobs.JobProgress.INTERVAL
+    with pytest.raises(jobs.JobCancelled):
+        progress(50, "Comparing")
+    job.refresh_from_db()
+    assert (job.progress, job.progress_message) == (50, "Comparing")
