@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 
 from parallel.models import (
     LEA_SETTABLE_STATUSES,
@@ -21,51 +21,57 @@ def carry_forward(*, run: ReconciliationRun, previous: ReconciliationRun | None)
 
     Groups that no longer appear are marked verified (resolved on this run); a group reported
     fixed at source that still appears is reopened with a note. Called inside the transaction
-    that writes the run's results.
+    that writes the run's results. Two set-wise UPDATEs: a large state has about 10,000 groups.
     """
     if previous is None:
         return
-    earlier = {
-        (g.lea_id, g.kind, g.field): g for g in DiscrepancyGroup.objects.filter(run=previous)
+    params = {
+        "run": run.pk,
+        "previous": previous.pk,
+        "number": run.number,
+        "reopened": [TriageStatus.FIXED_AT_SOURCE, TriageStatus.VERIFIED],
+        "open": TriageStatus.OPEN,
+        "verified": TriageStatus.VERIFIED,
     }
-    changed = []
-    seen = set()
-    for group in DiscrepancyGroup.objects.filter(run=run):
-        key = (group.lea_id, group.kind, group.field)
-        before = earlier.get(key)
-        if before is None:
-            continue
-        seen.add(key)
-        group.carried_from = before
-        group.responsible_party = before.responsible_party
-        group.responsible_vendor_id = before.responsible_vendor_id
-        group.notes = before.notes
-        group.status = before.status
-        if before.status in (TriageStatus.FIXED_AT_SOURCE, TriageStatus.VERIFIED):
-            group.status = TriageStatus.OPEN
-            group.notes = _append(
-                before.notes,
-                f"Reported fixed, but {group.count} still present in run {run.number}.",
-            )
-        changed.append(group)
-    DiscrepancyGroup.objects.bulk_update(
-        changed, ["carried_from", "responsible_party", "responsible_vendor", "notes", "status"]
-    )
-    resolved = [
-        g for key, g in earlier.items() if key not in seen and g.status != TriageStatus.VERIFIED
-    ]
-    for group in resolved:
-        group.status = TriageStatus.VERIFIED
-        group.notes = _append(group.notes, f"Resolved: not found in run {run.number}.")
-    DiscrepancyGroup.objects.bulk_update(resolved, ["status", "notes"])
-    reason = f"carried forward by run {run.number}"
-    for group in [*changed, *resolved]:
-        group._change_reason = reason
-    DiscrepancyGroup.history.bulk_history_create([*changed, *resolved])
+    with connection.cursor() as cursor:
+        cursor.execute(_CARRY_FORWARD, params)
+        changed = [row[0] for row in cursor.fetchall()]
+        cursor.execute(_MARK_RESOLVED, params)
+        changed += [row[0] for row in cursor.fetchall()]
+    groups = list(DiscrepancyGroup.objects.filter(pk__in=changed))
+    for group in groups:
+        group._change_reason = f"carried forward by run {run.number}"
+    DiscrepancyGroup.history.bulk_history_create(groups)
 
 
-def _append(notes: str, line: str) -> str:
-    return f"{notes}\n{line}".strip()
+# A line is appended to a group's notes with concat_ws (notes are stripped when entered).
+_CARRY_FORWARD = r"""
+    UPDATE parallel_discrepancygroup g
+    SET carried_from_id = p.id,
+        responsible_party = p.responsible_party,
+        responsible_vendor_id = p.responsible_vendor_id,
+        status = CASE WHEN p.status = ANY(%(reopened)s) THEN %(open)s ELSE p.status END,
+        notes = CASE WHEN p.status = ANY(%(reopened)s)
+            THEN concat_ws(E'\n', nullif(p.notes, ''), format(
+                'Reported fixed, but %%s still present in run %%s.', g.count, %(number)s))
+            ELSE p.notes END
+    FROM parallel_discrepancygroup p
+    WHERE g.run_id = %(run)s AND p.run_id = %(previous)s
+      AND p.lea_id = g.lea_id AND p.kind = g.kind AND p.field = g.field
+    RETURNING g.id
+"""
+_MARK_RESOLVED = r"""
+    UPDATE parallel_discrepancygroup p
+    SET status = %(verified)s,
+        notes = concat_ws(E'\n', nullif(p.notes, ''),
+                          format('Resolved: not found in run %%s.', %(number)s))
+    WHERE p.run_id = %(previous)s AND p.status <> %(verified)s
+      AND NOT EXISTS (
+        SELECT 1 FROM parallel_discrepancygroup g
+        WHERE g.run_id = %(run)s AND g.lea_id = p.lea_id AND g.kind = p.kind AND g.field = p.field
+      )
+    RETURNING p.id
+"""
 
 
 @transaction.atomic

@@ -186,8 +186,30 @@ def test_triage_is_carried_forward_and_vanished_groups_are_verified(make_collect
         run=second, lea=fixed.lea, kind=fixed.kind, field=fixed.field
     ).exists()
     assert fixed.status == TriageStatus.VERIFIED
-    assert f"not found in run {second.number}" in fixed.notes
+    assert fixed.notes == f"Fixed.\nResolved: not found in run {second.number}."
     assert fixed.history.first().history_change_reason == "carried forward by run 2"
+    assert carried.history.first().history_change_reason == "carried forward by run 2"
+
+
+def test_a_group_reported_fixed_that_is_still_there_is_reopened(make_collection, world):
+    collection = make_collection(students=300, rate=0.15, seed=5)
+    first = collection.new_run()
+    run_reconciliation(run=first)
+    sea = world.users[Role.SEA_TEAM]
+    claimed = DiscrepancyGroup.objects.filter(run=first, lea=world.own_lea).first()
+    triage_group(group=claimed, user=sea, status=TriageStatus.FIXED_AT_SOURCE, notes="")
+    untouched = DiscrepancyGroup.objects.filter(run=first).exclude(pk=claimed.pk).first()
+    second = collection.new_run()  # the same files: nothing was fixed
+    run_reconciliation(run=second)
+
+    reopened = DiscrepancyGroup.objects.get(run=second, carried_from=claimed)
+    assert reopened.status == TriageStatus.OPEN
+    assert reopened.notes == (
+        f"Reported fixed, but {reopened.count} still present in run {second.number}."
+    )
+    still_open = DiscrepancyGroup.objects.get(run=second, carried_from=untouched)
+    assert (still_open.status, still_open.notes) == (TriageStatus.OPEN, "")
+    assert DiscrepancyGroup.objects.filter(run=second, carried_from__isnull=True).count() == 0
 
 
 def _fix_legacy_file(collection, kind, keys, run):
