@@ -1,12 +1,13 @@
 """One partition compared: record differences, and counts per category-set cell.
 
 Record level is a full join on (LEA, student): a key on one side only, or each field whose
-values differ. Cells span partitions (an LEA's students are spread over all of them). As in
-the SQL path, a cell's difference comes from the differing records only: each partition
-returns those records' signed counts per cell (:func:`cell_deltas`), summed over the
-partitions (:class:`CellTotals`); the legacy count is then needed only for the cells that
-differ (:func:`counts_in`, a second pass), and :func:`differing_cells` makes their rows, with
-every LEA's total (TOT).
+values differ. Cells span student partitions (an LEA's students are spread over all of them).
+As in the SQL path, a cell's difference comes from the differing records only: each partition
+gives those records' signed counts per cell (:func:`cell_deltas`), which are spilled by LEA
+and summed one group of LEAs at a time; the legacy count is then needed only for the cells
+that differ (:func:`differing`, over that group's legacy records), and :func:`cell_table`
+makes their rows. Every LEA's total (TOT) comes from its records per side
+(:class:`CellTotals`, :func:`lea_totals`).
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ from __future__ import annotations
 import json
 import threading
 from collections import defaultdict
-from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -103,7 +103,7 @@ def cell_deltas(differences: Differences, groupings) -> dict[tuple, pa.Table]:
     """
     edfi = cell_counts(differences.edfi, groupings)
     legacy = cell_counts(differences.legacy, groupings, sign=-1)
-    return {g: _summed(pa.concat_tables([edfi[g], legacy[g]])) for g in groupings}
+    return {g: summed(pa.concat_tables([edfi[g], legacy[g]])) for g in groupings}
 
 
 def counts_in(records: pa.Table, cells: dict[tuple, pa.Table]) -> dict[tuple, pa.Table]:
@@ -141,7 +141,7 @@ class CellTotals:
         if grouping in self._totals:
             parts.append(self._totals[grouping])
         if parts:
-            self._totals[grouping] = _summed(pa.concat_tables(parts))
+            self._totals[grouping] = summed(pa.concat_tables(parts))
 
     def get(self, grouping: tuple) -> pa.Table:
         with self._lock:
@@ -149,15 +149,8 @@ class CellTotals:
         empty = pa.table([pa.array([], pa.string()), pa.array([], pa.int64())], ["cell", "count"])
         return self._totals.get(grouping, empty)
 
-    def drop_zeros(self) -> dict[tuple, pa.Table]:
-        """Keep (and return) only the cells whose count is not zero, per grouping."""
-        for grouping in set(self._totals) | set(self._waiting):
-            table = self.get(grouping)
-            self._totals[grouping] = table.filter(pc.not_equal(table["count"], 0))
-        return dict(self._totals)
 
-
-def _summed(cells: pa.Table) -> pa.Table:
+def summed(cells: pa.Table) -> pa.Table:
     """One row per cell: sorted by cell, each run of equal cells summed (its cumulative sums'
     difference at the run's ends)."""
     if not cells.num_rows:
@@ -172,34 +165,68 @@ def _summed(cells: pa.Table) -> pa.Table:
     return pa.table([names.take(ends), pc.subtract(running, before)], names=["cell", "count"])
 
 
-def differing_cells(
-    deltas: CellTotals, legacy: CellTotals, leas: tuple[CellTotals, CellTotals], definition
-) -> Iterator[pa.Table]:
-    """The cells table's rows (CELL_SCHEMA), one table per category set, as they are written.
+def groupings(definition) -> list[tuple[str, ...]]:
+    """The category fields of every set but the totals (TOT), each once, in a fixed order."""
+    return list(
+        dict.fromkeys(tuple(s["fields"]) for s in definition.category_sets if s.get("fields"))
+    )
 
-    Cells whose counts are equal are not kept; every LEA's total (TOT) is.
+
+def cell_columns(definition) -> list[str]:
+    """The legacy columns the cells are counted on."""
+    return ["lea_id", *dict.fromkeys(f for g in groupings(definition) for f in g)]
+
+
+def with_lea(cells: pa.Table) -> pa.Table:
+    """``cells`` with the LEA of each cell (the start of its key) as a column."""
+    parts = pc.split_pattern(cells["cell"], SEPARATOR, max_splits=1)
+    return cells.append_column("lea_id", pc.list_element(parts, 0))
+
+
+def differing(deltas: pa.Table, legacy: pa.Table, grouping: tuple[str, ...]) -> tuple:
+    """(cells, legacy counts, differences) of the cells whose summed deltas are not zero.
+
+    ``deltas`` holds every partition's deltas for some LEAs, ``legacy`` those LEAs' records.
     """
-    for category_set in definition.category_sets:
-        grouping = tuple(category_set.get("fields", []))
-        if grouping:
-            cells, legacy_counts, differences = _with_legacy_counts(
-                deltas.get(grouping), legacy.get(grouping)
-            )
-        else:
-            cells, legacy_counts, differences = _every_lea(*leas)
-        parts = pc.split_pattern(cells, SEPARATOR, max_splits=1)
-        yield pa.table(
-            [
-                pa.array([category_set["code"]] * len(cells), pa.string()),
-                pc.list_element(parts, 0),
-                _categories(grouping, parts),
-                legacy_counts,
-                pc.add(legacy_counts, differences),
-                differences,
-                _within(differences, legacy_counts, definition),
-            ],
-            schema=CELL_SCHEMA,
-        )
+    deltas = summed(deltas.select(["cell", "count"]))
+    deltas = deltas.filter(pc.not_equal(deltas["count"], 0))
+    counted = counts_in(legacy, {grouping: deltas})[grouping]
+    legacy_counts = pc.fill_null(
+        counted["count"].take(lookup(deltas, ["cell"], counted, ["cell"])), 0
+    )
+    return (
+        deltas["cell"].combine_chunks(),
+        legacy_counts.combine_chunks(),
+        deltas["count"].combine_chunks(),
+    )
+
+
+def lea_totals(legacy: CellTotals, edfi: CellTotals) -> tuple:
+    """(LEAs, legacy records, differences) of every LEA on either side."""
+    counts = records_per_lea(legacy, edfi)
+    return (
+        pa.array(list(counts), pa.string()),
+        pa.array([n for n, _ in counts.values()], pa.int64()),
+        pa.array([e - n for n, e in counts.values()], pa.int64()),
+    )
+
+
+def cell_table(category_set: dict, cells, legacy_counts, differences, definition) -> pa.Table:
+    """The cells table's rows (CELL_SCHEMA) for one category set's cells."""
+    grouping = tuple(category_set.get("fields", []))
+    parts = pc.split_pattern(cells, SEPARATOR, max_splits=1)
+    return pa.table(
+        [
+            pa.array([category_set["code"]] * len(cells), pa.string()),
+            pc.list_element(parts, 0),
+            _categories(grouping, parts),
+            legacy_counts,
+            pc.add(legacy_counts, differences),
+            differences,
+            _within(differences, legacy_counts, definition),
+        ],
+        schema=CELL_SCHEMA,
+    )
 
 
 CELL_SCHEMA = pa.schema(
@@ -219,29 +246,6 @@ def _categories(grouping: tuple[str, ...], parts: pa.Array) -> pa.Array:
         for values in encoded.dictionary.to_pylist()
     ]
     return pa.array(objects, pa.string()).take(encoded.indices)
-
-
-def _with_legacy_counts(deltas: pa.Table, legacy: pa.Table) -> tuple[pa.Array, ...]:
-    """(cells, legacy counts, differences) of every cell whose counts differ."""
-    deltas = deltas.filter(pc.not_equal(deltas["count"], 0)).combine_chunks()
-    legacy_counts = pc.fill_null(
-        legacy["count"].take(lookup(deltas, ["cell"], legacy, ["cell"])), 0
-    )
-    return (
-        deltas["cell"].combine_chunks(),
-        legacy_counts.combine_chunks(),
-        deltas["count"].combine_chunks(),
-    )
-
-
-def _every_lea(legacy: CellTotals, edfi: CellTotals) -> tuple[pa.Array, ...]:
-    """(LEAs, legacy records, differences) of every LEA on either side."""
-    counts = records_per_lea(legacy, edfi)
-    return (
-        pa.array(list(counts), pa.string()),
-        pa.array([n for n, _ in counts.values()], pa.int64()),
-        pa.array([e - n for n, e in counts.values()], pa.int64()),
-    )
 
 
 def records_per_lea(legacy: CellTotals, edfi: CellTotals) -> dict[str, tuple[int, int]]:

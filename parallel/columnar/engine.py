@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import time
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -27,11 +28,14 @@ from .inputs import (
     spill_edfi_chunk,
     spill_legacy_chunk,
 )
-from .partitions import Spill, release_memory
+from .partitions import LEGACY_BY_LEA, Spill, release_memory
 
 # Input bytes per partition: two partitions at once (one per core) stay within a worker's
 # 256 MB, with 1.5 GB of input (a million students) in 22 partitions.
 PARTITION_INPUT_BYTES = 64 << 20
+# Legacy CSV bytes per group of LEAs whose cells are summed and counted at once (about 400,000
+# records): the differing cells in memory at any time stay the same however many students.
+LEGACY_BYTES_PER_LEA_GROUP = 16 << 20
 
 
 @dataclass(frozen=True)
@@ -63,7 +67,11 @@ def reconcile(*, run_id: int, inputs: Inputs, staging: Staging, progress, timing
     files = [EdfiFile.of(path, derivations.RESOURCES[e]) for e, path in inputs.edfi.items()]
     legacy_bytes = sum(f.path.stat().st_size for f in inputs.legacy)
     total = legacy_bytes + sum(f.path.stat().st_size for f in files)
-    spill = Spill.for_run(run_id, max(1, math.ceil(total / PARTITION_INPUT_BYTES)))
+    spill = Spill.for_run(
+        run_id,
+        max(1, math.ceil(total / PARTITION_INPUT_BYTES)),
+        max(1, math.ceil(legacy_bytes / LEGACY_BYTES_PER_LEA_GROUP)),
+    )
     try:
         step = time.perf_counter()
         whole = _read(spill, files, inputs, progress)
@@ -88,15 +96,17 @@ def reconcile(*, run_id: int, inputs: Inputs, staging: Staging, progress, timing
         timings["compare_partitions_seconds"] = round(time.perf_counter() - step, 3)
         progress(80, "Comparing aggregates")
         step = time.perf_counter()
-        _count_differing_cells(spill, context.definition, totals, legacy_bytes)
+        _differing_cells(spill, context.definition)
+        spill.finish_writing()
+        timings["lea_groups"] = spill.lea_groups
         timings["legacy_cells_seconds"] = round(time.perf_counter() - step, 3)
+        progress(85, "Storing the differences")
+        step = time.perf_counter()
+        outcome = _store(staging, spill, results, totals, inputs.definition)
+        timings["store_seconds"] = round(time.perf_counter() - step, 3)
+        return outcome
     finally:
         spill.remove()
-    progress(85, "Storing the differences")
-    step = time.perf_counter()
-    outcome = _store(staging, results, totals, inputs.definition)
-    timings["store_seconds"] = round(time.perf_counter() - step, 3)
-    return outcome
 
 
 def _read(spill: Spill, files: list[EdfiFile], inputs: Inputs, progress) -> dict[str, pa.Table]:
@@ -114,11 +124,12 @@ def _read(spill: Spill, files: list[EdfiFile], inputs: Inputs, progress) -> dict
         for chunk in legacy_chunks(legacy, inputs.definition)
     ]
     tasks += [("edfi", chunk) for chunk in edfi_chunks(by_student)]
+    cell_columns = compare.cell_columns(inputs.definition)
 
     def read(task) -> None:
         kind, item = task
         if kind == "legacy":
-            spill_legacy_chunk(item, inputs.definition, spill, inputs.lea_ids)
+            spill_legacy_chunk(item, inputs.definition, spill, inputs.lea_ids, cell_columns)
         else:
             spill_edfi_chunk(item, spill, inputs.known)
         release_memory(every=4)  # chunks are small and many
@@ -136,18 +147,14 @@ def _read(spill: Spill, files: list[EdfiFile], inputs: Inputs, progress) -> dict
 
 @dataclass
 class _Totals:
-    """Summed over the partitions: cell deltas, records per LEA, legacy counts of the cells that
-    differ (the last in a second pass, once the deltas say which cells differ)."""
+    """Records per LEA on each side, summed over the partitions (for every LEA's total)."""
 
-    deltas: compare.CellTotals = field(default_factory=compare.CellTotals)
     legacy_leas: compare.CellTotals = field(default_factory=compare.CellTotals)
     edfi_leas: compare.CellTotals = field(default_factory=compare.CellTotals)
-    legacy_cells: compare.CellTotals = field(default_factory=compare.CellTotals)
 
 
 @dataclass
 class _PartitionResult:
-    diff: pa.Table
     missing: Counter
     outside_cycle: int
 
@@ -178,43 +185,47 @@ def _reconcile_partition(spill, number, files, whole, context, totals) -> _Parti
     differences = compare.record_differences(legacy, derived.records, context.fields)
     totals.legacy_leas.add(compare.cell_counts(legacy, [()]))
     totals.edfi_leas.add(compare.cell_counts(derived.records, [()]))
-    totals.deltas.add(compare.cell_deltas(differences, _groupings(context.definition)))
-    return _PartitionResult(
-        diff=differences.rows,
-        missing=derived.missing,
-        outside_cycle=derived.outside_cycle,
-    )
-
-
-def _groupings(definition) -> set[tuple[str, ...]]:
-    """The category fields of every set but the totals (TOT)."""
-    return {tuple(s["fields"]) for s in definition.category_sets if s.get("fields")}
+    groupings = compare.groupings(context.definition)
+    deltas = compare.cell_deltas(differences, groupings)
+    for index, grouping in enumerate(groupings):
+        delta = compare.with_lea(deltas[grouping])
+        spill.write(f"delta-{index}", delta, ids="lea_id", count=spill.lea_groups)
+    spill.append("diff", differences.rows)
+    return _PartitionResult(missing=derived.missing, outside_cycle=derived.outside_cycle)
 
 
 def _legacy_schema(definition) -> pa.Schema:
     return pa.schema([(c["field"], pa.string()) for c in definition.columns])
 
 
-# Legacy CSV bytes read at once when counting the cells that differ (about 150,000 records).
-LEGACY_GROUP_BYTES = 6 << 20
+def _differing_cells(spill: Spill, definition) -> None:
+    """The cells whose counts differ, one group of LEAs at a time, spilled as ``cells``.
 
-
-def _count_differing_cells(spill: Spill, definition, totals: _Totals, legacy_bytes: int) -> None:
-    """The legacy count of every cell whose counts differ: one more pass over the legacy rows.
-
-    Each look-up hashes every differing cell first, so partitions are taken several at a time.
+    A group's deltas from every partition are summed; the legacy count of each cell that
+    differs is counted over the group's legacy records (spilled by LEA as they were read).
     """
-    wanted = totals.deltas.drop_zeros()
-    size = max(1, LEGACY_GROUP_BYTES * spill.count // max(1, legacy_bytes))
-    groups = [range(n, min(n + size, spill.count)) for n in range(0, spill.count, size)]
+    groupings = compare.groupings(definition)
+    schema = pa.schema([(c, pa.string()) for c in compare.cell_columns(definition)])
 
-    def count(group: range) -> None:
-        schema = _legacy_schema(definition)
-        legacy = pa.concat_tables(spill.read("legacy", number, schema) for number in group)
-        totals.legacy_cells.add(compare.counts_in(legacy, wanted))
+    def cells_of(number: int) -> None:
+        legacy = spill.read(LEGACY_BY_LEA, number, schema)
+        found = {
+            grouping: compare.differing(
+                spill.read(f"delta-{index}", number, DELTA_SCHEMA), legacy, grouping
+            )
+            for index, grouping in enumerate(groupings)
+        }
+        for category_set in definition.category_sets:
+            grouping = tuple(category_set.get("fields", []))
+            if grouping:
+                table = compare.cell_table(category_set, *found[grouping], definition)
+                spill.append("cells", table)
         release_memory()
 
-    map_at_once(count, groups)
+    map_at_once(cells_of, range(spill.lea_groups))
+
+
+DELTA_SCHEMA = pa.schema([("cell", pa.string()), ("count", pa.int64()), ("lea_id", pa.string())])
 
 
 def _create_result_tables(cursor, diff: str, cells: str, counts: str) -> None:
@@ -235,25 +246,23 @@ def _create_result_tables(cursor, diff: str, cells: str, counts: str) -> None:
     )
 
 
-def _store(staging: Staging, results: list[_PartitionResult], totals, definition) -> Outcome:
+def _store(staging: Staging, spill: Spill, results: list[_PartitionResult], totals, definition):
     diff, cells, counts = staging.table("diff"), staging.table("cells"), staging.table("counts")
-    cell_tables = compare.differing_cells(
-        totals.deltas, totals.legacy_cells, (totals.legacy_leas, totals.edfi_leas), definition
-    )
     lea_counts = compare.records_per_lea(totals.legacy_leas, totals.edfi_leas)
+    every_lea = [
+        compare.cell_table(s, *compare.lea_totals(totals.legacy_leas, totals.edfi_leas), definition)
+        for s in definition.category_sets
+        if not s.get("fields")
+    ]
     missing = Counter()
     for result in results:
         missing.update(result.missing)
     with connection.cursor() as cursor:
         _create_result_tables(cursor, diff, cells, counts)
-        with cursor.cursor.copy(f'COPY "{diff}" FROM STDIN (FORMAT csv)') as copy:
-            for result in results:
-                copy.write(csv_bytes(result.diff))
-        with cursor.cursor.copy(f'COPY "{cells}" FROM STDIN (FORMAT csv)') as copy:
-            cells_differing = 0
-            for table in cell_tables:
-                copy.write(csv_bytes(table))
-                cells_differing += table.num_rows
+        _copy_tables(cursor, diff, _tables(spill.batches("diff")))
+        cells_differing = _copy_tables(
+            cursor, cells, [*every_lea, *_tables(spill.batches("cells"))]
+        )
         with cursor.cursor.copy(f'COPY "{counts}" FROM STDIN') as copy:
             for lea_id, (legacy_records, edfi_records) in sorted(lea_counts.items()):
                 copy.write_row((lea_id, legacy_records, edfi_records))
@@ -270,3 +279,17 @@ def _store(staging: Staging, results: list[_PartitionResult], totals, definition
         ],
         outside_cycle=sum(r.outside_cycle for r in results),
     )
+
+
+def _tables(batches) -> Iterator[pa.Table]:
+    return (pa.Table.from_batches([batch]) for batch in batches)
+
+
+def _copy_tables(cursor, table: str, tables) -> int:
+    """COPY ``tables`` into ``table``; returns the rows written."""
+    rows = 0
+    with cursor.cursor.copy(f'COPY "{table}" FROM STDIN (FORMAT csv)') as copy:
+        for part in tables:
+            copy.write(csv_bytes(part))
+            rows += part.num_rows
+    return rows

@@ -23,7 +23,7 @@ from parallel.importers import edfi_arrow, legacy_csv
 from parallel.importers.edfi_arrow import NotClean
 from parallel.staging import InputError
 
-from .partitions import Spill
+from .partitions import LEGACY_BY_LEA, Spill
 
 # Records per chunk: Arrow materialises every member of the contract for each record (null
 # when absent), so a chunk's memory follows its number of records more than its bytes.
@@ -136,8 +136,11 @@ def legacy_chunks(legacy: legacy_csv.LegacyFile, definition) -> list[LegacyChunk
     ]
 
 
-def spill_legacy_chunk(chunk: LegacyChunk, definition, spill: Spill, lea_ids: list[str]) -> None:
-    """Check one chunk of a legacy CSV against the layout and write it to the spill."""
+def spill_legacy_chunk(
+    chunk: LegacyChunk, definition, spill: Spill, lea_ids: list[str], cell_columns: list[str]
+) -> None:
+    """Check one chunk of a legacy CSV against the layout and write it to the spill: by
+    student, and its ``cell_columns`` by LEA."""
     legacy = chunk.legacy
     with legacy.path.open("rb") as handle:
         handle.seek(chunk.start)
@@ -167,6 +170,8 @@ def spill_legacy_chunk(chunk: LegacyChunk, definition, spill: Spill, lea_ids: li
     allowed_leas = pa.array([legacy.lea_id] if legacy.lea_id else lea_ids, pa.string())
     _check_legacy_batch(table, permitted, allowed_leas)
     spill.write("legacy", table)
+    by_lea = table.select(cell_columns)
+    spill.write(LEGACY_BY_LEA, by_lea, ids="lea_id", count=spill.lea_groups)
 
 
 def _check_legacy_batch(table: pa.Table, permitted: dict, allowed_leas: pa.Array) -> None:

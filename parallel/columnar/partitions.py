@@ -13,6 +13,7 @@ import ctypes.util
 import itertools
 import shutil
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -53,6 +54,10 @@ def partition_numbers(ids: pa.Array, count: int) -> pa.Array:
     return pc.subtract(high, pc.multiply(pc.divide(high, count), count))
 
 
+# The legacy records' cell columns, partitioned by LEA rather than by student.
+LEGACY_BY_LEA = "legacy-by-lea"
+
+
 def _malloc_trim():
     try:
         return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
@@ -86,7 +91,8 @@ class Spill:
     """
 
     folder: Path
-    count: int
+    count: int  # partitions by student
+    lea_groups: int = 1  # partitions by LEA, for the cells (an LEA's cells are all in one)
 
     def __post_init__(self):
         self._writers: dict[tuple, tuple[pa.NativeFile, pa.ipc.RecordBatchStreamWriter]] = {}
@@ -104,17 +110,18 @@ class Spill:
         return cls(Path(settings.PARALLEL_SPILL_DIR) / f"run-{int(run_id)}", 1)
 
     @classmethod
-    def for_run(cls, run_id: int, count: int) -> Spill:
-        spill = cls(cls.of_run(run_id).folder, count)
+    def for_run(cls, run_id: int, count: int, lea_groups: int = 1) -> Spill:
+        spill = cls(cls.of_run(run_id).folder, count, lea_groups)
         spill.remove()
         spill.folder.mkdir(parents=True)
         return spill
 
-    def write(self, name: str, table: pa.Table, ids: str = "student_id") -> None:
-        """Split ``table`` by the partition of its ``ids`` column and append each part."""
+    def write(self, name: str, table: pa.Table, ids: str = "student_id", count: int = 0) -> None:
+        """Split ``table`` by the partition of its ``ids`` column (one of ``count``, by default
+        the student partitions) and append each part."""
         if not table.num_rows:
             return
-        numbers = partition_numbers(table.column(ids), self.count)
+        numbers = partition_numbers(table.column(ids), count or self.count)
         # One gather into partition order, then a slice (no copy) per partition.
         order = pc.sort_indices(numbers)
         table, numbers = table.take(order), numbers.take(order)
@@ -142,17 +149,24 @@ class Spill:
                 sink.close()
             self._writers.clear()
 
+    def append(self, name: str, table: pa.Table) -> None:
+        """Append ``table`` to ``name`` whole (results waiting to be stored)."""
+        if table.num_rows:
+            self._writer(name, 0, table.schema).write_table(table)
+
     def read(self, name: str, number: int, schema: pa.Schema) -> pa.Table:
         """Every piece of one partition of ``name`` (an empty table when there is none)."""
-        folder = self.folder / name / str(number)
-        pieces = sorted(folder.glob("*.arrow")) if folder.exists() else []
-        tables = []
-        for path in pieces:
-            with pa.OSFile(str(path), "rb") as source:
-                tables.append(pa.ipc.open_stream(source).read_all())
-        if not tables:
+        batches = list(self.batches(name, number))
+        if not batches:
             return schema.empty_table()
-        return pa.concat_tables(tables).combine_chunks()
+        return pa.Table.from_batches(batches).combine_chunks()
+
+    def batches(self, name: str, number: int = 0) -> Iterator[pa.RecordBatch]:
+        """One partition of ``name`` batch by batch, as written (once writing is finished)."""
+        folder = self.folder / name / str(number)
+        for path in sorted(folder.glob("*.arrow")) if folder.exists() else []:
+            with pa.OSFile(str(path), "rb") as source:
+                yield from pa.ipc.open_stream(source)
 
     def remove(self) -> None:
         self.finish_writing()

@@ -86,6 +86,8 @@ def _messy(collection) -> None:
 def test_columnar_results_equal_the_sql_paths(make_collection, settings, monkeypatch,
                                               partition_bytes):  # fmt: skip
     monkeypatch.setattr(engine, "PARTITION_INPUT_BYTES", partition_bytes)
+    # Cells by several groups of LEAs too, when the students are in several partitions.
+    monkeypatch.setattr(engine, "LEGACY_BYTES_PER_LEA_GROUP", partition_bytes // 20)
     collection = make_collection(students=400, rate=0.15, seed=5, upload=False)
     _messy(collection)
     collection.upload_all()
@@ -96,7 +98,7 @@ def test_columnar_results_equal_the_sql_paths(make_collection, settings, monkeyp
     assert "columnar_declined" not in fast.timings
     assert "compare_partitions_seconds" in fast.timings and "diff_seconds" in sql.timings
     if partition_bytes < engine.PARTITION_INPUT_BYTES:
-        assert fast.timings["partitions"] > 3
+        assert fast.timings["partitions"] > 3 and fast.timings["lea_groups"] > 2
     results = everything(fast)
     assert results["state"] == RunState.COMPLETE
     assert results["discrepancies"] and results["cells"] and results["missing"]
@@ -114,12 +116,14 @@ def test_found_discrepancies_equal_the_injected_ones_across_partitions_and_chunk
     make_collection, settings, monkeypatch
 ):
     monkeypatch.setattr(engine, "PARTITION_INPUT_BYTES", 50_000)
+    monkeypatch.setattr(engine, "LEGACY_BYTES_PER_LEA_GROUP", 2_000)
     # Many chunks of every file too: chunk boundaries fall inside the records' runs.
     monkeypatch.setattr(inputs, "LEGACY_CHUNK_BYTES", 700)
     monkeypatch.setattr(inputs, "_chunk_bytes", lambda edfi: 3_000)
     collection = make_collection(students=500, rate=0.1, seed=21)
     run = reconcile(collection, settings, columnar=True)
-    assert run.timings["partitions"] > 3 and "columnar_declined" not in run.timings
+    assert run.timings["partitions"] > 3 and run.timings["lea_groups"] > 3
+    assert "columnar_declined" not in run.timings
     stored = {
         (d.kind, d.lea.state_lea_id, d.student_id, d.field)
         for d in Discrepancy.objects.filter(run=run).select_related("lea")
@@ -249,6 +253,7 @@ def test_enrolment_columnar_results_equal_the_sql_paths(
     from tests.parallel.factories import shipped_definition
 
     monkeypatch.setattr(engine, "PARTITION_INPUT_BYTES", partition_bytes)
+    monkeypatch.setattr(engine, "LEGACY_BYTES_PER_LEA_GROUP", partition_bytes // 20)
     collection = make_collection(students=10, upload=False)
     collection.cycle.report_definition = shipped_definition("enrolment")
     collection.cycle.save()
