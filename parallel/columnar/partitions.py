@@ -21,35 +21,28 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from django.conf import settings
 
-# Each byte value's own index: ``index_in`` against it reads a one-byte slice as a number.
-_BYTES = pa.array([bytes([value]) for value in range(256)], pa.binary())
-# Odd 64-bit multipliers, one per byte read from the end of the id (wrapping arithmetic).
-_MULTIPLIERS = [
-    0x9E3779B97F4A7C15,
-    0xC2B2AE3D27D4EB4F,
-    0x165667B19E3779F9,
-    0xD6E8FEB86659FD93,
-    0xFF51AFD7ED558CCD,
-    0xC4CEB9FE1A85EC53,
-    0x94D049BB133111EB,
-    0xBF58476D1CE4E5B9,
-]
+# Eight zero bytes put before each id, so that every id has a last eight bytes.
+_PAD = pa.scalar(b"\0" * 8, pa.binary())
 
 
 def partition_numbers(ids: pa.Array, count: int) -> pa.Array:
     """The partition (0 … count-1) of each id; the same id always gets the same number.
 
-    Ids differ most in their last characters, so the last eight bytes and the length are hashed.
+    Ids differ most in their last characters: their last eight bytes, read as a 64-bit number
+    and xor-ed with the length, are mixed (multiply, xor-shift, multiply) and the high half
+    taken modulo ``count``.
     """
     if count == 1:
         return pa.array([0] * len(ids), pa.uint64())
+    if isinstance(ids, pa.ChunkedArray):
+        ids = ids.combine_chunks()
     data = pc.cast(ids, pa.binary())
-    hashed = pc.cast(pc.binary_length(data), pa.uint64())
-    for position, multiplier in enumerate(_MULTIPLIERS, start=1):
-        end = -position + 1 or None
-        byte = pc.fill_null(pc.index_in(pc.binary_slice(data, -position, end), _BYTES), 0)
-        term = pc.multiply(pc.cast(byte, pa.uint64()), pa.scalar(multiplier, pa.uint64()))
-        hashed = pc.bit_wise_xor(pc.multiply(hashed, pa.scalar(31, pa.uint64())), term)
+    last = pc.binary_slice(pc.binary_join_element_wise(_PAD, data, b""), -8)
+    hashed = pc.cast(last, pa.binary(8)).view(pa.uint64())
+    hashed = pc.bit_wise_xor(hashed, pc.cast(pc.binary_length(data), pa.uint64()))
+    hashed = pc.multiply(hashed, pa.scalar(0x9E3779B97F4A7C15, pa.uint64()))
+    hashed = pc.bit_wise_xor(hashed, pc.shift_right(hashed, pa.scalar(29, pa.uint64())))
+    hashed = pc.multiply(hashed, pa.scalar(0xBF58476D1CE4E5B9, pa.uint64()))
     high = pc.shift_right(hashed, pa.scalar(32, pa.uint64()))
     return pc.subtract(high, pc.multiply(pc.divide(high, count), count))
 

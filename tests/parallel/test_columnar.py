@@ -4,6 +4,7 @@ import contextlib
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pytest
 from django.conf import settings as django_settings
 
@@ -189,6 +190,9 @@ def test_a_student_always_falls_in_the_same_partition():
     assert first[3:] == again
     spread = [first.count(n) for n in range(7)]
     assert min(spread) > 20_000 / 7 * 0.8, spread
+    # LEA ids (short, sequential) spread over groups of LEAs too.
+    leas = partitions.partition_numbers(pa.array([str(255901 + n) for n in range(1200)]), 12)
+    assert min(pc.value_counts(leas).field("counts").to_pylist()) > 1200 / 12 * 0.6
 
 
 def _enrolment_files(directory: Path, lea_ids: list[str]) -> dict[str, Path]:
