@@ -14,13 +14,14 @@ import pyarrow as pa
 from django.db import connection
 
 from parallel import derivations
-from parallel.concurrency import map_at_once
+from parallel.concurrency import WORKERS, map_at_once
 from parallel.importers.edfi_arrow import csv_bytes, flat_schema
 from parallel.importers.legacy_csv import LegacyFile
 from parallel.staging import Staging
 
 from . import compare, records
 from .inputs import (
+    Declined,
     EdfiFile,
     edfi_chunks,
     legacy_chunks,
@@ -28,7 +29,7 @@ from .inputs import (
     spill_edfi_chunk,
     spill_legacy_chunk,
 )
-from .partitions import LEGACY_BY_LEA, Spill, release_memory
+from .partitions import LEGACY_BY_LEA, Spill, allow_open_files, release_memory
 
 # Input bytes per partition: two partitions at once (one per core) stay within a worker's
 # 256 MB, with 1.5 GB of input (a million students) in 22 partitions.
@@ -73,6 +74,8 @@ def reconcile(*, run_id: int, inputs: Inputs, staging: Staging, progress, timing
         max(1, math.ceil(legacy_bytes / LEGACY_BYTES_PER_LEA_GROUP)),
     )
     try:
+        if not allow_open_files(_streams(spill, files, inputs.definition)):
+            raise Declined("the worker may not open a spill stream per partition and thread")
         step = time.perf_counter()
         whole = _read(spill, files, inputs, progress)
         timings["edfi_load_seconds"] = round(time.perf_counter() - step, 3)
@@ -107,6 +110,14 @@ def reconcile(*, run_id: int, inputs: Inputs, staging: Staging, progress, timing
         return outcome
     finally:
         spill.remove()
+
+
+def _streams(spill: Spill, files: list[EdfiFile], definition) -> int:
+    """The spill streams a run may hold open at once: per thread, one per partition of each
+    input it splits by student and per group of LEAs of each it splits by LEA."""
+    by_student = len(files) + 1  # the legacy records too
+    by_lea = len(compare.groupings(definition)) + 1
+    return WORKERS * (by_student * spill.count + by_lea * spill.lea_groups + 2)
 
 
 def _read(spill: Spill, files: list[EdfiFile], inputs: Inputs, progress) -> dict[str, pa.Table]:

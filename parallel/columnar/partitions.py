@@ -11,6 +11,7 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import itertools
+import resource
 import shutil
 import threading
 from collections.abc import Iterator
@@ -49,6 +50,23 @@ def partition_numbers(ids: pa.Array, count: int) -> pa.Array:
 
 # The legacy records' cell columns, partitioned by LEA rather than by student.
 LEGACY_BY_LEA = "legacy-by-lea"
+
+
+# Files the worker holds besides the spill: sockets, libraries, logs.
+_OTHER_OPEN_FILES = 256
+
+
+def allow_open_files(spill_files: int) -> bool:
+    """Whether this process may hold ``spill_files`` open besides its own, raising its soft
+    limit towards the hard one when it must (services often start with a soft limit of 1,024,
+    and five million students make about a thousand spill streams)."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = spill_files + _OTHER_OPEN_FILES
+    if soft == resource.RLIM_INFINITY or soft >= wanted:
+        return True
+    raised = wanted if hard == resource.RLIM_INFINITY else min(hard, wanted)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (raised, hard))
+    return raised >= wanted
 
 
 def _malloc_trim():

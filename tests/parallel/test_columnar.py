@@ -1,6 +1,7 @@
 """The columnar engine gives the SQL path's results, and declines what it cannot vouch for."""
 
 import contextlib
+import resource
 from pathlib import Path
 
 import pyarrow as pa
@@ -181,6 +182,36 @@ def test_input_it_cannot_vouch_for_goes_through_the_sql_path(make_collection, se
     else:
         assert run.state == RunState.COMPLETE and "diff_seconds" in run.timings
     assert not (Path(django_settings.PARALLEL_SPILL_DIR) / f"run-{run.pk}").exists()
+
+
+def test_a_worker_that_may_not_open_enough_spill_streams_goes_through_the_sql_path(
+    make_collection, settings, monkeypatch
+):
+    monkeypatch.setattr(engine, "allow_open_files", lambda spill_files: False)
+    collection = make_collection(students=60, rate=0.1)
+    settings.PARALLEL_COLUMNAR = True
+    run = collection.new_run()
+
+    run_reconciliation(run=run)
+
+    run.refresh_from_db()
+    assert "spill stream" in run.timings["columnar_declined"]
+    assert run.state == RunState.COMPLETE and "diff_seconds" in run.timings
+
+
+def test_the_soft_limit_on_open_files_is_raised_up_to_the_hard_one():
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard != resource.RLIM_INFINITY and hard < 2_000:
+        pytest.skip("this machine's hard limit on open files is below 2,000")
+    resource.setrlimit(resource.RLIMIT_NOFILE, (512, hard))
+    try:
+        assert partitions.allow_open_files(1_500)
+        assert resource.getrlimit(resource.RLIMIT_NOFILE) == (1_500 + 256, hard)
+        if hard != resource.RLIM_INFINITY:
+            assert not partitions.allow_open_files(hard)  # more than the hard limit allows
+            assert resource.getrlimit(resource.RLIMIT_NOFILE) == (hard, hard)
+    finally:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
 
 
 def test_a_student_always_falls_in_the_same_partition():
