@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 import time
 from collections import Counter
@@ -95,6 +96,7 @@ def reconcile(*, run_id: int, inputs: Inputs, staging: Staging, progress, timing
             range(spill.count),
             on_done=lambda done, count: progress(60 + 20 * done / count, "Comparing records"),
         )
+        spill.finish_writing()  # the deltas and differences, read from here on
         timings["partitions"] = spill.count
         timings["compare_partitions_seconds"] = round(time.perf_counter() - step, 3)
         progress(80, "Comparing aggregates")
@@ -209,6 +211,10 @@ def _legacy_schema(definition) -> pa.Schema:
     return pa.schema([(c["field"], pa.string()) for c in definition.columns])
 
 
+# A partition's signed counts per cell, with the cell's LEA (spilled by LEA).
+DELTA_SCHEMA = pa.schema([("cell", pa.string()), ("count", pa.int64()), ("lea_id", pa.string())])
+
+
 def _differing_cells(spill: Spill, definition) -> None:
     """The cells whose counts differ, one group of LEAs at a time, spilled as ``cells``.
 
@@ -234,9 +240,6 @@ def _differing_cells(spill: Spill, definition) -> None:
         release_memory()
 
     map_at_once(cells_of, range(spill.lea_groups))
-
-
-DELTA_SCHEMA = pa.schema([("cell", pa.string()), ("count", pa.int64()), ("lea_id", pa.string())])
 
 
 def _create_result_tables(cursor, diff: str, cells: str, counts: str) -> None:
@@ -272,7 +275,7 @@ def _store(staging: Staging, spill: Spill, results: list[_PartitionResult], tota
         _create_result_tables(cursor, diff, cells, counts)
         _copy_tables(cursor, diff, _tables(spill.batches("diff")))
         cells_differing = _copy_tables(
-            cursor, cells, [*every_lea, *_tables(spill.batches("cells"))]
+            cursor, cells, itertools.chain(every_lea, _tables(spill.batches("cells")))
         )
         with cursor.cursor.copy(f'COPY "{counts}" FROM STDIN') as copy:
             for lea_id, (legacy_records, edfi_records) in sorted(lea_counts.items()):

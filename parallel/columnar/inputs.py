@@ -25,8 +25,9 @@ from parallel.staging import InputError
 
 from .partitions import LEGACY_BY_LEA, Spill
 
-# Records per chunk: Arrow materialises every member of the contract for each record (null
-# when absent), so a chunk's memory follows its number of records more than its bytes.
+# Records per chunk: Arrow materialises every member of its schema for each record (null when
+# absent; all the contract's when a chunk does not fit the sample), so a chunk's memory follows
+# its number of records more than its bytes.
 CHUNK_RECORDS = 16 * 1024
 
 
