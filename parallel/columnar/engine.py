@@ -35,9 +35,9 @@ from .partitions import LEGACY_BY_LEA, Spill, allow_open_files, release_memory
 # Input bytes per partition: two partitions at once (one per core) stay within a worker's
 # 256 MB, with 1.5 GB of input (a million students) in 22 partitions.
 PARTITION_INPUT_BYTES = 64 << 20
-# Legacy CSV bytes per group of LEAs whose cells are summed and counted at once (about 400,000
+# Legacy CSV bytes per group of LEAs whose cells are summed and counted at once (about 200,000
 # records): the differing cells in memory at any time stay the same however many students.
-LEGACY_BYTES_PER_LEA_GROUP = 16 << 20
+LEGACY_BYTES_PER_LEA_GROUP = 8 << 20
 
 
 @dataclass(frozen=True)
