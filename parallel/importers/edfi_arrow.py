@@ -256,8 +256,31 @@ def _read_block(data: bytes, options: pa_json.ParseOptions) -> pa.Table:
     )
 
 
-# The start of a file, from which the members its records carry are read.
+# The sample the members a file's records carry are read from: SAMPLE_SLICES slices spread over
+# the file, SAMPLE_BYTES in all. A statewide file is often LEA after LEA, and one LEA's system
+# writes members another's does not.
 SAMPLE_BYTES = 1 << 20
+SAMPLE_SLICES = 8
+
+
+def _sample(path: Path) -> bytes:
+    """Whole lines from SAMPLE_SLICES places spread over the file (all of a small file)."""
+    size = path.stat().st_size
+    slice_bytes = SAMPLE_BYTES // SAMPLE_SLICES
+    with path.open("rb") as handle:
+        if size <= SAMPLE_BYTES:
+            data = handle.read()
+            return data[: data.rfind(b"\n") + 1]
+        parts = []
+        for index in range(SAMPLE_SLICES):
+            start = (size - slice_bytes) * index // max(1, SAMPLE_SLICES - 1)
+            handle.seek(start)
+            data = handle.read(slice_bytes)
+            if start:  # from the first line that starts in the slice
+                first = data.find(b"\n")
+                data = data[first + 1 :] if first >= 0 else b""
+            parts.append(data[: data.rfind(b"\n") + 1])
+    return b"".join(parts)
 
 
 def fitted_options(path: Path, resource: Resource) -> pa_json.ParseOptions | None:
@@ -273,9 +296,7 @@ def fitted_options(path: Path, resource: Resource) -> pa_json.ParseOptions | Non
     that chunk with the full schema. A chunk the fitted schema parses is therefore typed as the
     full schema would type it, less columns that would be null throughout.
     """
-    with path.open("rb") as handle:
-        sample = handle.read(SAMPLE_BYTES)
-    sample = sample[: sample.rfind(b"\n") + 1]
+    sample = _sample(path)
     if not sample:
         return None
     contract_types = {f.name: f.type for f in schema_of(resource)}

@@ -46,6 +46,7 @@ def sample(request, monkeypatch):
     first record (so the breaching record is parsed past the sample)."""
     if request.param == "first record":
         monkeypatch.setattr(edfi_arrow, "SAMPLE_BYTES", len(json.dumps(sepa())) + 1)
+        monkeypatch.setattr(edfi_arrow, "SAMPLE_SLICES", 1)
 
 
 @pytest.fixture
@@ -144,6 +145,7 @@ def test_records_past_the_sample_are_read_as_the_full_schema_reads_them(tmp_path
     later = [student(2, middleName="Lee", birthCity="Ames"), student(3, link={"rel": 7, "x": 1})]
     size = write_lines(path, [first, *later])
     monkeypatch.setattr(edfi_arrow, "SAMPLE_BYTES", len(json.dumps(first)) + 1)
+    monkeypatch.setattr(edfi_arrow, "SAMPLE_SLICES", 1)
     fitted = edfi_arrow.fitted_options(path, STUDENTS)
     assert "middleName" not in fitted.explicit_schema.names
 
@@ -158,7 +160,24 @@ def test_a_breach_past_the_sample_in_a_member_it_lacks_is_still_refused(tmp_path
     path = tmp_path / "students.jsonl"
     size = write_lines(path, [student(1), student(2, birthCity=12)])
     monkeypatch.setattr(edfi_arrow, "SAMPLE_BYTES", len(json.dumps(student(1))) + 1)
+    monkeypatch.setattr(edfi_arrow, "SAMPLE_SLICES", 1)
     fitted = edfi_arrow.fitted_options(path, STUDENTS)
 
     with pytest.raises(pa.ArrowInvalid, match="birthCity"):
         list(edfi_arrow.flat_chunk(path, STUDENTS, 0, size, fitted))
+
+
+def test_the_sample_is_taken_from_all_over_the_file(tmp_path, monkeypatch):
+    """A statewide file, LEA after LEA: only the later LEAs' system writes middleName."""
+    path = tmp_path / "students.jsonl"
+    first_half = [student(n) for n in range(100)]
+    write_lines(path, first_half + [student(n, middleName="Lee") for n in range(100, 200)])
+    monkeypatch.setattr(edfi_arrow, "SAMPLE_BYTES", path.stat().st_size // 10)
+    monkeypatch.setattr(edfi_arrow, "SAMPLE_SLICES", 4)
+
+    schema = edfi_arrow.fitted_options(path, STUDENTS).explicit_schema
+
+    assert "middleName" in schema.names
+    # The sample's start alone would not have shown it.
+    first_half_bytes = len("".join(json.dumps(r) + "\n" for r in first_half))
+    assert first_half_bytes > edfi_arrow.SAMPLE_BYTES

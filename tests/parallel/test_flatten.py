@@ -189,6 +189,7 @@ def test_column_wise_reader_stages_what_the_exact_path_stages(
         path.write_text("\n".join(json.dumps(r) for r in records) + "\n")
         if fitted_to_first_record:  # the other records are parsed past the sample
             monkeypatch.setattr(edfi_arrow, "SAMPLE_BYTES", len(json.dumps(records[0])) + 1)
+            monkeypatch.setattr(edfi_arrow, "SAMPLE_SLICES", 1)
         fast, fast_exact = staged_by(path, resource, staging, exact=False)
         exact, exact_exact = staged_by(path, resource, staging, exact=True)
         assert (fast_exact, exact_exact) == (False, True)  # the first went through Arrow
