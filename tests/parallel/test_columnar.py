@@ -156,9 +156,18 @@ def _legacy_code_out_of_layout(collection) -> None:
     legacy.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
+def _legacy_value_quoted(collection) -> None:
+    legacy = collection.data.legacy
+    lines = legacy.read_text(encoding="utf-8").splitlines()
+    lead, last = lines[5].rsplit(",", 1)
+    lines[5] = f'{lead},"{last}"'
+    legacy.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
 @pytest.mark.parametrize(
     "spoil, reason, error",
     [
+        (_legacy_value_quoted, "a quote", None),  # valid CSV, which the SQL path reads
         (_duplicate_student, "duplicate", "duplicate natural key"),
         (_two_programs_begin_the_same_day, "same begin_date", None),
         (_legacy_code_out_of_layout, "does not permit", "is not a permitted value"),
