@@ -96,6 +96,24 @@ def test_nul_characters_are_refused_with_the_line(tmp_path, staging):
     assert caught.value.problems[0].startswith("seoa.jsonl line 2: invalid JSON")
 
 
+@pytest.mark.parametrize(
+    "members",
+    [
+        {"studentReference": {"studentUniqueId": "S\u0000"}},
+        {"sexDescriptor": "uri://ed-fi.org/SexDescriptor#Fe\u0000male"},  # a descriptor code
+    ],
+)
+def test_the_column_wise_reader_refuses_nul_characters_in_any_value(tmp_path, members):
+    path = tmp_path / "seoa.jsonl"
+    path.write_text(json.dumps(seoa("S1")) + "\n" + json.dumps(seoa("S2", **members)) + "\n")
+    size = path.stat().st_size
+    fitted = edfi_arrow.fitted_options(path, SEOA)
+
+    for options in (fitted, None):
+        with pytest.raises(edfi_arrow.NotClean):
+            list(edfi_arrow.flat_chunk(path, SEOA, 0, size, options))
+
+
 def test_primary_disability_follows_order_of_disability_as_text_then_descriptor(tmp_path, staging):
     def sepa(student, disabilities, **members):
         record = {
