@@ -7,7 +7,7 @@ gives those records' signed counts per cell (:func:`cell_deltas`), which are spi
 and summed one group of LEAs at a time; the legacy count is then needed only for the cells
 that differ (:func:`differing`, over that group's legacy records), and :func:`cell_table`
 makes their rows. Every LEA's total (TOT) comes from its records per side
-(:class:`CellTotals`, :func:`lea_totals`).
+(:class:`CellTotals`, :func:`records_per_lea`, :func:`lea_totals`).
 """
 
 from __future__ import annotations
@@ -201,9 +201,9 @@ def differing(deltas: pa.Table, legacy: pa.Table, grouping: tuple[str, ...]) -> 
     )
 
 
-def lea_totals(legacy: CellTotals, edfi: CellTotals) -> tuple:
-    """(LEAs, legacy records, differences) of every LEA on either side."""
-    counts = records_per_lea(legacy, edfi)
+def lea_totals(counts: dict[str, tuple[int, int]]) -> tuple:
+    """(LEAs, legacy records, differences) of every LEA on either side, from
+    :func:`records_per_lea`."""
     return (
         pa.array(list(counts), pa.string()),
         pa.array([n for n, _ in counts.values()], pa.int64()),

@@ -263,8 +263,9 @@ def _create_result_tables(cursor, diff: str, cells: str, counts: str) -> None:
 def _store(staging: Staging, spill: Spill, results: list[_PartitionResult], totals, definition):
     diff, cells, counts = staging.table("diff"), staging.table("cells"), staging.table("counts")
     lea_counts = compare.records_per_lea(totals.legacy_leas, totals.edfi_leas)
+    leas = compare.lea_totals(lea_counts)
     every_lea = [
-        compare.cell_table(s, *compare.lea_totals(totals.legacy_leas, totals.edfi_leas), definition)
+        compare.cell_table(s, *leas, definition)
         for s in definition.category_sets
         if not s.get("fields")
     ]
