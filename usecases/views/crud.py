@@ -4,10 +4,7 @@ from rolloutplanner.views import generic
 from usecases import filtersets, forms
 from usecases import models as m
 
-crud = generic.crud_views
-
-
-STAKEHOLDER = crud(
+STAKEHOLDER = generic.crud_views(
     m.Stakeholder,
     form=forms.StakeholderForm,
     filterset=filtersets.StakeholderFilterSet,
@@ -32,7 +29,7 @@ STAKEHOLDER = crud(
         "vendor",
     ],
 )
-DATA_SYSTEM = crud(
+DATA_SYSTEM = generic.crud_views(
     m.DataSystem,
     form=forms.DataSystemForm,
     filterset=filtersets.DataSystemFilterSet,
@@ -46,7 +43,7 @@ DATA_SYSTEM = crud(
     detail_fields=["system_type", "owner", "vendor", "hosting", "data_held"],
     select_related=("vendor",),
 )
-DATA_FLOW = crud(
+DATA_FLOW = generic.crud_views(
     m.DataFlow,
     form=forms.DataFlowForm,
     filterset=filtersets.DataFlowFilterSet,
@@ -54,7 +51,7 @@ DATA_FLOW = crud(
     detail_fields=["source", "target", "data", "frequency", "method"],
     select_related=("source", "target"),
 )
-RISK = crud(
+RISK = generic.crud_views(
     m.Risk,
     form=forms.RiskForm,
     filterset=filtersets.RiskFilterSet,
@@ -68,7 +65,7 @@ RISK = crud(
     detail_fields=["document", "description", "likelihood", "impact", "mitigation", "owner"],
     select_related=("document", "owner"),
 )
-DATA_REQUIREMENT = crud(
+DATA_REQUIREMENT = generic.crud_views(
     m.DataRequirement,
     form=forms.DataRequirementForm,
     filterset=filtersets.DataRequirementFilterSet,
@@ -76,7 +73,7 @@ DATA_REQUIREMENT = crud(
     detail_fields=["document", "data_system", "source_name", "elements"],
     select_related=("document", "data_system"),
 )
-STAKEHOLDER_IMPACT = crud(
+STAKEHOLDER_IMPACT = generic.crud_views(
     m.StakeholderImpact,
     form=forms.StakeholderImpactForm,
     filterset=filtersets.StakeholderImpactFilterSet,
@@ -84,7 +81,7 @@ STAKEHOLDER_IMPACT = crud(
     detail_fields=["document", "stakeholder", "impact", "data_access"],
     select_related=("document", "stakeholder"),
 )
-SCOPE_ITEM = crud(
+SCOPE_ITEM = generic.crud_views(
     m.ScopeItem,
     form=forms.ScopeItemForm,
     filterset=filtersets.ScopeItemFilterSet,
@@ -92,7 +89,7 @@ SCOPE_ITEM = crud(
     detail_fields=["document", "category", "text"],
     select_related=("document",),
 )
-DECISION = crud(
+DECISION = generic.crud_views(
     m.Decision,
     form=forms.DecisionForm,
     filterset=filtersets.DecisionFilterSet,
@@ -114,7 +111,7 @@ DECISION = crud(
         "status",
     ],
 )
-COMMUNICATION = crud(
+COMMUNICATION = generic.crud_views(
     m.CommunicationItem,
     form=forms.CommunicationItemForm,
     filterset=filtersets.CommunicationItemFilterSet,
@@ -128,14 +125,14 @@ COMMUNICATION = crud(
     ],
     detail_fields=["audience", "message", "channel", "frequency", "owner", "next_date", "active"],
 )
-CHECKLIST = crud(
+CHECKLIST = generic.crud_views(
     m.ChecklistTask,
     form=forms.ChecklistTaskForm,
     filterset=filtersets.ChecklistTaskFilterSet,
     columns=[("__str__", "Task"), ("get_level_display", "Level"), ("get_status_display", "Status")],
     detail_fields=["number", "level", "title", "parent", "guidance", "status"],
 )
-INSTRUMENT = crud(
+INSTRUMENT = generic.crud_views(
     m.Instrument,
     form=forms.InstrumentForm,
     columns=[("name", "Name")],
@@ -147,20 +144,20 @@ INSTRUMENT = crud(
         "level_4_label",
     ],
 )
-DIMENSION = crud(
+DIMENSION = generic.crud_views(
     m.Dimension,
     form=forms.DimensionForm,
     columns=[("title", "Dimension"), ("instrument", "Instrument")],
     detail_fields=["instrument", "title", "position"],
 )
-ASSESSMENT_ITEM = crud(
+ASSESSMENT_ITEM = generic.crud_views(
     m.AssessmentItem,
     form=forms.AssessmentItemForm,
     columns=[("text", "Item"), ("dimension", "Dimension")],
     detail_fields=["dimension", "text", "level_1", "level_2", "level_3", "level_4"],
     select_related=("dimension",),
 )
-ROUND = crud(
+ROUND = generic.crud_views(
     m.AssessmentRound,
     form=forms.AssessmentRoundForm,
     columns=[("name", "Round"), ("held_on", "Held on"), ("instrument", "Instrument")],
