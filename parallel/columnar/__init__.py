@@ -12,7 +12,7 @@ It checks what the SQL path checks, and at the first problem it declines (:class
 the run then goes through the SQL path, which reports every problem with its file and line.
 """
 
-from .engine import Inputs, Outcome, reconcile
+from .engine import reconcile
 from .inputs import Declined
 
-__all__ = ["Declined", "Inputs", "Outcome", "reconcile"]
+__all__ = ["Declined", "reconcile"]

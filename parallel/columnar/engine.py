@@ -8,8 +8,6 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date
-from pathlib import Path
 
 import pyarrow as pa
 from django.db import connection
@@ -17,7 +15,7 @@ from django.db import connection
 from parallel import derivations
 from parallel.concurrency import WORKERS, map_at_once
 from parallel.importers.edfi_arrow import csv_bytes, flat_schema
-from parallel.importers.legacy_csv import LegacyFile
+from parallel.reconciliation import Inputs, Outcome
 from parallel.staging import Staging
 
 from . import compare, records
@@ -38,30 +36,6 @@ PARTITION_INPUT_BYTES = 64 << 20
 # Legacy CSV bytes per group of LEAs whose cells are summed and counted at once (about 200,000
 # records): the differing cells in memory at any time stay the same however many students.
 LEGACY_BYTES_PER_LEA_GROUP = 8 << 20
-
-
-@dataclass(frozen=True)
-class Inputs:
-    """What a run reads, resolved and checked to exist by the caller."""
-
-    definition: object
-    snapshot: date
-    legacy: list[LegacyFile]
-    edfi: dict[str, Path]  # endpoint → file, for each resource the derivation reads
-    edfi_names: dict[str, str]  # endpoint → the file's name as uploaded
-    lea_ids: list[str]
-    crosswalk: dict[str, dict[str, str]]
-    known: dict[str, set[str]]
-
-
-@dataclass
-class Outcome:
-    diff: str  # staging tables, as the SQL path leaves them
-    cells: str
-    counts: str
-    cells_differing: int
-    missing: list[dict]
-    outside_cycle: int
 
 
 def reconcile(*, run_id: int, inputs: Inputs, staging: Staging, progress, timings) -> Outcome:

@@ -29,6 +29,7 @@ from parallel.models import (
     Side,
     SubmissionFile,
 )
+from parallel.reconciliation import Inputs, Outcome
 from parallel.staging import InputError, Staging, identifier
 from rolloutplanner.jobs import JobCancelled
 
@@ -136,7 +137,7 @@ def _file_path(submission: SubmissionFile) -> Path:
     return path
 
 
-def _inputs(run) -> columnar.Inputs:
+def _inputs(run) -> Inputs:
     """The run's files and everything it compares with; raises when a file is missing."""
     cycle = run.cycle
     definition = cycle.report_definition
@@ -149,7 +150,7 @@ def _inputs(run) -> columnar.Inputs:
     absent = [r for r in needed if r not in by_resource]
     if absent:
         raise InputError([f"The Ed-Fi extract lacks resource(s): {', '.join(absent)}."])
-    return columnar.Inputs(
+    return Inputs(
         definition=definition,
         snapshot=cycle.snapshot_date,
         legacy=[
@@ -166,7 +167,7 @@ def _inputs(run) -> columnar.Inputs:
     )
 
 
-def _reconcile(run, staging, progress, timings) -> columnar.Outcome:
+def _reconcile(run, staging, progress, timings) -> Outcome:
     """Clean input through the columnar engine; anything it declines through SQL."""
     inputs = _inputs(run)
     if settings.PARALLEL_COLUMNAR:
@@ -180,7 +181,7 @@ def _reconcile(run, staging, progress, timings) -> columnar.Outcome:
     return _sql_outcome(run, inputs, staging, progress, timings)
 
 
-def _sql_outcome(run, inputs, staging, progress, timings) -> columnar.Outcome:
+def _sql_outcome(run, inputs, staging, progress, timings) -> Outcome:
     legacy, edfi, missing, ignored = _stage_inputs(run, inputs, staging, progress, timings)
     progress(60, "Comparing records")
     return _sql_compare(
@@ -362,7 +363,7 @@ def _sql_compare(*, run, staging, legacy, edfi, missing, ignored, progress, timi
         cells_differing = _create_cells(cursor, cells, diff, legacy, edfi, fields, definition)
         timings["cells_seconds"] = round(time.perf_counter() - step, 3)
         _create_counts(cursor, counts, legacy, edfi)
-    return columnar.Outcome(
+    return Outcome(
         diff=diff,
         cells=cells,
         counts=counts,
@@ -386,7 +387,7 @@ def _create_counts(cursor, counts, legacy, edfi) -> None:
     )
 
 
-def _write_results(*, run, outcome: columnar.Outcome, progress, timings) -> dict:
+def _write_results(*, run, outcome: Outcome, progress, timings) -> dict:
     """Store a run's results from its staging tables, all at once (one transaction)."""
     progress(88, "Writing results")
     lea_map = _lea_map(run.cycle)
