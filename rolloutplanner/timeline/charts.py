@@ -1,7 +1,9 @@
 """Server-side SVG bar charts for the dashboard: geometry here, drawing in a template.
 
 Every chart carries its data as a table too (its text alternative), and every bar a pattern
-and a printed value, so nothing depends on colour.
+and a printed value, so nothing depends on colour. The templates draw fills and strokes as SVG
+presentation attributes, not only through the page's CSS classes: WeasyPrint (the dashboard's
+PDF) does not apply a page's stylesheet inside inline SVG, and an unstyled shape is solid black.
 """
 
 from __future__ import annotations
@@ -12,6 +14,11 @@ LABEL_WIDTH = 180
 BAR_AREA = 300
 ROW_HEIGHT = 28
 PATTERNS = ("solid", "hatch", "dots", "cross")
+
+
+def pattern_fill(pattern: str) -> str:
+    """The fill of a bar drawn with ``pattern`` (defined in timeline/_patterns.svg)."""
+    return f"url(#pat-{pattern})"
 
 
 @dataclass
@@ -27,6 +34,10 @@ class Bar:
     @property
     def text_y(self) -> int:
         return self.y + 18
+
+    @property
+    def fill(self) -> str:
+        return pattern_fill(self.pattern)
 
     @property
     def value_x(self) -> float:

@@ -13,6 +13,7 @@ from functools import cached_property
 from django.db.models import Count, Max, Min, Q
 from django.utils import timezone
 
+from rolloutplanner.timeline.charts import STATUS_PATTERNS, pattern_fill
 from rolloutplanner.timeline.models import Baseline, BaselineEntry, Milestone, MilestoneDependency
 
 LABEL_WIDTH = 300
@@ -45,6 +46,11 @@ class GanttRow:
     @property
     def text_y(self) -> int:
         return self.y + 16
+
+    @property
+    def fill(self) -> str:
+        """The status's pattern, as on the dashboard's charts."""
+        return pattern_fill(STATUS_PATTERNS.get(self.milestone.status, "solid"))
 
     @cached_property
     def description(self) -> str:
