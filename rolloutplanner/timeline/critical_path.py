@@ -192,13 +192,13 @@ def _forecast(plan: _Plan, today: int) -> tuple[list[int], list[int], list[int],
                 if earliest > node_start:
                     node_start, pushed = earliest, True
             node_end = node_start + planned_end[node] - planned_start[node]
-            late = planned_end[node] < today
-            if late and node_end < today:
+            past_due = planned_end[node] < today
+            if past_due and node_end < today:
                 node_end = today
             start[node], end[node] = node_start, node_end
-            if node_end > planned_end[node]:
+            if node_end > planned_end[node]:  # late: see forecast_late_ids
                 origin = cause[lead] if pushed else NONE
-                cause[node] = origin if origin != NONE else (node if late else NONE)
+                cause[node] = origin if origin != NONE else node
         node_end = end[node]
         for succ in successors[successor_start[node] : successor_start[node + 1]]:
             if node_end > driver_end[succ] or (
@@ -304,11 +304,36 @@ def _materialise(plan: _Plan, nodes, start, end, driver, cause, today: int) -> d
             start=day(epoch + start[node]),
             end=day(epoch + end[node]),
             done=done,
-            late=not done and plan.planned_end[node] < today,
+            late=not done and end[node] > plan.planned_end[node],
             driver=ids[driver[node]] if driver[node] != NONE else None,
             cause=ids[cause[node]] if cause[node] != NONE else None,
         )
     return forecasts
+
+
+def forecast_late_ids(*, today: date | None = None, fingerprint: str | None = None) -> frozenset:
+    """The one definition of a late milestone: not done and forecast to end after its planned
+    end, whether because its planned end has passed (the forecast moves it to today) or because
+    its predecessors' forecast pushes it past that end.
+
+    So the dashboard's late count and its production forecast always agree: production forecast
+    late is itself a late milestone. Cached, like the summary, until the plan changes.
+    """
+    today = today or timezone.localdate()
+    key = "timeline:forecast-late:" + (fingerprint or plan_fingerprint(today=today))
+    late = cache.get(key)
+    if late is None:
+        plan = _load_plan()
+        _start, end, _driver, _cause = _forecast(plan, (today - EPOCH).days)
+        late = frozenset(
+            pk
+            for pk, actual_end, planned_end, forecast_end in zip(
+                plan.ids, plan.actual_end, plan.planned_end, end, strict=True
+            )
+            if actual_end == NOT_DONE and forecast_end > planned_end
+        )
+        cache.set(key, late, timeout=24 * 60 * 60)
+    return late
 
 
 def _production_id() -> int | None:

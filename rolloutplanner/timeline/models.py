@@ -97,7 +97,10 @@ class Status(models.TextChoices):
 # Shown next to every status so nobody has to guess how it was derived.
 STATUS_RULE = {
     Status.DONE: "Done: an actual end date is recorded.",
-    Status.LATE: "Late: not done and the planned end date is before today.",
+    Status.LATE: (
+        "Late: not done and forecast to end after its planned end date, because that date has "
+        "passed or because the milestones it waits for are forecast to end too late."
+    ),
     Status.AT_RISK: (
         "At risk: not done, and either the planned start has passed without an actual start, "
         "or a predecessor is late or is planned to finish after this one starts."

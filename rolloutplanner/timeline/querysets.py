@@ -10,7 +10,19 @@ from __future__ import annotations
 from datetime import date
 
 from django.apps import apps
-from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Q, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    Count,
+    Exists,
+    Expression,
+    F,
+    OuterRef,
+    Q,
+    Value,
+    When,
+)
 from django.utils import timezone
 
 from rolloutplanner.permissions import VIEW, RestrictedQuerySet
@@ -47,6 +59,39 @@ def _wave_ids(lea_ids) -> list[int]:
     return list(through.objects.filter(lea_id__in=lea_ids).values_list("wave_id", flat=True))
 
 
+class ForecastLate(Expression):
+    """True for milestones the critical path's forecast puts past their planned end, the one
+    definition of late (:func:`~rolloutplanner.timeline.critical_path.forecast_late_ids`).
+
+    The ids are read when the query runs, not when it is built, so building a queryset (a
+    view's ``get_queryset``, the API schema) costs nothing.
+    """
+
+    conditional = True
+
+    def __init__(self, today: date, pk=None):
+        super().__init__(output_field=BooleanField())
+        self.today = today
+        self.pk = pk if pk is not None else F("pk")
+
+    def get_source_expressions(self):
+        return [self.pk]
+
+    def set_source_expressions(self, exprs):
+        (self.pk,) = exprs
+
+    def as_sql(self, compiler, connection):
+        from rolloutplanner.timeline.critical_path import forecast_late_ids  # imports models
+
+        ids = sorted(forecast_late_ids(today=self.today))
+        if not ids:
+            return "1 = 0", []
+        pk_sql, params = compiler.compile(self.pk)
+        if connection.vendor == "postgresql":
+            return f"{pk_sql} = ANY(%s)", [*params, ids]
+        return f"{pk_sql} IN ({', '.join(['%s'] * len(ids))})", [*params, *ids]
+
+
 class PhaseQuerySet(RestrictedQuerySet):
     pass
 
@@ -66,7 +111,12 @@ class MilestoneQuerySet(RestrictedQuerySet):
         return super().restrict(user, action)
 
     def with_status(self, today: date | None = None):
-        """Annotate ``status`` (on_track / at_risk / late / done) as STATUS_RULE states it."""
+        """Annotate ``status`` (on_track / at_risk / late / done) as STATUS_RULE states it.
+
+        Late milestones are those the critical path's forecast puts past their planned end
+        (:func:`~rolloutplanner.timeline.critical_path.forecast_late_ids`), so the Late count
+        agrees with the production forecast.
+        """
         today = today or timezone.localdate()
         dependency = apps.get_model("rolloutplanner", "MilestoneDependency")
         blocking = dependency.objects.filter(
@@ -78,7 +128,7 @@ class MilestoneQuerySet(RestrictedQuerySet):
         return self.annotate(
             status=Case(
                 When(actual_end__isnull=False, then=Value("done")),
-                When(planned_end__lt=today, then=Value("late")),
+                When(ForecastLate(today), then=Value("late")),
                 When(
                     Q(planned_start__lt=today, actual_start__isnull=True) | Exists(blocking),
                     then=Value("at_risk"),
@@ -105,10 +155,10 @@ class MilestoneQuerySet(RestrictedQuerySet):
             # dependency join, so PostgreSQL joins a few rows instead of every dependency.
             blocked = blocked.filter(successor__in=self.order_by().values("pk"))
         done = Q(actual_end__isnull=False)
-        late = ~done & Q(planned_end__lt=today)
+        late = ~done & Q(ForecastLate(today))
         at_risk = (
             ~done
-            & Q(planned_end__gte=today)
+            & ~Q(ForecastLate(today))
             & (
                 Q(planned_start__lt=today, actual_start__isnull=True)
                 | Q(pk__in=blocked.values("successor_id"))

@@ -2,7 +2,9 @@
 
 Written for this project from the phases an Ed-Fi statewide rollout goes through (pre-planning,
 planning, pilot, parallel year, production). Each step: (code, name, offset in weeks from the
-template start, duration in weeks, codes of the steps it follows finish-to-start).
+template start, duration in weeks, codes of the steps it follows finish-to-start). Every step
+starts on or after the week its predecessors end (their start plus their weeks), so the plan as
+loaded forecasts no delay of its own.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ ROLLOUT_TEMPLATE: tuple[TemplatePhase, ...] = (
         "Decide the scope, governance and funding of the rollout.",
         (
             TemplateStep("1.1", "Establish governance and steering committee", 0, 4),
-            TemplateStep("1.2", "Inventory collections and use cases", 2, 6, ("1.1",)),
+            TemplateStep("1.2", "Inventory collections and use cases", 4, 6, ("1.1",)),
             TemplateStep("1.3", "Survey LEA and vendor readiness", 4, 6, ("1.1",)),
             TemplateStep("1.4", "Approve scope, budget and timeline", 10, 2, ("1.2", "1.3")),
         ),
@@ -42,10 +44,10 @@ ROLLOUT_TEMPLATE: tuple[TemplatePhase, ...] = (
         "Planning",
         "Map the state's collections to Ed-Fi and prepare the platform.",
         (
-            TemplateStep("2.1a", "Data model mapping", 12, 10, ("1.4",)),
+            TemplateStep("2.1a", "Data model mapping", 12, 8, ("1.4",)),
             TemplateStep("2.1b", "Descriptor mapping", 14, 8, ("1.4",)),
             TemplateStep("2.2", "Extensions and data standard decisions", 20, 4, ("2.1a",)),
-            TemplateStep("2.3", "Validation rules and business rules", 22, 6, ("2.2",)),
+            TemplateStep("2.3", "Validation rules and business rules", 24, 4, ("2.2",)),
             TemplateStep("2.4", "Select pilot LEAs and vendors", 16, 4, ("1.4",)),
             TemplateStep("2.5", "Stand up the ODS / API environments", 18, 8, ("1.4",)),
         ),
@@ -67,9 +69,9 @@ ROLLOUT_TEMPLATE: tuple[TemplatePhase, ...] = (
         "Parallel",
         "Legacy collection and Ed-Fi run side by side; results are compared.",
         (
-            TemplateStep("4.1", "Statewide LEA onboarding", 44, 12, ("3.3",)),
-            TemplateStep("4.2", "Parallel-year collection", 48, 24, ("4.1",)),
-            TemplateStep("4.3", "Match-rate reconciliation", 56, 16, ("4.2",)),
+            TemplateStep("4.1", "Statewide LEA onboarding", 44, 8, ("3.3",)),
+            TemplateStep("4.2", "Parallel-year collection", 52, 16, ("4.1",)),
+            TemplateStep("4.3", "Match-rate reconciliation", 68, 4, ("4.2",)),
             TemplateStep("4.4", "Go / no-go decision", 72, 2, ("4.3",)),
         ),
     ),

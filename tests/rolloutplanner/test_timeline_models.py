@@ -47,7 +47,7 @@ def test_status_is_derived_from_dates_and_completion():
     assert _status(future) == "on_track"
 
 
-def test_a_late_or_overlapping_predecessor_puts_its_successor_at_risk():
+def test_an_overlapping_predecessor_makes_its_successor_late_or_at_risk():
     successor = MilestoneFactory(
         planned_start=TODAY + timedelta(10), planned_end=TODAY + timedelta(20)
     )
@@ -55,6 +55,11 @@ def test_a_late_or_overlapping_predecessor_puts_its_successor_at_risk():
         planned_start=TODAY + timedelta(1), planned_end=TODAY + timedelta(12)
     )
     MilestoneDependency.objects.create(predecessor=overlapping, successor=successor)
+    # Not started: the forecast waits for the predecessor and ends 3 days past the plan.
+    assert _status(successor) == "late"
+    successor.actual_start = TODAY
+    successor.save()
+    # Already under way, so not pushed; the predecessor still overlaps it.
     assert _status(successor) == "at_risk"
     overlapping.planned_end = TODAY + timedelta(days=9)
     overlapping.save()
