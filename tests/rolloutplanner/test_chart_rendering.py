@@ -35,8 +35,9 @@ def _unpainted_shapes(svg: str) -> list[str]:
     """Shapes that would be painted black (or not at all) without the page's stylesheet."""
     missing = []
     for tag, attributes in SHAPES.findall(svg):
-        stroked = tag not in {"line", "polyline"} or 'stroke="' in attributes
-        if 'fill="' not in attributes or not stroked:
+        # A line is only ever stroked; every other shape is filled (perhaps with "none").
+        painted = 'stroke="' in attributes if tag == "line" else 'fill="' in attributes
+        if not painted or (tag == "polyline" and 'stroke="' not in attributes):
             missing.append(f"<{tag}{attributes}>")
     return missing
 
