@@ -95,6 +95,13 @@ class ReportingRole(models.TextChoices):
     OTHER = "other", "Other"
 
 
+# The contacts told of what concerns their LEA (timeline date changes) even without a user
+# account: whoever runs its state reporting, loads its SIS data or signs it off.
+NOTIFIED_REPORTING_ROLES = frozenset(
+    {ReportingRole.DATA_STEWARD, ReportingRole.SIS_ADMIN, ReportingRole.SUPERINTENDENT}
+)
+
+
 class TimePeriod(models.TextChoices):
     WEEK = "week", "per week"
     TERM = "term", "per term"

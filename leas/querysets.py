@@ -21,6 +21,13 @@ class LEAPersonQuerySet(RestrictedQuerySet):
     def current(self):
         return self.filter(left_on__isnull=True)
 
+    def to_notify(self):
+        """Current contacts with an e-mail address whose role is told of their LEA's notices
+        (``leas.models.NOTIFIED_REPORTING_ROLES``)."""
+        from leas.models import NOTIFIED_REPORTING_ROLES  # the models import this module
+
+        return self.current().exclude(email="").filter(reporting_role__in=NOTIFIED_REPORTING_ROLES)
+
 
 class ReadinessItemQuerySet(RestrictedQuerySet):
     def open(self):

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import update_change_reason
 
+from rolloutplanner.emails import absolute_url
 from vendors.models import APICredential, ClaimSet, CredentialIncident
 
 # Days before expiry (or before school-year rollover) a credential is flagged for rotation;
@@ -99,12 +100,14 @@ def flag_credentials_for_rotation(
 
 
 def _notify_owner(credential: APICredential) -> None:
+    link = absolute_url(credential)  # before commit: a missing SITE_URL keeps the flag unsent
     transaction.on_commit(
         lambda: send_mail(
             subject=f"Rotate Ed-Fi API credential {credential.key}",
             message=(
                 f"The credential for {credential.application_name} (key {credential.key}) "
-                f"{credential.rotation_reason}. Issue a replacement and revoke this key."
+                f"{credential.rotation_reason}. Issue a replacement and revoke this key.\n\n"
+                f"The credential in Rollout Planner: {link}\n"
             ),
             from_email=settings.DEFAULT_FROM_EMAIL,
             recipient_list=[credential.owner_email],

@@ -4,6 +4,7 @@ dependencies, baselines, the daily notice e-mail and calendar-feed keys."""
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
@@ -12,8 +13,11 @@ from django.core.exceptions import ValidationError
 from django.core.mail import send_mass_mail
 from django.db import connection, transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
+from leas.models import LEAPerson
+from rolloutplanner.emails import absolute_url
 from rolloutplanner.roles import Role
 from rolloutplanner.timeline.models import (
     Baseline,
@@ -215,43 +219,68 @@ def save_baseline(*, name: str, user=None) -> Baseline:
     return baseline
 
 
-def notice_recipients(notices: list[ChangeNotice]) -> dict[int, list[ChangeNotice]]:
-    """Map user id → the notices they should receive, from LEA and vendor contacts."""
+@dataclass
+class DigestRecipient:
+    """One address the digest goes to, with the notices it lists."""
+
+    email: str
+    name: str
+    notices: list[ChangeNotice] = field(default_factory=list)
+
+
+def notice_recipients(notices: list[ChangeNotice]) -> list[DigestRecipient]:
+    """Who is told of ``notices``, once per e-mail address (compared case-insensitively).
+
+    A notice for an LEA goes to its coordinators' accounts and to its recorded contacts whose
+    role is told (``LEAPerson.objects.to_notify``), one for a vendor to its contacts' accounts,
+    one for everybody to all of them. An account and a contact with the same address are one
+    recipient, greeted by the account's name.
+    """
     user_model = get_user_model()
-    scoped = (
-        user_model.objects.filter(is_active=True, profile__role__in=[Role.LEA_COORDINATOR])
+    by_lea: dict[int, dict[str, str]] = defaultdict(dict)
+    by_vendor: dict[int, dict[str, str]] = defaultdict(dict)
+    accounts = (
+        user_model.objects.filter(
+            is_active=True, profile__role__in=[Role.LEA_COORDINATOR, Role.VENDOR_CONTACT]
+        )
         .exclude(email="")
-        .values_list("pk", "profile__leas")
+        .values_list("email", "first_name", "last_name", "username")
     )
-    coordinators_by_lea: dict[int, set[int]] = defaultdict(set)
-    for user_id, lea_id in scoped:
-        if lea_id is not None:
-            coordinators_by_lea[lea_id].add(user_id)
-    contacts_by_vendor: dict[int, set[int]] = defaultdict(set)
-    vendor_contacts = (
-        user_model.objects.filter(is_active=True, profile__role=Role.VENDOR_CONTACT)
-        .exclude(email="")
-        .values_list("pk", "profile__vendor")
-    )
-    for user_id, vendor_id in vendor_contacts:
-        if vendor_id is not None:
-            contacts_by_vendor[vendor_id].add(user_id)
-    everybody = set().union(*coordinators_by_lea.values(), *contacts_by_vendor.values())
-    recipients: dict[int, list[ChangeNotice]] = defaultdict(list)
+    names: dict[str, tuple[str, str]] = {}
+    for email, first, last, username in accounts:
+        names[email.lower()] = (email, f"{first} {last}".strip() or username)
+    coordinators = user_model.objects.filter(
+        is_active=True, profile__role=Role.LEA_COORDINATOR, profile__leas__isnull=False
+    ).exclude(email="")
+    for email, lea_id in coordinators.values_list("email", "profile__leas"):
+        by_lea[lea_id][email.lower()] = ""
+    vendor_contacts = user_model.objects.filter(
+        is_active=True, profile__role=Role.VENDOR_CONTACT, profile__vendor__isnull=False
+    ).exclude(email="")
+    for email, vendor_id in vendor_contacts.values_list("email", "profile__vendor"):
+        by_vendor[vendor_id][email.lower()] = ""
+    for email, name, lea_id in LEAPerson.objects.to_notify().values_list("email", "name", "lea"):
+        names.setdefault(email.lower(), (email, name))
+        by_lea[lea_id][email.lower()] = ""
+    everybody = {key for audience in (*by_lea.values(), *by_vendor.values()) for key in audience}
+    recipients: dict[str, DigestRecipient] = {}
     for notice in notices:
         if notice.lea_id:
-            users = coordinators_by_lea.get(notice.lea_id, set())
+            audience = by_lea.get(notice.lea_id, {})
         elif notice.vendor_id:
-            users = contacts_by_vendor.get(notice.vendor_id, set())
+            audience = by_vendor.get(notice.vendor_id, {})
         else:
-            users = everybody
-        for user_id in users:
-            recipients[user_id].append(notice)
-    return recipients
+            audience = everybody
+        for key in audience:
+            if key not in recipients:
+                recipients[key] = DigestRecipient(*names[key])
+            recipients[key].notices.append(notice)
+    return [recipients[key] for key in sorted(recipients)]
 
 
 def send_change_notice_digests(*, now: datetime | None = None) -> int:
-    """E-mail every contact one message listing their pending change notices; returns messages.
+    """E-mail every contact one message listing their pending change notices, each with its
+    link; returns messages.
 
     Notices are locked and marked e-mailed in the same transaction, so two overlapping runs
     never send a notice twice, and a failed send leaves them pending for the next run.
@@ -266,19 +295,23 @@ def send_change_notice_digests(*, now: datetime | None = None) -> int:
         )
         if not notices:
             return 0
-        recipients = notice_recipients(notices)
-        users = get_user_model().objects.in_bulk(list(recipients))
+        links = {notice.pk: absolute_url(notice) for notice in notices}
+        timeline = absolute_url(reverse("rolloutplanner:timeline-gantt"))
         messages = [
             (
-                f"Rollout timeline: {len(user_notices)} date change(s)",
+                f"Rollout timeline: {len(recipient.notices)} date change(s)",
                 render_to_string(
                     "rolloutplanner/timeline/notice_digest_email.txt",
-                    {"user": users[user_id], "notices": user_notices},
+                    {
+                        "name": recipient.name,
+                        "changes": [(notice, links[notice.pk]) for notice in recipient.notices],
+                        "timeline_url": timeline,
+                    },
                 ),
                 settings.DEFAULT_FROM_EMAIL,
-                [users[user_id].email],
+                [recipient.email],
             )
-            for user_id, user_notices in sorted(recipients.items())
+            for recipient in notice_recipients(notices)
         ]
         send_mass_mail(messages, fail_silently=False)
         ChangeNotice.objects.filter(pk__in=[n.pk for n in notices]).update(emailed_at=now)

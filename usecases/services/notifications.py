@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 
+from rolloutplanner.emails import absolute_url
 from usecases.models import Notification, PlanningDocument
 
 
@@ -22,7 +23,7 @@ def notify(*, users: Iterable, document: PlanningDocument | None, message: str) 
     addresses = sorted({user.email for user in recipients.values() if user.email})
     if addresses:
         subject = f"[Rollout Planner] {message}"[:200]
-        link = document.get_absolute_url() if document else "/"
+        link = absolute_url(document or "/")
         body = f"{message}\n\nOpen it in Rollout Planner: {link}\n"
         transaction.on_commit(
             lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, addresses)
