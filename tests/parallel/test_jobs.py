@@ -168,10 +168,10 @@ def test_killed_worker_fails_its_run_removes_its_student_files_and_is_retried_on
 
     job = Job.objects.get(pk=run.job.pk)
     run.refresh_from_db()
-    assert marked == 1
-    assert job.state == JobState.FAILED and job.error == WORKER_LOST
     assert run.state == RunState.FAILED and run.errors == [WORKER_LOST]
     assert _student_work(run) == (False, False)
+    assert marked == 1
+    assert job.state == JobState.FAILED and job.error == WORKER_LOST
 
     run_job.delay(job.pk)  # what the broker does with the unacknowledged task (acks_late)
 
