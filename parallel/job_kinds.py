@@ -1,11 +1,22 @@
 from parallel.models import EdFiConnection, ReconciliationRun
 from parallel.services.pulls import client_for, pull_cycle
 from parallel.services.reconcile import run_reconciliation
-from parallel.services.runs import JOB_KIND, PULL_JOB_KIND
+from parallel.services.runs import JOB_KIND, PULL_JOB_KIND, end_unfinished_run
 from rolloutplanner.jobs import job_kind
+from rolloutplanner.models import JobState
 
 
-@job_kind(JOB_KIND, "Parallel-year reconciliation")
+def end_reconciliation(job) -> None:
+    """Clean-up of a reconciliation job that failed, was cancelled or whose worker was lost:
+    its run ends with the job's reason and its student-level files and tables are removed."""
+    end_unfinished_run(
+        run_id=job.parameters["run_id"],
+        reason=job.error,
+        cancelled=job.state == JobState.CANCELLED,
+    )
+
+
+@job_kind(JOB_KIND, "Parallel-year reconciliation", cleanup=end_reconciliation)
 def reconcile(job, progress) -> dict:
     """Reconcile one run; results are written in one transaction (see run_reconciliation)."""
     run = ReconciliationRun.objects.select_related("cycle__report_definition").get(

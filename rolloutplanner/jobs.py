@@ -4,6 +4,11 @@ A job kind is a plain function ``run(job, progress) -> dict`` registered with
 :func:`job_kind`. It must be idempotent and write its results inside a transaction, so a
 failure or a re-run never leaves half a result marked complete. The Celery task that runs
 it (``rolloutplanner.tasks.run_job``) only calls :func:`execute_job`.
+
+A job kind may also register a ``cleanup(job)``: it is called once the job has ended without
+succeeding (failed, cancelled, or found stale because its worker was killed), with the job's
+state and error saying why. It is where a domain marks its own record ended and removes what
+an interrupted run left behind. The platform calls it and knows nothing of the domain.
 """
 
 from __future__ import annotations
@@ -31,16 +36,29 @@ class JobKind:
     name: str
     label: str
     run: Callable[[Job, JobProgress], dict]
+    cleanup: Callable[[Job], None] | None = None
 
 
 _REGISTRY: dict[str, JobKind] = {}
 
+# A job whose worker was lost (killed, out of memory, power cut) is tried once more from
+# scratch when its task is delivered again (acks_late): job kinds are idempotent. A second
+# loss is final, so a job that kills its worker every time does not loop.
+MAX_ATTEMPTS = 2
+WORKER_LOST = (
+    "The worker stopped while running this job (it was killed or lost power); start it again."
+)
 
-def job_kind(name: str, label: str):
-    """Register ``run(job, progress) -> dict`` as the body of job kind ``name``."""
+
+def job_kind(name: str, label: str, *, cleanup: Callable[[Job], None] | None = None):
+    """Register ``run(job, progress) -> dict`` as the body of job kind ``name``.
+
+    ``cleanup(job)``, if given, is called whenever a job of this kind ends without succeeding;
+    it must be idempotent and may be called for a job that never started.
+    """
 
     def register(run):
-        _REGISTRY[name] = JobKind(name=name, label=label, run=run)
+        _REGISTRY[name] = JobKind(name=name, label=label, run=run, cleanup=cleanup)
         return run
 
     return register
@@ -102,22 +120,36 @@ def enqueue_job(
 
 
 def _claim(job_id: int) -> Job | None:
-    """Mark the job running, unless it is finished or another worker holds it."""
+    """Mark the job running, unless it is finished or another worker holds it.
+
+    A job whose worker was lost (still running but stale, or failed as such by the stale
+    sweep) is claimed again while it has attempts left: its task is then a redelivery.
+    """
     with transaction.atomic():
         job = Job.objects.select_for_update().filter(pk=job_id).first()
-        if job is None or job.state in TERMINAL_JOB_STATES:
+        if job is None:
             return None
-        if job.state == JobState.RUNNING and not _is_stale(job):
+        if job.state == JobState.RUNNING:
+            if not _is_stale(job):
+                return None
+            _finish(job, JobState.FAILED, error=WORKER_LOST)
+        if job.state in TERMINAL_JOB_STATES and not _may_retry(job):
             return None
         if job.cancel_requested:
-            _finish(job, JobState.CANCELLED, error="Cancelled before it started.")
+            error = "Cancelled by a user." if job.attempts else "Cancelled before it started."
+            _finish(job, JobState.CANCELLED, error=error)
             return None
         now = timezone.now()
         job.state, job.started_at, job.heartbeat_at = JobState.RUNNING, now, now
         job.progress, job.progress_message, job.error = 0, "Starting", ""
+        job.finished_at = None
         job.attempts += 1
         job.save()
         return job
+
+
+def _may_retry(job: Job) -> bool:
+    return job.state == JobState.FAILED and job.error == WORKER_LOST and job.attempts < MAX_ATTEMPTS
 
 
 def _is_stale(job: Job) -> bool:
@@ -133,6 +165,20 @@ def _finish(job: Job, state: str, *, result: dict | None = None, error: str = ""
     if state == JobState.SUCCEEDED:
         job.progress, job.progress_message = 100, "Done"
     job.save()
+    if state != JobState.SUCCEEDED:
+        _clean_up(job)
+
+
+def _clean_up(job: Job) -> None:
+    """Call the job kind's clean-up; its failure is logged and never changes how the job ended."""
+    kind = _REGISTRY.get(job.kind)
+    if kind is None or kind.cleanup is None:
+        return
+    try:
+        with transaction.atomic():
+            kind.cleanup(job)
+    except Exception:  # noqa: BLE001 - the job has ended; a clean-up error must not hide that
+        logger.exception("Clean-up of job %s (%s) failed", job.pk, job.kind)
 
 
 def execute_job(job_id: int) -> None:
@@ -167,15 +213,19 @@ def request_cancel(*, job: Job) -> Job:
 
 
 def fail_stale_jobs(*, now=None) -> int:
-    """Mark running jobs whose worker stopped reporting as failed; returns how many."""
+    """Mark running jobs whose worker stopped reporting as failed, calling each kind's
+    clean-up; returns how many. A job whose task is delivered again is then retried once."""
     now = now or timezone.now()
     cutoff = now - settings.JOB_STALE_AFTER
     stale = Job.objects.filter(state=JobState.RUNNING, heartbeat_at__lt=cutoff)
-    return stale.update(
-        state=JobState.FAILED,
-        finished_at=now,
-        error=(
-            "The worker stopped reporting progress (it was probably restarted). "
-            "Start the job again."
-        ),
-    )
+    marked = 0
+    for job_id in stale.values_list("pk", flat=True):
+        with transaction.atomic():
+            job = stale.select_for_update(skip_locked=True).filter(pk=job_id).first()
+            if job is None:  # it reported again, ended, or another sweep holds it
+                continue
+            job.state, job.finished_at, job.error = JobState.FAILED, now, WORKER_LOST
+            job.save(update_fields=["state", "finished_at", "error"])
+            _clean_up(job)
+            marked += 1
+    return marked

@@ -48,7 +48,8 @@ def run_reconciliation(*, run: ReconciliationRun, progress: Progress = _noop) ->
     run.refresh_from_db()
     if run.state == RunState.COMPLETE:
         return run.totals
-    ReconciliationRun.objects.filter(pk=run.pk).update(state=RunState.RUNNING)
+    # A retried run starts from scratch: an earlier attempt's reason no longer applies.
+    ReconciliationRun.objects.filter(pk=run.pk).update(state=RunState.RUNNING, errors=[])
     staging = Staging(run.pk)
     staging.drop_all()  # leftovers of a worker that died mid-run
     timings: dict[str, float] = {}

@@ -6,11 +6,18 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from parallel.columnar.partitions import Spill
 from parallel.models import Discrepancy, PurgeLog, ReconciliationRun, RunState, SubmissionFile
+from parallel.services.runs import end_unfinished_run, remove_run_work
 from parallel.staging import Staging
+from rolloutplanner.models import JobState
+
+RUN_ABANDONED = (
+    "The run stopped before it completed (its worker was killed or lost power); start a new run."
+)
 
 
 @transaction.atomic
@@ -33,7 +40,7 @@ def purge_student_data(*, now: datetime | None = None, days: int | None = None) 
     run_ids = list(runs.values_list("pk", flat=True))
     deleted, _ = Discrepancy.objects.filter(run_id__in=run_ids).delete()
     runs.update(student_rows_purged_at=now)
-    _remove_abandoned_work()
+    _remove_abandoned_work(now=now)
     return PurgeLog.objects.create(
         at=now,
         cutoff=cutoff,
@@ -43,13 +50,16 @@ def purge_student_data(*, now: datetime | None = None, days: int | None = None) 
     )
 
 
-def _remove_abandoned_work() -> None:
-    """Staging tables and spill folders of runs no worker is running: a worker that died
-    mid-run leaves them, and they hold student-level rows."""
-    running = set(
-        ReconciliationRun.objects.filter(state=RunState.RUNNING).values_list("pk", flat=True)
-    )
-    for run_id in Spill.runs_with_folders() - running:
-        Spill.of_run(run_id).remove()
-    for run_id in Staging.runs_with_tables() - running:
-        Staging(run_id).drop_all()
+def _remove_abandoned_work(*, now: datetime) -> None:
+    """Staging tables and spill folders of runs no live job is running (a worker killed
+    mid-run leaves them, and they hold student-level rows); a run still marked running
+    whose job ended, went stale or is gone is ended as failed."""
+    spilled, staged = Spill.runs_with_folders(), Staging.runs_with_tables()
+    # Read after the listing, in one statement each: work a job starts meanwhile is kept.
+    live_job = Q(job__state=JobState.RUNNING, job__heartbeat_at__gte=now - settings.JOB_STALE_AFTER)
+    stuck = ReconciliationRun.objects.filter(state=RunState.RUNNING).exclude(live_job)
+    for run_id in stuck.values_list("pk", flat=True):
+        end_unfinished_run(run_id=run_id, reason=RUN_ABANDONED)
+    live = set(ReconciliationRun.objects.filter(live_job).values_list("pk", flat=True))
+    for run_id in (spilled | staged) - live:
+        remove_run_work(run_id=run_id)

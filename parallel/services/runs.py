@@ -1,4 +1,4 @@
-"""Starting a reconciliation run of a collection cycle."""
+"""Starting a reconciliation run of a collection cycle, and ending one its job left unfinished."""
 
 from __future__ import annotations
 
@@ -6,7 +6,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.db.models import Max
 
-from parallel.models import CollectionCycle, ReconciliationRun, Side, SubmissionFile
+from parallel.columnar.partitions import Spill
+from parallel.models import CollectionCycle, ReconciliationRun, RunState, Side, SubmissionFile
+from parallel.staging import Staging
 from rolloutplanner.jobs import enqueue_job
 from rolloutplanner.roles import UNRESTRICTED_ROLES, role_of
 
@@ -49,3 +51,32 @@ def start_reconciliation(*, cycle: CollectionCycle, user) -> ReconciliationRun:
     run.job = enqueue_job(kind=JOB_KIND, user=user, parameters={"run_id": run.pk})
     run.save(update_fields=["job"])
     return run
+
+
+def end_unfinished_run(*, run_id: int, reason: str, cancelled: bool = False) -> None:
+    """End a run whose job stopped without completing it, and remove its student-level work.
+
+    An unfinished run is marked cancelled, or failed with ``reason`` (input problems already
+    recorded are kept); a complete run is left as it is. Its spill folder and staging tables
+    are removed whatever its state (FERPA: student-level files never outlive their run).
+    Idempotent; called by the job's clean-up and by the retention purge.
+    """
+    with transaction.atomic():
+        run = ReconciliationRun.objects.select_for_update().filter(pk=run_id).first()
+        if run is not None and run.state in (RunState.QUEUED, RunState.RUNNING):
+            run.state = RunState.CANCELLED if cancelled else RunState.FAILED
+            run._change_reason = "cancelled" if cancelled else "stopped before it completed"
+            if not cancelled and not run.errors:
+                run.errors = [reason]
+            run.save(update_fields=["state", "errors"])
+        elif run is not None and run.state == RunState.FAILED and not run.errors:
+            run.errors = [reason]
+            run._change_reason = "failure reason recorded"
+            run.save(update_fields=["errors"])
+    remove_run_work(run_id=run_id)
+
+
+def remove_run_work(*, run_id: int) -> None:
+    """Remove a run's spill folder and staging tables (what a worker killed mid-run leaves)."""
+    Spill.of_run(run_id).remove()
+    Staging(run_id).drop_all()

@@ -1,13 +1,27 @@
 """The reconciliation runs as a job in a real Celery worker process."""
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
+from parallel.columnar.partitions import Spill
 from parallel.models import Discrepancy, ReconciliationRun, RunState
-from rolloutplanner.jobs import request_cancel
-from rolloutplanner.models import JobState
+from parallel.services.runs import JOB_KIND, start_reconciliation
+from parallel.staging import Staging
+from rolloutplanner.jobs import (
+    MAX_ATTEMPTS,
+    WORKER_LOST,
+    enqueue_job,
+    execute_job,
+    fail_stale_jobs,
+    request_cancel,
+)
+from rolloutplanner.models import Job, JobState
 from rolloutplanner.roles import Role
-from tests.support.celery_worker import wait_for
+from rolloutplanner.tasks import run_job
+from tests.support.celery_worker import start_worker, use_queue, wait_for
 
 
 def _finished(job):
@@ -103,3 +117,135 @@ def test_a_run_is_refused_with_the_reason_without_postgresql(make_collection, mo
     with pytest.raises(ValidationError, match="set DATABASE_URL to a PostgreSQL database"):
         start_reconciliation(cycle=collection.cycle, user=collection.user)
     assert not collection.cycle.runs.exists()
+
+
+def _held_run(collection, queue: str, hold_at: str, **parameters):
+    """A run whose job holds at the step ``hold_at`` (see tests/support/job_kinds.py)."""
+    run = collection.new_run()
+    with use_queue(queue):
+        run.job = enqueue_job(
+            kind="test_reconcile_held",
+            user=collection.user,
+            parameters={"run_id": run.pk, "hold_at": hold_at, **parameters},
+        )
+    run.save(update_fields=["job"])
+    return run
+
+
+def _student_work(run) -> tuple[bool, bool]:
+    """Whether the run's spill folder and its staging tables exist."""
+    return Spill.of_run(run.pk).folder.exists(), run.pk in Staging.runs_with_tables()
+
+
+# The step a worker is killed at, and the student-level work that exists there: the columnar
+# engine's partition files while it compares records, its staging tables while results are written.
+HOLDS = [("Comparing records", (True, False)), ("Writing results", (False, True))]
+
+
+@pytest.mark.celery_worker
+@pytest.mark.parametrize(("hold_at", "work_at_kill"), HOLDS)
+def test_killed_worker_fails_its_run_removes_its_student_files_and_is_retried_once_redelivered(
+    celery_worker, make_collection, shared_media_root, tmp_path, hold_at, work_at_kill
+):
+    collection = make_collection(students=300, rate=0.1)
+    doomed = start_worker(tmp_path, extra_env={"MEDIA_ROOT": str(shared_media_root)})
+    try:
+        run = _held_run(collection, doomed.queue, hold_at)
+        wait_for(
+            lambda: (
+                Job.objects.filter(pk=run.job.pk, progress_message=hold_at).exists()
+                and _student_work(run) == work_at_kill
+            ),
+            message=doomed.log(),
+        )
+        doomed.kill()
+    finally:
+        doomed.stop()
+    run.refresh_from_db()
+    assert run.state == RunState.RUNNING  # the killed worker could record nothing else
+
+    marked = fail_stale_jobs(now=timezone.now() + timedelta(hours=1))
+
+    job = Job.objects.get(pk=run.job.pk)
+    run.refresh_from_db()
+    assert run.state == RunState.FAILED and run.errors == [WORKER_LOST]
+    assert _student_work(run) == (False, False)
+    assert marked == 1
+    assert job.state == JobState.FAILED and job.error == WORKER_LOST
+
+    run_job.delay(job.pk)  # what the broker does with the unacknowledged task (acks_late)
+
+    retried = Job.objects.filter(pk=job.pk, attempts=2, finished_at__isnull=False)
+    job = wait_for(retried.first, message=celery_worker.log())
+    run.refresh_from_db()
+    assert job.state == JobState.SUCCEEDED, job.error
+    assert run.state == RunState.COMPLETE and run.errors == []
+    found = {
+        (d.kind, d.lea.state_lea_id, d.student_id, d.field)
+        for d in Discrepancy.objects.filter(run=run).select_related("lea")
+    }
+    assert found == collection.data.truth
+    assert _student_work(run) == (False, False)
+
+
+@pytest.mark.celery_worker
+def test_cancelled_run_ends_cancelled_without_its_student_files(celery_worker, make_collection):
+    collection = make_collection(students=200, rate=0.1)
+    first = start_reconciliation(cycle=collection.cycle, user=collection.user)
+    wait_for(lambda: _finished(first.job), message=celery_worker.log())
+    kept = Discrepancy.objects.filter(run=first).count()
+    second = _held_run(collection, celery_worker.queue, "Comparing records")
+    wait_for(lambda: _student_work(second) == (True, False), message=celery_worker.log())
+
+    request_cancel(job=second.job)
+
+    job = wait_for(lambda: _finished(second.job), message=celery_worker.log())
+    second.refresh_from_db()
+    assert job.state == JobState.CANCELLED
+    assert second.state == RunState.CANCELLED and second.errors == []
+    assert _student_work(second) == (False, False)
+    assert not Discrepancy.objects.filter(run=second).exists()
+    assert Discrepancy.objects.filter(run=first).count() == kept > 0
+
+
+@pytest.mark.celery_worker
+def test_failed_run_records_the_reason_without_its_student_files(celery_worker, make_collection):
+    collection = make_collection(students=200, rate=0.1)
+    first = start_reconciliation(cycle=collection.cycle, user=collection.user)
+    wait_for(lambda: _finished(first.job), message=celery_worker.log())
+    kept = Discrepancy.objects.filter(run=first).count()
+
+    second = _held_run(collection, celery_worker.queue, "Writing results", fail=True)
+
+    job = wait_for(lambda: _finished(second.job), message=celery_worker.log())
+    second.refresh_from_db()
+    assert job.state == JobState.FAILED
+    assert second.state == RunState.FAILED
+    assert second.errors == ["OSError: No space left on device: the spill folder's disk is full"]
+    assert _student_work(second) == (False, False)
+    assert Discrepancy.objects.filter(run=first).count() == kept > 0
+
+
+@pytest.mark.django_db
+def test_a_run_whose_job_is_lost_twice_stays_failed_with_the_reason(make_collection, settings):
+    collection = make_collection(students=5, rate=0)
+    run = collection.new_run()
+    run.state = RunState.RUNNING
+    run.job = Job.objects.create(
+        kind=JOB_KIND,
+        parameters={"run_id": run.pk},
+        state=JobState.RUNNING,
+        attempts=MAX_ATTEMPTS,
+        heartbeat_at=timezone.now() - settings.JOB_STALE_AFTER - timedelta(seconds=1),
+    )
+    run.save()
+    Spill.for_run(run.pk, 1)
+
+    execute_job(run.job.pk)  # the task delivered again after the second loss
+
+    run.refresh_from_db()
+    run.job.refresh_from_db()
+    assert run.job.state == JobState.FAILED and run.job.error == WORKER_LOST
+    assert run.job.attempts == MAX_ATTEMPTS
+    assert run.state == RunState.FAILED and run.errors == [WORKER_LOST]
+    assert _student_work(run) == (False, False)

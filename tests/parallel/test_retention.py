@@ -4,20 +4,26 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
+from parallel.columnar.partitions import Spill
 from parallel.models import (
     AggregateDifference,
     Discrepancy,
     DiscrepancyGroup,
     LEARunSummary,
     PurgeLog,
+    ReconciliationRun,
+    RunState,
     SubmissionFile,
 )
 from parallel.services.reconcile import run_reconciliation
-from parallel.services.retention import purge_student_data
-from parallel.staging import InputError
+from parallel.services.retention import RUN_ABANDONED, purge_student_data
+from parallel.services.runs import JOB_KIND, end_unfinished_run
+from parallel.staging import InputError, Staging
 from parallel.tasks import purge_parallel_student_data
+from rolloutplanner.models import Job, JobState
 
 pytestmark = pytest.mark.django_db
 
@@ -60,31 +66,68 @@ def test_beat_task_purges_with_the_configured_period(make_collection, settings):
     assert "parallel-purge-student-data" in settings.CELERY_BEAT_SCHEDULE
 
 
-def test_purge_removes_what_a_dead_worker_left_but_not_a_running_runs(make_collection, settings,
+def test_purge_removes_orphaned_student_work_but_never_a_live_runs(make_collection, settings,
                                                                       tmp_path):  # fmt: skip
-    from django.db import connection
-
-    from parallel.columnar.partitions import Spill
-    from parallel.models import RunState
-    from parallel.staging import Staging
-
     settings.PARALLEL_SPILL_DIR = tmp_path / "spill"
     collection = make_collection(students=5, rate=0)
-    died, running = collection.new_run(), collection.new_run()
-    running.state = RunState.RUNNING
-    running.save()
-    for run in (died, running):
-        spill = Spill.for_run(run.pk, 2)
-        spill.write("students", _students())
-        spill.finish_writing()
-        with connection.cursor() as cursor:
-            cursor.execute(f'CREATE UNLOGGED TABLE "{Staging(run.pk).table("legacy")}" (x int)')
+    now = timezone.now()
+    stale = now - settings.JOB_STALE_AFTER - timedelta(seconds=1)
+    live = _run(collection, RunState.RUNNING, JobState.RUNNING, heartbeat_at=now)
+    job_stale = _run(collection, RunState.RUNNING, JobState.RUNNING, heartbeat_at=stale)
+    job_failed = _run(collection, RunState.RUNNING, JobState.FAILED, heartbeat_at=now)
+    job_missing = _run(collection, RunState.RUNNING, None)
+    complete = _run(collection, RunState.COMPLETE, JobState.SUCCEEDED, heartbeat_at=now)
+    deleted_run_id = complete.pk + 1000
+    for run_id in (live.pk, job_stale.pk, job_failed.pk, job_missing.pk, complete.pk,
+                   deleted_run_id):  # fmt: skip
+        _leave_student_work(run_id)
 
     purge_student_data()
 
-    assert Spill.runs_with_folders() == {running.pk}
-    assert Staging.runs_with_tables() == {running.pk}
-    Staging(running.pk).drop_all()
+    assert Spill.runs_with_folders() == {live.pk}
+    assert Staging.runs_with_tables() == {live.pk}
+    live.refresh_from_db()
+    assert live.state == RunState.RUNNING and live.errors == []
+    for run in (job_stale, job_failed, job_missing):
+        run.refresh_from_db()
+        assert run.state == RunState.FAILED and run.errors == [RUN_ABANDONED]
+    complete.refresh_from_db()
+    assert complete.state == RunState.COMPLETE and complete.errors == []
+    Staging(live.pk).drop_all()
+
+
+def test_a_failed_runs_input_problems_are_kept_when_its_work_is_removed(make_collection, settings,
+                                                                         tmp_path):  # fmt: skip
+    settings.PARALLEL_SPILL_DIR = tmp_path / "spill"
+    collection = make_collection(students=5, rate=0)
+    run = _run(collection, RunState.FAILED, JobState.FAILED, heartbeat_at=timezone.now())
+    run.errors = ["legacy.csv row 3: 'BOGUS' is not a permitted value"]
+    run.save()
+    _leave_student_work(run.pk)
+
+    end_unfinished_run(run_id=run.pk, reason="ValueError: something else")
+
+    run.refresh_from_db()
+    assert run.errors == ["legacy.csv row 3: 'BOGUS' is not a permitted value"]
+    assert run.pk not in Spill.runs_with_folders() | Staging.runs_with_tables()
+
+
+def _run(collection, state: str, job_state: str | None, **job_fields) -> ReconciliationRun:
+    run = collection.new_run()
+    run.state = state
+    if job_state:
+        run.job = Job.objects.create(kind=JOB_KIND, state=job_state, **job_fields)
+    run.save()
+    return run
+
+
+def _leave_student_work(run_id: int) -> None:
+    """A spill folder and a staging table, as a worker killed mid-run leaves them."""
+    spill = Spill.for_run(run_id, 2)
+    spill.write("students", _students())
+    spill.finish_writing()
+    with connection.cursor() as cursor:
+        cursor.execute(f'CREATE UNLOGGED TABLE "{Staging(run_id).table("legacy")}" (x int)')
 
 
 def _students():

@@ -104,7 +104,7 @@ def test_run_page_shows_input_problems(client, world, make_collection):
 
     html = client.get(run.get_absolute_url()).content.decode()
 
-    assert "The input has problems" in html and "legacy.csv row 3: bad" in html
+    assert "The run failed; nothing was compared" in html and "legacy.csv row 3: bad" in html
 
 
 def test_triage_through_the_page_records_history(client, world, reconciled):

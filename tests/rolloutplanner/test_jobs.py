@@ -68,11 +68,15 @@ def test_running_job_can_be_cancelled(client, celery_worker):
 
 
 @pytest.mark.celery_worker
-def test_job_whose_worker_is_killed_is_marked_failed_not_left_running(transactional_db, tmp_path):
+def test_job_whose_worker_is_killed_is_marked_failed_and_cleaned_up(transactional_db, tmp_path):
+    marker = tmp_path / "cleanup.log"
     worker = start_worker(tmp_path)
     try:
         with use_queue(worker.queue):
-            job = jobs.enqueue_job(kind="test_slow", parameters={"steps": 500, "interval": 0.1})
+            job = jobs.enqueue_job(
+                kind="test_slow",
+                parameters={"steps": 500, "interval": 0.1, "cleanup_marker": str(marker)},
+            )
         wait_for(lambda: Job.objects.filter(pk=job.pk, progress__gt=0).exists())
         worker.kill()
     finally:
@@ -85,7 +89,112 @@ def test_job_whose_worker_is_killed_is_marked_failed_not_left_running(transactio
     job.refresh_from_db()
     assert marked == 1
     assert job.state == JobState.FAILED
-    assert "stopped reporting progress" in job.error
+    assert job.error == jobs.WORKER_LOST
+    assert marker.read_text() == f"failed: {jobs.WORKER_LOST}\n"
+    assert jobs.fail_stale_jobs(now=timezone.now() + timedelta(hours=1)) == 0
+
+
+@pytest.mark.celery_worker
+def test_failed_and_cancelled_jobs_call_their_kinds_cleanup(celery_worker, tmp_path):
+    failing_marker, slow_marker = tmp_path / "failing.log", tmp_path / "slow.log"
+    failing = jobs.enqueue_job(
+        kind="test_failing", parameters={"cleanup_marker": str(failing_marker)}
+    )
+    slow = jobs.enqueue_job(
+        kind="test_slow",
+        parameters={"steps": 100, "interval": 0.1, "cleanup_marker": str(slow_marker)},
+    )
+    wait_for(lambda: Job.objects.filter(pk=slow.pk, progress__gt=0).exists())
+
+    jobs.request_cancel(job=slow)
+
+    wait_for(lambda: _finished(failing) and _finished(slow), message=celery_worker.log())
+    error = "ValueError: row 7, column 'enrollment': not a number"
+    assert failing_marker.read_text() == f"failed: {error}\n"
+    assert slow_marker.read_text() == "cancelled: Cancelled by a user.\n"
+
+
+@pytest.mark.django_db
+def test_a_job_cancelled_before_it_starts_calls_its_kinds_cleanup(tmp_path):
+    marker = tmp_path / "cleanup.log"
+    job = Job.objects.create(kind="test_slow", parameters={"cleanup_marker": str(marker)})
+
+    jobs.request_cancel(job=job)
+
+    assert marker.read_text() == "cancelled: Cancelled before it started.\n"
+
+
+@pytest.mark.django_db
+def test_a_failing_cleanup_is_logged_and_the_job_still_ends_failed(caplog):
+    def broken_cleanup(job):
+        raise RuntimeError("the clean-up could not reach the disk")
+
+    jobs.job_kind("test_broken_cleanup", "Broken clean-up", cleanup=broken_cleanup)(
+        lambda job, progress: 1 / 0
+    )
+    job = Job.objects.create(kind="test_broken_cleanup")
+
+    jobs.execute_job(job.pk)
+
+    job.refresh_from_db()
+    assert job.state == JobState.FAILED and job.error == "ZeroDivisionError: division by zero"
+    assert "Clean-up of job" in caplog.text and "could not reach the disk" in caplog.text
+
+
+@pytest.mark.django_db
+def test_a_lost_job_delivered_again_is_retried_once_from_scratch(tmp_path):
+    marker = tmp_path / "cleanup.log"
+    job = Job.objects.create(
+        kind="test_slow",
+        parameters={"steps": 1, "interval": 0, "cleanup_marker": str(marker)},
+        state=JobState.FAILED,
+        error=jobs.WORKER_LOST,
+        attempts=1,
+    )
+
+    jobs.execute_job(job.pk)  # the unacknowledged task, delivered again after the stale sweep
+
+    job.refresh_from_db()
+    assert job.state == JobState.SUCCEEDED and job.attempts == 2 and job.error == ""
+    assert job.result == {"steps": 1} and not marker.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("stale", [True, False], ids=["still running", "failed by the sweep"])
+def test_a_job_lost_twice_is_not_retried_again_and_keeps_the_reason(settings, tmp_path, stale):
+    marker = tmp_path / "cleanup.log"
+    long_ago = timezone.now() - settings.JOB_STALE_AFTER - timedelta(seconds=1)
+    job = Job.objects.create(
+        kind="test_slow",
+        parameters={"steps": 1, "interval": 0, "cleanup_marker": str(marker)},
+        state=JobState.RUNNING if stale else JobState.FAILED,
+        error="" if stale else jobs.WORKER_LOST,
+        heartbeat_at=long_ago,
+        attempts=jobs.MAX_ATTEMPTS,
+    )
+
+    jobs.execute_job(job.pk)
+
+    job.refresh_from_db()
+    assert job.state == JobState.FAILED and job.error == jobs.WORKER_LOST
+    assert job.attempts == jobs.MAX_ATTEMPTS and job.result == {}
+    assert marker.exists() == stale  # the sweep already cleaned up the other one
+
+
+@pytest.mark.django_db
+def test_a_job_that_failed_for_a_reason_of_its_own_is_not_rerun_when_delivered_again():
+    job = Job.objects.create(
+        kind="test_slow",
+        parameters={"steps": 1, "interval": 0},
+        state=JobState.FAILED,
+        error="ValueError: row 7, column 'enrollment': not a number",
+        attempts=1,
+    )
+
+    jobs.execute_job(job.pk)
+
+    job.refresh_from_db()
+    assert job.state == JobState.FAILED and job.attempts == 1
 
 
 @pytest.mark.django_db
@@ -116,6 +225,7 @@ def test_fresh_running_job_is_not_taken_over_but_a_stale_one_is_rerun(settings):
     stale.refresh_from_db()
     assert fresh.state == JobState.RUNNING and fresh.attempts == 0
     assert stale.state == JobState.SUCCEEDED and stale.attempts == 2
+    assert stale.finished_at > stale.started_at
 
 
 @pytest.mark.django_db
