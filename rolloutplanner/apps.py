@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.core import checks
 from django.utils.module_loading import autodiscover_modules
 
 
@@ -9,3 +10,6 @@ class RolloutPlannerConfig(AppConfig):
     def ready(self) -> None:
         # Each app registers its background job kinds in <app>/job_kinds.py.
         autodiscover_modules("job_kinds")
+        from rolloutplanner.checks import STARTUP, static_files_collected
+
+        checks.register(static_files_collected, STARTUP)
