@@ -169,7 +169,7 @@ class CoverageRunFactory(DjangoModelFactory):
     plan = factory.SubFactory(MappingPlanFactory)
     element_count = 10
     mapped_percent = 50
-    result = factory.LazyFunction(dict)
+    result = factory.LazyFunction(lambda: {"counting": "approved"})
 
 
 class SeedDataElementFactory(DjangoModelFactory):
