@@ -15,7 +15,8 @@ TREND_RUNS = 12
 def mapping_coverage_trend(user) -> BarChart | None:
     """The last coverage runs of the plan measured most recently, oldest first; None before
     the first run."""
-    visible = CoverageRun.objects.restrict(user)
+    # Runs from before only approved mappings counted would make a false drop in the trend.
+    visible = CoverageRun.objects.restrict(user).counting_approved()
     latest_plan = visible.order_by("-created_at", "-pk").values("plan_id")[:1]
     runs = list(
         visible.filter(plan_id=Subquery(latest_plan))
@@ -37,7 +38,7 @@ def mapping_coverage_trend(user) -> BarChart | None:
     )
     return bar_chart(
         key="mapping-coverage",
-        title=f"Mapping coverage trend: {plan} (share of elements mapped)",
+        title=f"Mapping coverage trend: {plan} (share of elements with an approved mapping)",
         summary=f"{trend}. " + "; ".join(f"{label}: {value}%" for label, value, _ in rows),
         rows=rows,
         unit="%",

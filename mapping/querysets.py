@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Q
+from django.db.models import Case, CharField, Count, F, Q, Value, When
+from django.db.models.functions import Coalesce
 
 from rolloutplanner.permissions import RestrictedQuerySet
 
@@ -38,9 +39,32 @@ class StateCollectionQuerySet(RestrictedQuerySet):
         return self.select_related("plan").annotate(element_count=Count("elements"))
 
 
+# Where an element stands for coverage. Only an approved decision counts as mapped; an element
+# without a decision ("not_mapped", or no mapping row) is not mapped whatever its review status.
+# Values are MappingStatus / MappingKind values (the models import this module).
+COVERAGE_STATUSES = ("approved", "in_review", "draft", "not_mapped")
+
+
 class StateElementQuerySet(RestrictedQuerySet):
     def with_mapping(self):
         return self.select_related("collection", "collection__plan", "code_set", "mapping")
+
+    def coverage_counts(self):
+        """Elements counted by collection, coverage status and mapping kind, in one query."""
+        undecided = Q(mapping__isnull=True) | Q(mapping__kind="not_mapped")
+        return (
+            self.annotate(
+                coverage_status=Case(
+                    When(undecided, then=Value("not_mapped")),
+                    default=F("mapping__status"),
+                    output_field=CharField(),
+                ),
+                coverage_kind=Coalesce("mapping__kind", Value("not_mapped")),
+            )
+            .values("collection__name", "coverage_status", "coverage_kind")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
 
 
 class StateCodeSetQuerySet(RestrictedQuerySet):
@@ -91,7 +115,9 @@ class LocalCodeQuerySet(RestrictedQuerySet):
 
 
 class CoverageRunQuerySet(RestrictedQuerySet):
-    pass
+    def counting_approved(self):
+        """Runs that counted only approved mappings as mapped (earlier runs counted drafts)."""
+        return self.filter(result__counting="approved")
 
 
 class SeedDataElementQuerySet(RestrictedQuerySet):

@@ -6,7 +6,8 @@ from collections import defaultdict
 
 from django.db.models import Count
 
-from mapping.models import EdFiResource, StateCode
+from mapping.models import EdFiResource, MappingKind, StateCode, StateElement
+from mapping.querysets import COVERAGE_STATUSES
 
 
 def resources_by_domain(*, version) -> list[tuple[str, list]]:
@@ -39,3 +40,67 @@ def required_values_without_mapping(*, code_set) -> list:
             "code_value"
         )
     )
+
+
+COVERAGE_STATUS_LABELS = {
+    "approved": "Approved",
+    "in_review": "In review",
+    "draft": "Draft",
+    "not_mapped": "Not mapped",
+}
+
+
+def _percent(part: int, whole: int) -> float:
+    return round(100.0 * part / whole, 1) if whole else 0.0
+
+
+def _coverage_summary(rows: list[dict]) -> dict:
+    total = sum(row["n"] for row in rows)
+    by_status = dict.fromkeys(COVERAGE_STATUSES, 0)
+    by_kind = {kind: {"count": 0, "approved": 0} for kind in MappingKind.values}
+    for row in rows:
+        by_status[row["coverage_status"]] += row["n"]
+        by_kind[row["coverage_kind"]]["count"] += row["n"]
+        if row["coverage_status"] == "approved":
+            by_kind[row["coverage_kind"]]["approved"] += row["n"]
+    return {
+        "counting": "approved",
+        "elements": total,
+        "mapped": by_status["approved"],
+        "mapped_percent": _percent(by_status["approved"], total),
+        "by_status": {
+            status: {
+                "label": COVERAGE_STATUS_LABELS[status],
+                "count": n,
+                "percent": _percent(n, total),
+            }
+            for status, n in by_status.items()
+        },
+        "by_kind": {
+            kind: {
+                "label": MappingKind(kind).label,
+                **counts,
+                "percent": _percent(counts["count"], total),
+            }
+            for kind, counts in by_kind.items()
+        },
+    }
+
+
+def plan_coverage(*, plan) -> dict:
+    """How far the mapping of ``plan`` is, overall and per collection, by review status and
+    by mapping kind. Only approved mappings count as mapped.
+
+    The one computation of coverage: the plan page, coverage runs (and so the dashboard
+    trend) and the API all show what this returns. One query.
+    """
+    rows = list(StateElement.objects.filter(collection__plan=plan).coverage_counts())
+    per_collection: dict[str, list[dict]] = defaultdict(list)
+    for row in rows:
+        per_collection[row["collection__name"]].append(row)
+    return {
+        "overall": _coverage_summary(rows),
+        "collections": {
+            name: _coverage_summary(per_collection[name]) for name in sorted(per_collection)
+        },
+    }

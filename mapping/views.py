@@ -210,6 +210,7 @@ class MappingPlanDetailView(generic.ObjectDetailView):
         plan = self.object
         context["collections"] = StateCollection.objects.filter(plan=plan).with_element_counts()
         context["code_sets"] = StateCodeSet.objects.filter(plan=plan).with_code_counts()
+        context["coverage"] = selectors.plan_coverage(plan=plan)
         context["coverage_runs"] = plan.coverage_runs.all()[:20]
         context["identity_gaps"] = identity_gaps(plan=plan)
         context["upgrade_form"] = forms.UpgradeImpactForm()

@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.core.checks import Tags, register
+from django.core import checks
 from django.utils.module_loading import autodiscover_modules
 
 
@@ -10,7 +10,13 @@ class RolloutPlannerConfig(AppConfig):
     def ready(self) -> None:
         # Each app registers its background job kinds in <app>/job_kinds.py.
         autodiscover_modules("job_kinds")
-        from rolloutplanner.checks import site_url_check, site_url_deploy_check
+        from rolloutplanner.checks import (
+            STARTUP,
+            site_url_check,
+            site_url_deploy_check,
+            static_files_collected,
+        )
 
-        register(site_url_check, Tags.compatibility)
-        register(site_url_deploy_check, Tags.security, deploy=True)
+        checks.register(static_files_collected, STARTUP)
+        checks.register(site_url_check, checks.Tags.compatibility)
+        checks.register(site_url_deploy_check, checks.Tags.security, deploy=True)

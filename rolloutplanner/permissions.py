@@ -27,6 +27,8 @@ class ObjectPolicy:
     owned by an LEA or a vendor). ``shared``: rows everybody signed in may read (the statewide
     plan, the mapping, the timeline). ``lea_actions`` / ``vendor_actions``: which of "add",
     "change", "delete" scoped roles may do to the rows they own (they always view them).
+    ``lea_fields`` / ``vendor_fields``: when set, the only fields those roles may change on a
+    row they may change (e.g. a vendor contact updates its product's status, never its name).
     """
 
     lea_path: str | tuple[str, ...] | None = None
@@ -34,6 +36,8 @@ class ObjectPolicy:
     shared: bool = False
     lea_actions: frozenset[str] = frozenset()
     vendor_actions: frozenset[str] = frozenset()
+    lea_fields: frozenset[str] | None = None
+    vendor_fields: frozenset[str] | None = None
     leadership_can_view: bool = True
 
     def _paths(self, value) -> tuple[str, ...]:
@@ -165,6 +169,38 @@ def _may_own(user, instance: models.Model, action: str) -> bool:
     return False
 
 
+def changeable_fields(user, model: type[models.Model]) -> frozenset[str] | None:
+    """The fields ``user`` may change on the rows of ``model`` they may change; None: all."""
+    policy: ObjectPolicy = model.permission_policy
+    role = role_of(user)
+    if role == Role.LEA_COORDINATOR:
+        return policy.lea_fields
+    if role == Role.VENDOR_CONTACT:
+        return policy.vendor_fields
+    return None
+
+
+def refused_field_changes(user, instance: models.Model, values: dict) -> list[str]:
+    """The names among ``values`` that would change a field of ``instance`` ``user`` may not."""
+    allowed = changeable_fields(user, type(instance))
+    if allowed is None:
+        return []
+    fields = {f.name: f for f in type(instance)._meta.get_fields()}
+    refused = []
+    for name, value in values.items():
+        field = fields.get(name)
+        if name in allowed or field is None:
+            continue
+        if field.many_to_many:
+            current = set(getattr(instance, name).all())
+            changed = current != set(value)
+        else:
+            changed = getattr(instance, name) != value
+        if changed:
+            refused.append(name)
+    return refused
+
+
 def user_can_add_model(user, model: type[models.Model]) -> bool:
     """Whether ``user`` may create rows of ``model`` at all (used to show "Add" buttons)."""
     policy: ObjectPolicy = model.permission_policy
@@ -209,6 +245,8 @@ __all__ = [
     "OWNER_UPDATES",
     "VIEW",
     "ObjectPolicy",
+    "changeable_fields",
+    "refused_field_changes",
     "RestrictedQuerySet",
     "restriction_for",
     "user_can",

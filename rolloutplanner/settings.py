@@ -180,7 +180,17 @@ CACHES = {
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-    )
+    ),
+    # API rate-limit counters (rolloutplanner/api/throttling.py), apart from other cached data.
+    "throttle": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "throttle",
+        }
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "throttle"}
+    ),
 }
 
 # Celery: Redis when REDIS_URL / CELERY_BROKER_URL is set, otherwise kombu's filesystem
@@ -258,7 +268,16 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "rolloutplanner.api.errors.exception_handler",
-    "DEFAULT_THROTTLE_RATES": {"anon": "60/minute", "user": "5000/hour"},
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rolloutplanner.api.throttling.AnonymousThrottle",
+        "rolloutplanner.api.throttling.SessionUserThrottle",
+        "rolloutplanner.api.throttling.TokenThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env.str("API_THROTTLE_ANON", default="60/minute"),
+        "user": env.str("API_THROTTLE_USER", default="5000/hour"),
+        "token": env.str("API_THROTTLE_TOKEN", default="5000/hour"),
+    },
 }
 
 SPECTACULAR_SETTINGS = {

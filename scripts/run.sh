@@ -7,6 +7,8 @@ cd "$(dirname "$0")/.."
 PY=.venv/bin/python
 mkdir -p var/staticfiles
 
+$PY manage.py collectstatic --noinput --verbosity 0
+
 $PY manage.py migrate --noinput
 $PY manage.py seed_demo --if-empty
 

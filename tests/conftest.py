@@ -1,3 +1,4 @@
+import uuid
 from dataclasses import dataclass
 
 import pytest
@@ -14,6 +15,19 @@ pytest_plugins = ["tests.support.celery_worker", "tests.support.browser"]
 def fast_password_hashing(settings):
     # Hashing cost is irrelevant to behaviour under test and dominates run time otherwise.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def fresh_throttle_counters(settings):
+    # Each test counts API requests from zero, in memory: with a shared Redis, counters of
+    # earlier tests (or of another checkout's run) would otherwise leak into this one.
+    settings.CACHES = {
+        **settings.CACHES,
+        "throttle": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": f"throttle-{uuid.uuid4()}",
+        },
+    }
 
 
 @dataclass

@@ -4,7 +4,7 @@ from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from rolloutplanner.permissions import OWNER_UPDATES, ObjectPolicy
+from rolloutplanner.permissions import ADD, CHANGE, OWNER_UPDATES, ObjectPolicy
 from vendors.querysets import APICredentialQuerySet, VendorQuerySet, VendorRowQuerySet
 
 
@@ -33,9 +33,16 @@ class AssistanceLevel(models.TextChoices):
 class Vendor(models.Model):
     """A vendor's product used by LEAs in the state."""
 
-    # Vendor contacts see and update their own vendor; LEA coordinators see the products they use.
+    # Vendor contacts see their own vendor and keep its Ed-Fi status up to date, but its
+    # identity (vendor, product, product type) and the SEA's assessment stay with the SEA team.
+    # LEA coordinators see the products they use.
     permission_policy = ObjectPolicy(
-        vendor_path="pk", lea_path=("sis_leas", "source_leas"), vendor_actions=OWNER_UPDATES
+        vendor_path="pk",
+        lea_path=("sis_leas", "source_leas"),
+        vendor_actions=OWNER_UPDATES,
+        vendor_fields=frozenset(
+            {"website", "edfi_experience", "release_cadence", "planned_development"}
+        ),
     )
 
     name = models.CharField(max_length=200)
@@ -168,8 +175,13 @@ class FollowUp(models.Model):
 class DeploymentTimeline(models.Model):
     """The vendor's planned development → QA → deployment dates for one LEA."""
 
+    # Vendor contacts enter and update their own product's dates at the LEAs running it; which
+    # vendor and LEA a timeline belongs to is fixed once it exists.
     permission_policy = ObjectPolicy(
-        vendor_path="vendor", lea_path="lea", vendor_actions=OWNER_UPDATES
+        vendor_path="vendor",
+        lea_path="lea",
+        vendor_actions=frozenset({ADD, CHANGE}),
+        vendor_fields=frozenset({"development_on", "qa_on", "deployment_on", "notes"}),
     )
 
     vendor = models.ForeignKey(Vendor, on_delete=models.CASCADE, related_name="timelines")

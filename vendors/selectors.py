@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from django.db.models import Q
 
 from leas.models import LEA
-from rolloutplanner.permissions import CHANGE, restriction_for
+from rolloutplanner.permissions import CHANGE, restriction_for, user_can_add_model
 from vendors.models import (
     APICredential,
     Certification,
@@ -48,6 +48,7 @@ def vendor_engagement(*, vendor: Vendor, user) -> dict:
             .order_by("name")[:200]
         ),
         "can_change_timelines": restriction_for(user, DeploymentTimeline, CHANGE) is not None,
+        "can_add_timelines": user_can_add_model(user, DeploymentTimeline),
         "can_change_follow_ups": restriction_for(user, FollowUp, CHANGE) is not None,
     }
 

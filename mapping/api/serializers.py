@@ -269,6 +269,16 @@ class SeedDataElementSerializer(serializers.ModelSerializer):
             "owner",
             "notes",
         ]
+        # As on the page: every save names a source system (rows migrated without one too).
+        extra_kwargs = {"authoritative_source": {"required": True, "allow_null": False}}
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        source = attrs.get(
+            "authoritative_source", getattr(self.instance, "authoritative_source", None)
+        )
+        SeedDataElement(authoritative_source=source).clean()
+        return attrs
 
 
 class ExtensionSerializer(serializers.ModelSerializer):

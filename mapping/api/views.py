@@ -1,6 +1,7 @@
 """API views: restricted viewsets over the mapping models, rules in the services."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers as drf_serializers
 from rest_framework.decorators import action
@@ -31,6 +32,7 @@ from mapping.models import (
     StateCollection,
     StateElement,
 )
+from mapping.selectors import plan_coverage
 from mapping.services import feedback as feedback_services
 from mapping.services import mappings as mapping_services
 from mapping.services import state as state_services
@@ -87,6 +89,13 @@ class MappingPlanViewSet(RestrictedModelViewSet):
     model = MappingPlan
     serializer_class = serializers.MappingPlanSerializer
     filterset_class = filtersets.MappingPlanFilterSet
+
+    @extend_schema(responses=OpenApiTypes.OBJECT)
+    @action(detail=True, methods=["get"])
+    def coverage(self, request, pk=None):
+        """Coverage now, as the plan page shows it: by review status and by mapping kind,
+        overall and per collection; only approved mappings count as mapped."""
+        return Response(plan_coverage(plan=self.get_object()))
 
 
 class StateCollectionViewSet(RestrictedModelViewSet):

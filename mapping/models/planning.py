@@ -13,24 +13,20 @@ from mapping.querysets import (
     SeedDataElementQuerySet,
 )
 from rolloutplanner.permissions import ObjectPolicy
+from usecases.models.architecture import SystemType
 
 SHARED_POLICY = ObjectPolicy(shared=True)
 
-# Words that name the operational data store itself; it receives data, it is never the source.
-ODS_NAMES = ("ods", "operational data store", "ed-fi ods", "edfi ods")
-
 
 def refuse_ods_as_source(value: str) -> None:
-    """The ODS may never be the source of truth: it only receives what source systems send."""
-    words = value.strip().lower()
-    if any(words == name or words.startswith(name + " ") for name in ODS_NAMES) or (
-        "operational data store" in words
-    ):
-        raise ValidationError(
-            "The ODS cannot be the authoritative source: it only stores what source systems "
-            "send, and is rebuilt from them each school year. Name the system where the data "
-            "is created and maintained (e.g. the state's directory, the SIS, the course catalog)."
-        )
+    """The validator migration 0002 names; the rule now is ``SeedDataElement.clean()``."""
+
+
+ODS_AS_SOURCE = (
+    "The ODS cannot be the authoritative source: it only stores what source systems send, and "
+    "is rebuilt from them each school year. Choose the system where the data is created and "
+    "maintained (e.g. the state's directory, the SIS, the course catalog)."
+)
 
 
 class SeedCategory(models.TextChoices):
@@ -50,11 +46,16 @@ class SeedDataElement(models.Model):
     )
     category = models.CharField(max_length=30, choices=SeedCategory.choices)
     element = models.CharField(max_length=200, help_text="e.g. Schools, Course catalog")
-    authoritative_source = models.CharField(
-        "authoritative source system",
-        max_length=200,
-        help_text="The system where this data is created and maintained (never the ODS).",
-        validators=[refuse_ods_as_source],
+    # Null only on rows recorded before sources were chosen from the inventory whose text
+    # matched no system (the text is kept in the notes); every save through a form needs one.
+    authoritative_source = models.ForeignKey(
+        "usecases.DataSystem",
+        verbose_name="authoritative source system",
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="seed_data",
+        help_text="The system in the data-system inventory where this data is created and "
+        "maintained (never the ODS).",
     )
     delivery = models.TextField(
         "how it reaches the ODS each school year", help_text="Who loads it, when, by what means."
@@ -76,6 +77,11 @@ class SeedDataElement(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("mapping:seeddataelement-detail", args=[self.pk])
+
+    def clean(self):
+        source = self.authoritative_source if self.authoritative_source_id else None
+        if source is not None and source.system_type == SystemType.ODS:
+            raise ValidationError({"authoritative_source": ODS_AS_SOURCE})
 
 
 class ExtensionCategory(models.TextChoices):

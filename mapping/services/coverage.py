@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Callable
 
 from django.db import transaction
@@ -16,6 +15,7 @@ from mapping.models import (
     MappingPlan,
     StateCodeSet,
 )
+from mapping.selectors import plan_coverage
 from mapping.services.lineage import lineage_conflicts
 from mapping.services.mappings import identity_gaps
 
@@ -24,38 +24,14 @@ UNMAPPED_LISTED = 200  # the result lists at most this many unmapped elements by
 Progress = Callable[[float, str], None]
 
 
-def _percent(part: int, whole: int) -> float:
-    return round(100.0 * part / whole, 1) if whole else 0.0
-
-
-def _kind_counts(rows) -> dict:
-    counts = {kind: 0 for kind in MappingKind.values}
-    for row in rows:
-        counts[row["kind"]] += row["n"]
-    return counts
-
-
-def _summary(counts: dict) -> dict:
-    total = sum(counts.values())
-    decided = total - counts[MappingKind.NOT_MAPPED]
-    return {
-        "elements": total,
-        "by_kind": {k: {"count": n, "percent": _percent(n, total)} for k, n in counts.items()},
-        "mapped": decided,
-        "mapped_percent": _percent(decided, total),
-    }
-
-
 def compute_coverage(*, plan: MappingPlan, progress: Progress | None = None) -> dict:
-    """Counts and percentages by mapping kind per collection and overall, plus open problems."""
+    """Coverage of ``plan`` (``plan_coverage``: only approved mappings count as mapped), plus
+    the open problems: unmapped elements, code sets, identity gaps, lineage conflicts."""
     report = progress or (lambda *_: None)
+    coverage = plan_coverage(plan=plan)
+    overall = coverage["overall"]
     mappings = ElementMapping.objects.filter(element__collection__plan=plan)
-    per_collection: dict[str, list] = defaultdict(list)
-    for row in mappings.values("element__collection__name", "kind").annotate(n=Count("pk")):
-        per_collection[row["element__collection__name"]].append(row)
-    collections = {name: _summary(_kind_counts(rows)) for name, rows in per_collection.items()}
-    overall = _summary(_kind_counts(mappings.values("kind").annotate(n=Count("pk"))))
-    report(30, "Counted mappings by kind")
+    report(30, "Counted elements by review status and mapping kind")
     unmapped = list(
         mappings.filter(kind=MappingKind.NOT_MAPPED)
         .order_by("element__collection__name", "element__name")
@@ -85,10 +61,11 @@ def compute_coverage(*, plan: MappingPlan, progress: Progress | None = None) -> 
     return {
         "plan": plan.name,
         "data_standard": plan.data_standard_version.version,
+        "counting": overall["counting"],
         "overall": overall,
-        "collections": dict(sorted(collections.items())),
+        "collections": coverage["collections"],
         "unmapped_elements": [f"{c} / {e}" for c, e in unmapped],
-        "unmapped_count": overall["by_kind"][MappingKind.NOT_MAPPED]["count"],
+        "unmapped_count": overall["by_status"]["not_mapped"]["count"],
         "code_sets_without_mapping": unmapped_code_sets,
         "identity_gaps": gaps,
         "lineage_conflicts": conflicts,
@@ -105,14 +82,27 @@ def _changes(previous: CoverageRun | None, result: dict) -> dict:
         - before.get("by_kind", {}).get(kind, {}).get("count", 0)
         for kind in MappingKind.values
     }
+    by_status = {
+        status: after["by_status"][status]["count"]
+        - before.get("by_status", {}).get(status, {}).get("count", 0)
+        for status in after["by_status"]
+    }
+    # Runs before "counting" existed counted drafts as mapped: their percentage is no baseline.
+    comparable = previous.result.get("counting") == result["counting"]
     old_unmapped = set(previous.result.get("unmapped_elements", []))
     new_unmapped = set(result["unmapped_elements"])
     return {
         "first_run": False,
         "previous_run": previous.pk,
         "elements": after["elements"] - before.get("elements", 0),
-        "mapped_percent": round(after["mapped_percent"] - before.get("mapped_percent", 0), 1),
+        "comparable": comparable,
+        "mapped_percent": (
+            round(after["mapped_percent"] - before.get("mapped_percent", 0), 1)
+            if comparable
+            else None
+        ),
         "by_kind": by_kind,
+        "by_status": by_status if comparable else None,
         "newly_mapped": sorted(old_unmapped - new_unmapped)[:50],
         "newly_unmapped": sorted(new_unmapped - old_unmapped)[:50],
     }

@@ -1,11 +1,22 @@
 from django.utils import timezone
 from rest_framework import authentication, exceptions
 
+from rolloutplanner.api.throttling import count_refused_credentials
 from rolloutplanner.models import APIToken
 
 
 class HashedTokenAuthentication(authentication.TokenAuthentication):
-    """``Authorization: Token <key>``; the key is looked up by its SHA-256 digest."""
+    """``Authorization: Token <key>``; the key is looked up by its SHA-256 digest.
+
+    A refused token counts against the client address's anonymous rate (429 beyond it).
+    """
+
+    def authenticate(self, request):
+        try:
+            return super().authenticate(request)
+        except exceptions.AuthenticationFailed:
+            count_refused_credentials(request)
+            raise
 
     def authenticate_credentials(self, key):
         token = (

@@ -9,6 +9,7 @@ from rolloutplanner.permissions import (
     CHANGE,
     DELETE,
     VIEW,
+    refused_field_changes,
     user_can,
     user_can_add_model,
     user_can_save,
@@ -52,6 +53,12 @@ class RestrictedModelViewSet(viewsets.ModelViewSet):
 
     def perform_update(self, serializer):
         instance = serializer.instance
+        refused = refused_field_changes(self.request.user, instance, serializer.validated_data)
+        if refused:
+            names = ", ".join(str(self.model._meta.get_field(n).verbose_name) for n in refused)
+            raise PermissionDenied(
+                f"You may not change the {names} of this {self.model._meta.verbose_name}."
+            )
         for name, value in self._scalar_data(serializer).items():
             setattr(instance, name, value)
         self._check_owner(instance)

@@ -18,6 +18,7 @@ from rolloutplanner.permissions import (
     CHANGE,
     DELETE,
     VIEW,
+    changeable_fields,
     user_can,
     user_can_add_model,
     user_can_save,
@@ -126,6 +127,13 @@ class ObjectEditMixin(RestrictedViewMixin):
             queryset = getattr(field, "queryset", None)
             if queryset is not None and hasattr(queryset, "restrict"):
                 field.queryset = queryset.restrict(self.request.user, VIEW)
+        if self.action == CHANGE:
+            # Fields the user's role may not change are shown but not editable; Django keeps
+            # their saved value whatever a request sends.
+            allowed = changeable_fields(self.request.user, self.model)
+            for name, field in form.fields.items():
+                if allowed is not None and name not in allowed:
+                    field.disabled = True
         return form
 
     def form_valid(self, form):

@@ -57,7 +57,7 @@ def test_sea_team_imports_maps_reviews_and_runs_coverage(browser_page, world, ce
     page.wait_for_url("**/jobs/*/")
     page.get_by_test_id("job-state").filter(has_text="Succeeded").wait_for(timeout=30000)
     page.get_by_role("link", name="See the result").click()
-    assert "50.0%" in page.get_by_role("table", name="Overall, by mapping kind").inner_text()
+    assert "50.0%" in page.get_by_role("table", name="Overall by review status").inner_text()
     assert_accessible(page)
 
 

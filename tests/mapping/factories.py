@@ -4,6 +4,8 @@ import factory
 from factory.django import DjangoModelFactory
 
 from mapping import models
+from tests.usecases.factories import DataSystemFactory
+from usecases.models import SystemType
 
 
 class DataStandardVersionFactory(DjangoModelFactory):
@@ -167,7 +169,7 @@ class CoverageRunFactory(DjangoModelFactory):
     plan = factory.SubFactory(MappingPlanFactory)
     element_count = 10
     mapped_percent = 50
-    result = factory.LazyFunction(dict)
+    result = factory.LazyFunction(lambda: {"counting": "approved"})
 
 
 class SeedDataElementFactory(DjangoModelFactory):
@@ -177,7 +179,11 @@ class SeedDataElementFactory(DjangoModelFactory):
     plan = factory.SubFactory(MappingPlanFactory)
     category = models.SeedCategory.EDUCATION_ORGANIZATIONS
     element = "Schools and LEAs"
-    authoritative_source = "State education directory"
+    authoritative_source = factory.SubFactory(
+        DataSystemFactory,
+        name=factory.Sequence(lambda n: f"State education directory {n}"),
+        system_type=SystemType.OTHER,
+    )
     delivery = "The SEA loads the directory into each year's ODS before LEA loads open."
 
 

@@ -24,27 +24,48 @@ def _plan_with_mappings():
     fall = f.StateCollectionFactory(plan=plan, name="Fall Child Count")
     spring = f.StateCollectionFactory(plan=plan, name="Spring Discipline")
     f.ElementMappingFactory(
-        element=f.StateElementFactory(collection=fall), kind="one_to_one", targets=[birth]
+        element=f.StateElementFactory(collection=fall),
+        kind="one_to_one",
+        targets=[birth],
+        status="approved",
     )
     f.ElementMappingFactory(
-        element=f.StateElementFactory(collection=fall), kind="close", targets=[sex]
+        element=f.StateElementFactory(collection=fall),
+        kind="close",
+        targets=[sex],
+        status="in_review",
     )
     f.ElementMappingFactory(element=f.StateElementFactory(collection=fall, name="Old flag"))
-    f.ElementMappingFactory(element=f.StateElementFactory(collection=spring), kind="retire")
+    f.ElementMappingFactory(
+        element=f.StateElementFactory(collection=spring), kind="retire", status="approved"
+    )
     code_set = f.StateCodeSetFactory(plan=plan, name="Sex")
     f.StateCodeFactory(code_set=code_set, code="F")
     return plan
 
 
 @pytest.mark.django_db
-def test_coverage_counts_by_kind_per_collection_and_overall():
+def test_coverage_counts_by_status_and_kind_per_collection_and_overall():
     plan = _plan_with_mappings()
     result = compute_coverage(plan=plan)
-    assert result["overall"]["elements"] == 4
-    assert result["overall"]["by_kind"]["one_to_one"] == {"count": 1, "percent": 25.0}
-    assert result["overall"]["mapped_percent"] == 75.0
+    overall = result["overall"]
+    assert overall["elements"] == 4
+    assert {s: row["count"] for s, row in overall["by_status"].items()} == {
+        "approved": 2,
+        "in_review": 1,
+        "draft": 0,
+        "not_mapped": 1,
+    }
+    assert overall["by_kind"]["one_to_one"] == {
+        "label": "1:1 (model and descriptors match)",
+        "count": 1,
+        "approved": 1,
+        "percent": 25.0,
+    }
+    assert overall["by_kind"]["close"]["approved"] == 0
+    assert overall["mapped_percent"] == 50.0
     fall = result["collections"]["Fall Child Count"]
-    assert (fall["elements"], fall["mapped"], fall["mapped_percent"]) == (3, 2, 66.7)
+    assert (fall["elements"], fall["mapped"], fall["mapped_percent"]) == (3, 1, 33.3)
     assert result["unmapped_elements"] == ["Fall Child Count / Old flag"]
     assert result["code_sets_without_mapping"] == [{"name": "Sex", "codes": 1, "mapped": 0}]
     assert result["identity_gaps"] == []  # the factory resource has no identity property
@@ -57,6 +78,7 @@ def test_every_run_is_kept_with_changes_since_the_previous_one():
     first = record_coverage_run(plan=plan)
     old_flag = plan.collections.get(name="Fall Child Count").elements.get(name="Old flag")
     old_flag.mapping.kind = MappingKind.RETIRE
+    old_flag.mapping.status = "approved"
     old_flag.mapping.save()
 
     second = record_coverage_run(plan=plan)
@@ -67,6 +89,19 @@ def test_every_run_is_kept_with_changes_since_the_previous_one():
     assert changes["previous_run"] == first.pk and changes["mapped_percent"] == 25.0
     assert changes["newly_mapped"] == ["Fall Child Count / Old flag"]
     assert changes["by_kind"]["retire"] == 1 and changes["by_kind"]["not_mapped"] == -1
+    assert changes["by_status"]["approved"] == 1 and changes["by_status"]["not_mapped"] == -1
+
+
+@pytest.mark.django_db
+def test_a_run_after_one_that_counted_drafts_does_not_compare_its_percentage():
+    plan = _plan_with_mappings()
+    CoverageRun.objects.create(
+        plan=plan, element_count=4, mapped_percent=75, result={"overall": {"mapped_percent": 75}}
+    )
+
+    changes = record_coverage_run(plan=plan).result["changes"]
+
+    assert changes["comparable"] is False and changes["mapped_percent"] is None
 
 
 @pytest.mark.django_db
@@ -100,9 +135,9 @@ def test_coverage_job_started_from_the_plan_page_runs_in_the_worker(client, cele
     wait_for(lambda: _finished(job), message=f"job did not finish:\n{celery_worker.log()}")
     assert job.state == JobState.SUCCEEDED, job.error
     run = CoverageRun.objects.get(job=job)
-    assert job.result["url"] == run.get_absolute_url() and run.mapped_percent == 75
+    assert job.result["url"] == run.get_absolute_url() and run.mapped_percent == 50
     page = client.get(run.get_absolute_url())
-    assert b"Trend of all runs" in page.content and b"75.0%" in page.content
+    assert b"Trend of all runs" in page.content and b"50.0%" in page.content
 
     client.post(reverse("mapping:mappingplan-coverage", args=[plan.pk]))
     second = Job.objects.filter(kind="mapping_coverage").exclude(pk=job.pk).get()

@@ -12,6 +12,7 @@ from mapping.models import MappingKind
 from rolloutplanner.roles import Role
 from tests.mapping import factories as f
 from tests.support.permission_matrix import ALL, Target, check_case, matrix_cases
+from usecases.models import DataSystem, SystemType
 
 UNRESTRICTED = {Role.SEA_TEAM: ALL, Role.ADMINISTRATOR: ALL}
 SHARED_READ = {
@@ -104,7 +105,9 @@ def _seed_form(world, seed=None):
         "plan": plan.pk,
         "category": "courses",
         "element": "Course catalog",
-        "authoritative_source": "State course catalog system",
+        "authoritative_source": DataSystem.objects.get_or_create(
+            name="State course catalog system", defaults={"system_type": SystemType.OTHER}
+        )[0].pk,
         "delivery": "The SEA loads the catalog every July before LEAs load sections.",
     }
 

@@ -1,46 +1,93 @@
-"""Seed data (never the ODS as source), extensions, practice changes and data lineage."""
+"""Seed data (its source an inventory system, never an ODS), extensions, practice changes
+and data lineage."""
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from mapping.models import EdFiResource, refuse_ods_as_source
+from mapping.models import EdFiResource, SeedDataElement
+from mapping.models.planning import ODS_AS_SOURCE
 from mapping.services.lineage import lineage_conflicts, lineage_graph
 from rolloutplanner.roles import Role
 from tests.mapping import factories as f
+from tests.usecases.factories import DataSystemFactory
+from usecases.models import SystemType
 
 
-@pytest.mark.parametrize("source", ["ODS", "ODS / API", "Ed-Fi ODS", "Operational Data Store"])
-def test_the_ods_is_never_the_source_of_truth(source):
-    with pytest.raises(ValidationError, match="The ODS cannot be the authoritative source"):
-        refuse_ods_as_source(source)
-
-
-def test_real_systems_are_accepted_as_sources():
-    for source in ("State education directory", "SIS", "Course catalog (CODS)"):
-        refuse_ods_as_source(source)
-
-
-@pytest.mark.django_db
-def test_seed_data_form_and_api_refuse_the_ods_and_explain_why(client, api_client, world):
-    plan = f.MappingPlanFactory()
-    sea = world.users[Role.SEA_TEAM]
-    client.force_login(sea)
-    payload = {
+def _seed_payload(plan, source) -> dict:
+    return {
         "plan": plan.pk,
         "category": "programs",
         "element": "Programs",
-        "authoritative_source": "ODS",
+        "authoritative_source": source.pk,
         "delivery": "Loaded each July.",
     }
-    response = client.post(reverse("mapping:seeddataelement-add"), payload)
-    assert response.status_code == 200
-    assert b"only stores what source systems send" in response.content
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "name", ["ODS", "Ed-Fi ODS/API", "ODS/API", "the ODS", "State Ed-Fi ODS", "Ed-Fi API"]
+)
+def test_no_ods_of_the_inventory_is_accepted_as_source_whatever_its_name(
+    client, api_client, world, name
+):
+    plan = f.MappingPlanFactory()
+    ods = DataSystemFactory(name=name, system_type=SystemType.ODS)
+    sea = world.users[Role.SEA_TEAM]
+    client.force_login(sea)
     api_client.force_authenticate(sea)
-    response = api_client.post(reverse("api:seeddataelement-list"), payload, format="json")
-    assert response.status_code == 400 and "authoritative_source" in str(response.data)
-    payload["authoritative_source"] = "State program registry"
-    assert api_client.post(reverse("api:seeddataelement-list"), payload).status_code == 201
+
+    page = client.post(reverse("mapping:seeddataelement-add"), _seed_payload(plan, ods))
+    api = api_client.post(
+        reverse("api:seeddataelement-list"), _seed_payload(plan, ods), format="json"
+    )
+
+    assert page.status_code == 200
+    assert page.context["form"].errors["authoritative_source"] == [ODS_AS_SOURCE]
+    assert api.status_code == 400
+    assert api.json()["error"]["fields"]["authoritative_source"] == [ODS_AS_SOURCE]
+    with pytest.raises(ValidationError, match="The ODS cannot be the authoritative source"):
+        f.SeedDataElementFactory.build(plan=plan, authoritative_source=ods).full_clean()
+    assert not SeedDataElement.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_source_system_of_the_inventory_is_accepted_on_the_page_and_the_api(
+    client, api_client, world
+):
+    plan = f.MappingPlanFactory()
+    registry = DataSystemFactory(name="State program registry", system_type=SystemType.OTHER)
+    sis = DataSystemFactory(name="Campus SIS", system_type=SystemType.SIS)
+    sea = world.users[Role.SEA_TEAM]
+    client.force_login(sea)
+    api_client.force_authenticate(sea)
+
+    page = client.post(reverse("mapping:seeddataelement-add"), _seed_payload(plan, registry))
+    api = api_client.post(
+        reverse("api:seeddataelement-list"), _seed_payload(plan, sis), format="json"
+    )
+
+    assert page.status_code == 302
+    assert api.status_code == 201
+    assert set(SeedDataElement.objects.values_list("authoritative_source__name", flat=True)) == {
+        "State program registry",
+        "Campus SIS",
+    }
+
+
+@pytest.mark.django_db
+def test_the_api_cannot_move_seed_data_onto_the_ods_or_drop_its_source(api_client, world):
+    seed = f.SeedDataElementFactory()
+    ods = DataSystemFactory(name="Ed-Fi ODS/API", system_type=SystemType.ODS)
+    api_client.force_authenticate(world.users[Role.SEA_TEAM])
+    url = reverse("api:seeddataelement-detail", args=[seed.pk])
+
+    onto_ods = api_client.patch(url, {"authoritative_source": ods.pk}, format="json")
+    dropped = api_client.patch(url, {"authoritative_source": None}, format="json")
+
+    assert onto_ods.status_code == 400 and dropped.status_code == 400
+    seed.refresh_from_db()
+    assert seed.authoritative_source.system_type == SystemType.OTHER
 
 
 @pytest.fixture

@@ -113,10 +113,10 @@ def test_production_warns_and_the_deploy_check_fails_without_site_url(settings):
     settings.IS_PRODUCTION = True
     settings.SITE_URL = ""
     assert [w.id for w in site_url_check()] == ["rolloutplanner.W001"]
-    assert [e.id for e in site_url_deploy_check()] == ["rolloutplanner.E001"]
+    assert [e.id for e in site_url_deploy_check()] == ["rolloutplanner.E002"]
     settings.SITE_URL = "http://planner.example.gov"
     assert site_url_check() == []
-    assert [e.id for e in site_url_deploy_check()] == ["rolloutplanner.E001"]
+    assert [e.id for e in site_url_deploy_check()] == ["rolloutplanner.E002"]
     settings.SITE_URL = SITE
     assert site_url_check() == [] and site_url_deploy_check() == []
     settings.IS_PRODUCTION = False

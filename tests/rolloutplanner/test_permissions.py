@@ -22,11 +22,13 @@ def _lea_form(world, lea=None):
 
 
 def _vendor_form(world, vendor=None):
+    # An edit changes status fields only, which vendor contacts may (renaming: test_vendor_fields).
     return {
         "name": vendor.name if vendor else "New Vendor",
-        "product_name": "Renamed product" if vendor else "New product",
-        "product_type": "sis",
+        "product_name": vendor.product_name if vendor else "New product",
+        "product_type": vendor.product_type if vendor else "sis",
         "website": "https://vendor.example.org",
+        "release_cadence": "Two releases a year",
     }
 
 

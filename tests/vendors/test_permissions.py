@@ -1,7 +1,7 @@
 """Permission matrix for the vendor app: engagement, claim sets and API credentials.
 
-Vendor contacts see their own vendor's engagement and update only its timelines and
-follow-ups; LEA coordinators see timelines, market events and credentials of their LEA.
+Vendor contacts see their own vendor's engagement, enter and update its timelines and
+update its follow-ups; LEA coordinators see timelines, market events and credentials of their LEA.
 """
 
 import pytest
@@ -191,7 +191,7 @@ TARGETS = [
         "deploymenttimeline",
         own_timeline_change,
         own_timeline_create,
-        {**OTHER, Role.VENDOR_CONTACT: "VC", Role.LEA_COORDINATOR: "V"},
+        {**OTHER, Role.VENDOR_CONTACT: "VCA", Role.LEA_COORDINATOR: "V"},
     ),
     Target(
         "other-timeline",
