@@ -259,10 +259,11 @@ def _read_block(data: bytes, options: pa_json.ParseOptions) -> pa.Table:
         # Arrow's reader recurses once per level (tens of thousands crash the worker) and so
         # does the schema fitting: such a file goes to the exact path, which names the line.
         raise pa.ArrowInvalid(f"JSON nested more than {MAX_NESTING} levels deep")
-    try:
-        data.decode("utf-8")  # Arrow's reader passes bytes that are not UTF-8 on as text
-    except UnicodeDecodeError:
-        raise pa.ArrowInvalid("not UTF-8 text") from None
+    if not data.isascii():
+        try:
+            data.decode("utf-8")  # Arrow's reader passes bytes that are not UTF-8 on as text
+        except UnicodeDecodeError:
+            raise pa.ArrowInvalid("not UTF-8 text") from None
     # The whole chunk as one block: fewer, larger batches to flatten.
     return pa_json.read_json(
         pa.BufferReader(data),
