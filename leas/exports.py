@@ -31,10 +31,11 @@ def export_lea_registry(*, user, fmt: str):
             lea.name,
             lea.nces_id,
             lea.enrollment,
-            lea.capacity,
-            lea.urbanicity,
+            # Labels, which the import reads back as well as the codes.
+            lea.get_capacity_display(),
+            lea.get_urbanicity_display(),
             lea.region,
-            lea.poverty_level,
+            lea.get_poverty_level_display(),
             str(lea.sis_vendor) if lea.sis_vendor_id else "",
             "; ".join(str(v) for v in lea.source_systems.all()),
         ]

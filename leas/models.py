@@ -41,8 +41,8 @@ class LEA(models.Model):
     permission_policy = ObjectPolicy(lea_path="pk", vendor_path=("sis_vendor", "source_systems"))
 
     name = models.CharField(max_length=200)
-    state_lea_id = models.CharField("state LEA id", max_length=20, unique=True)
-    nces_id = models.CharField("NCES id", max_length=7, blank=True)
+    state_lea_id = models.CharField("state LEA ID", max_length=20, unique=True)
+    nces_id = models.CharField("NCES ID", max_length=7, blank=True)
     enrollment = models.PositiveIntegerField(null=True, blank=True)
     capacity = models.CharField(max_length=10, choices=Capacity.choices, blank=True)
     urbanicity = models.CharField(max_length=10, choices=Urbanicity.choices, blank=True)

@@ -68,7 +68,7 @@ class LEAListView(generic.ObjectListView):
     template_name = "leas/lea_list.html"
     columns = [
         ("name", "Name"),
-        ("state_lea_id", "State LEA id"),
+        ("state_lea_id", "State LEA ID"),
         ("enrollment", "Enrollment"),
         ("get_urbanicity_display", "Urbanicity"),
         ("region", "Region"),

@@ -31,12 +31,14 @@ class LEARunSummaryFilterSet(django_filters.FilterSet):
     """Strata of the statewide dashboard (shared by the page and the API)."""
 
     urbanicity = django_filters.ChoiceFilter(
-        field_name="lea__urbanicity", choices=Urbanicity.choices
+        field_name="lea__urbanicity", choices=Urbanicity.choices, label="LEA urbanicity"
     )
     poverty_level = django_filters.ChoiceFilter(
-        field_name="lea__poverty_level", choices=PovertyLevel.choices
+        field_name="lea__poverty_level", choices=PovertyLevel.choices, label="LEA poverty level"
     )
-    capacity = django_filters.ChoiceFilter(field_name="lea__capacity", choices=Capacity.choices)
+    capacity = django_filters.ChoiceFilter(
+        field_name="lea__capacity", choices=Capacity.choices, label="LEA capacity"
+    )
     within_tolerance = django_filters.BooleanFilter()
 
     class Meta:

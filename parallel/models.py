@@ -126,7 +126,9 @@ class CollectionCycle(models.Model):
     snapshot_date = models.DateField(help_text="The as-of date (child count date).")
     legacy_due_date = models.DateField(null=True, blank=True)
     edfi_due_date = models.DateField("Ed-Fi due date", null=True, blank=True)
-    leas = models.ManyToManyField("leas.LEA", blank=True, related_name="collection_cycles")
+    leas = models.ManyToManyField(
+        "leas.LEA", blank=True, related_name="collection_cycles", verbose_name="LEAs"
+    )
     mapping_plan = models.ForeignKey(
         "mapping.MappingPlan",
         null=True,
@@ -179,12 +181,17 @@ class SubmissionFile(models.Model):
         "Ed-Fi resource", max_length=60, choices=EdFiResource.choices, blank=True
     )
     lea = models.ForeignKey(
-        "leas.LEA", null=True, blank=True, on_delete=models.CASCADE, help_text="Blank: statewide."
+        "leas.LEA",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        verbose_name="LEA",
+        help_text="Blank: statewide.",
     )
     file = models.FileField(upload_to="parallel/uploads/%Y/%m/", blank=True)
     original_name = models.CharField(max_length=255)
     size = models.PositiveBigIntegerField(default=0)
-    sha256 = models.CharField(max_length=64)
+    sha256 = models.CharField("SHA-256", max_length=64)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -272,12 +279,14 @@ class LEARunSummary(models.Model):
     permission_policy = ObjectPolicy(lea_path="lea")
 
     run = models.ForeignKey(ReconciliationRun, on_delete=models.CASCADE, related_name="summaries")
-    lea = models.ForeignKey("leas.LEA", on_delete=models.CASCADE, related_name="+")
+    lea = models.ForeignKey(
+        "leas.LEA", on_delete=models.CASCADE, related_name="+", verbose_name="LEA"
+    )
     legacy_records = models.PositiveIntegerField(default=0)
-    edfi_records = models.PositiveIntegerField(default=0)
+    edfi_records = models.PositiveIntegerField("Ed-Fi records", default=0)
     matched_records = models.PositiveIntegerField(default=0)
     only_in_legacy = models.PositiveIntegerField(default=0)
-    only_in_edfi = models.PositiveIntegerField(default=0)
+    only_in_edfi = models.PositiveIntegerField("only in Ed-Fi", default=0)
     records_with_mismatches = models.PositiveIntegerField(default=0)
     field_mismatches = models.PositiveIntegerField(default=0)
     match_rate = models.DecimalField(max_digits=6, decimal_places=2, default=0)
@@ -306,11 +315,13 @@ class AggregateDifference(models.Model):
     permission_policy = ObjectPolicy(lea_path="lea")
 
     run = models.ForeignKey(ReconciliationRun, on_delete=models.CASCADE, related_name="aggregates")
-    lea = models.ForeignKey("leas.LEA", on_delete=models.CASCADE, related_name="+")
+    lea = models.ForeignKey(
+        "leas.LEA", on_delete=models.CASCADE, related_name="+", verbose_name="LEA"
+    )
     category_set = models.CharField(max_length=10)
     categories = models.JSONField(default=dict)
     legacy_count = models.PositiveIntegerField(default=0)
-    edfi_count = models.PositiveIntegerField(default=0)
+    edfi_count = models.PositiveIntegerField("Ed-Fi count", default=0)
     difference = models.IntegerField(default=0)
     within_tolerance = models.BooleanField(default=True)
 
@@ -360,7 +371,9 @@ class DiscrepancyGroup(models.Model):
     )
 
     run = models.ForeignKey(ReconciliationRun, on_delete=models.CASCADE, related_name="groups")
-    lea = models.ForeignKey("leas.LEA", on_delete=models.CASCADE, related_name="+")
+    lea = models.ForeignKey(
+        "leas.LEA", on_delete=models.CASCADE, related_name="+", verbose_name="LEA"
+    )
     kind = models.CharField(max_length=12, choices=DiscrepancyKind.choices)
     field = models.CharField(max_length=60, blank=True)
     count = models.PositiveIntegerField(default=0)
@@ -414,12 +427,14 @@ class Discrepancy(models.Model):
     group = models.ForeignKey(
         DiscrepancyGroup, on_delete=models.CASCADE, related_name="discrepancies"
     )
-    lea = models.ForeignKey("leas.LEA", on_delete=models.CASCADE, related_name="+")
+    lea = models.ForeignKey(
+        "leas.LEA", on_delete=models.CASCADE, related_name="+", verbose_name="LEA"
+    )
     kind = models.CharField(max_length=12, choices=DiscrepancyKind.choices)
-    student_id = models.CharField(max_length=60)
+    student_id = models.CharField("student ID", max_length=60)
     field = models.CharField(max_length=60, blank=True)
     legacy_value = models.CharField(max_length=200, blank=True)
-    edfi_value = models.CharField(max_length=200, blank=True)
+    edfi_value = models.CharField("Ed-Fi value", max_length=200, blank=True)
     first_seen_run = models.ForeignKey(
         ReconciliationRun, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -450,7 +465,9 @@ class DownloadLog(models.Model):
     at = models.DateTimeField(default=timezone.now)
     what = models.CharField(max_length=255)
     run = models.ForeignKey(ReconciliationRun, null=True, on_delete=models.SET_NULL)
-    lea = models.ForeignKey("leas.LEA", null=True, on_delete=models.SET_NULL, related_name="+")
+    lea = models.ForeignKey(
+        "leas.LEA", null=True, on_delete=models.SET_NULL, related_name="+", verbose_name="LEA"
+    )
     file_format = models.CharField(max_length=8)
     row_count = models.PositiveIntegerField(default=0)
 
@@ -500,9 +517,11 @@ class EdFiConnection(models.Model):
         CollectionCycle, on_delete=models.CASCADE, related_name="edfi_connections"
     )
     name = models.CharField(max_length=200)
-    base_url = models.URLField(help_text="Data API root, e.g. https://host/data/v3")
-    token_url = models.URLField(help_text="OAuth 2 token endpoint, e.g. https://host/oauth/token")
-    client_id = models.CharField(max_length=200)
+    base_url = models.URLField("base URL", help_text="Data API root, e.g. https://host/data/v3")
+    token_url = models.URLField(
+        "token URL", help_text="OAuth 2 token endpoint, e.g. https://host/oauth/token"
+    )
+    client_id = models.CharField("client ID", max_length=200)
     client_secret_encrypted = models.TextField(editable=False)
     school_year = models.PositiveIntegerField(null=True, blank=True)
     page_size = models.PositiveIntegerField(default=500)

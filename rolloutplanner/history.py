@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import models
+from django.utils.text import capfirst
+
+from rolloutplanner.display import field_value
 
 
 @dataclass(frozen=True)
@@ -16,7 +19,7 @@ class FieldChange:
 
 def field_label(model: type[models.Model], name: str) -> str:
     try:
-        return str(model._meta.get_field(name).verbose_name).capitalize()
+        return capfirst(model._meta.get_field(name).verbose_name)
     except Exception:  # noqa: BLE001 - a field that no longer exists still shows its name
         return name
 
@@ -28,7 +31,11 @@ def changes_between(older, newer) -> list[FieldChange]:
     delta = newer.diff_against(older)
     model = newer.instance_type
     return [
-        FieldChange(field=field_label(model, change.field), old=change.old, new=change.new)
+        FieldChange(
+            field=field_label(model, change.field),
+            old=field_value(model, change.field, change.old),
+            new=field_value(model, change.field, change.new),
+        )
         for change in delta.changes
     ]
 

@@ -21,7 +21,11 @@ class UserProfile(models.Model):
     role = models.CharField(max_length=32, choices=Role.choices)
     title = models.CharField(max_length=200, blank=True)
     leas = models.ManyToManyField(
-        "leas.LEA", blank=True, related_name="coordinators", help_text="LEA coordinators only."
+        "leas.LEA",
+        blank=True,
+        related_name="coordinators",
+        verbose_name="LEAs",
+        help_text="LEA coordinators only.",
     )
     vendor = models.ForeignKey(
         "vendors.Vendor",
@@ -74,7 +78,7 @@ class Job(models.Model):
     progress = models.PositiveSmallIntegerField(default=0)
     progress_message = models.CharField(max_length=255, blank=True)
     result = models.JSONField(default=dict, blank=True)
-    result_url = models.CharField(max_length=500, blank=True)
+    result_url = models.CharField("result URL", max_length=500, blank=True)
     error = models.TextField(blank=True)
     cancel_requested = models.BooleanField(default=False)
     attempts = models.PositiveSmallIntegerField(default=0)
@@ -82,7 +86,9 @@ class Job(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     # Jobs that concern one LEA or vendor are visible to that organisation's users.
-    lea = models.ForeignKey("leas.LEA", null=True, blank=True, on_delete=models.CASCADE)
+    lea = models.ForeignKey(
+        "leas.LEA", null=True, blank=True, on_delete=models.CASCADE, verbose_name="LEA"
+    )
     vendor = models.ForeignKey("vendors.Vendor", null=True, blank=True, on_delete=models.CASCADE)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     started_at = models.DateTimeField(null=True, blank=True)

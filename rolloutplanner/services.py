@@ -8,6 +8,7 @@ from django.db.models import Count, Sum
 from django.utils import timezone
 
 from leas.models import LEA
+from rolloutplanner.display import field_value
 from rolloutplanner.models import APIToken
 
 STRATA = ("urbanicity", "poverty_level", "capacity", "region", "sis_vendor__name")
@@ -46,7 +47,7 @@ def compute_state_summary(*, progress) -> dict:
         rows = leas.values(field).annotate(leas=Count("pk"), enrollment=Sum("enrollment"))
         summary["strata"][field] = [
             {
-                "value": row[field] or "(none)",
+                "value": field_value(LEA, field, row[field]) or "(none)",
                 "leas": row["leas"],
                 "enrollment": row["enrollment"] or 0,
             }

@@ -291,7 +291,7 @@ class APICredential(models.Model):
     permission_policy = ObjectPolicy(lea_path="leas", vendor_path="vendor")
 
     application_name = models.CharField(max_length=200)
-    key = models.CharField("key (client id)", max_length=100, unique=True)
+    key = models.CharField("key (client ID)", max_length=100, unique=True)
     vendor = models.ForeignKey(
         Vendor, null=True, blank=True, on_delete=models.PROTECT, related_name="credentials"
     )

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import ngettext
 
 from leas.models import LEA, Capacity, Cohort, CohortVersion, PovertyLevel, Urbanicity
 
@@ -195,7 +196,8 @@ def suggest_cohort(
         new_pairs = strata[best.pk].items() - covered.keys()
         new = _labels(new_pairs)
         if new:
-            reason = f"Adds {len(new)} uncovered strata: {', '.join(new)}."
+            noun = ngettext("stratum", "strata", len(new))
+            reason = f"Adds {len(new)} uncovered {noun}: {', '.join(new)}."
         else:
             reason = "Every stratum it belongs to was covered; it best balances the cohort's mix."
         take(best, reason, new)

@@ -53,7 +53,7 @@ class EdFiResource(models.Model):
     is_abstract = models.BooleanField(default=False)
     base = models.CharField(max_length=150, blank=True)
     definition = models.TextField(blank=True)
-    api_endpoint = models.CharField(max_length=200, blank=True)
+    api_endpoint = models.CharField("API endpoint", max_length=200, blank=True)
     primary_domain = models.CharField(max_length=100, blank=True)
     domains = models.JSONField(default=list, blank=True)
     identity = models.JSONField(default=list, blank=True)
@@ -99,7 +99,7 @@ class EdFiProperty(models.Model):
     max_length = models.PositiveIntegerField(null=True, blank=True)
     inherited_from = models.CharField(max_length=150, blank=True)
     definition = models.TextField(blank=True)
-    api_path = models.CharField(max_length=300, blank=True)
+    api_path = models.CharField("API path", max_length=300, blank=True)
 
     history = HistoricalRecords()
     objects = EdFiPropertyQuerySet.as_manager()
@@ -130,7 +130,7 @@ class Descriptor(models.Model):
     name = models.CharField(max_length=150)
     namespace = models.CharField(max_length=255)
     definition = models.TextField(blank=True)
-    api_endpoint = models.CharField(max_length=200, blank=True)
+    api_endpoint = models.CharField("API endpoint", max_length=200, blank=True)
     values_source = models.CharField(max_length=20, blank=True)
 
     history = HistoricalRecords()

@@ -106,7 +106,9 @@ class MappingFeedback(models.Model):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    lea = models.ForeignKey("leas.LEA", null=True, blank=True, on_delete=models.CASCADE)
+    lea = models.ForeignKey(
+        "leas.LEA", null=True, blank=True, on_delete=models.CASCADE, verbose_name="LEA"
+    )
     vendor = models.ForeignKey("vendors.Vendor", null=True, blank=True, on_delete=models.CASCADE)
     body = models.TextField("feedback")
     status = models.CharField(
@@ -184,7 +186,9 @@ class LocalCodeSet(models.Model):
 
     permission_policy = LOCAL_CODE_POLICY
 
-    lea = models.ForeignKey("leas.LEA", on_delete=models.CASCADE, related_name="local_code_sets")
+    lea = models.ForeignKey(
+        "leas.LEA", on_delete=models.CASCADE, related_name="local_code_sets", verbose_name="LEA"
+    )
     state_code_set = models.ForeignKey(
         "mapping.StateCodeSet", on_delete=models.CASCADE, related_name="local_code_sets"
     )

@@ -173,19 +173,22 @@ def spill_legacy_chunk(
     table = table.select([c["field"] for c in definition.columns])
     permitted = {c["field"]: c.get("permitted_values") or [] for c in definition.columns}
     allowed_leas = pa.array([legacy.lea_id] if legacy.lea_id else lea_ids, pa.string())
-    _check_legacy_batch(table, permitted, allowed_leas)
+    _check_legacy_batch(table, permitted, legacy_csv.value_limits(definition), allowed_leas)
     spill.write("legacy", table)
     by_lea = table.select(cell_columns)
     spill.write(LEGACY_BY_LEA, by_lea, ids="lea_id", count=spill.lea_groups)
 
 
-def _check_legacy_batch(table: pa.Table, permitted: dict, allowed_leas: pa.Array) -> None:
+def _check_legacy_batch(
+    table: pa.Table, permitted: dict, limits: dict[str, int], allowed_leas: pa.Array
+) -> None:
     for field, values in permitted.items():
         column = table.column(field)
         if values:
             ok = pc.is_in(column, value_set=pa.array(values, pa.string()))
         else:
-            ok = pc.greater(pc.utf8_length(column), 0)
+            length = pc.utf8_length(column)
+            ok = pc.and_(pc.greater(length, 0), pc.less_equal(length, limits[field]))
         if not all_true(pc.fill_null(ok, False)):
             raise Declined(f"column {field}: a value the layout does not permit")
     if not all_true(pc.fill_null(pc.is_in(table.column("lea_id"), value_set=allowed_leas), False)):

@@ -255,12 +255,42 @@ def flat_chunk(
 
 
 def _read_block(data: bytes, options: pa_json.ParseOptions) -> pa.Table:
+    if not shallow(data):
+        # Arrow's reader recurses once per level (tens of thousands crash the worker) and so
+        # does the schema fitting: such a file goes to the exact path, which names the line.
+        raise pa.ArrowInvalid(f"JSON nested more than {MAX_NESTING} levels deep")
+    if not data.isascii():
+        try:
+            data.decode("utf-8")  # Arrow's reader passes bytes that are not UTF-8 on as text
+        except UnicodeDecodeError:
+            raise pa.ArrowInvalid("not UTF-8 text") from None
     # The whole chunk as one block: fewer, larger batches to flatten.
     return pa_json.read_json(
         pa.BufferReader(data),
         read_options=pa_json.ReadOptions(use_threads=False, block_size=len(data) + 1),
         parse_options=options,
     )
+
+
+# Ed-Fi resources nest a few levels (record, collection, item, reference).
+MAX_NESTING = 32
+_NOT_BRACKETS = bytes(byte for byte in range(256) if byte not in b"[]{}")
+
+
+def shallow(data: bytes) -> bool:
+    """Whether ``data`` (JSON text) surely nests at most MAX_NESTING levels.
+
+    Every round removes each innermost ``{}`` and ``[]`` of the brackets alone, which ends
+    up removing one or two levels, so a nesting of MAX_NESTING takes at most that many
+    rounds. Brackets inside strings may make a shallow text look deep: it then only takes
+    the exact path.
+    """
+    brackets = data.translate(None, _NOT_BRACKETS)
+    for _ in range(MAX_NESTING):
+        if not brackets:
+            return True
+        brackets = brackets.replace(b"{}", b"").replace(b"[]", b"")
+    return not brackets
 
 
 # The sample the members a file's records carry are read from: SAMPLE_SLICES slices spread over

@@ -36,11 +36,113 @@ def read_header(path: Path, *, name: str) -> list[str]:
         raise InputError([f"{name}: the file is empty; expected a header row."])
     try:
         text = first.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(
-            [f"{name} line 1: not UTF-8 text (byte {exc.start + 1}); save the file as UTF-8."]
-        ) from None
+    except UnicodeDecodeError:
+        problem = csv_problem(path, name=name, header=[])
+        raise InputError([problem or f"{name} line 1: is not UTF-8 text."]) from None
     return [column.strip() for column in next(csv.reader(io.StringIO(text)))]
+
+
+def csv_problem(path: Path, *, name: str, header: list[str]) -> str | None:
+    """The first problem PostgreSQL's CSV reader meets in the file, where it physically is.
+
+    COPY names the record it was reading when it stopped: for a quote that never closes that
+    is the last line of the file, and it names no column. This scan reads the file as COPY
+    does (a quote anywhere in a value opens a quoted part, ``""`` inside it is a quote) and
+    names the physical line and the column where the problem starts. It is run only after
+    COPY has failed, so clean files are not read twice.
+    """
+    scan = _CsvScan(name=name, header=header)
+    with path.open("rb") as handle:
+        for line_no, raw in enumerate(handle, start=1):
+            if line_no == 1 and raw.startswith(codecs.BOM_UTF8):
+                raw = raw[len(codecs.BOM_UTF8) :]
+            if problem := scan.line(line_no, raw):
+                return problem
+    return scan.end()
+
+
+class _CsvScan:
+    """The state of :func:`csv_problem` between physical lines."""
+
+    def __init__(self, *, name: str, header: list[str]):
+        self.name, self.header = name, header
+        self.in_quote = False
+        self.field = 0  # the value of the current record being read (0-based)
+        self.opened = (0, 0)  # line and value where the open quote is
+
+    def column(self, field: int) -> str:
+        if field < len(self.header):
+            return f"column {self.header[field]}"
+        return f"column {field + 1}"
+
+    def line(self, line_no: int, raw: bytes) -> str | None:
+        body = raw.rstrip(b"\n").rstrip(b"\r")
+        try:
+            text = body.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            before = body[: exc.start].decode("utf-8")
+            self._fields(line_no, before)
+            return (
+                f"{self.name} line {line_no}, {self.column(self.field)}, character "
+                f"{len(before) + 1}: the byte 0x{body[exc.start]:02X} is not UTF-8 text "
+                "(save the file as UTF-8)."
+            )
+        if "\x00" in text:
+            before = text[: text.index("\x00")]
+            self._fields(line_no, before)
+            return (
+                f"{self.name} line {line_no}, {self.column(self.field)}, character "
+                f"{len(before) + 1}: a NUL byte; the file is not plain text (save it as CSV)."
+            )
+        if line_no == 1 and not self.header:
+            return None  # the header's own layout is checked by check_header
+        if self.in_quote or '"' in text:
+            self._fields(line_no, text)
+        else:
+            self.field += text.count(",")
+        if self.in_quote:
+            return None  # a quoted value goes on over the line break
+        count, self.field = self.field + 1, 0
+        if count > len(self.header):
+            return (
+                f"{self.name} line {line_no}, column {len(self.header) + 1}: the row has "
+                f"{count} values but the header names {len(self.header)} columns; quote a value "
+                'that holds a comma ("a, b").'
+            )
+        if count < len(self.header):
+            return (
+                f"{self.name} line {line_no}, {self.column(count)}: missing; the row has "
+                f"{count} value{'s' if count != 1 else ''} but the header names "
+                f"{len(self.header)} columns."
+            )
+        return None
+
+    def _fields(self, line_no: int, text: str) -> None:
+        """Follow quotes and commas through ``text`` (the current value is ``self.field``)."""
+        position, length = 0, len(text)
+        while position < length:
+            char = text[position]
+            if self.in_quote:
+                if char == '"':
+                    if position + 1 < length and text[position + 1] == '"':
+                        position += 1  # "" is a quote inside the value
+                    else:
+                        self.in_quote = False
+            elif char == ",":
+                self.field += 1
+            elif char == '"':
+                self.in_quote, self.opened = True, (line_no, self.field)
+            position += 1
+
+    def end(self) -> str | None:
+        if not self.in_quote:
+            return None
+        line_no, field = self.opened
+        return (
+            f'{self.name} line {line_no}, {self.column(field)}: a quote (") opens a quoted '
+            "value that is never closed; remove the quote, or put the whole value in quotes "
+            'and double each quote inside it ("").'
+        )
 
 
 def check_header(header: list[str], definition, *, name: str) -> list[str]:
@@ -118,9 +220,11 @@ def load_legacy_files(*, files: list[LegacyFile], definition, staging: Staging, 
             with transaction.atomic(), legacy.path.open("rb") as handle:
                 copy_bytes(sql, _skip_bom(read_chunks(handle)))
         except COPY_ERRORS as exc:
-            raise InputError(
-                [f"{legacy.name} {copy_error_line(exc)}: {_first_line(exc)}"]
-            ) from None
+            header = read_header(legacy.path, name=legacy.name)
+            problem = csv_problem(legacy.path, name=legacy.name, header=header)
+            # What COPY says where the scan finds nothing (a problem it does not know).
+            problem = problem or f"{legacy.name} {copy_error_line(exc)}: {_first_line(exc)}"
+            raise InputError([problem]) from None
         spans.append(_Span(legacy.name, first, _next_row(table) - 1, legacy.lea_id))
     validate_legacy(table=table, definition=definition, spans=spans, lea_ids=lea_ids)
     return table
@@ -148,6 +252,7 @@ def _first_line(exc: Exception) -> str:
 def validate_legacy(*, table: str, definition, spans: list[_Span], lea_ids) -> None:
     """Empty, unknown or out-of-layout values and duplicate keys, in one scan plus one group."""
     checks, params = [], []
+    limits = value_limits(definition)
     for column in definition.columns:
         field = column["field"]
         values = column.get("permitted_values") or []
@@ -155,7 +260,13 @@ def validate_legacy(*, table: str, definition, spans: list[_Span], lea_ids) -> N
             checks.append((column, f'("{field}" IS NOT NULL AND "{field}" = ANY(%s))'))
             params.append(list(values))
         else:
-            checks.append((column, f'("{field}" IS NOT NULL AND "{field}" <> \'\')'))
+            checks.append(
+                (
+                    column,
+                    f'("{field}" IS NOT NULL AND "{field}" <> \'\' '
+                    f'AND length("{field}") <= {int(limits[field])})',
+                )
+            )
     own_lea = " ".join(
         f'WHEN row_no BETWEEN {span.first} AND {span.last} THEN "lea_id" = %s'
         for span in spans
@@ -200,6 +311,17 @@ def validate_legacy(*, table: str, definition, spans: list[_Span], lea_ids) -> N
         raise InputError(problems[:MAX_PROBLEMS])
 
 
+def value_limits(definition) -> dict[str, int]:
+    """The most characters each layout field may hold: what a run stores of it must fit."""
+    from parallel.models import Discrepancy
+
+    student = Discrepancy._meta.get_field("student_id").max_length
+    value = Discrepancy._meta.get_field("legacy_value").max_length
+    return {
+        c["field"]: student if c["field"] == "student_id" else value for c in definition.columns
+    }
+
+
 def _span(spans: list[_Span], row_no: int) -> _Span:
     return next(span for span in spans if span.first <= row_no <= span.last)
 
@@ -227,5 +349,11 @@ def _problem(span: _Span, row_no: int, column, values, definition) -> str:
     value = values[[c["field"] for c in definition.columns].index(column["field"])]
     if value in (None, ""):
         return f"{where}, column {column['column']}: empty; a value is required."
+    limit = value_limits(definition)[column["field"]]
+    if len(value) > limit:
+        return (
+            f"{where}, column {column['column']}: {len(value)} characters long; "
+            f"at most {limit} are allowed."
+        )
     permitted = ", ".join(column["permitted_values"][:25])
     return f"{where}, column {column['column']}: {value!r} is not a permitted value ({permitted})."

@@ -77,8 +77,16 @@ def run_reconciliation(*, run: ReconciliationRun, progress: Progress = _noop) ->
     except JobCancelled:
         ReconciliationRun.objects.filter(pk=run.pk).update(state=RunState.CANCELLED)
         raise
-    except BaseException:
-        ReconciliationRun.objects.filter(pk=run.pk).update(state=RunState.FAILED)
+    except BaseException as exc:
+        # Never a failed run without a reason: bad input is an InputError, anything else ends
+        # here (a failing run is still named, with nothing stored).
+        ReconciliationRun.objects.filter(pk=run.pk).update(
+            state=RunState.FAILED,
+            errors=[
+                f"The run stopped on an unexpected error ({type(exc).__name__}) and stored "
+                "nothing; run it again, and tell the SEA team if it fails the same way."
+            ],
+        )
         raise
     finally:
         staging.drop_all()

@@ -14,6 +14,7 @@ LABEL_WIDTH = 180
 BAR_AREA = 300
 ROW_HEIGHT = 28
 PATTERNS = ("solid", "hatch", "dots", "cross")
+LABEL_CHARACTERS = 26  # what LABEL_WIDTH holds
 
 
 def pattern_fill(pattern: str) -> str:
@@ -30,6 +31,16 @@ class Bar:
     display: str = ""
     y: int = 0
     width: float = 0
+
+    @property
+    def short_label(self) -> str:
+        """The label cut in the middle: labels that share a long prefix ("Northern Valley
+        School District …") still differ by their ends. The whole label is the <title>."""
+        if len(self.label) <= LABEL_CHARACTERS:
+            return self.label
+        head = (LABEL_CHARACTERS - 1) // 2
+        tail = LABEL_CHARACTERS - 1 - head
+        return f"{self.label[:head].rstrip()}…{self.label[-tail:].lstrip()}"
 
     @property
     def text_y(self) -> int:

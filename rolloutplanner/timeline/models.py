@@ -58,7 +58,7 @@ class Wave(models.Model):
     permission_policy = ObjectPolicy(shared=True)
 
     name = models.CharField(max_length=100, unique=True)
-    leas = models.ManyToManyField("leas.LEA", blank=True, related_name="waves")
+    leas = models.ManyToManyField("leas.LEA", blank=True, related_name="waves", verbose_name="LEAs")
     description = models.TextField(blank=True)
 
     history = HistoricalRecords()

@@ -57,6 +57,26 @@ def test_registry_xlsx_round_trips_through_the_import_columns(client, world, sea
     assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
 
 
+def test_registry_shows_choice_labels_that_import_back_as_the_same_codes(client, sea_user):
+    from leas.models import LEA
+    from leas.services.registry import import_leas
+
+    lea = LEAFactory(poverty_level="very_high", urbanicity="city", capacity="low")
+    client.force_login(sea_user)
+    response = client.get(reverse("leas:lea-export"), {"format": "csv"})
+    rows = _csv_rows(response)
+    row = next(r for r in rows[1:] if r[0] == lea.state_lea_id)
+    assert "Very high (over 30%)" in row and "City" in row
+    assert "very_high" not in row and "city" not in row
+
+    LEA.objects.filter(pk=lea.pk).update(poverty_level="", urbanicity="", capacity="")
+    content = "\n".join(",".join(f'"{cell}"' for cell in r) for r in rows).encode()
+    import_leas(file_name="lea-registry.csv", content=content)
+
+    lea.refresh_from_db()
+    assert (lea.poverty_level, lea.urbanicity, lea.capacity) == ("very_high", "city", "low")
+
+
 def test_readiness_export(client, world, sea_user):
     ensure_readiness_checklist(leas=[world.own_lea])
     client.force_login(sea_user)

@@ -94,7 +94,10 @@ def test_wrong_encoding_is_rejected(make_collection):
 
     problems = fails_with(collection)
 
-    assert "legacy.csv line 7" in problems[0] and "UTF8" in problems[0], problems
+    assert problems == [
+        "legacy.csv line 7, column STUDENT_ID, character 8: the byte 0xE9 is not UTF-8 text "
+        "(save the file as UTF-8)."
+    ]
 
 
 def test_extra_field_in_a_row(make_collection):
@@ -104,7 +107,10 @@ def test_extra_field_in_a_row(make_collection):
 
     problems = fails_with(collection)
 
-    assert problems[0].startswith("legacy.csv line 7") and "extra data" in problems[0]
+    assert problems == [
+        "legacy.csv line 7, column 9: the row has 9 values but the header names 8 columns; "
+        'quote a value that holds a comma ("a, b").'
+    ]
 
 
 def test_malformed_json_line_is_named(make_collection):
@@ -119,7 +125,8 @@ def test_malformed_json_line_is_named(make_collection):
 
     problems = fails_with(collection)
 
-    assert problems[0].startswith("students.jsonl line 3: invalid JSON"), problems
+    assert problems[0].startswith("students.jsonl line 3, column "), problems
+    assert ": invalid JSON (" in problems[0], problems
 
 
 def test_missing_member_bad_date_duplicate_and_unresolved_reference(make_collection):
@@ -192,7 +199,8 @@ def test_truncated_json_array_is_reported(make_collection):
 
     problems = fails_with(collection)
 
-    assert problems[0].startswith("students.jsonl record 5: invalid JSON"), problems
+    assert problems[0].startswith("students.jsonl line 1, column "), problems
+    assert "(record 5): invalid JSON" in problems[0], problems
 
 
 def test_file_above_the_size_limit_is_rejected(make_collection, settings):
@@ -268,3 +276,144 @@ def test_problems_in_a_clean_looking_file_name_true_lines_despite_blank_lines(ma
     assert any(p.startswith(f"{name} lines 1, 12: duplicate natural key") for p in problems), (
         problems
     )
+
+
+def test_stray_quote_names_the_line_and_column_where_it_opens(make_collection):
+    """COPY reads on to the end of the file and names its last line; the quote is on line 5."""
+    collection = make_collection(students=300, rate=0, upload=False)
+    lines = collection.data.legacy.read_text().splitlines()
+    lines[4] = lines[4].replace(",S", ',S"', 1)
+    collection.data.legacy.write_text("\n".join(lines) + "\n")
+    collection.upload_all()
+
+    problems = fails_with(collection)
+
+    assert problems == [
+        'legacy.csv line 5, column STUDENT_ID: a quote (") opens a quoted value that is never '
+        "closed; remove the quote, or put the whole value in quotes and double each quote "
+        'inside it ("").'
+    ]
+    assert f"line {len(lines)}" not in problems[0]
+
+
+def test_lines_after_a_value_with_a_line_break_keep_their_physical_number(make_collection):
+    collection = make_collection(students=20, rate=0, upload=False)
+    lines = collection.data.legacy.read_text().splitlines()
+    parts = lines[2].split(",")
+    parts[1] = '"S-with\nbreak ""quoted"""'
+    lines[2] = ",".join(parts)  # one record over lines 3 and 4
+    lines[7] = lines[7].rsplit(",", 1)[0]  # physical line 9: a value short
+    collection.data.legacy.write_text("\n".join(lines) + "\n")
+    collection.upload_all()
+
+    problems = fails_with(collection)
+
+    assert problems == [
+        "legacy.csv line 9, column ENGLISH_LEARNER_STATUS: missing; the row has 7 values but "
+        "the header names 8 columns."
+    ]
+
+
+def test_a_header_that_is_not_utf8_names_its_column(make_collection):
+    collection = make_collection(students=5, rate=0, upload=False)
+    data = collection.data.legacy.read_bytes()
+    collection.data.legacy.write_bytes(data.replace(b"SEX", b"S\xc9X", 1))
+
+    with pytest.raises(ValidationError) as caught:
+        collection.upload(collection.data.legacy, Side.LEGACY)
+
+    character = data.index(b"SEX") + 2  # the É of "SÉX"
+    assert (
+        f"legacy.csv line 1, column 7, character {character}: the byte 0xC9 is not UTF-8 text "
+        "(save the file as UTF-8)."
+    ) in caught.value.messages
+
+
+@pytest.mark.parametrize("columnar", [True, False], ids=["columnar", "sql"])
+def test_over_long_student_id_is_named_not_a_crash(make_collection, settings, columnar):
+    settings.PARALLEL_COLUMNAR = columnar
+    collection = make_collection(students=20, rate=0, upload=False)
+    lines = collection.data.legacy.read_text().splitlines()
+    parts = lines[3].split(",")
+    parts[1] = "S" * 80
+    lines[3] = ",".join(parts)
+    collection.data.legacy.write_text("\n".join(lines) + "\n")
+    collection.upload_all()
+
+    problems = fails_with(collection)
+
+    assert problems == [
+        "legacy.csv row 3 (line 4), column STUDENT_ID: 80 characters long; at most 60 are allowed."
+    ]
+
+
+@pytest.mark.parametrize("depth", [2000, 100_000])
+def test_deeply_nested_json_line_is_named_not_a_crash(make_collection, depth):
+    """Arrow's reader recursed per level (100,000 levels killed the process)."""
+    collection = make_collection(students=10, rate=0, upload=False)
+    lines = collection.data.students.read_text().splitlines()
+    lines[2] = lines[2][:-1] + ', "extra": ' + "[" * depth + "]" * depth + "}"
+    collection.data.students.write_text("\n".join(lines) + "\n")
+    collection.upload_all()
+
+    problems = fails_with(collection)
+
+    column = lines[2].index("[") + 1024 + 1  # orjson stops at 1,024 levels
+    assert problems == [
+        f"students.jsonl line 3, column {column}: invalid JSON (nested too deeply; an Ed-Fi "
+        "record nests only a few levels, so this is not an Ed-Fi extract)."
+    ]
+
+
+def test_deeply_nested_record_in_a_json_array_is_named_not_a_crash(make_collection):
+    collection = make_collection(students=5, rate=0, upload=False)
+    records = [json.loads(line) for line in collection.data.students.read_text().splitlines()]
+    text = json.dumps(records[:2], indent=1)[:-2] + ",\n"
+    deep = '{"extra": ' + "[" * 5000 + "]" * 5000 + "}"
+    collection.data.students.write_text(text + deep + "\n]")
+    collection.upload_all()
+
+    problems = fails_with(collection)
+
+    line = text.count("\n") + 1
+    assert problems == [
+        f"students.jsonl line {line}, column 1 (record 3): invalid JSON (nested too deeply; "
+        "an Ed-Fi record nests only a few levels, so this is not an Ed-Fi extract)."
+    ]
+
+
+def test_json_line_that_is_not_utf8_names_line_and_column(make_collection):
+    collection = make_collection(students=5, rate=0, upload=False)
+    lines = collection.data.students.read_bytes().split(b"\n")
+    lines[1] = lines[1].replace(b'"S0', b'"\xe9S0', 1)
+    collection.data.students.write_bytes(b"\n".join(lines))
+    collection.upload_all()
+
+    problems = fails_with(collection)
+
+    column = lines[1].index(b"\xe9") + 1
+    assert problems == [
+        f"students.jsonl line 2, column {column}: the byte 0xE9 is not UTF-8 text "
+        "(save the file as UTF-8)."
+    ]
+
+
+def test_an_unexpected_failure_still_gives_the_run_a_reason(make_collection, monkeypatch):
+    from parallel.services import reconcile
+
+    collection = make_collection(students=5, rate=0)
+
+    def broken(**kwargs):
+        raise ZeroDivisionError
+
+    monkeypatch.setattr(reconcile, "_write_results", broken)
+    run = collection.new_run()
+    with pytest.raises(ZeroDivisionError):
+        run_reconciliation(run=run)
+
+    run.refresh_from_db()
+    assert run.state == RunState.FAILED
+    assert run.errors == [
+        "The run stopped on an unexpected error (ZeroDivisionError) and stored nothing; run it "
+        "again, and tell the SEA team if it fails the same way."
+    ]

@@ -53,7 +53,9 @@ class Stakeholder(models.Model):
         related_name="stakeholder_entries",
         help_text="The planner account that comments when this stakeholder reviews a document.",
     )
-    lea = models.ForeignKey("leas.LEA", null=True, blank=True, on_delete=models.SET_NULL)
+    lea = models.ForeignKey(
+        "leas.LEA", null=True, blank=True, on_delete=models.SET_NULL, verbose_name="LEA"
+    )
     vendor = models.ForeignKey("vendors.Vendor", null=True, blank=True, on_delete=models.SET_NULL)
 
     history = HistoricalRecords()
