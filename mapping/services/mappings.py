@@ -49,6 +49,19 @@ def check_editable(mapping: ElementMapping | DescriptorMapping) -> None:
         raise ValidationError("This mapping is approved: start a new review before changing it.")
 
 
+REVIEW_STATE_FIELDS = ("status", "submitted_by_id", "approved_by_id", "approved_at")
+
+
+def take_review_state(mapping: ElementMapping | DescriptorMapping) -> None:
+    """Lock the row and take its review state from the database, never from the caller's copy
+    (an edit must not write back a status read before the last review step); refuse an
+    approved row."""
+    current = type(mapping).objects.select_for_update().get(pk=mapping.pk)
+    for name in REVIEW_STATE_FIELDS:
+        setattr(mapping, name, getattr(current, name))
+    check_editable(mapping)
+
+
 def record_review_author(mapping: ElementMapping | DescriptorMapping, user) -> None:
     """Whoever changes a mapping while it is in review becomes the author of what is reviewed."""
     if mapping.status == MappingStatus.IN_REVIEW and user is not None:
@@ -63,8 +76,11 @@ def plan_version(mapping: ElementMapping):
 def update_mapping(
     *, mapping: ElementMapping, user, targets: Iterable[EdFiProperty] | None = None, **fields
 ) -> ElementMapping:
-    """Change an unapproved mapping; refuses targets outside the plan's Data Standard version."""
-    check_editable(ElementMapping.objects.get(pk=mapping.pk))
+    """Change an unapproved mapping; refuses targets outside the plan's Data Standard version.
+
+    A change while in review makes ``user`` the author of what is reviewed.
+    """
+    take_review_state(mapping)
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValueError(f"Not editable here: {', '.join(sorted(unknown))}")
@@ -143,7 +159,12 @@ def bulk_update_mappings(
     A bulk approval takes only rows in review that someone else submitted; otherwise it is
     refused as a whole, naming every row that stands in the way.
     """
-    mappings = list(mappings)
+    # The review state as it is now, whatever the caller read earlier.
+    mappings = list(
+        ElementMapping.objects.select_for_update(of=("self",))
+        .filter(pk__in=[m.pk for m in mappings])
+        .order_by("element__collection__name", "element__name")
+    )
     if status == MappingStatus.APPROVED:
         _check_bulk_approval(mappings, user)
     count = 0

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from mapping.models import DescriptorMapping, ElementMapping, StateElement
-from mapping.services.mappings import check_editable, record_review_author
+from mapping.services.mappings import record_review_author, take_review_state
 
 
 @transaction.atomic
@@ -54,7 +54,7 @@ def map_state_code(
 @transaction.atomic
 def update_descriptor_mapping(*, mapping: DescriptorMapping, user, **fields) -> DescriptorMapping:
     """Change an unapproved descriptor mapping (state code, descriptor value, notes)."""
-    check_editable(DescriptorMapping.objects.get(pk=mapping.pk))
+    take_review_state(mapping)
     for name, value in fields.items():
         setattr(mapping, name, value)
     record_review_author(mapping, user)
