@@ -29,7 +29,7 @@ from mapping.services.mappings import (
     transition_to,
     update_mapping,
 )
-from mapping.services.state import map_state_code
+from mapping.services.state import create_element, map_state_code
 
 
 @dataclass
@@ -196,9 +196,8 @@ def _upsert_element(collection, row: SpecRow, code_set, reason: str) -> str:
     }
     element = StateElement.objects.filter(collection=collection, name=row.element).first()
     if element is None:
-        element = StateElement.objects.create(collection=collection, name=row.element, **values)
+        element = create_element(collection=collection, name=row.element, **values)
         update_change_reason(element, reason)
-        ElementMapping.objects.create(element=element)
         outcome = "created"
     elif any(getattr(element, k) != v for k, v in values.items()):
         for key, value in values.items():

@@ -12,6 +12,7 @@ from django.urls import reverse
 from mapping.models import ElementMapping, MappingKind
 from mapping.services import mappings as services
 from rolloutplanner.review import SelfApprovalRefused
+from rolloutplanner.roles import Role
 from tests.mapping import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -297,3 +298,33 @@ def test_a_not_mapped_yet_row_never_becomes_approved(collection, sea_user, sea_r
 
     mapping.refresh_from_db()
     assert mapping.status == "in_review" and mapping.approved_by is None
+
+
+def test_the_django_admin_cannot_move_a_review(client, world, sea_user):
+    admin = world.users[Role.ADMINISTRATOR]
+    mapping = _approvable_element_mapping()
+    services.transition_mapping(mapping=mapping, transition="submit", user=sea_user)
+    client.force_login(admin)
+    url = reverse("admin:mapping_elementmapping_change", args=[mapping.pk])
+
+    form = client.get(url).content.decode()
+    response = client.post(
+        url,
+        {
+            "element": mapping.element_id,
+            "kind": mapping.kind,
+            "targets": ",".join(str(t.pk) for t in mapping.targets.all()),
+            "comments": "Edited in the admin",
+            "status": "approved",
+            "approved_by": admin.pk,
+        },
+    )
+
+    assert 'name="status"' not in form and 'name="approved_by"' not in form
+    assert response.status_code == 302
+    mapping.refresh_from_db()
+    assert (mapping.status, mapping.approved_by, mapping.comments) == (
+        "in_review",
+        None,
+        "Edited in the admin",
+    )
