@@ -9,12 +9,25 @@ class MappingPlanAdmin(SimpleHistoryAdmin):
     list_display = ["name", "data_standard_version"]
 
 
+# The review moves only through the mapping services (four eyes), never by editing a row here.
+REVIEW_FIELDS = ["status", "submitted_by", "approved_by", "approved_at"]
+
+
 @admin.register(models.ElementMapping)
 class ElementMappingAdmin(SimpleHistoryAdmin):
     list_display = ["__str__", "kind", "status", "owner"]
     list_filter = ["kind", "status"]
     search_fields = ["element__name"]
     raw_id_fields = ["element", "targets"]
+    readonly_fields = REVIEW_FIELDS
+
+
+@admin.register(models.DescriptorMapping)
+class DescriptorMappingAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "status"]
+    list_filter = ["status"]
+    raw_id_fields = ["state_code", "descriptor_value"]
+    readonly_fields = REVIEW_FIELDS
 
 
 @admin.register(models.EdFiResource)
@@ -31,7 +44,6 @@ for model in (
     models.StateElement,
     models.StateCodeSet,
     models.MappingFeedback,
-    models.DescriptorMapping,
     models.LocalCodeSet,
     models.CoverageRun,
 ):

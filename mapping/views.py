@@ -48,6 +48,7 @@ from mapping.services.suggestions import (
 from rolloutplanner import jobs
 from rolloutplanner.models import Job
 from rolloutplanner.permissions import CHANGE, VIEW, user_can, user_can_add, user_can_add_model
+from rolloutplanner.review import SelfApprovalRefused
 from rolloutplanner.views import generic
 
 
@@ -491,7 +492,12 @@ class ElementMappingListView(ReadOnlyListView):
 class ElementMappingDetailView(generic.ObjectDetailView):
     model = ElementMapping
     template_name = "mapping/elementmapping_detail.html"
-    select_related = ("element__collection__plan__data_standard_version", "owner", "approved_by")
+    select_related = (
+        "element__collection__plan__data_standard_version",
+        "owner",
+        "submitted_by",
+        "approved_by",
+    )
     detail_fields = [
         "kind",
         "status",
@@ -499,6 +505,7 @@ class ElementMappingDetailView(generic.ObjectDetailView):
         "transformation_rule",
         "owner",
         "comments",
+        "submitted_by",
         "approved_by",
         "approved_at",
     ]
@@ -515,7 +522,7 @@ class ElementMappingDetailView(generic.ObjectDetailView):
         context["feedback_form"] = forms.FeedbackForm()
         if context["can_change"] and mapping.status != "approved":
             context["suggestions"] = suggest_properties(element=mapping.element)
-        context["transitions"] = mapping_services.available_transitions(mapping)
+        context.update(mapping_services.review_context(mapping=mapping, user=user))
         return context
 
 
@@ -538,8 +545,8 @@ class ElementMappingDeleteView(generic.ObjectDeleteView):
     model = ElementMapping
 
 
-def _redirect_with_errors(request, obj, exc: ValidationError):
-    for message in exc.messages:
+def _redirect_with_errors(request, obj, exc: ValidationError | SelfApprovalRefused):
+    for message in exc.messages if isinstance(exc, ValidationError) else [str(exc)]:
         messages.error(request, message)
     return redirect(obj)
 
@@ -557,7 +564,7 @@ def transition_mapping(request, pk, model=ElementMapping):
         mapping_services.transition_mapping(
             mapping=mapping, transition=form.cleaned_data["transition"], user=request.user
         )
-    except ValidationError as exc:
+    except (ValidationError, SelfApprovalRefused) as exc:
         return _redirect_with_errors(request, mapping, exc)
     messages.success(request, "Review status updated.")
     return redirect(mapping)
@@ -592,10 +599,8 @@ def bulk_update_mappings(request):
             status=form.cleaned_data["status"],
             owner=form.cleaned_data["owner"],
         )
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-        return redirect("mapping:elementmapping-list")
+    except (ValidationError, SelfApprovalRefused) as exc:
+        return _redirect_with_errors(request, "mapping:elementmapping-list", exc)
     messages.success(request, f"Updated {count} mappings.")
     return redirect("mapping:elementmapping-list")
 
@@ -677,13 +682,18 @@ class DescriptorMappingListView(generic.ObjectListView):
 class DescriptorMappingDetailView(generic.ObjectDetailView):
     model = DescriptorMapping
     template_name = "mapping/descriptormapping_detail.html"
-    select_related = ("state_code__code_set", "descriptor_value__descriptor", "approved_by")
-    detail_fields = ["state_code", "descriptor_value", "notes", "status", "approved_by",
-                     "approved_at"]  # fmt: skip
+    select_related = (
+        "state_code__code_set",
+        "descriptor_value__descriptor",
+        "submitted_by",
+        "approved_by",
+    )
+    detail_fields = ["state_code", "descriptor_value", "notes", "status", "submitted_by",
+                     "approved_by", "approved_at"]  # fmt: skip
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["transitions"] = mapping_services.available_transitions(self.object)
+        context.update(mapping_services.review_context(mapping=self.object, user=self.request.user))
         return context
 
 
@@ -696,6 +706,13 @@ class DescriptorMappingUpdateView(generic.ObjectUpdateView):
     model = DescriptorMapping
     form_class = forms.DescriptorMappingForm
 
+    def form_valid(self, form):
+        state_services.update_descriptor_mapping(
+            mapping=self.object, user=self.request.user, **form.cleaned_data
+        )
+        messages.success(self.request, self.success_message)
+        return redirect(self.object)
+
 
 class DescriptorMappingDeleteView(generic.ObjectDeleteView):
     model = DescriptorMapping
@@ -707,7 +724,7 @@ def accept_code_suggestion(request, pk):
     code = _object_for(request, StateCode, pk, CHANGE)
     value = get_object_or_404(DescriptorValue, pk=request.POST.get("value"))
     try:
-        state_services.map_state_code(state_code=code, descriptor_value=value)
+        state_services.map_state_code(state_code=code, descriptor_value=value, user=request.user)
     except ValidationError as exc:
         return _redirect_with_errors(request, code.code_set, exc)
     messages.success(request, f"{code.code} mapped to {value}.")

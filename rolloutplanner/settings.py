@@ -236,6 +236,9 @@ CELERY_BEAT_SCHEDULE = {
 CELERY_TIMEZONE = TIME_ZONE
 # A running job that has not reported progress for this long is taken as lost.
 JOB_STALE_AFTER = timedelta(seconds=env.int("JOB_STALE_AFTER_SECONDS", default=600))
+# Four eyes: an approval comes from someone other than the author of the change under review.
+# A one-person team may relax it (rolloutplanner/review.py applies it everywhere).
+REVIEW_ALLOW_SELF_APPROVAL = env.bool("REVIEW_ALLOW_SELF_APPROVAL", default=False)
 
 EMAIL_BACKEND = env.str(
     "EMAIL_BACKEND",

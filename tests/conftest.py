@@ -65,3 +65,9 @@ def api_client() -> APIClient:
 @pytest.fixture
 def sea_user(world):
     return world.users[Role.SEA_TEAM]
+
+
+@pytest.fixture
+def sea_reviewer(world):
+    """A second member of the SEA team, who approves what ``sea_user`` submits (four eyes)."""
+    return make_user(Role.SEA_TEAM, username="sea-reviewer")

@@ -149,11 +149,12 @@ class ElementMappingSerializer(serializers.ModelSerializer):
             "owner",
             "status",
             "comments",
+            "submitted_by",
             "approved_by",
             "approved_at",
             "open_feedback",
         ]
-        read_only_fields = ["status", "approved_by", "approved_at"]
+        read_only_fields = ["status", "submitted_by", "approved_by", "approved_at"]
 
     def get_target_paths(self, obj) -> list[str]:
         return [f"{t.resource.name}.{t.path}" for t in obj.targets.all()]
@@ -208,11 +209,11 @@ class DescriptorMappingSerializer(serializers.ModelSerializer):
     class Meta:
         model = DescriptorMapping
         fields = [
-            "id", "state_code", "descriptor_value", "notes", "status", "approved_by",
-            "approved_at",
+            "id", "state_code", "descriptor_value", "notes", "status", "submitted_by",
+            "approved_by", "approved_at",
         ]  # fmt: skip
         # The review moves only through the transition action.
-        read_only_fields = ["status", "approved_by", "approved_at"]
+        read_only_fields = ["status", "submitted_by", "approved_by", "approved_at"]
 
     def validate(self, attrs):
         if self.instance is not None:

@@ -132,7 +132,10 @@ class ReviewActionMixin:
     @extend_schema(request=serializers.TransitionSerializer)
     @action(detail=True, methods=["post"])
     def transition(self, request, pk=None):
-        """Move the mapping along draft → in review → approved (or back, or a new review)."""
+        """Move the mapping along draft → in review → approved (or back, or a new review).
+
+        The author of the change under review may not approve it (403).
+        """
         mapping = self.get_object()
         if not user_can(request.user, mapping, CHANGE):
             raise PermissionDenied("You may not review this mapping.")
@@ -192,6 +195,11 @@ class DescriptorMappingViewSet(ReviewActionMixin, RestrictedModelViewSet):
     model = DescriptorMapping
     serializer_class = serializers.DescriptorMappingSerializer
     filterset_class = filtersets.DescriptorMappingFilterSet
+
+    def perform_update(self, serializer):
+        state_services.update_descriptor_mapping(
+            mapping=serializer.instance, user=self.request.user, **serializer.validated_data
+        )
 
 
 class LocalCodeSetViewSet(RestrictedModelViewSet):

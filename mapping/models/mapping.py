@@ -60,6 +60,16 @@ class ElementMapping(models.Model):
         max_length=20, choices=MappingStatus.choices, default=MappingStatus.DRAFT
     )
     comments = models.TextField(blank=True)
+    # Four eyes (rolloutplanner/review.py): who submitted the change under review, or last
+    # changed it while in review; they may not approve it.
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Who submitted the change under review (or last changed it while in review).",
+    )
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -154,6 +164,16 @@ class DescriptorMapping(models.Model):
     # Reviewed as element mappings are; only approved ones feed parallel-year reconciliations.
     status = models.CharField(
         max_length=20, choices=MappingStatus.choices, default=MappingStatus.DRAFT
+    )
+    # Four eyes (rolloutplanner/review.py): who submitted the change under review, or last
+    # changed it while in review; they may not approve it.
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Who submitted the change under review (or last changed it while in review).",
     )
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -18,6 +18,12 @@ from mapping.models import (
     MappingKind,
     MappingStatus,
 )
+from rolloutplanner.review import (
+    SELF_APPROVAL_EXPLANATION,
+    SelfApprovalRefused,
+    check_approver,
+    is_own_change,
+)
 
 EDITABLE_FIELDS = ("kind", "logical_map", "transformation_rule", "owner", "comments")
 
@@ -43,6 +49,25 @@ def check_editable(mapping: ElementMapping | DescriptorMapping) -> None:
         raise ValidationError("This mapping is approved: start a new review before changing it.")
 
 
+REVIEW_STATE_FIELDS = ("status", "submitted_by_id", "approved_by_id", "approved_at")
+
+
+def take_review_state(mapping: ElementMapping | DescriptorMapping) -> None:
+    """Lock the row and take its review state from the database, never from the caller's copy
+    (an edit must not write back a status read before the last review step); refuse an
+    approved row."""
+    current = type(mapping).objects.select_for_update().get(pk=mapping.pk)
+    for name in REVIEW_STATE_FIELDS:
+        setattr(mapping, name, getattr(current, name))
+    check_editable(mapping)
+
+
+def record_review_author(mapping: ElementMapping | DescriptorMapping, user) -> None:
+    """Whoever changes a mapping while it is in review becomes the author of what is reviewed."""
+    if mapping.status == MappingStatus.IN_REVIEW and user is not None:
+        mapping.submitted_by = user
+
+
 def plan_version(mapping: ElementMapping):
     return mapping.element.collection.plan.data_standard_version
 
@@ -51,13 +76,17 @@ def plan_version(mapping: ElementMapping):
 def update_mapping(
     *, mapping: ElementMapping, user, targets: Iterable[EdFiProperty] | None = None, **fields
 ) -> ElementMapping:
-    """Change an unapproved mapping; refuses targets outside the plan's Data Standard version."""
-    check_editable(ElementMapping.objects.get(pk=mapping.pk))
+    """Change an unapproved mapping; refuses targets outside the plan's Data Standard version.
+
+    A change while in review makes ``user`` the author of what is reviewed.
+    """
+    take_review_state(mapping)
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValueError(f"Not editable here: {', '.join(sorted(unknown))}")
     for name, value in fields.items():
         setattr(mapping, name, value)
+    record_review_author(mapping, user)
     new_targets = list(targets) if targets is not None else list(mapping.targets.all())
     problems = target_problems(
         mapping_kind=mapping.kind, targets=new_targets, version=plan_version(mapping)
@@ -95,9 +124,12 @@ def transition_mapping(
             f"A mapping that is {mapping.get_status_display().lower()} cannot be {reason}."
         )
     if target == MappingStatus.APPROVED:
+        check_approver(user=user, author_id=mapping.submitted_by_id, what=f"the mapping {mapping}")
         if isinstance(mapping, ElementMapping):
             _check_approvable(mapping)
         mapping.approved_by, mapping.approved_at = user, timezone.now()
+    elif target == MappingStatus.IN_REVIEW:
+        mapping.submitted_by = user
     mapping.status = target
     mapping.save()
     update_change_reason(mapping, reason)
@@ -122,20 +154,59 @@ def _check_approvable(mapping: ElementMapping) -> None:
 def bulk_update_mappings(
     *, mappings: Iterable[ElementMapping], user, status: str = "", owner=None
 ) -> int:
-    """Set the status (through the review rules) and/or owner of many rows; all or nothing."""
+    """Set the status (through the review rules) and/or owner of many rows; all or nothing.
+
+    A bulk approval takes only rows in review that someone else submitted; otherwise it is
+    refused as a whole, naming every row that stands in the way.
+    """
+    # The review state as it is now, whatever the caller read earlier.
+    mappings = list(
+        ElementMapping.objects.select_for_update(of=("self",))
+        .filter(pk__in=[m.pk for m in mappings])
+        .order_by("element__collection__name", "element__name")
+    )
+    if status == MappingStatus.APPROVED:
+        _check_bulk_approval(mappings, user)
     count = 0
     for mapping in mappings:
         if owner is not None:
             update_mapping(mapping=mapping, user=user, owner=owner)
         if status and status != mapping.status:
             transition_mapping(
-                mapping=mapping, transition=_transition_to(mapping, status), user=user
+                mapping=mapping, transition=transition_to(mapping, status), user=user
             )
         count += 1
     return count
 
 
-def _transition_to(mapping: ElementMapping, status: str) -> str:
+def _check_bulk_approval(mappings: list[ElementMapping], user) -> None:
+    not_in_review = [m for m in mappings if m.status == MappingStatus.DRAFT]
+    if not_in_review:
+        raise ValidationError(
+            "Only mappings in review can be approved; submit these for review first: "
+            + _names(not_in_review)
+            + "."
+        )
+    own = [
+        m
+        for m in mappings
+        if m.status == MappingStatus.IN_REVIEW
+        and is_own_change(user=user, author_id=m.submitted_by_id)
+    ]
+    if own:
+        raise SelfApprovalRefused(
+            "You submitted these mappings for review, so someone else must approve them: "
+            + _names(own)
+            + "."
+        )
+
+
+def _names(mappings: list[ElementMapping]) -> str:
+    return "; ".join(str(m) for m in mappings)
+
+
+def transition_to(mapping: ElementMapping, status: str) -> str:
+    """The review step that takes ``mapping`` from its status to ``status``."""
     for name, (sources, target, _) in _TRANSITIONS.items():
         if target == status and mapping.status in sources:
             return name
@@ -179,16 +250,30 @@ def identity_gaps(*, plan) -> list[IdentityGap]:
     return gaps
 
 
-def available_transitions(mapping: ElementMapping | DescriptorMapping) -> list[tuple[str, str]]:
-    """(transition, label) pairs the mapping's current status allows."""
+def available_transitions(
+    mapping: ElementMapping | DescriptorMapping, user=None
+) -> list[tuple[str, str]]:
+    """(transition, label) pairs the mapping's status allows ``user``; no Approve for its author."""
     labels = {
         "submit": "Submit for review",
         "approve": "Approve",
         "return": "Return to draft",
         "reopen": "Start a new review",
     }
+    own = user is not None and is_own_change(user=user, author_id=mapping.submitted_by_id)
     return [
         (name, labels[name])
         for name, (sources, _, _) in _TRANSITIONS.items()
-        if mapping.status in sources
+        if mapping.status in sources and not (name == "approve" and own)
     ]
+
+
+def review_context(*, mapping: ElementMapping | DescriptorMapping, user) -> dict:
+    """What a mapping's page shows of its review: the steps ``user`` may take, and why not."""
+    own = mapping.status == MappingStatus.IN_REVIEW and is_own_change(
+        user=user, author_id=mapping.submitted_by_id
+    )
+    return {
+        "transitions": available_transitions(mapping, user),
+        "approval_refused": SELF_APPROVAL_EXPLANATION if own else "",
+    }

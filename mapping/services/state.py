@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from mapping.models import DescriptorMapping, ElementMapping, StateElement
-from mapping.services.mappings import check_editable
+from mapping.services.mappings import record_review_author, take_review_state
 
 
 @transaction.atomic
@@ -18,17 +18,45 @@ def create_element(**fields) -> StateElement:
 
 
 @transaction.atomic
-def map_state_code(*, state_code, descriptor_value, notes: str = "") -> DescriptorMapping:
-    """Map (or re-map) a state code to a descriptor value of the plan's Data Standard."""
+def map_state_code(
+    *, state_code, descriptor_value, user=None, notes: str | None = None
+) -> tuple[DescriptorMapping, bool]:
+    """Map (or re-map) a state code to a descriptor value of the plan's Data Standard.
+
+    Returns the mapping and whether it was created or changed. An approved mapping changes
+    only through a new review; a change while in review makes ``user`` its author.
+    ``notes=None`` keeps the current notes.
+    """
     version = state_code.code_set.plan.data_standard_version
     if descriptor_value.descriptor.version_id != version.pk:
         raise ValidationError(
             f"{descriptor_value} is not in the targeted Data Standard {version.version}."
         )
-    current = DescriptorMapping.objects.filter(state_code=state_code).first()
-    if current and current.descriptor_value_id != descriptor_value.pk:
-        check_editable(current)
-    mapping, _ = DescriptorMapping.objects.update_or_create(
-        state_code=state_code, defaults={"descriptor_value": descriptor_value, "notes": notes}
+    mapping = DescriptorMapping.objects.select_for_update().filter(state_code=state_code).first()
+    if mapping is None:
+        mapping = DescriptorMapping.objects.create(
+            state_code=state_code, descriptor_value=descriptor_value, notes=notes or ""
+        )
+        return mapping, True
+    changed = mapping.descriptor_value_id != descriptor_value.pk or (
+        notes is not None and notes != mapping.notes
     )
+    if changed:
+        update_descriptor_mapping(
+            mapping=mapping,
+            user=user,
+            descriptor_value=descriptor_value,
+            notes=mapping.notes if notes is None else notes,
+        )
+    return mapping, changed
+
+
+@transaction.atomic
+def update_descriptor_mapping(*, mapping: DescriptorMapping, user, **fields) -> DescriptorMapping:
+    """Change an unapproved descriptor mapping (state code, descriptor value, notes)."""
+    take_review_state(mapping)
+    for name, value in fields.items():
+        setattr(mapping, name, value)
+    record_review_author(mapping, user)
+    mapping.save()
     return mapping

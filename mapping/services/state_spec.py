@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from simple_history.utils import update_change_reason
 
 from mapping.importers.spec import ParsedSpec, SpecRow, parse_spec
 from mapping.models import (
-    DescriptorMapping,
     DescriptorValue,
     EdFiProperty,
     EdFiResource,
@@ -24,22 +23,32 @@ from mapping.models import (
     StateCollection,
     StateElement,
 )
-from mapping.services.mappings import target_problems
+from mapping.services.mappings import (
+    target_problems,
+    transition_mapping,
+    transition_to,
+    update_mapping,
+)
+from mapping.services.state import create_element, map_state_code
 
 
-@dataclass(frozen=True)
+@dataclass
 class SpecImportSummary:
-    created: int
-    updated: int
-    unchanged: int
-    code_sets: int
-    descriptor_mappings: int
+    """Element rows created, updated (element or mapping) and unchanged; descriptor mappings
+    created or changed. ``errors`` collects row problems found while writing."""
+
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    code_sets: int = 0
+    descriptor_mappings: int = 0
+    errors: list[str] = field(default_factory=list)
 
     def __str__(self) -> str:
         return (
             f"{self.created} elements created, {self.updated} updated, {self.unchanged} "
             f"unchanged; {self.code_sets} code sets; "
-            f"{self.descriptor_mappings} descriptor mappings."
+            f"{self.descriptor_mappings} descriptor mappings created or changed."
         )
 
 
@@ -71,8 +80,11 @@ def import_state_spec(*, plan: MappingPlan, name: str, content: bytes, user) -> 
     """Create or update the plan's collections, elements, code sets (and mappings), all or nothing.
 
     Rows match existing elements on (collection, element name), so a re-import updates and
-    never duplicates. Any problem (in the file, or a change to an approved mapping) raises a
-    ValidationError naming file, sheet, row, column and reason, and nothing is written.
+    never duplicates. Mapping columns go through the mapping services and their review rules:
+    an import edits drafts, may submit for review or return to draft, and never approves.
+    Any problem (in the file, a change to an approved mapping, a status of approved on a row
+    that is not approved yet) raises a ValidationError naming file, sheet, row, column and
+    reason, and nothing is written. The summary counts what really changed.
     """
     parsed = parse_spec(name=name, content=content)
     resolver = _Resolver(plan, parsed)
@@ -81,8 +93,8 @@ def import_state_spec(*, plan: MappingPlan, name: str, content: bytes, user) -> 
         raise ValidationError(errors[:50])
     with transaction.atomic():
         summary = _apply(plan, parsed, resolver, name, user)
-        if errors := _apply_mappings(parsed, resolver, f"imported from {name}"):
-            raise ValidationError(errors[:50])  # leaving the block rolls everything back
+        if summary.errors:
+            raise ValidationError(summary.errors[:50])  # leaving the block rolls everything back
     return summary
 
 
@@ -131,7 +143,7 @@ def _apply(plan, parsed: ParsedSpec, resolver: _Resolver, name: str, user) -> Sp
     reason = f"imported from {name}"
     collections = {c.name: c for c in plan.collections.all()}
     code_sets = {c.name: c for c in plan.code_sets.all()}
-    counts = {"created": 0, "updated": 0, "unchanged": 0}
+    summary = SpecImportSummary()
     for row in parsed.rows:
         collection = collections.get(row.collection)
         if collection is None:
@@ -140,8 +152,12 @@ def _apply(plan, parsed: ParsedSpec, resolver: _Resolver, name: str, user) -> Sp
             )
         code_set = _code_set(plan, code_sets, row) if row.code_set else None
         outcome = _upsert_element(collection, row, code_set, reason)
-        counts[outcome] += 1
-    descriptor_count = _apply_descriptor_rows(plan, parsed, resolver, code_sets, reason)
+        if row.mapping and _apply_mapping(row, resolver, reason, user, summary.errors):
+            outcome = "updated" if outcome == "unchanged" else outcome
+        setattr(summary, outcome, getattr(summary, outcome) + 1)
+    summary.descriptor_mappings = _apply_descriptor_rows(
+        plan, parsed, resolver, code_sets, user, summary.errors
+    )
     for row in parsed.lineage_rows:
         LineageAssignment.objects.update_or_create(
             plan=plan,
@@ -150,9 +166,8 @@ def _apply(plan, parsed: ParsedSpec, resolver: _Resolver, name: str, user) -> Sp
             load_order=row.load_order,
             defaults={"properties": row.properties},
         )
-    return SpecImportSummary(
-        **counts, code_sets=len(code_sets), descriptor_mappings=descriptor_count
-    )
+    summary.code_sets = len(code_sets)
+    return summary
 
 
 def _code_set(plan, code_sets: dict, row: SpecRow) -> StateCodeSet:
@@ -181,9 +196,8 @@ def _upsert_element(collection, row: SpecRow, code_set, reason: str) -> str:
     }
     element = StateElement.objects.filter(collection=collection, name=row.element).first()
     if element is None:
-        element = StateElement.objects.create(collection=collection, name=row.element, **values)
+        element = create_element(collection=collection, name=row.element, **values)
         update_change_reason(element, reason)
-        ElementMapping.objects.create(element=element)
         outcome = "created"
     elif any(getattr(element, k) != v for k, v in values.items()):
         for key, value in values.items():
@@ -197,8 +211,11 @@ def _upsert_element(collection, row: SpecRow, code_set, reason: str) -> str:
     return outcome
 
 
-def _apply_mapping(row: SpecRow, resolver: _Resolver, reason: str) -> str | None:
-    """Write a row's mapping columns; returns an error when it would change an approved row."""
+def _apply_mapping(row: SpecRow, resolver: _Resolver, reason: str, user, errors: list) -> bool:
+    """Write a row's mapping columns through the mapping services; True when anything changed.
+
+    A refusal (an approved row, a review step the services do not allow) goes to ``errors``.
+    """
     mapping = ElementMapping.objects.get(element_id=row.element_id)
     wanted = row.mapping
     fields = {
@@ -206,38 +223,63 @@ def _apply_mapping(row: SpecRow, resolver: _Resolver, reason: str) -> str | None
         "logical_map": wanted["logical_map"],
         "transformation_rule": wanted["transformation_rule"],
         "owner": resolver.users.get(wanted["owner"]) if wanted["owner"] else None,
-        "status": wanted["status"],
         "comments": wanted["comments"],
     }
-    targets = {resolver.properties[t].pk for t in wanted["targets"]}
+    targets = [resolver.properties[t] for t in wanted["targets"]]
     current_targets = set(mapping.targets.values_list("pk", flat=True))
-    changed = targets != current_targets or any(getattr(mapping, k) != v for k, v in fields.items())
-    if not changed:
-        return None
-    if mapping.status == MappingStatus.APPROVED:
-        return (
-            f"{row.where}: the mapping of {row.element!r} is approved; start a new review "
-            "before changing it."
+    changed_columns = [k for k, v in fields.items() if getattr(mapping, k) != v]
+    if {t.pk for t in targets} != current_targets:
+        changed_columns.append("targets")
+    status_changed = wanted["status"] != mapping.status
+    if changed_columns:
+        columns = ", ".join(changed_columns)
+        if mapping.status == MappingStatus.APPROVED:
+            errors.append(
+                f"{row.where}, column {columns}: the mapping of {row.element!r} is approved; "
+                "start a new review before changing it."
+            )
+            return False
+        edit = {"mapping": mapping, "user": user, "targets": targets, **fields}
+        if not _written(row, columns, errors, update_mapping, **edit):
+            return False
+        update_change_reason(mapping, reason)
+    if status_changed and not _change_status(mapping, row, user, errors):
+        return False
+    return bool(changed_columns) or status_changed
+
+
+def _change_status(mapping: ElementMapping, row: SpecRow, user, errors: list) -> bool:
+    """Move the row to the file's status with the review services; an import never approves."""
+    wanted = row.mapping["status"]
+    if wanted == MappingStatus.APPROVED:
+        errors.append(
+            f"{row.where}, column status: an import cannot approve the mapping of "
+            f"{row.element!r} (it is {mapping.get_status_display().lower()}); submit it for "
+            "review and have someone other than its author approve it on its page."
         )
-    for key, value in fields.items():
-        setattr(mapping, key, value)
-    mapping.save()
-    mapping.targets.set(targets)
-    update_change_reason(mapping, reason)
-    return None
+        return False
+    try:
+        transition = transition_to(mapping, wanted)
+    except ValidationError as exc:
+        errors.extend(f"{row.where}, column status: {m}" for m in exc.messages)
+        return False
+    step = {"mapping": mapping, "transition": transition, "user": user}
+    return _written(row, "status", errors, transition_mapping, **step)
 
 
-def _apply_mappings(parsed: ParsedSpec, resolver: _Resolver, reason: str) -> list[str]:
-    errors = []
-    for row in parsed.rows:
-        if row.mapping:
-            error = _apply_mapping(row, resolver, reason)
-            if error:
-                errors.append(error)
-    return errors
+def _written(row: SpecRow, column: str, errors: list, service, **kwargs) -> bool:
+    """Call a mapping service; its refusal becomes an error naming the row and column."""
+    try:
+        service(**kwargs)
+    except (ValidationError, PermissionDenied) as exc:
+        messages = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
+        errors.extend(f"{row.where}, column {column}: {m}" for m in messages)
+        return False
+    return True
 
 
-def _apply_descriptor_rows(plan, parsed, resolver: _Resolver, code_sets: dict, reason) -> int:
+def _apply_descriptor_rows(plan, parsed, resolver: _Resolver, code_sets: dict, user, errors) -> int:
+    """Codes, code set descriptors and descriptor mappings; returns mappings created or changed."""
     count = 0
     descriptors = {}
     for row in parsed.descriptor_rows:
@@ -249,27 +291,24 @@ def _apply_descriptor_rows(plan, parsed, resolver: _Resolver, code_sets: dict, r
         code, _ = StateCode.objects.get_or_create(
             code_set=code_set, code=row.code, defaults={"description": row.description}
         )
-        if row.descriptor:
-            value = resolver.values.get((row.descriptor, row.code_value))
-            descriptor = value.descriptor if value else descriptors.get(row.descriptor)
-            if descriptor is None:
-                descriptor = plan.data_standard_version.descriptors.filter(
-                    name=row.descriptor
-                ).first()
-                descriptors[row.descriptor] = descriptor
-            if descriptor and code_set.descriptor_id != descriptor.pk:
-                code_set.descriptor = descriptor
-                code_set.save(update_fields=["descriptor"])
-            if value:
-                current = DescriptorMapping.objects.filter(state_code=code).first()
-                changed = current and current.descriptor_value_id != value.pk
-                if changed and current.status == MappingStatus.APPROVED:
-                    raise ValidationError(
-                        f"{row.where}: the mapping of code {row.code!r} is approved; start "
-                        "a new review before changing it."
-                    )
-                DescriptorMapping.objects.update_or_create(
-                    state_code=code, defaults={"descriptor_value": value}
+        if not row.descriptor:
+            continue
+        value = resolver.values.get((row.descriptor, row.code_value))
+        descriptor = value.descriptor if value else descriptors.get(row.descriptor)
+        if descriptor is None:
+            descriptor = plan.data_standard_version.descriptors.filter(name=row.descriptor).first()
+            descriptors[row.descriptor] = descriptor
+        if descriptor and code_set.descriptor_id != descriptor.pk:
+            code_set.descriptor = descriptor
+            code_set.save(update_fields=["descriptor"])
+        if value:
+            try:
+                _, changed = map_state_code(state_code=code, descriptor_value=value, user=user)
+            except ValidationError as exc:
+                errors.extend(
+                    f"{row.where}, column code_value: the mapping of code {row.code!r}: {m}"
+                    for m in exc.messages
                 )
-                count += 1
+                continue
+            count += changed
     return count

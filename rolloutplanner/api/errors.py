@@ -3,12 +3,16 @@
 ``{"error": {"status": 400, "code": "invalid", "detail": "...", "fields": {...}}}``
 """
 
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import exceptions, status
 from rest_framework.views import exception_handler as drf_exception_handler
 
 
 def exception_handler(exc, context):
+    if isinstance(exc, DjangoPermissionDenied):
+        # A service's refusal (e.g. the four-eyes rule) keeps its message and code in the body.
+        exc = exceptions.PermissionDenied(*exc.args)
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(
             exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}

@@ -25,7 +25,9 @@ def _plan():
 
 
 @pytest.mark.celery_worker
-def test_sea_team_imports_maps_reviews_and_runs_coverage(browser_page, world, celery_worker):
+def test_sea_team_imports_maps_reviews_and_runs_coverage(
+    browser_page, world, sea_reviewer, celery_worker
+):
     plan = _plan()
     page = browser_page
     login_as(page, world.users[Role.SEA_TEAM])
@@ -47,6 +49,12 @@ def test_sea_team_imports_maps_reviews_and_runs_coverage(browser_page, world, ce
         in page.get_by_role("table", name="Ed-Fi targets").inner_text()
     )
     page.get_by_role("button", name="Submit for review").click()
+    # four eyes: the author is told why there is no Approve button; a colleague approves
+    assert "cannot approve it yourself" in page.locator("#approval-refused").inner_text()
+    assert page.get_by_role("button", name="Approve").count() == 0
+    assert_accessible(page)
+    login_as(page, sea_reviewer)
+    page.goto(mapping.get_absolute_url())
     page.get_by_role("button", name="Approve").click()
     assert page.get_by_role("button", name="Start a new review").is_visible()
     mapping.refresh_from_db()

@@ -23,16 +23,18 @@ def _transition(api_client, mapping, step):
     )
 
 
-def test_sea_team_submits_and_approves_through_the_api(api_client, world, mapping):
+def test_sea_team_submits_and_approves_through_the_api(api_client, world, mapping, sea_reviewer):
     api_client.force_authenticate(world.users[Role.SEA_TEAM])
 
     assert _transition(api_client, mapping, "approve").status_code == 400  # not in review yet
     assert _transition(api_client, mapping, "submit").data["status"] == "in_review"
+    api_client.force_authenticate(sea_reviewer)
     approved = _transition(api_client, mapping, "approve")
 
     assert approved.status_code == 200 and approved.data["status"] == "approved"
     mapping.refresh_from_db()
-    assert mapping.approved_by == world.users[Role.SEA_TEAM] and mapping.approved_at
+    assert mapping.approved_by == sea_reviewer and mapping.approved_at
+    assert mapping.submitted_by == world.users[Role.SEA_TEAM]
     reasons = [h.history_change_reason for h in mapping.history.order_by("history_date")]
     assert reasons[-2:] == ["submitted for review", "approved"]
 

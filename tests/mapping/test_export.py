@@ -4,6 +4,7 @@ import csv
 import io
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -59,7 +60,7 @@ def _snapshot(plan: MappingPlan) -> list:
 
 
 @pytest.fixture
-def mapped_plan(catalog, sea_user):
+def mapped_plan(catalog, sea_user, sea_reviewer):
     plan = f.MappingPlanFactory(data_standard_version=catalog)
     import_state_spec(plan=plan, name="spec.csv", content=SPEC.encode(), user=sea_user)
     sex = ElementMapping.objects.get(element__name="Sex")
@@ -75,7 +76,7 @@ def mapped_plan(catalog, sea_user):
         comments="Checked with three LEAs.",
     )
     services.transition_mapping(mapping=sex, transition="submit", user=sea_user)
-    services.transition_mapping(mapping=sex, transition="approve", user=sea_user)
+    services.transition_mapping(mapping=sex, transition="approve", user=sea_reviewer)
     code_set = sex.element.code_set
     code_set.descriptor = catalog.descriptors.get(name="SexDescriptor")
     code_set.save()
@@ -123,24 +124,64 @@ def test_csv_export_neutralises_formulas(mapped_plan):
     ]
 
 
+def _with_status(content: bytes, element: str, status: str) -> bytes:
+    workbook = load_workbook(io.BytesIO(content))
+    sheet = workbook["Fall Child Count"]
+    header = [c.value for c in sheet[1]]
+    for row in sheet.iter_rows(min_row=2):
+        if row[header.index("element")].value == element:
+            row[header.index("status")].value = status
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
 def test_workbook_round_trips_into_a_new_plan_without_loss(mapped_plan, catalog, sea_user):
     content = plan_workbook(plan=mapped_plan)
     copy = f.MappingPlanFactory(name="Copy", data_standard_version=catalog)
 
-    import_state_spec(plan=copy, name="plan.xlsx", content=content, user=sea_user)
+    # an import never approves: the approved row arrives in review, everything else as it was
+    with pytest.raises(ValidationError) as refused:
+        import_state_spec(plan=copy, name="plan.xlsx", content=content, user=sea_user)
+    assert refused.value.messages == [
+        "plan.xlsx, sheet Fall Child Count, row 3, column status: an import cannot approve the "
+        "mapping of 'Sex' (it is draft); submit it for review and have someone other than its "
+        "author approve it on its page."
+    ]
+    assert not StateElement.objects.filter(collection__plan=copy).exists()
+    in_review = _with_status(content, "Sex", "in_review")
+    import_state_spec(plan=copy, name="plan.xlsx", content=in_review, user=sea_user)
 
-    assert _snapshot(copy) == _snapshot(mapped_plan)
-    # importing the same workbook again changes nothing, even on the approved row
-    summary = import_state_spec(plan=copy, name="plan.xlsx", content=content, user=sea_user)
-    assert summary.created == summary.updated == 0
-    assert _snapshot(copy) == _snapshot(mapped_plan)
+    expected = _snapshot(mapped_plan)
+    expected[0] = [
+        (*row[:-2], "in_review", row[-1]) if row[1] == "Sex" else row for row in expected[0]
+    ]
+    assert _snapshot(copy) == expected
+    # importing the same workbook again changes nothing
+    summary = import_state_spec(plan=copy, name="plan.xlsx", content=in_review, user=sea_user)
+    assert (summary.created, summary.updated, summary.unchanged) == (0, 0, 3)
+    assert summary.descriptor_mappings == 0
+    assert _snapshot(copy) == expected
+    # nor does re-importing a plan's own export, even on the approved row
+    summary = import_state_spec(plan=mapped_plan, name="plan.xlsx", content=content, user=sea_user)
+    assert (summary.created, summary.updated, summary.unchanged) == (0, 0, 3)
+    assert _snapshot(mapped_plan)[0] == [
+        (*row[:-2], "approved", row[-1]) if row[1] == "Sex" else row for row in expected[0]
+    ]
 
 
 def test_csv_round_trips_elements_and_mappings(mapped_plan, catalog, sea_user):
     copy = f.MappingPlanFactory(name="Copy", data_standard_version=catalog)
-    content = plan_csv(plan=mapped_plan).encode()
-    import_state_spec(plan=copy, name="plan.csv", content=content, user=sea_user)
-    assert _snapshot(copy)[0] == _snapshot(mapped_plan)[0]
+    content = plan_csv(plan=mapped_plan)
+    with pytest.raises(ValidationError, match=r"plan.csv, row 3, column status: an import cannot"):
+        import_state_spec(plan=copy, name="plan.csv", content=content.encode(), user=sea_user)
+
+    in_review = content.replace(",approved,", ",in_review,")
+    import_state_spec(plan=copy, name="plan.csv", content=in_review.encode(), user=sea_user)
+    assert _snapshot(copy)[0] == [
+        (*row[:-2], "in_review", row[-1]) if row[1] == "Sex" else row
+        for row in _snapshot(mapped_plan)[0]
+    ]
 
 
 def test_bad_lineage_rows_are_named(mapped_plan, sea_user):

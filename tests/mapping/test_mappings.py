@@ -24,19 +24,20 @@ def mapping(birth_date):
 
 
 def test_review_workflow_and_approved_mappings_change_only_through_a_new_review(
-    mapping, birth_date, sea_user
+    mapping, birth_date, sea_user, sea_reviewer
 ):
     services.update_mapping(
         mapping=mapping, user=sea_user, kind=MappingKind.ONE_TO_ONE, targets=[birth_date]
     )
     services.transition_mapping(mapping=mapping, transition="submit", user=sea_user)
-    approved = services.transition_mapping(mapping=mapping, transition="approve", user=sea_user)
-    assert approved.status == "approved" and approved.approved_by == sea_user
+    approved = services.transition_mapping(mapping=mapping, transition="approve", user=sea_reviewer)
+    assert approved.status == "approved" and approved.approved_by == sea_reviewer
+    assert approved.submitted_by == sea_user
 
     with pytest.raises(ValidationError, match="start a new review"):
         services.update_mapping(mapping=approved, user=sea_user, comments="Quick fix")
     with pytest.raises(ValidationError, match="cannot be approved"):
-        services.transition_mapping(mapping=approved, transition="approve", user=sea_user)
+        services.transition_mapping(mapping=approved, transition="approve", user=sea_reviewer)
 
     reopened = services.transition_mapping(mapping=approved, transition="reopen", user=sea_user)
     services.update_mapping(mapping=reopened, user=sea_user, comments="Reviewed again")
@@ -126,7 +127,9 @@ def test_one_click_accept_from_the_mapping_page(client, world, catalog):
     assert mapping.kind == MappingKind.ONE_TO_ONE and list(mapping.targets.all()) == [target]
 
 
-def test_edit_page_validates_typed_targets_and_refuses_approved_rows(client, world, mapping):
+def test_edit_page_validates_typed_targets_and_refuses_approved_rows(
+    client, world, mapping, sea_reviewer
+):
     client.force_login(world.users[Role.SEA_TEAM])
     url = reverse("mapping:elementmapping-edit", args=[mapping.pk])
     response = client.post(url, {"kind": "one_to_one", "target_paths": "Student.NoSuchThing"})
@@ -138,6 +141,7 @@ def test_edit_page_validates_typed_targets_and_refuses_approved_rows(client, wor
 
     transition = reverse("mapping:elementmapping-transition", args=[mapping.pk])
     client.post(transition, {"transition": "submit"})
+    client.force_login(sea_reviewer)
     client.post(transition, {"transition": "approve"})
     mapping.refresh_from_db()
     assert mapping.status == "approved"
@@ -147,7 +151,7 @@ def test_edit_page_validates_typed_targets_and_refuses_approved_rows(client, wor
     assert mapping.kind == MappingKind.ONE_TO_ONE
 
 
-def test_api_filters_edits_and_transitions(api_client, world, mapping, birth_date):
+def test_api_filters_edits_and_transitions(api_client, world, mapping, birth_date, sea_reviewer):
     api_client.force_authenticate(world.users[Role.SEA_TEAM])
     url = reverse("api:elementmapping-detail", args=[mapping.pk])
     response = api_client.patch(
@@ -160,6 +164,7 @@ def test_api_filters_edits_and_transitions(api_client, world, mapping, birth_dat
     action = reverse("api:elementmapping-transition", args=[mapping.pk])
     assert api_client.post(action, {"transition": "approve"}).status_code == 400
     assert api_client.post(action, {"transition": "submit"}).data["status"] == "in_review"
+    api_client.force_authenticate(sea_reviewer)
     assert api_client.post(action, {"transition": "approve"}).data["status"] == "approved"
     response = api_client.patch(url, {"comments": "x"}, format="json")
     assert response.status_code == 400 and "new review" in str(response.data)
@@ -217,7 +222,7 @@ def test_lea_coordinator_may_read_and_leave_feedback_but_not_edit(
     assert listed.open_feedback == 0
 
 
-def test_bulk_status_and_owner(client, world, mapping, birth_date, sea_user):
+def test_bulk_status_and_owner(client, world, mapping, birth_date, sea_user, sea_reviewer):
     other = f.ElementMappingFactory(
         element=f.StateElementFactory(collection=mapping.element.collection)
     )
@@ -231,7 +236,7 @@ def test_bulk_status_and_owner(client, world, mapping, birth_date, sea_user):
     assert {(m.status, m.owner_id) for m in rows} == {("in_review", sea_user.pk)}
 
     with pytest.raises(ValidationError, match="it is not mapped yet"):
-        services.bulk_update_mappings(mappings=list(rows), user=sea_user, status="approved")
+        services.bulk_update_mappings(mappings=list(rows), user=sea_reviewer, status="approved")
     # all or nothing: the mapping without targets blocked the whole batch
     assert {m.status for m in ElementMapping.objects.filter(pk__in=[mapping.pk, other.pk])} == {
         "in_review"

@@ -101,6 +101,7 @@ class PlanningDocumentSerializer(CleanedModelSerializer):
             "data_systems",
             "timeline_phase",
             "representation",
+            "submitted_by",
             "created_at",
             "sections",
         ]
@@ -110,6 +111,7 @@ class PlanningDocumentSerializer(CleanedModelSerializer):
             "reviewers",
             "review_due",
             "representation",
+            "submitted_by",
             "created_at",
         ]
 

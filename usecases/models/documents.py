@@ -55,6 +55,17 @@ class PlanningDocument(models.Model):
     timeline_phase = models.CharField(
         max_length=200, blank=True, help_text="The rollout timeline phase this use case belongs to."
     )
+    # Four eyes (rolloutplanner/review.py): who sent the version to leadership; they may not
+    # approve it.
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+        help_text="Who sent this version to leadership review.",
+    )
     # True while leadership reviews an already approved version again (new leadership).
     representation = models.BooleanField(default=False, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)

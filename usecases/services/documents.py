@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from rolloutplanner.review import check_approver
 from rolloutplanner.roles import UNRESTRICTED_ROLES, Role, role_of
 from usecases.models import (
     Approval,
@@ -277,6 +278,7 @@ def send_for_leadership_review(*, document: PlanningDocument, user) -> PlanningD
     _require_no_open_comments(document)
     document.status = S.LEADERSHIP_REVIEW
     document.representation = False
+    document.submitted_by = user
     _save(document, f"sent for leadership review (v{document.version})")
     notify(
         users=_leaders(),
@@ -288,10 +290,14 @@ def send_for_leadership_review(*, document: PlanningDocument, user) -> PlanningD
 
 @transaction.atomic
 def approve(*, document: PlanningDocument, user, comment: str = "") -> Approval:
-    """in leadership review → approved; records who, when and which version."""
+    """in leadership review → approved; records who, when and which version.
+
+    Refused (SelfApprovalRefused) to whoever sent the version to leadership (four eyes).
+    """
     _require_leadership(user)
     document = _locked(document)
     _require_status(document, S.LEADERSHIP_REVIEW, action="approve")
+    check_approver(user=user, author_id=document.submitted_by_id, what=f"“{document}”")
     if SectionComment.objects.filter(
         section__document=document, resolution=CommentResolution.OPEN
     ).exists():
@@ -354,6 +360,7 @@ def present_to_new_leadership(*, document: PlanningDocument, user) -> PlanningDo
     _require_status(document, S.APPROVED, action="present to new leadership")
     document.status = S.LEADERSHIP_REVIEW
     document.representation = True
+    document.submitted_by = user
     _save(document, f"presented to new leadership (v{document.version})")
     notify(
         users=_leaders(),

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views import generic as django_generic
 from django.views.decorators.http import require_POST
 
+from rolloutplanner import review
 from rolloutplanner.permissions import CHANGE, VIEW, user_can, user_can_add_model
 from rolloutplanner.roles import Role, role_of
 from rolloutplanner.views import generic
@@ -79,6 +80,8 @@ class DocumentDetailView(generic.ObjectDetailView):
         leader = role in (Role.LEADERSHIP, Role.ADMINISTRATOR)
         status = document.status
         S = m.DocumentStatus
+        decide = leader and status == S.LEADERSHIP_REVIEW
+        may_approve = review.may_approve(user=user, author_id=document.submitted_by_id)
         # Content is frozen under review and once approved: no Edit button then.
         context["can_change"] = context["can_change"] and document.is_editable
         context.update(
@@ -101,11 +104,13 @@ class DocumentDetailView(generic.ObjectDetailView):
                 "review": team and status == S.DRAFT,
                 "revised": team and status == S.STAKEHOLDER_REVIEW,
                 "leadership": team and status == S.REVISED,
-                "approve": leader and status == S.LEADERSHIP_REVIEW,
+                "decide": decide,
+                "approve": decide and may_approve,
                 "reopen": team and status == S.APPROVED,
                 "present": team and status == S.APPROVED,
             },
             team=team,
+            approval_refused="" if may_approve else review.SELF_APPROVAL_EXPLANATION,
         )
         return context
 
@@ -162,6 +167,8 @@ def document_transition(request, pk: int, action: str):
         messages.success(request, _transition(request, document, action))
     except ValidationError as error:
         messages.error(request, _error_text(error))
+    except review.SelfApprovalRefused as error:
+        messages.error(request, str(error))
     return HttpResponseRedirect(document.get_absolute_url())
 
 
