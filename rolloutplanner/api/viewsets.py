@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from django.db import transaction
+from django.db.models import ProtectedError, RestrictedError
 from rest_framework import viewsets
 from rest_framework.exceptions import PermissionDenied
 
+from rolloutplanner.api.errors import Conflict
+from rolloutplanner.deletion import still_used_by
 from rolloutplanner.permissions import (
     CHANGE,
     DELETE,
@@ -56,6 +60,13 @@ class RestrictedModelViewSet(viewsets.ModelViewSet):
             setattr(instance, name, value)
         self._check_owner(instance)
         serializer.save()
+
+    def perform_destroy(self, instance):
+        try:
+            with transaction.atomic():
+                instance.delete()
+        except (ProtectedError, RestrictedError) as exc:
+            raise Conflict(still_used_by(exc, instance)) from None
 
     def _scalar_data(self, serializer) -> dict:
         fields = {f.name: f for f in self.model._meta.get_fields()}

@@ -9,11 +9,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import ProtectedError, RestrictedError
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views import generic
 
+from rolloutplanner.deletion import still_used_by
 from rolloutplanner.permissions import (
     CHANGE,
     DELETE,
@@ -169,7 +172,12 @@ class ObjectDeleteView(RestrictedViewMixin, generic.DeleteView):
 
     def form_valid(self, form):
         name = str(self.object)
-        self.object.delete()
+        try:
+            with transaction.atomic():
+                self.object.delete()
+        except (ProtectedError, RestrictedError) as exc:
+            context = self.get_context_data(still_used_by=still_used_by(exc, self.object))
+            return self.render_to_response(context, status=409)
         messages.success(self.request, f"Deleted {name}.")
         return HttpResponseRedirect(model_url(self.model, "list"))
 
