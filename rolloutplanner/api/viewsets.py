@@ -6,8 +6,10 @@ from django.db import transaction
 from django.db.models import ProtectedError, RestrictedError
 from rest_framework import viewsets
 from rest_framework.exceptions import PermissionDenied
+from rest_framework.response import Response
 
-from rolloutplanner.api.errors import Conflict
+from rolloutplanner import versioning
+from rolloutplanner.api.errors import Conflict, PreconditionFailed
 from rolloutplanner.deletion import still_used_by
 from rolloutplanner.permissions import (
     CHANGE,
@@ -44,6 +46,29 @@ class RestrictedModelViewSet(viewsets.ModelViewSet):
         if action and not user_can(self.request.user, obj, action):
             raise PermissionDenied(f"You may not {action} this {obj._meta.verbose_name}.")
         return obj
+
+    def retrieve(self, request, *args, **kwargs):
+        instance = self.get_object()
+        response = Response(self.get_serializer(instance).data)
+        response["ETag"] = f'"{versioning.version_of(instance)}"'
+        return response
+
+    def update(self, request, *args, **kwargs):
+        """PUT/PATCH; with ``If-Match``, refused with 412 unless it names the current version."""
+        if_match = request.headers.get("If-Match")
+        with transaction.atomic():  # the row stays locked until the save commits
+            if if_match:
+                current = versioning.lock_and_check(self.get_object(), None)
+                version = versioning.version_of(current)
+                if not versioning.matches_if_match(if_match, version):
+                    raise PreconditionFailed(
+                        f"{versioning.changed_since(current, if_match.strip().strip(chr(34)))} "
+                        "Nothing was saved; read it again (its ETag) and send your change."
+                    )
+            response = super().update(request, *args, **kwargs)
+        saved = self.model._default_manager.get(pk=self.kwargs[self.lookup_field])
+        response["ETag"] = f'"{versioning.version_of(saved)}"'
+        return response
 
     def create(self, request, *args, **kwargs):
         if not user_can_add_model(request.user, self.model):

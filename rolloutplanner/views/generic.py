@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views import generic
 
+from rolloutplanner import versioning
 from rolloutplanner.deletion import still_used_by
 from rolloutplanner.permissions import (
     CHANGE,
@@ -163,7 +164,34 @@ class ObjectCreateView(ObjectEditMixin, generic.CreateView):
 
 
 class ObjectUpdateView(ObjectEditMixin, generic.UpdateView):
+    """Edits carry the version they started from; a save over someone else's change is
+    refused with who changed what (``rolloutplanner.versioning``)."""
+
     action = CHANGE
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.setdefault("version", versioning.version_of(self.object))
+        return context
+
+    def post(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        with transaction.atomic():  # the row stays locked until the save commits
+            try:
+                versioning.lock_and_check(self.object, request.POST.get(versioning.FORM_FIELD))
+            except versioning.StaleVersion as stale:
+                return self._stale(stale)
+            return super().post(request, *args, **kwargs)
+
+    def _stale(self, stale: versioning.StaleVersion):
+        """The editor's values, the other change, and the current version to save over it."""
+        form = self.get_form()
+        form.full_clean()
+        form.add_error(
+            None, f"{stale.message} Nothing was saved; check their change and save again."
+        )
+        context = self.get_context_data(form=form, version=stale.current_version)
+        return self.render_to_response(context, status=409)
 
 
 class ObjectDeleteView(RestrictedViewMixin, generic.DeleteView):
