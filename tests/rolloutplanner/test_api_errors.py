@@ -70,6 +70,17 @@ def test_delete_of_a_row_in_use_is_409_with_its_status(api_client, world):
     _assert_error_body(response, 409, "conflict")
 
 
+def test_stale_if_match_is_412_with_its_status(api_client, world):
+    api_client.force_authenticate(world.users[Role.SEA_TEAM])
+    url = reverse("api:lea-detail", args=[world.own_lea.pk])
+    etag = api_client.get(url)["ETag"]
+    api_client.patch(url, {"region": "Far North"}, format="json")
+
+    response = api_client.patch(url, {"region": "Far South"}, format="json", HTTP_IF_MATCH=etag)
+
+    _assert_error_body(response, 412, "precondition_failed")
+
+
 class _OnePerMinute(SimpleRateThrottle):
     """A throttle of its own, so the test does not depend on the project's rates."""
 
