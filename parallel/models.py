@@ -96,6 +96,9 @@ class ReportDefinition(models.Model):
     def clean(self) -> None:
         import re
 
+        shape_errors = self._shape_errors()
+        if shape_errors:
+            raise ValidationError(shape_errors)
         fields = self.field_names
         bad = [name for name in fields if not re.match(IDENTIFIER, str(name))]
         if bad:
@@ -111,6 +114,28 @@ class ReportDefinition(models.Model):
                 )
         if set(self.record_key) != {"lea_id", "student_id"}:
             raise ValidationError({"record_key": "The record key is lea_id + student_id."})
+
+    def _shape_errors(self) -> dict[str, str]:
+        """The JSON fields that do not have the shape the rules below read (e.g. ``null``)."""
+        lists = ("columns", "record_key", "compared_fields", "category_sets", "crosswalk")
+        errors = {
+            name: "Give a JSON list." for name in lists if not isinstance(getattr(self, name), list)
+        }
+        if not isinstance(self.population, dict):
+            errors["population"] = "Give a JSON object."
+        if "columns" not in errors and not all(
+            isinstance(column, dict) and "field" in column for column in self.columns
+        ):
+            errors["columns"] = 'Each column is a JSON object with a "field".'
+        if "category_sets" not in errors and not all(
+            isinstance(category_set, dict) and isinstance(category_set.get("fields", []), list)
+            for category_set in self.category_sets
+        ):
+            errors["category_sets"] = 'Each category set is a JSON object with a "fields" list.'
+        for name in ("record_key", "compared_fields"):
+            if name not in errors and not all(isinstance(v, str) for v in getattr(self, name)):
+                errors[name] = "Give a JSON list of field names."
+        return errors
 
 
 class CollectionCycle(models.Model):

@@ -15,7 +15,16 @@ from operator import or_
 from django.db import models
 from django.db.models import Q
 
-from rolloutplanner.roles import ADD, CHANGE, DELETE, UNRESTRICTED_ROLES, VIEW, Role, role_of
+from rolloutplanner.roles import (
+    ADD,
+    CHANGE,
+    DELETE,
+    READ_ONLY_ROLES,
+    UNRESTRICTED_ROLES,
+    VIEW,
+    Role,
+    role_of,
+)
 
 
 @dataclass(frozen=True)
@@ -141,6 +150,17 @@ def user_can(user, obj: models.Model, action: str) -> bool:
     return type(obj)._default_manager.restrict(user, action).filter(pk=obj.pk).exists()
 
 
+def user_may_write(user) -> bool:
+    """Whether ``user``'s role may change anything at all, whatever the object.
+
+    Leadership reads everything and changes nothing: a POST action open to "anyone who can
+    see the object" (reporting a credential's leak) is still closed to it. The object rules
+    (``user_can``) apply on top of this one.
+    """
+    role = role_of(user)
+    return role is not None and user.is_active and role not in READ_ONLY_ROLES
+
+
 def user_can_add(user, instance: models.Model) -> bool:
     """Whether ``user`` may create ``instance`` (unsaved), judged on the owner it names."""
     return _may_own(user, instance, ADD)
@@ -254,4 +274,5 @@ __all__ = [
     "user_can_add",
     "user_can_add_model",
     "user_can_save",
+    "user_may_write",
 ]

@@ -18,6 +18,10 @@ ACTIONS = (VIEW, ADD, CHANGE, DELETE)
 # Roles that see and change every object in the planner.
 UNRESTRICTED_ROLES = frozenset({Role.SEA_TEAM, Role.ADMINISTRATOR})
 
+# Roles that read and change nothing: no add, change or delete, and no POST action either,
+# except the workflow steps that are theirs (a view declares those by name).
+READ_ONLY_ROLES = frozenset({Role.LEADERSHIP})
+
 
 def role_of(user) -> str | None:
     """The user's role, or None for an anonymous user or one without a profile."""

@@ -3,16 +3,19 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from rolloutplanner.middleware import read_only_roles_may_post
 from rolloutplanner.views import health, home, jobs, tokens
 
 urlpatterns = [
     path("", home.home, name="home"),
     path("healthz/", health.healthz, name="healthz"),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/login/", read_only_roles_may_post(auth_views.LoginView.as_view()), name="login"),
+    path(
+        "accounts/logout/", read_only_roles_may_post(auth_views.LogoutView.as_view()), name="logout"
+    ),
     path(
         "accounts/password/",
-        auth_views.PasswordChangeView.as_view(success_url="/"),
+        read_only_roles_may_post(auth_views.PasswordChangeView.as_view(success_url="/")),
         name="password_change",
     ),
     path("jobs/", jobs.JobListView.as_view(), name="job-list"),

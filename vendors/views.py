@@ -1,12 +1,13 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views import View
 
 from leas.views import ExportView
 from mapping.models import MappingPlan
+from rolloutplanner.permissions import user_may_write
 from rolloutplanner.views import generic
 from vendors import exports, selectors, services
 from vendors.filtersets import (
@@ -215,6 +216,11 @@ class APICredentialDetailView(generic.ObjectDetailView):
         "rotation_reason",
     ]
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["can_report_leak"] = user_may_write(self.request.user)
+        return context
+
 
 class CredentialSecretMixin:
     """A secret typed into the form is turned into a fingerprint; it is never saved."""
@@ -251,12 +257,16 @@ class RotationDashboardView(LoginRequiredMixin, View):
 
 
 class ReportLeakView(LoginRequiredMixin, View):
-    """Anyone who can see a credential may report its leak: it is revoked at once."""
+    """Anyone who can see a credential and may change anything (not leadership) may report
+    its leak: it is revoked at once."""
 
     template_name = "vendors/report_leak.html"
 
     def _credential(self, request, pk):
-        return get_object_or_404(APICredential.objects.restrict(request.user), pk=pk)
+        credential = get_object_or_404(APICredential.objects.restrict(request.user), pk=pk)
+        if not user_may_write(request.user):
+            raise PermissionDenied("Leadership reads credentials but does not report leaks.")
+        return credential
 
     def get(self, request, pk):
         credential = self._credential(request, pk)

@@ -58,6 +58,7 @@ class APITokenViewSet(
 
     serializer_class = APITokenSerializer
     queryset = APIToken.objects.none()  # for the schema; requests use get_queryset
+    read_only_role_actions = ("create", "destroy")  # one's own tokens, to read through the API
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):

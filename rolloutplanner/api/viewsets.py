@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from django.db import transaction
+from django.db.models import ProtectedError, RestrictedError
 from rest_framework import viewsets
 from rest_framework.exceptions import PermissionDenied
+from rest_framework.response import Response
 
+from rolloutplanner import versioning
+from rolloutplanner.api.errors import Conflict, PreconditionFailed
+from rolloutplanner.deletion import still_used_by
 from rolloutplanner.permissions import (
     CHANGE,
     DELETE,
@@ -42,6 +48,29 @@ class RestrictedModelViewSet(viewsets.ModelViewSet):
             raise PermissionDenied(f"You may not {action} this {obj._meta.verbose_name}.")
         return obj
 
+    def retrieve(self, request, *args, **kwargs):
+        instance = self.get_object()
+        response = Response(self.get_serializer(instance).data)
+        response["ETag"] = f'"{versioning.version_of(instance)}"'
+        return response
+
+    def update(self, request, *args, **kwargs):
+        """PUT/PATCH; with ``If-Match``, refused with 412 unless it names the current version."""
+        if_match = request.headers.get("If-Match")
+        with transaction.atomic():  # the row stays locked until the save commits
+            if if_match:
+                current = versioning.lock_and_check(self.get_object(), None)
+                version = versioning.version_of(current)
+                if not versioning.matches_if_match(if_match, version):
+                    raise PreconditionFailed(
+                        f"{versioning.changed_since(current, if_match.strip().strip(chr(34)))} "
+                        "Nothing was saved; read it again (its ETag) and send your change."
+                    )
+            response = super().update(request, *args, **kwargs)
+        saved = self.model._default_manager.get(pk=self.kwargs[self.lookup_field])
+        response["ETag"] = f'"{versioning.version_of(saved)}"'
+        return response
+
     def create(self, request, *args, **kwargs):
         if not user_can_add_model(request.user, self.model):
             raise PermissionDenied(f"You may not add a {self.model._meta.verbose_name}.")
@@ -63,6 +92,13 @@ class RestrictedModelViewSet(viewsets.ModelViewSet):
             setattr(instance, name, value)
         self._check_owner(instance)
         serializer.save()
+
+    def perform_destroy(self, instance):
+        try:
+            with transaction.atomic():
+                instance.delete()
+        except (ProtectedError, RestrictedError) as exc:
+            raise Conflict(still_used_by(exc, instance)) from None
 
     def _scalar_data(self, serializer) -> dict:
         fields = {f.name: f for f in self.model._meta.get_fields()}

@@ -9,11 +9,15 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import ProtectedError, RestrictedError
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views import generic
 
+from rolloutplanner import versioning
+from rolloutplanner.deletion import still_used_by
 from rolloutplanner.permissions import (
     CHANGE,
     DELETE,
@@ -168,7 +172,34 @@ class ObjectCreateView(ObjectEditMixin, generic.CreateView):
 
 
 class ObjectUpdateView(ObjectEditMixin, generic.UpdateView):
+    """Edits carry the version they started from; a save over someone else's change is
+    refused with who changed what (``rolloutplanner.versioning``)."""
+
     action = CHANGE
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.setdefault("version", versioning.version_of(self.object))
+        return context
+
+    def post(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        with transaction.atomic():  # the row stays locked until the save commits
+            try:
+                versioning.lock_and_check(self.object, request.POST.get(versioning.FORM_FIELD))
+            except versioning.StaleVersion as stale:
+                return self._stale(stale)
+            return super().post(request, *args, **kwargs)
+
+    def _stale(self, stale: versioning.StaleVersion):
+        """The editor's values, the other change, and the current version to save over it."""
+        form = self.get_form()
+        form.full_clean()
+        form.add_error(
+            None, f"{stale.message} Nothing was saved; check their change and save again."
+        )
+        context = self.get_context_data(form=form, version=stale.current_version)
+        return self.render_to_response(context, status=409)
 
 
 class ObjectDeleteView(RestrictedViewMixin, generic.DeleteView):
@@ -177,7 +208,12 @@ class ObjectDeleteView(RestrictedViewMixin, generic.DeleteView):
 
     def form_valid(self, form):
         name = str(self.object)
-        self.object.delete()
+        try:
+            with transaction.atomic():
+                self.object.delete()
+        except (ProtectedError, RestrictedError) as exc:
+            context = self.get_context_data(still_used_by=still_used_by(exc, self.object))
+            return self.render_to_response(context, status=409)
         messages.success(self.request, f"Deleted {name}.")
         return HttpResponseRedirect(model_url(self.model, "list"))
 

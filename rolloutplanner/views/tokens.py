@@ -4,6 +4,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from rolloutplanner import services
+from rolloutplanner.middleware import read_only_roles_may_post
 from rolloutplanner.models import APIToken
 
 
@@ -16,6 +17,7 @@ class TokenForm(forms.Form):
     )
 
 
+@read_only_roles_may_post  # one's own tokens, to read through the API
 @login_required
 def token_list(request):
     """The user's own tokens; a new token's key appears once, right after it is created."""
@@ -36,6 +38,7 @@ def token_list(request):
     )
 
 
+@read_only_roles_may_post
 @login_required
 @require_POST
 def token_revoke(request, pk):

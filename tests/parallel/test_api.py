@@ -63,6 +63,24 @@ def test_definition_with_unknown_category_field_is_rejected(api_client, world):
     assert "unknown ['shoe_size']" in str(response.data)
 
 
+@pytest.mark.parametrize(
+    ("field", "message"),
+    [("columns", "Give a JSON list."), ("record_key", "Give a JSON list."),
+     ("compared_fields", "Give a JSON list."), ("category_sets", "Give a JSON list."),
+     ("crosswalk", "Give a JSON list."), ("population", "Give a JSON object.")],
+)  # fmt: skip
+def test_multipart_definition_with_a_null_field_is_a_400_naming_it(
+    api_client, world, field, message
+):
+    api_client.force_authenticate(world.users[Role.SEA_TEAM])
+    payload = {"code": "fs999", "name": "Test", "derivation": "enrolment", field: "null"}
+
+    response = api_client.post(reverse("api:reportdefinition-list"), payload, format="multipart")
+
+    assert response.status_code == 400
+    assert response.json()["error"]["fields"] == {field: [message]}
+
+
 def _upload(api_client, cycle, path, **fields):
     with path.open("rb") as handle:
         return api_client.post(

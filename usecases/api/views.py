@@ -40,6 +40,7 @@ class PlanningDocumentViewSet(RestrictedModelViewSet):
     serializer_class = s.PlanningDocumentSerializer
     filterset_class = filtersets.DocumentFilterSet
     prefetch_related = ("sections", "reviewers", "data_systems")
+    read_only_role_actions = ("approve", "return_to_author")  # leadership's decision
 
     def perform_create(self, serializer):
         data = serializer.validated_data
@@ -187,6 +188,7 @@ class SectionCommentViewSet(
 
     serializer_class = s.SectionCommentSerializer
     queryset = m.SectionComment.objects.none()
+    read_only_role_actions = ("create",)  # leadership comments during its review
     filterset_fields = ["section", "section__document", "resolution"]
 
     def get_queryset(self):
@@ -326,6 +328,7 @@ class NotificationViewSet(RestrictedReadOnlyViewSet):
     model = m.Notification
     serializer_class = s.NotificationSerializer
     queryset = m.Notification.objects.none()
+    read_only_role_actions = ("read",)  # one's own notifications
 
     def get_queryset(self):
         return super().get_queryset().order_by("-created_at", "-pk")

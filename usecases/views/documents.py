@@ -11,6 +11,7 @@ from django.views import generic as django_generic
 from django.views.decorators.http import require_POST
 
 from rolloutplanner import review
+from rolloutplanner.middleware import read_only_roles_may_post
 from rolloutplanner.permissions import CHANGE, VIEW, user_can, user_can_add_model
 from rolloutplanner.roles import Role, role_of
 from rolloutplanner.views import generic
@@ -158,6 +159,7 @@ def _transition(request, document, action: str):
     raise ValidationError("Unknown action.")
 
 
+@read_only_roles_may_post  # leadership approves or returns; the service checks each step
 @login_required
 @require_POST
 def document_transition(request, pk: int, action: str):
@@ -172,6 +174,7 @@ def document_transition(request, pk: int, action: str):
     return HttpResponseRedirect(document.get_absolute_url())
 
 
+@read_only_roles_may_post  # leadership comments during its review (workflow.can_comment)
 @login_required
 @require_POST
 def section_comment(request, pk: int):

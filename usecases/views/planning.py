@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
+from rolloutplanner.middleware import read_only_roles_may_post
 from rolloutplanner.permissions import CHANGE, VIEW, user_can, user_can_add_model
 from usecases import forms
 from usecases import models as m
@@ -222,6 +223,7 @@ def notification_list(request):
     )
 
 
+@read_only_roles_may_post  # one's own notifications
 @login_required
 @require_POST
 def notification_read(request, pk: int):

@@ -136,7 +136,8 @@ class APICredentialViewSet(RestrictedModelViewSet):
     @action(detail=True, methods=["post"], url_path="report-leak")
     def report_leak(self, request, pk=None):
         """Revoke the credential, record the incident and set the replacement due date."""
-        credential = self.get_object()  # anyone who may see it may report its leak
+        # Anyone who may see it may report its leak; read-only roles are refused before.
+        credential = self.get_object()
         body = serializers.ReportLeakSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         try:
