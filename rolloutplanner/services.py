@@ -47,7 +47,9 @@ def compute_state_summary(*, progress) -> dict:
         rows = leas.values(field).annotate(leas=Count("pk"), enrollment=Sum("enrollment"))
         summary["strata"][field] = [
             {
-                "value": field_value(LEA, field, row[field]) or "(none)",
+                # The stored code for clients, the label for people.
+                "value": row[field] or "(none)",
+                "label": field_value(LEA, field, row[field]) or "(none)",
                 "leas": row["leas"],
                 "enrollment": row["enrollment"] or 0,
             }

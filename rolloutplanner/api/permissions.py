@@ -16,6 +16,8 @@ class ReadOnlyRolesOnlyRead(BasePermission):
     def has_permission(self, request, view) -> bool:
         if request.method in SAFE_METHODS or not request.user.is_authenticated:
             return True  # anonymous requests are refused by IsAuthenticated, with a 401
+        if request.method not in view.allowed_methods:
+            return True  # a method the view does not have is a 405 for everyone
         if getattr(view, "action", None) in getattr(view, "read_only_role_actions", ()):
             return True
         return user_may_write(request.user)

@@ -100,7 +100,8 @@ def _api_writes():
                 ("destroy", "detail", True, "delete"),
             ]
             for action, suffix, detail, method in standard:
-                if hasattr(viewset, action):
+                # A method the viewset leaves out is a 405 for everyone, not a role rule.
+                if hasattr(viewset, action) and method in viewset.http_method_names:
                     writes.append((basename, action, f"{basename}-{suffix}", detail, method))
             for extra in viewset.get_extra_actions():
                 for method in set(extra.mapping) - SAFE:

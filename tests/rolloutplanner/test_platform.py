@@ -135,6 +135,7 @@ def test_production_settings_pass_the_deployment_check(tmp_path):
         "DJANGO_ENV": "production",
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "planner.example.gov",
+        "SITE_URL": "https://planner.example.gov",
         "STATIC_ROOT": str(tmp_path),  # as collectstatic leaves it
     }
     result = subprocess.run(
