@@ -325,7 +325,8 @@ class CredentialIncidentListView(generic.ObjectListView):
 
 class CredentialIncidentDetailView(generic.ObjectDetailView):
     model = CredentialIncident
-    select_related = ("credential", "reported_by", "replacement")
+    template_name = "vendors/credentialincident_detail.html"
+    select_related = ("credential__vendor", "reported_by", "replacement")
     detail_fields = [
         "credential",
         "reported_at",

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.db.models import ProtectedError, RestrictedError
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.views import generic
 
 from rolloutplanner import versioning
@@ -34,6 +34,19 @@ def model_url(model, suffix: str, *args) -> str:
     """The URL named ``<app>:<model>-<suffix>``, e.g. ``leas:lea-list``."""
     meta = model._meta
     return reverse(f"{meta.app_label}:{meta.model_name}-{suffix}", args=args)
+
+
+def has_url(model, suffix: str, *args) -> bool:
+    """Whether ``model`` has a page ``<app>:<model>-<suffix>`` (not every model has all five)."""
+    return model_url_or_none(model, suffix, *args) is not None
+
+
+def model_url_or_none(model, suffix: str, *args) -> str | None:
+    """``model_url``, or None when the model has no such page (e.g. no add page for jobs)."""
+    try:
+        return model_url(model, suffix, *args)
+    except NoReverseMatch:
+        return None
 
 
 class RestrictedViewMixin(LoginRequiredMixin):
@@ -70,6 +83,14 @@ class RestrictedViewMixin(LoginRequiredMixin):
         if obj is not None:
             context["can_change"] = user_can(user, obj, CHANGE)
             context["can_delete"] = user_can(user, obj, DELETE)
+            # Links only to pages that exist: an incident, a baseline or a notice has no edit page.
+            context["edit_url"] = context["can_change"] and model_url_or_none(
+                self.model, "edit", obj.pk
+            )
+            context["delete_url"] = context["can_delete"] and model_url_or_none(
+                self.model, "delete", obj.pk
+            )
+            context["history_url"] = model_url_or_none(self.model, "history", obj.pk)
         return context
 
 
@@ -93,7 +114,7 @@ class ObjectListView(RestrictedViewMixin, generic.ListView):
         context = super().get_context_data(**kwargs)
         context["filterset"] = self.filterset
         context["columns"] = self.columns
-        context["add_url"] = model_url(self.model, "add") if context["can_add"] else None
+        context["add_url"] = model_url_or_none(self.model, "add") if context["can_add"] else None
         query = self.request.GET.copy()
         query.pop("page", None)
         context["query_without_page"] = query.urlencode()

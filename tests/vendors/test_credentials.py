@@ -265,3 +265,39 @@ def test_claim_sets_are_checked_against_a_mapping_plans_lineage(client, api_clie
     assert response.status_code == 200 and response.data == []  # the gap is another vendor's
     bad = api_client.post(reverse("api:claimset-check"), {}, format="json")
     assert bad.status_code == 400
+
+
+def test_reporting_a_leak_lands_on_the_incident_with_its_replacement_task(client, world, sea_user):
+    credential = APICredentialFactory(vendor=world.own_vendor, key="leaked-key-01")
+    client.force_login(sea_user)
+
+    response = client.post(
+        reverse("vendors:apicredential-report-leak", args=[credential.pk]),
+        {"description": "Pasted into a public issue tracker"},
+        follow=True,
+    )
+
+    incident = CredentialIncident.objects.get(credential=credential)
+    assert response.status_code == 200
+    assert response.redirect_chain[-1][0] == incident.get_absolute_url()
+    page = response.content.decode()
+    assert "Leak of leaked-key-01 reported" in page
+    assert "Pasted into a public issue tracker" in page
+    assert "Replacement task" in page
+    assert f"by <strong>{incident.replacement_due_on:%Y-%m-%d}</strong>" in page
+    assert "leaked-key-01 is revoked" in page  # the message of the report
+
+
+def test_incident_page_names_the_replacement_once_it_is_issued(client, world, sea_user):
+    credential = APICredentialFactory(vendor=world.own_vendor)
+    incident = services.report_leak(credential=credential, description="Sent by e-mail")
+    replacement = APICredentialFactory(vendor=world.own_vendor, key="replacement-key")
+    incident.replacement = replacement
+    incident.save()
+    client.force_login(sea_user)
+
+    page = client.get(incident.get_absolute_url()).content.decode()
+
+    assert "replaced by" in page and "replacement-key" in page
+    client.force_login(world.users[Role.LEA_COORDINATOR])
+    assert client.get(incident.get_absolute_url()).status_code == 404
