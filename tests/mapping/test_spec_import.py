@@ -104,11 +104,11 @@ def test_bad_xlsx_names_sheet_row_column_and_reason_and_imports_nothing(plan, se
 @pytest.mark.parametrize(
     ("name", "content", "expected"),
     [
-        ("spec.txt", b"x", "spec.txt: upload a .csv or .xlsx file."),
-        ("spec.xlsx", b"not a zip", "spec.xlsx: not a readable XLSX workbook"),
+        ("spec.txt", b"x", "spec.txt: only .csv and .xlsx files can be imported."),
+        ("spec.xlsx", b"not a zip", "spec.xlsx: the file is not a readable XLSX workbook"),
         ("spec.csv", b"element,definition\nA,B\n", "spec.csv, row 1: missing column(s) collection"),
         ("spec.csv", b"collection,element\n", "spec.csv: no element rows found."),
-        ("spec.csv", b"\xff\xfe\x00bad", "spec.csv: not UTF-8 text"),
+        ("spec.csv", b"\xff\xfe\x00bad", "spec.csv: the file is not UTF-8 text"),
     ],
 )
 def test_unreadable_files_are_refused_with_a_reason(plan, sea_user, name, content, expected):
