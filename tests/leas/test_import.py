@@ -151,3 +151,45 @@ def test_xlsx_errors_name_the_sheet():
         "'exurb' is not one of city, suburb, town, rural"
     ]
     assert not LEA.objects.exists()
+
+
+def test_a_workbook_declaring_fewer_rows_than_it_holds_imports_every_row():
+    from tests.support.workbooks import xlsx_bytes
+
+    rows = [["state_lea_id", "name"], ["00201", "A SD"], ["00202", "B SD"], ["00203", "C SD"]]
+    result = import_leas(file_name="short.xlsx", content=xlsx_bytes(rows, dimension="A1:C2"))
+    assert result.created == 3
+    assert set(LEA.objects.values_list("state_lea_id", flat=True)) == {"00201", "00202", "00203"}
+
+
+def test_a_workbook_declaring_the_whole_grid_imports_its_rows_quickly():
+    import time
+
+    from tests.support.workbooks import xlsx_bytes
+
+    rows = [["state_lea_id", "name"], ["00301", "A SD"], ["00302", "B SD"]]
+    started = time.monotonic()
+    result = import_leas(file_name="huge.xlsx", content=xlsx_bytes(rows, dimension="A1:XFD1048576"))
+    assert time.monotonic() - started < 10
+    assert result.created == 2
+
+
+def test_a_nul_byte_in_a_csv_is_refused_with_line_and_column():
+    with pytest.raises(FileImportError) as caught:
+        import_leas(file_name="nul.csv", content=csv_bytes("00401,Nul\x00 SD,,,,,,,"))
+    assert [str(e) for e in caught.value.errors] == [
+        "nul.csv: line 2, column 10 holds a NUL byte, which a CSV text file never contains; "
+        "save the file again as CSV (UTF-8)."
+    ]
+    assert not LEA.objects.exists()
+
+
+def test_the_import_page_refuses_a_nul_byte_with_its_place(client, world, sea_user):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    client.force_login(sea_user)
+    upload = SimpleUploadedFile("nul.csv", csv_bytes("00401,Nul\x00 SD,,,,,,,"))
+    response = client.post(reverse("leas:lea-import"), {"file": upload})
+    assert response.status_code == 400
+    assert b"line 2, column 10 holds a NUL byte" in response.content
