@@ -82,6 +82,16 @@ def check_import_size(*, file_name: str, size: int) -> None:
         )
 
 
+def validate_import_upload(upload) -> None:
+    """Form field validator: an uploaded file above the import limit is refused unread."""
+    from django.core.exceptions import ValidationError
+
+    try:
+        check_import_size(file_name=upload.name, size=upload.size)
+    except UnreadableFile as exc:
+        raise ValidationError(str(exc), code="file_too_large") from None
+
+
 def read_table_file(*, file_name: str, content: bytes, all_sheets: bool = False) -> list[Sheet]:
     """The file's sheets (the first only unless ``all_sheets``); raises :class:`UnreadableFile`.
 

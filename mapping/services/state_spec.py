@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
@@ -25,6 +26,10 @@ from mapping.models import (
     StateElement,
 )
 from mapping.services.mappings import target_problems
+from rolloutplanner.import_files import keep_import_file
+from rolloutplanner.jobs import enqueue_job
+from rolloutplanner.models import Job
+from rolloutplanner.spreadsheets import check_import_size
 
 
 @dataclass(frozen=True)
@@ -67,18 +72,29 @@ class _Resolver:
         }
 
 
-def import_state_spec(*, plan: MappingPlan, name: str, content: bytes, user) -> SpecImportSummary:
+def import_state_spec(
+    *,
+    plan: MappingPlan,
+    name: str,
+    content: bytes,
+    user,
+    progress: Callable[[float, str], None] | None = None,
+) -> SpecImportSummary:
     """Create or update the plan's collections, elements, code sets (and mappings), all or nothing.
 
     Rows match existing elements on (collection, element name), so a re-import updates and
     never duplicates. Any problem (in the file, or a change to an approved mapping) raises a
     ValidationError naming file, sheet, row, column and reason, and nothing is written.
     """
+    report = progress or (lambda percent, message: None)
+    report(2, f"Reading {name}")
     parsed = parse_spec(name=name, content=content)
+    report(30, f"Checking {len(parsed.rows):,} elements against the catalog")
     resolver = _Resolver(plan, parsed)
     errors = _resolve_errors(plan, parsed, resolver)
     if errors:
         raise ValidationError(errors[:50])
+    report(40, f"Saving {len(parsed.rows):,} elements")
     with transaction.atomic():
         summary = _apply(plan, parsed, resolver, name, user)
         if errors := _apply_mappings(parsed, resolver, f"imported from {name}"):
@@ -273,3 +289,21 @@ def _apply_descriptor_rows(plan, parsed, resolver: _Resolver, code_sets: dict, r
                 )
                 count += 1
     return count
+
+
+IMPORT_JOB_KIND = "mapping_spec_import"
+
+
+def start_spec_import(*, plan: MappingPlan, user, upload) -> Job:
+    """Keep an uploaded specification privately and queue its import into ``plan`` as a job.
+
+    For files above ``IMPORT_BACKGROUND_ABOVE_BYTES``; the job runs :func:`import_state_spec`
+    (all or nothing) as ``user`` and removes the stored file when it ends.
+    """
+    check_import_size(file_name=upload.name, size=upload.size)
+    path = keep_import_file(upload=upload)
+    return enqueue_job(
+        kind=IMPORT_JOB_KIND,
+        user=user,
+        parameters={"plan": plan.pk, "file_name": upload.name, "path": path, "size": upload.size},
+    )
