@@ -4,7 +4,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.apps import apps
-from django.db import transaction
+from django.db import connection, transaction
+from psycopg import sql
 
 from leas.importers import FileImportError, FileRow, RowError, read_rows
 from leas.models import LEA, Capacity, PovertyLevel, Urbanicity
@@ -100,12 +101,45 @@ def _save_leas(parsed, existing: dict[str, LEA], *, reason: str) -> LEAImportRes
         if sources is not None:
             sources_of.append((lea, sources))
     LEA.objects.bulk_create(new_leas, batch_size=BATCH_SIZE)
-    if updated_leas and fields - {"state_lea_id"}:
-        LEA.objects.bulk_update(updated_leas, sorted(fields - {"state_lea_id"}), BATCH_SIZE)
+    _update_leas(updated_leas, fields - {"state_lea_id"})
     _replace_source_systems(sources_of)
     _record_history(new_leas, updated_leas, reason=reason)
     ensure_readiness_checklist(leas=new_leas)
     return LEAImportResult(created=len(new_leas), updated=len(updated_leas))
+
+
+def _update_leas(leas: list[LEA], names: set[str]) -> None:
+    """Write ``names`` of every LEA in ``leas`` with COPY and one UPDATE.
+
+    QuerySet.bulk_update builds a CASE of one branch per row and field: 58 s for 5,000 LEAs
+    (bench/imports.py), against under a second here.
+    """
+    if not leas or not names:
+        return
+    columns = [LEA._meta.get_field(name).column for name in sorted(names)]
+    attnames = [LEA._meta.get_field(name).attname for name in sorted(names)]
+    table = sql.Identifier(LEA._meta.db_table)
+    staged = sql.Identifier("lea_import_rows")
+    with connection.cursor() as cursor:
+        listed = sql.SQL(", ").join(sql.Identifier(c) for c in ["id", *columns])
+        cursor.execute(
+            sql.SQL(
+                "CREATE TEMPORARY TABLE {} ON COMMIT DROP AS SELECT {} FROM {} WITH NO DATA"
+            ).format(staged, listed, table)
+        )
+        copy_sql = sql.SQL("COPY {} ({}) FROM STDIN").format(staged, listed)
+        with cursor.cursor.copy(copy_sql) as copy:
+            for lea in leas:
+                copy.write_row([lea.pk, *(getattr(lea, a) for a in attnames)])
+        assignments = sql.SQL(", ").join(
+            sql.SQL("{} = staged.{}").format(sql.Identifier(c), sql.Identifier(c)) for c in columns
+        )
+        cursor.execute(
+            sql.SQL("UPDATE {} AS lea SET {} FROM {} AS staged WHERE lea.id = staged.id").format(
+                table, assignments, staged
+            )
+        )
+        cursor.execute(sql.SQL("DROP TABLE {}").format(staged))
 
 
 def _replace_source_systems(sources_of: list[tuple[LEA, list[Vendor]]]) -> None:

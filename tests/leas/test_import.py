@@ -193,3 +193,40 @@ def test_the_import_page_refuses_a_nul_byte_with_its_place(client, world, sea_us
     response = client.post(reverse("leas:lea-import"), {"file": upload})
     assert response.status_code == 400
     assert b"line 2, column 10 holds a NUL byte" in response.content
+
+
+def _registry(count: int, offset: int = 0) -> bytes:
+    numbers = range(offset, offset + count)
+    return csv_bytes(*(f"{n:05d},District {n},{n},,,,,PowerRoster,IEP Works" for n in numbers))
+
+
+def test_the_import_runs_a_few_queries_per_thousand_rows_not_per_row(vendors):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    counts = []
+    for size in (10, 200):
+        with CaptureQueriesContext(connection) as created:
+            import_leas(file_name="new.csv", content=_registry(size, offset=size * 100))
+        with CaptureQueriesContext(connection) as updated:
+            import_leas(file_name="again.csv", content=_registry(size, offset=size * 100))
+        counts.append((len(created.captured_queries), len(updated.captured_queries)))
+    (small_create, small_update), (large_create, large_update) = counts
+    # 200 new LEAs get 1,800 readiness items: one more bulk insert batch of 1,000.
+    assert large_create - small_create <= 2
+    assert large_update == small_update
+
+
+def test_every_imported_lea_gets_one_history_record_with_its_source_systems(vendors):
+    import_leas(file_name="first.csv", content=_registry(3))
+    import_leas(file_name="second.csv", content=csv_bytes("00001,Renamed SD,,,,,,,"))
+
+    lea = LEA.objects.get(state_lea_id="00001")
+    records = list(lea.history.order_by("history_id"))
+    assert [(r.history_type, r.history_change_reason, r.name) for r in records] == [
+        ("+", "imported from first.csv", "District 1"),
+        ("~", "imported from second.csv", "Renamed SD"),
+    ]
+    assert [v.vendor for v in records[0].source_systems.all()] == [vendors["iep"]]
+    assert [v.vendor for v in records[1].source_systems.all()] == [vendors["iep"]]
+    assert lea.sis_vendor == vendors["sis"] and lea.enrollment == 1
