@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from simple_history.utils import update_change_reason
+from simple_history.utils import bulk_create_with_history, update_change_reason
 
 from mapping.importers.spec import ParsedSpec, SpecRow, parse_spec
 from mapping.models import (
@@ -147,16 +147,23 @@ def _apply(plan, parsed: ParsedSpec, resolver: _Resolver, name: str, user) -> Sp
     reason = f"imported from {name}"
     collections = {c.name: c for c in plan.collections.all()}
     code_sets = {c.name: c for c in plan.code_sets.all()}
+    codes: dict[int, dict[str, StateCode]] = {}
+    # Read once, not once per row: a 50 MB specification holds some 300,000 rows.
+    elements = {
+        (e.collection_id, e.name): e for e in StateElement.objects.filter(collection__plan=plan)
+    }
     counts = {"created": 0, "updated": 0, "unchanged": 0}
+    created: list[tuple[SpecRow, StateElement]] = []
     for row in parsed.rows:
         collection = collections.get(row.collection)
         if collection is None:
             collection = collections[row.collection] = StateCollection.objects.create(
                 plan=plan, name=row.collection
             )
-        code_set = _code_set(plan, code_sets, row) if row.code_set else None
-        outcome = _upsert_element(collection, row, code_set, reason)
+        code_set = _code_set(plan, code_sets, codes, row) if row.code_set else None
+        outcome = _upsert_element(elements, collection, row, code_set, reason, created)
         counts[outcome] += 1
+    _create_elements(created, reason)
     descriptor_count = _apply_descriptor_rows(plan, parsed, resolver, code_sets, reason)
     for row in parsed.lineage_rows:
         LineageAssignment.objects.update_or_create(
@@ -171,46 +178,60 @@ def _apply(plan, parsed: ParsedSpec, resolver: _Resolver, name: str, user) -> Sp
     )
 
 
-def _code_set(plan, code_sets: dict, row: SpecRow) -> StateCodeSet:
+def _code_set(plan, code_sets: dict, codes: dict, row: SpecRow) -> StateCodeSet:
     code_set = code_sets.get(row.code_set)
     if code_set is None:
         code_set = code_sets[row.code_set] = StateCodeSet.objects.create(
             plan=plan, name=row.code_set
         )
-    existing = {c.code: c for c in code_set.codes.all()}
+    if code_set.pk not in codes:
+        codes[code_set.pk] = {c.code: c for c in code_set.codes.all()}
+    existing = codes[code_set.pk]
     for code, description in row.codes:
         current = existing.get(code)
         if current is None:
-            StateCode.objects.create(code_set=code_set, code=code, description=description)
+            existing[code] = StateCode.objects.create(
+                code_set=code_set, code=code, description=description
+            )
         elif description and current.description != description:
             current.description = description
             current.save(update_fields=["description"])
     return code_set
 
 
-def _upsert_element(collection, row: SpecRow, code_set, reason: str) -> str:
+def _upsert_element(elements: dict, collection, row: SpecRow, code_set, reason, created) -> str:
     values = {
         "definition": row.definition,
         "data_type": row.data_type,
         "required": row.required,
         "code_set": code_set,
     }
-    element = StateElement.objects.filter(collection=collection, name=row.element).first()
+    element = elements.get((collection.pk, row.element))
     if element is None:
-        element = StateElement.objects.create(collection=collection, name=row.element, **values)
-        update_change_reason(element, reason)
-        ElementMapping.objects.create(element=element)
-        outcome = "created"
-    elif any(getattr(element, k) != v for k, v in values.items()):
+        element = StateElement(collection=collection, name=row.element, **values)
+        elements[(collection.pk, row.element)] = element
+        created.append((row, element))
+        return "created"
+    if any(getattr(element, k) != v for k, v in values.items()):
         for key, value in values.items():
             setattr(element, key, value)
+        element._change_reason = reason
         element.save()
-        update_change_reason(element, reason)
         outcome = "updated"
     else:
         outcome = "unchanged"
     row.element_id = element.pk  # used by the mapping pass
     return outcome
+
+
+def _create_elements(created: list[tuple[SpecRow, StateElement]], reason: str) -> None:
+    """New elements and their (empty) mappings, in bulk, each with its history record."""
+    elements = [element for _, element in created]
+    bulk_create_with_history(elements, StateElement, batch_size=1000, default_change_reason=reason)
+    mappings = [ElementMapping(element=element) for element in elements]
+    bulk_create_with_history(mappings, ElementMapping, batch_size=1000)
+    for row, element in created:
+        row.element_id = element.pk  # used by the mapping pass
 
 
 def _apply_mapping(row: SpecRow, resolver: _Resolver, reason: str) -> str | None:
