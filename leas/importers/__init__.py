@@ -51,8 +51,10 @@ def read_rows(*, file_name: str, content: bytes) -> list[FileRow]:
         what = "sheet" if sheet.title else "file"
         raise FileImportError([RowError(file_name, sheet.title, 1, "", f"the {what} is empty")])
     header = [str(v or "").strip().lower().replace(" ", "_") for v in sheet.rows[0]]
-    result = []
-    for number, row in enumerate(sheet.rows[1:], start=2):
+    lines, sheet.rows, result = sheet.rows, [], []
+    for number in range(2, len(lines) + 1):
+        # Each file row is dropped once converted: a 50 MB file's rows take about 300 MB.
+        row, lines[number - 1] = lines[number - 1], None
         cells = ["" if v is None else str(v).strip() for v in row]
         if any(cells):
             result.append(FileRow(sheet.title, number, dict(zip(header, cells, strict=False))))

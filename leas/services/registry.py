@@ -69,9 +69,10 @@ def import_leas(
     vendors = _VendorLookup()
     parsed: list[tuple[dict, list[Vendor] | None]] = []
     seen: dict[str, int] = {}
-    for done, row in enumerate(rows):
+    for done in range(len(rows)):
         if done % 1000 == 0:
             report(10 + 50 * done / len(rows), f"Checked {done:,} of {len(rows):,} rows")
+        row, rows[done] = rows[done], None  # kept as values only from here on
         row_errors, values, sources = _parse_row(row, file_name, existing, vendors, seen)
         errors.extend(row_errors)
         parsed.append((values, sources))
