@@ -258,7 +258,7 @@ def import_spec(request, pk):
         request,
         "mapping/spec_import.html",
         {"plan": plan, "form": form, "errors": errors},
-        status=400 if errors else 200,
+        status=400 if errors or form.errors else 200,
     )
 
 

@@ -61,3 +61,17 @@ def test_a_large_specification_with_bad_rows_fails_its_job_and_saves_nothing(
     assert not StateElement.objects.exists()
     page = client.get(job.get_absolute_url()).content.decode()
     assert "row 32, column data_type" in page
+
+
+@pytest.mark.django_db
+def test_a_specification_above_the_size_limit_is_refused_unread(client, settings):
+    settings.IMPORT_MAX_BYTES = 1024
+    plan = f.MappingPlanFactory()
+    client.force_login(make_user(Role.SEA_TEAM))
+    upload = SimpleUploadedFile("spec.csv", (HEADER + "Fall,Element,string\n" * 100).encode())
+
+    response = client.post(reverse("mapping:mappingplan-import", args=[plan.pk]), {"file": upload})
+
+    assert response.status_code == 400
+    assert "spec.csv: the file is 2 KB, above the import limit of 1 KB" in response.content.decode()
+    assert not Job.objects.exists() and not StateElement.objects.exists()
