@@ -12,8 +12,10 @@ ROWS = [["state_lea_id", "name"], ["001", "Lakeside"], ["002", "Hill City"], ["0
 
 
 def test_a_sheet_declaring_the_whole_grid_is_read_to_its_last_row_quickly_in_little_memory():
-    content = xlsx_bytes(ROWS, dimension="A1:XFD1048576")
-    assert len(content) < 10_000
+    # openpyxl pads every row to the declared 16,384 columns: 2,000 rows held 260 MB.
+    rows = [ROWS[0], *([f"{n:03d}", f"District {n}"] for n in range(2000))]
+    content = xlsx_bytes(rows, dimension="A1:XFD1048576")
+    assert len(content) < 100_000
     tracemalloc.start()
     started = time.monotonic()
     try:
@@ -21,9 +23,9 @@ def test_a_sheet_declaring_the_whole_grid_is_read_to_its_last_row_quickly_in_lit
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
-    assert time.monotonic() - started < 5
+    assert time.monotonic() - started < 10
     assert peak < 20 * 1024 * 1024
-    assert sheet.rows == ROWS
+    assert sheet.rows == rows
 
 
 def test_a_sheet_declaring_fewer_rows_than_it_holds_is_read_to_its_last_row():
