@@ -150,7 +150,8 @@ def _apply(plan, parsed: ParsedSpec, resolver: _Resolver, name: str, user) -> Sp
     codes: dict[int, dict[str, StateCode]] = {}
     # Read once, not once per row: a 50 MB specification holds some 300,000 rows.
     elements = {
-        (e.collection_id, e.name): e for e in StateElement.objects.filter(collection__plan=plan)
+        (e.collection_id, e.name): e
+        for e in StateElement.objects.filter(collection__plan=plan).select_related("code_set")
     }
     counts = {"created": 0, "updated": 0, "unchanged": 0}
     created: list[tuple[SpecRow, StateElement]] = []
