@@ -8,6 +8,7 @@ from leas.models import (
     SupportNetwork,
     SupportRequest,
 )
+from rolloutplanner.spreadsheets import validate_import_upload
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -32,6 +33,7 @@ class LEAForm(forms.ModelForm):
 class LEAImportForm(forms.Form):
     file = forms.FileField(
         label="LEA registry file (.csv or .xlsx)",
+        validators=[validate_import_upload],
         help_text="Keyed by state_lea_id; a file with any error changes nothing.",
     )
 

@@ -38,6 +38,7 @@ from leas.models import (
     SupportNetwork,
     SupportRequest,
 )
+from rolloutplanner.import_files import imports_in_background
 from rolloutplanner.roles import UNRESTRICTED_ROLES, role_of
 from rolloutplanner.views import generic
 
@@ -130,6 +131,12 @@ class LEAImportView(LoginRequiredMixin, View):
         errors = []
         if form.is_valid():
             upload = form.cleaned_data["file"]
+            if imports_in_background(size=upload.size):
+                job = services.start_lea_import(user=request.user, upload=upload)
+                messages.info(
+                    request, f"{upload.name} is imported in the background; this page follows it."
+                )
+                return redirect(job)
             try:
                 result = services.import_leas(file_name=upload.name, content=upload.read())
             except FileImportError as exc:

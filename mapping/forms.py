@@ -22,6 +22,7 @@ from mapping.models import (
 )
 from mapping.services.mappings import TRANSITIONS, check_editable, target_problems
 from mapping.spreadsheet import LIST_SEPARATOR
+from rolloutplanner.spreadsheets import validate_import_upload
 
 
 class MappingPlanForm(forms.ModelForm):
@@ -199,6 +200,7 @@ class LocalCodeForm(forms.ModelForm):
 class SpecUploadForm(forms.Form):
     file = forms.FileField(
         label="Collection specification (.csv or .xlsx)",
+        validators=[validate_import_upload],
         help_text="Columns: collection, element, definition, data_type, required, code_set, "
         "allowed_values. An exported plan workbook can be imported back as well.",
     )

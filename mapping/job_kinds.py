@@ -1,10 +1,13 @@
 """Background jobs of the mapping app (autodiscovered by the platform's job registry)."""
 
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from mapping.models import DataStandardVersion, MappingPlan
 from mapping.services.coverage import record_coverage_run, upgrade_impact
-from rolloutplanner.jobs import job_kind
+from mapping.services.state_spec import IMPORT_JOB_KIND, import_state_spec
+from rolloutplanner.import_files import discard_import_file, read_import_file
+from rolloutplanner.jobs import JobRejected, job_kind
 
 
 @job_kind("mapping_coverage", "Mapping coverage")
@@ -25,3 +28,31 @@ def mapping_upgrade_impact(job, progress) -> dict:
     result = upgrade_impact(plan=plan, version=version)
     progress(90, f"{len(result['broken'])} mapping targets would break")
     return {**result, "url": reverse("mapping:upgrade-impact", args=[job.pk])}
+
+
+@job_kind(IMPORT_JOB_KIND, "State specification import")
+def mapping_spec_import(job, progress) -> dict:
+    """Import a stored specification into its plan in one transaction, all or nothing.
+
+    The stored file is removed when the job ends, whatever the outcome. Re-running after a
+    crash imports the same rows again, which changes nothing more (rows are keyed by name).
+    """
+    name, path = job.parameters["file_name"], job.parameters["path"]
+    try:
+        plan = MappingPlan.objects.get(pk=job.parameters["plan"])
+        summary = import_state_spec(
+            plan=plan,
+            name=name,
+            content=read_import_file(path),
+            user=job.created_by,
+            progress=progress,
+        )
+    except ValidationError as exc:
+        raise JobRejected(
+            f"{name} was not imported; nothing was saved.",
+            exc.messages,
+            url=reverse("mapping:mappingplan-import", args=[job.parameters["plan"]]),
+        ) from None
+    finally:
+        discard_import_file(path)
+    return {"summary": f"Imported {name}: {summary}", "url": plan.get_absolute_url()}

@@ -39,13 +39,14 @@ from mapping.services import mappings as mapping_services
 from mapping.services import state as state_services
 from mapping.services.lineage import lineage_conflicts, lineage_graph
 from mapping.services.mappings import identity_gaps
-from mapping.services.state_spec import import_state_spec
+from mapping.services.state_spec import import_state_spec, start_spec_import
 from mapping.services.suggestions import (
     candidate_values,
     suggest_descriptor_values,
     suggest_properties,
 )
 from rolloutplanner import jobs
+from rolloutplanner.import_files import imports_in_background
 from rolloutplanner.models import Job
 from rolloutplanner.permissions import CHANGE, VIEW, user_can, user_can_add, user_can_add_model
 from rolloutplanner.review import SelfApprovalRefused
@@ -240,6 +241,12 @@ def import_spec(request, pk):
     errors = []
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
+        if imports_in_background(size=upload.size):
+            job = start_spec_import(plan=plan, user=request.user, upload=upload)
+            messages.info(
+                request, f"{upload.name} is imported in the background; this page follows it."
+            )
+            return redirect(job)
         try:
             summary = import_state_spec(
                 plan=plan, name=upload.name, content=upload.read(), user=request.user
@@ -253,7 +260,7 @@ def import_spec(request, pk):
         request,
         "mapping/spec_import.html",
         {"plan": plan, "form": form, "errors": errors},
-        status=400 if errors else 200,
+        status=400 if errors or form.errors else 200,
     )
 
 

@@ -31,6 +31,22 @@ class JobCancelled(Exception):
     """Raised inside a running job when a user asked to cancel it."""
 
 
+class JobRejected(Exception):
+    """Raised by a job whose input was refused: the job fails and its page lists ``problems``."""
+
+    MAX_PROBLEMS = 200  # kept on the job row; the rest are counted
+
+    def __init__(self, message: str, problems: list[str], *, url: str = ""):
+        super().__init__(message)
+        self.problems, self.url = list(problems), url
+
+    def as_result(self) -> dict:
+        shown = self.problems[: self.MAX_PROBLEMS]
+        if len(self.problems) > len(shown):
+            shown.append(f"… and {len(self.problems) - len(shown)} more problems.")
+        return {"problems": shown, "url": self.url}
+
+
 @dataclass(frozen=True)
 class JobKind:
     name: str
@@ -191,6 +207,8 @@ def execute_job(job_id: int) -> None:
         result = kind.run(job, JobProgress(job))
     except JobCancelled:
         _finish(job, JobState.CANCELLED, error="Cancelled by a user.")
+    except JobRejected as exc:
+        _finish(job, JobState.FAILED, result=exc.as_result(), error=str(exc))
     except Exception as exc:  # noqa: BLE001 - any failure must end the job visibly
         logger.exception("Job %s (%s) failed", job.pk, job.kind)
         _finish(job, JobState.FAILED, error=f"{type(exc).__name__}: {exc}")

@@ -352,3 +352,17 @@ PARALLEL_MAX_CONNECTIONS = env.int("PARALLEL_MAX_CONNECTIONS", default=4)
 # partitions of student-level rows are spilled here during a run and removed at its end.
 PARALLEL_COLUMNAR = env.bool("PARALLEL_COLUMNAR", default=True)
 PARALLEL_SPILL_DIR = env.path("PARALLEL_SPILL_DIR", default=VAR_DIR / "spill")
+
+# Imported registry and specification files (rolloutplanner.spreadsheets). A file above
+# IMPORT_MAX_BYTES is refused before it is read; one above IMPORT_BACKGROUND_ABOVE_BYTES is
+# imported by a job, outside the web request. The other caps bound what a small hostile
+# workbook can make the reader do: an XLSX is a zip, and 5 KB of it may declare gigabytes.
+IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=64 * 1024 * 1024)
+IMPORT_BACKGROUND_ABOVE_BYTES = env.int("IMPORT_BACKGROUND_ABOVE_BYTES", default=1024 * 1024)
+IMPORT_MAX_UNCOMPRESSED_BYTES = env.int("IMPORT_MAX_UNCOMPRESSED_BYTES", default=1024**3)
+IMPORT_MAX_COMPRESSION_RATIO = env.int("IMPORT_MAX_COMPRESSION_RATIO", default=200)
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=1_000_000)
+IMPORT_MAX_COLUMNS = env.int("IMPORT_MAX_COLUMNS", default=200)
+IMPORT_MAX_CELLS = env.int("IMPORT_MAX_CELLS", default=20_000_000)
+# A sheet ends after this many empty rows in a row (formatting often reaches row 1048576).
+IMPORT_BLANK_ROWS_END_SHEET = env.int("IMPORT_BLANK_ROWS_END_SHEET", default=1000)

@@ -2,12 +2,13 @@
 
 from leas.services.cohorts import save_cohort_version, suggest_cohort
 from leas.services.readiness import READINESS_CHECKLIST, ensure_readiness_checklist
-from leas.services.registry import import_leas
+from leas.services.registry import import_leas, start_lea_import
 
 __all__ = [
     "READINESS_CHECKLIST",
     "ensure_readiness_checklist",
     "import_leas",
+    "start_lea_import",
     "save_cohort_version",
     "suggest_cohort",
 ]

@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
-from zipfile import BadZipFile
 
 from django.core.exceptions import ValidationError
-from openpyxl import load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
 
 from mapping.models import DataType, MappingKind, MappingStatus
 from mapping.spreadsheet import (
@@ -24,6 +19,7 @@ from mapping.spreadsheet import (
     REQUIRED_COLUMNS,
     restore,
 )
+from rolloutplanner.spreadsheets import UnreadableFile, read_table_file
 
 MAX_ERRORS = 50
 TRUE_WORDS = {"yes", "y", "true", "1", "required"}
@@ -76,13 +72,21 @@ class ParsedSpec:
 
 def parse_spec(*, name: str, content: bytes) -> ParsedSpec:
     """Parse an uploaded file; raises ValidationError listing every problem found."""
-    if name.lower().endswith(".xlsx"):
-        parsed = _parse_xlsx(name, content)
-    elif name.lower().endswith(".csv"):
-        parsed = ParsedSpec()
-        _parse_table(parsed, f"{name}", _csv_rows(name, content))
-    else:
-        raise ValidationError(f"{name}: upload a .csv or .xlsx file.")
+    try:
+        sheets = read_table_file(file_name=name, content=content, all_sheets=True)
+    except UnreadableFile as exc:
+        raise ValidationError(str(exc)) from None
+    parsed = ParsedSpec()
+    for sheet in sheets:
+        where = f"{name}, sheet {sheet.title}" if sheet.title else name
+        if sheet.title == INSTRUCTIONS_SHEET:
+            continue
+        if sheet.title == DESCRIPTOR_SHEET:
+            _parse_descriptor_table(parsed, where, sheet.rows)
+        elif sheet.title == LINEAGE_SHEET:
+            _parse_lineage_table(parsed, where, sheet.rows)
+        else:
+            _parse_table(parsed, where, sheet.rows)
     if not parsed.rows and not parsed.lineage_rows and not parsed.errors:
         parsed.errors.append(f"{name}: no element rows found.")
     _check_duplicates(parsed)
@@ -92,35 +96,6 @@ def parse_spec(*, name: str, content: bytes) -> ParsedSpec:
         if extra > 0:
             messages.append(f"… and {extra} more problems.")
         raise ValidationError(messages)
-    return parsed
-
-
-def _csv_rows(name: str, content: bytes) -> list[list]:
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ValidationError(f"{name}: not UTF-8 text ({exc.reason}).") from exc
-    return list(csv.reader(io.StringIO(text)))
-
-
-def _parse_xlsx(name: str, content: bytes) -> ParsedSpec:
-    try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (InvalidFileException, BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise ValidationError(f"{name}: not a readable XLSX workbook ({exc}).") from exc
-    parsed = ParsedSpec()
-    for sheet in workbook.worksheets:
-        if sheet.title == INSTRUCTIONS_SHEET:
-            continue
-        rows = [list(row) for row in sheet.iter_rows(values_only=True)]
-        where = f"{name}, sheet {sheet.title}"
-        if sheet.title == DESCRIPTOR_SHEET:
-            _parse_descriptor_table(parsed, where, rows)
-        elif sheet.title == LINEAGE_SHEET:
-            _parse_lineage_table(parsed, where, rows)
-        else:
-            _parse_table(parsed, where, rows)
-    workbook.close()
     return parsed
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
@@ -30,6 +31,10 @@ from mapping.services.mappings import (
     update_mapping,
 )
 from mapping.services.state import create_element, map_state_code
+from rolloutplanner.import_files import keep_import_file
+from rolloutplanner.jobs import enqueue_job
+from rolloutplanner.models import Job
+from rolloutplanner.spreadsheets import check_import_size
 
 
 @dataclass
@@ -76,7 +81,14 @@ class _Resolver:
         }
 
 
-def import_state_spec(*, plan: MappingPlan, name: str, content: bytes, user) -> SpecImportSummary:
+def import_state_spec(
+    *,
+    plan: MappingPlan,
+    name: str,
+    content: bytes,
+    user,
+    progress: Callable[[float, str], None] | None = None,
+) -> SpecImportSummary:
     """Create or update the plan's collections, elements, code sets (and mappings), all or nothing.
 
     Rows match existing elements on (collection, element name), so a re-import updates and
@@ -86,11 +98,15 @@ def import_state_spec(*, plan: MappingPlan, name: str, content: bytes, user) -> 
     that is not approved yet) raises a ValidationError naming file, sheet, row, column and
     reason, and nothing is written. The summary counts what really changed.
     """
+    report = progress or (lambda percent, message: None)
+    report(2, f"Reading {name}")
     parsed = parse_spec(name=name, content=content)
+    report(30, f"Checking {len(parsed.rows):,} elements against the catalog")
     resolver = _Resolver(plan, parsed)
     errors = _resolve_errors(plan, parsed, resolver)
     if errors:
         raise ValidationError(errors[:50])
+    report(40, f"Saving {len(parsed.rows):,} elements")
     with transaction.atomic():
         summary = _apply(plan, parsed, resolver, name, user)
         if summary.errors:
@@ -312,3 +328,21 @@ def _apply_descriptor_rows(plan, parsed, resolver: _Resolver, code_sets: dict, u
                 continue
             count += changed
     return count
+
+
+IMPORT_JOB_KIND = "mapping_spec_import"
+
+
+def start_spec_import(*, plan: MappingPlan, user, upload) -> Job:
+    """Keep an uploaded specification privately and queue its import into ``plan`` as a job.
+
+    For files above ``IMPORT_BACKGROUND_ABOVE_BYTES``; the job runs :func:`import_state_spec`
+    (all or nothing) as ``user`` and removes the stored file when it ends.
+    """
+    check_import_size(file_name=upload.name, size=upload.size)
+    path = keep_import_file(upload=upload)
+    return enqueue_job(
+        kind=IMPORT_JOB_KIND,
+        user=user,
+        parameters={"plan": plan.pk, "file_name": upload.name, "path": path, "size": upload.size},
+    )

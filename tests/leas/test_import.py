@@ -151,3 +151,89 @@ def test_xlsx_errors_name_the_sheet():
         "'exurb' is not one of city, suburb, town, rural"
     ]
     assert not LEA.objects.exists()
+
+
+def test_a_workbook_declaring_fewer_rows_than_it_holds_imports_every_row():
+    from tests.support.workbooks import xlsx_bytes
+
+    rows = [["state_lea_id", "name"], ["00201", "A SD"], ["00202", "B SD"], ["00203", "C SD"]]
+    result = import_leas(file_name="short.xlsx", content=xlsx_bytes(rows, dimension="A1:C2"))
+    assert result.created == 3
+    assert set(LEA.objects.values_list("state_lea_id", flat=True)) == {"00201", "00202", "00203"}
+
+
+def test_a_workbook_declaring_the_whole_grid_imports_its_rows_in_little_memory():
+    import tracemalloc
+
+    from tests.support.workbooks import xlsx_bytes
+
+    # openpyxl padded every row to the declared 16,384 columns: 2,000 rows held 260 MB.
+    rows = [["state_lea_id", "name"], *([f"{n:05d}", f"District {n}"] for n in range(2000))]
+    content = xlsx_bytes(rows, dimension="A1:XFD1048576")
+    tracemalloc.start()
+    try:
+        result = import_leas(file_name="huge.xlsx", content=content)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert result.created == 2000
+    assert LEA.objects.get(state_lea_id="01999").name == "District 1999"
+    assert peak < 60 * 1024 * 1024
+
+
+def test_a_nul_byte_in_a_csv_is_refused_with_line_and_column():
+    with pytest.raises(FileImportError) as caught:
+        import_leas(file_name="nul.csv", content=csv_bytes("00401,Nul\x00 SD,,,,,,,"))
+    assert [str(e) for e in caught.value.errors] == [
+        "nul.csv: line 2, column 10 holds a NUL byte, which a CSV text file never contains; "
+        "save the file again as CSV (UTF-8)."
+    ]
+    assert not LEA.objects.exists()
+
+
+def test_the_import_page_refuses_a_nul_byte_with_its_place(client, world, sea_user):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    client.force_login(sea_user)
+    upload = SimpleUploadedFile("nul.csv", csv_bytes("00401,Nul\x00 SD,,,,,,,"))
+    response = client.post(reverse("leas:lea-import"), {"file": upload})
+    assert response.status_code == 400
+    assert b"line 2, column 10 holds a NUL byte" in response.content
+
+
+def _registry(count: int, offset: int = 0) -> bytes:
+    numbers = range(offset, offset + count)
+    return csv_bytes(*(f"{n:05d},District {n},{n},,,,,PowerRoster,IEP Works" for n in numbers))
+
+
+def test_the_import_runs_a_few_queries_per_thousand_rows_not_per_row(vendors):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    counts = []
+    for size in (10, 200):
+        with CaptureQueriesContext(connection) as created:
+            import_leas(file_name="new.csv", content=_registry(size, offset=size * 100))
+        with CaptureQueriesContext(connection) as updated:
+            import_leas(file_name="again.csv", content=_registry(size, offset=size * 100))
+        counts.append((len(created.captured_queries), len(updated.captured_queries)))
+    (small_create, small_update), (large_create, large_update) = counts
+    # 200 new LEAs get 1,800 readiness items: one more bulk insert batch of 1,000.
+    assert large_create - small_create <= 2
+    assert large_update == small_update
+
+
+def test_every_imported_lea_gets_one_history_record_with_its_source_systems(vendors):
+    import_leas(file_name="first.csv", content=_registry(3))
+    import_leas(file_name="second.csv", content=csv_bytes("00001,Renamed SD,,,,,,,"))
+
+    lea = LEA.objects.get(state_lea_id="00001")
+    records = list(lea.history.order_by("history_id"))
+    assert [(r.history_type, r.history_change_reason, r.name) for r in records] == [
+        ("+", "imported from first.csv", "District 1"),
+        ("~", "imported from second.csv", "Renamed SD"),
+    ]
+    assert [v.vendor for v in records[0].source_systems.all()] == [vendors["iep"]]
+    assert [v.vendor for v in records[1].source_systems.all()] == [vendors["iep"]]
+    assert lea.sis_vendor == vendors["sis"] and lea.enrollment == 1

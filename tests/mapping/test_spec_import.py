@@ -104,11 +104,11 @@ def test_bad_xlsx_names_sheet_row_column_and_reason_and_imports_nothing(plan, se
 @pytest.mark.parametrize(
     ("name", "content", "expected"),
     [
-        ("spec.txt", b"x", "spec.txt: upload a .csv or .xlsx file."),
-        ("spec.xlsx", b"not a zip", "spec.xlsx: not a readable XLSX workbook"),
+        ("spec.txt", b"x", "spec.txt: only .csv and .xlsx files can be imported."),
+        ("spec.xlsx", b"not a zip", "spec.xlsx: the file is not a readable XLSX workbook"),
         ("spec.csv", b"element,definition\nA,B\n", "spec.csv, row 1: missing column(s) collection"),
         ("spec.csv", b"collection,element\n", "spec.csv: no element rows found."),
-        ("spec.csv", b"\xff\xfe\x00bad", "spec.csv: not UTF-8 text"),
+        ("spec.csv", b"\xff\xfe\x00bad", "spec.csv: the file is not UTF-8 text"),
     ],
 )
 def test_unreadable_files_are_refused_with_a_reason(plan, sea_user, name, content, expected):
@@ -151,3 +151,49 @@ def test_template_downloads(client, world):
     assert response.content.decode().startswith("collection,element,definition")
     response = client.get(reverse("mapping:spec-template", args=["xlsx"]))
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+def test_a_workbook_declaring_the_whole_grid_imports_its_rows_in_little_memory(plan, sea_user):
+    import tracemalloc
+
+    from tests.support.workbooks import xlsx_bytes
+
+    # openpyxl padded every row to the declared 16,384 columns: 2,000 rows held 260 MB.
+    rows = [["collection", "element"], *(["Fall", f"Element {n}"] for n in range(2000))]
+    content = xlsx_bytes(rows, title="Elements", dimension="A1:XFD1048576")
+    tracemalloc.start()
+    try:
+        summary = import_state_spec(plan=plan, name="huge.xlsx", content=content, user=sea_user)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert summary.created == 2000
+    assert peak < 60 * 1024 * 1024
+
+
+def test_a_workbook_declaring_fewer_rows_than_it_holds_imports_every_row(plan, sea_user):
+    from tests.support.workbooks import xlsx_bytes
+
+    rows = [["collection", "element"], ["Fall", "A"], ["Fall", "B"], ["Fall", "C"]]
+    content = xlsx_bytes(rows, title="Elements", dimension="A1:C2")
+    summary = import_state_spec(plan=plan, name="short.xlsx", content=content, user=sea_user)
+    assert summary.created == 3
+
+
+def test_a_nul_byte_in_a_csv_is_refused_with_line_and_column(plan, sea_user):
+    content = b"collection,element\nFall,Birth\x00Date\n"
+    with pytest.raises(ValidationError) as caught:
+        import_state_spec(plan=plan, name="nul.csv", content=content, user=sea_user)
+    assert caught.value.messages == [
+        "nul.csv: line 2, column 11 holds a NUL byte, which a CSV text file never contains; "
+        "save the file again as CSV (UTF-8)."
+    ]
+    assert not StateElement.objects.exists()
+
+
+def test_a_zip_bomb_is_refused_with_a_clear_message(plan, sea_user):
+    from tests.support.workbooks import zip_bomb_xlsx
+
+    content = zip_bomb_xlsx([["collection", "element"]], padding_bytes=50 * 1024 * 1024)
+    with pytest.raises(ValidationError, match="looks built to exhaust the server"):
+        import_state_spec(plan=plan, name="bomb.xlsx", content=content, user=sea_user)
