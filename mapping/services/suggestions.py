@@ -516,6 +516,28 @@ def _names_a_student_identifier(found: list[Concept], subject: str | None) -> bo
     )
 
 
+# A column that names an organization and an identifier word (SCHOOL_CODE, DISTRICT_ID) holds
+# the identifier of the school or LEA a student's row belongs to: a reference to it.
+LEA = ("LocalEducationAgency", "EducationOrganization")
+ENTITY_WORDS = {
+    "school": ("School",),
+    "sch": ("School",),
+    "schl": ("School",),
+    "district": LEA,
+    "dist": LEA,
+    "lea": LEA,
+}
+IDENTIFIER_WORDS = frozenset({"code", "cd", "id", "identifier", "number", "num", "nbr", "no"})
+
+
+def _named_entity(found: list[Concept], subject: str | None) -> tuple[str, ...]:
+    words = {c.written for c in found}
+    named = words - IDENTIFIER_WORDS
+    if subject == "organization" or not words & IDENTIFIER_WORDS or len(named) != 1:
+        return ()
+    return ENTITY_WORDS.get(next(iter(named)), ())
+
+
 def _code_evidence(candidate, codes, index) -> tuple[float, str]:
     values = index.values.get(candidate.prop.descriptor_id)
     if not values or not codes:
@@ -581,6 +603,12 @@ def suggest_properties(*, element, limit: int = 5, context: CollectionContext | 
         fallbacks.update(_assessment_fallbacks(found, element.name))
     if _names_a_student_identifier(found, context.subject):
         fallbacks[STUDENT_ID] = (4.0, "names a student identifier")
+    entities = _named_entity(found, context.subject)
+    if entities:
+        why = f"names the {entities[0]} the row belongs to"
+        for candidate in index.candidates:
+            if candidate.prop.data_type == "reference" and candidate.prop.references in entities:
+                fallbacks[str(candidate.prop)] = (6.0, why)
     fallbacks = {index.by_path[p]: v for p, v in fallbacks.items() if p in index.by_path}
     pool.update(fallbacks)
     accepted = [
@@ -717,7 +745,7 @@ def _score(
         score *= 0.85
     if prop.path.endswith(("ReportingMethod", "ResultDatatypeType")):
         score *= 0.6  # what a result means, not the value a column holds
-    if prop.data_type == "reference":
+    if prop.data_type == "reference" and not fallback:
         score *= 0.6
     if prop.is_identity:
         score *= 1.05

@@ -39,6 +39,7 @@ def membership(catalog):
         "GRADE_LVL",
         "ETHNIC_CODE",
         "RACE1_CODE",
+        "SCHOOL_CODE",
         "SPED",
     ):
         f.StateElementFactory(
@@ -64,6 +65,10 @@ def test_a_student_collection_ranks_student_resources_first(membership):
     assert (
         str(_best(membership, "GRADE_LVL")[0].target) == "StudentSchoolAssociation.EntryGradeLevel"
     )
+
+    school = _best(membership, "SCHOOL_CODE")[0]
+    assert str(school.target) == "StudentSchoolAssociation.SchoolReference"
+    assert "names the School the row belongs to" in school.reasons
 
 
 def test_a_code_column_prefers_descriptors_and_skips_finance_codes(membership):
