@@ -1,10 +1,13 @@
 """Mapping benchmark: full Ed-Fi catalog, 5,000 state elements with mappings, 200 code sets.
 
 Prints the catalog import time, the coverage job time, the SQL query count and median time of
-the mapping list page and API list endpoint, and the suggestion hit rate (expected Ed-Fi
-property in the top 5) on the labelled set in mapping/data/labelled_state_elements.csv.
+the mapping list page and API list endpoint, and the suggestion quality on the public mapping
+corpus in bench/data/mapping-corpus/: hit@1 and hit@5 per source, for the tuning sources and the
+held-out sources apart (see bench/suggestion_corpus.py for the split and the weighting).
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/rp_mapping .venv/bin/python bench/mapping.py
+    ... bench/mapping.py --suggestions-only     # only the suggestion table
+    ... bench/mapping.py --suggestions-only --misses   # and every held-out and tuning miss
 
 The generated plan is deleted at the end; the catalog stays (its import is idempotent).
 """
@@ -31,6 +34,7 @@ from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
+from bench import suggestion_corpus  # noqa: E402
 from mapping.models import (  # noqa: E402
     DescriptorMapping,
     DescriptorValue,
@@ -45,7 +49,6 @@ from mapping.models import (  # noqa: E402
 )
 from mapping.services.catalog import import_edfi_model  # noqa: E402
 from mapping.services.coverage import record_coverage_run  # noqa: E402
-from mapping.services.suggestions import suggestion_hit_rate  # noqa: E402
 from rolloutplanner.models import UserProfile  # noqa: E402
 from rolloutplanner.roles import Role  # noqa: E402
 
@@ -125,6 +128,14 @@ def measure(client: Client, url: str, params: dict) -> tuple[int, float]:
     return queries, statistics.median(times)
 
 
+def print_suggestions(version) -> None:
+    started = time.perf_counter()
+    scores = suggestion_corpus.evaluate(version)
+    seconds = time.perf_counter() - started
+    print(f"suggestions on the mapping corpus ({seconds:.1f} s), weighted, cap 3 per pattern:")
+    suggestion_corpus.print_table(scores, show_misses="--misses" in sys.argv)
+
+
 def main() -> None:
     started = time.perf_counter()
     result = import_edfi_model(directory=ROOT / "mapping" / "data" / "edfi" / "5.2.0")
@@ -133,6 +144,9 @@ def main() -> None:
         f"({result.resources} resources, {result.properties} properties, {result.values} values)"
     )
     version = result.version
+    if "--suggestions-only" in sys.argv:
+        print_suggestions(version)
+        return
     started = time.perf_counter()
     with transaction.atomic():
         plan = seed(version)
@@ -156,10 +170,7 @@ def main() -> None:
         ):
             queries, median = measure(client, url, params)
             print(f"{label}: {queries} queries, median {median:.0f} ms over {REPEATS} requests")
-        hit = suggestion_hit_rate(version=version)
-        print(f"suggestion hit rate (top 5): {hit.hits}/{hit.total} = {hit.rate:.0%}")
-        for miss in hit.misses:
-            print(f"  miss: {miss}")
+        print_suggestions(version)
     finally:
         MappingPlan.objects.filter(pk=plan.pk).delete()
 

@@ -183,6 +183,15 @@ class ElementMappingSerializer(serializers.ModelSerializer):
         return attrs
 
 
+class PropertySuggestionSerializer(serializers.Serializer):
+    """One suggested Ed-Fi property and why it was ranked where it is."""
+
+    target = serializers.IntegerField(source="target.pk")
+    target_path = serializers.CharField(source="target")
+    score = serializers.FloatField()
+    reasons = serializers.ListField(child=serializers.CharField())
+
+
 class TransitionSerializer(serializers.Serializer):
     transition = serializers.ChoiceField(choices=TRANSITIONS)
 

@@ -36,6 +36,7 @@ from mapping.selectors import plan_coverage
 from mapping.services import feedback as feedback_services
 from mapping.services import mappings as mapping_services
 from mapping.services import state as state_services
+from mapping.services.suggestions import suggest_properties
 from rolloutplanner.api.viewsets import RestrictedModelViewSet, RestrictedReadOnlyViewSet
 from rolloutplanner.permissions import CHANGE, user_can, user_can_add
 
@@ -157,6 +158,17 @@ class ElementMappingViewSet(ReviewActionMixin, RestrictedModelViewSet):
 
     def get_queryset(self):
         return super().get_queryset().for_list()
+
+    @extend_schema(responses=serializers.PropertySuggestionSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def suggestions(self, request, pk=None):
+        """The Ed-Fi properties most likely to hold the element, best first, each with the
+        reasons it was ranked there."""
+        mapping = self.get_object()
+        if not user_can(request.user, mapping, CHANGE):
+            raise PermissionDenied("You may not change this mapping, so it has no suggestions.")
+        found = suggest_properties(element=mapping.element)
+        return Response(serializers.PropertySuggestionSerializer(found, many=True).data)
 
     def perform_update(self, serializer):
         data = dict(serializer.validated_data)

@@ -1,51 +1,163 @@
-"""Offline lexical suggestions: likely Ed-Fi properties for a state element, descriptor values
-for a state code. Each suggestion carries the reasons it was ranked where it is."""
+"""Offline suggestions: likely Ed-Fi properties for a state element, descriptor values for a
+state code. Each suggestion carries the reasons it was ranked where it is.
+
+Property ranking reads names the way states write them (``STUDENT_LAST_NM``, ``BIRTHDATE``,
+``identity.birthcity``): names are split at case changes, punctuation and digits, run-together
+words are segmented with a dictionary built from the Ed-Fi vocabulary, and abbreviations are
+expanded from :data:`ABBREVIATIONS`. Words shared with a property's own name count most, words
+shared with its resource or parent path less, and generic words (code, description, name) little.
+Structural evidence then moves the ranking: the collection's subject (a student collection
+prefers Student resources), a code column prefers descriptors, the codes a column allows match a
+descriptor's values (``M``/``F`` points to Sex), the definition text, the data type, and the
+plan's own accepted mappings, which are the strongest signal of all.
+"""
 
 from __future__ import annotations
 
-import csv
 import math
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
 
 from mapping.models import DataType, DescriptorValue, EdFiProperty
+
+
+def _words(text: str) -> frozenset:
+    return frozenset(text.split())
+
 
 _STOP_WORDS = """a an and are as at be by for from has in is it its of on or that the this to
 was which with who whom whose will"""
 STOP_WORDS = frozenset(_STOP_WORDS.split())
-# State vocabulary that Ed-Fi spells differently.
-SYNONYMS = {
+# Abbreviations and words states use that Ed-Fi spells differently (a key maps to Ed-Fi words).
+ABBREVIATIONS = {
     "dob": ["birth", "date"],
-    "sex": ["sex", "gender"],
-    "gender": ["sex"],
-    "ssn": ["identification", "code"],
-    "id": ["identifier", "identification", "code"],
-    "identifier": ["id", "identification"],
-    "lea": ["local", "education", "agency"],
-    "district": ["local", "education", "agency"],
-    "grade": ["grade", "level"],
-    "disability": ["disability"],
-    "ell": ["english", "language", "learner"],
-    "el": ["english", "learner"],
-    "lep": ["limited", "english", "proficiency"],
-    "sped": ["special", "education"],
-    "iep": ["individualized", "program", "special", "education"],
+    "bdate": ["birth", "date"],
+    "nm": ["name"],
+    "nme": ["name"],
     "fname": ["first", "name"],
     "lname": ["last", "surname"],
-    "last": ["surname", "last"],
-    "surname": ["last"],
-    "first": ["first", "given"],
-    "entry": ["entry", "enrollment"],
-    "exit": ["exit", "withdraw"],
-    "withdrawal": ["exit", "withdraw"],
-    "ethnicity": ["hispanic", "latino", "ethnicity"],
+    "mname": ["middle", "name"],
+    "last": ["last", "surname"],
+    "surname": ["last", "surname"],
+    "sur": ["surname"],
+    "mi": ["middle", "name"],
+    "lvl": ["level"],
+    "lev": ["level"],
+    "gr": ["grade"],
+    "gradelevel": ["grade", "level"],
+    "cd": ["code"],
+    "desc": ["description"],
+    "descr": ["description"],
+    "dt": ["date"],
+    "dte": ["date"],
+    "num": ["number"],
+    "nbr": ["number"],
+    "no": ["number"],
+    "id": ["identifier", "identification", "code", "unique", "id"],
+    "ident": ["identification", "identifier"],
+    "identifier": ["identifier", "id", "identification", "code"],
+    "uid": ["unique", "id"],
+    "ssn": ["identification", "code"],
+    "ssid": ["student", "unique", "id"],
+    "lasid": ["student", "identification", "code"],
+    "sasid": ["student", "unique", "id"],
+    "edfiid": ["unique", "id"],
+    "lep": ["limited", "english", "proficiency"],
+    "ell": ["english", "learner", "limited", "proficiency"],
+    "el": ["english", "learner", "limited", "proficiency"],
+    "esl": ["english", "language", "instruction"],
+    "sped": ["special", "education"],
+    "swd": ["disability"],
+    "iep": ["iep", "special", "education"],
+    "idea": ["idea", "special", "education"],
+    "fte": ["full", "time", "equivalency"],
+    "ethnic": ["ethnicity", "hispanic", "latino"],
+    "ethnicity": ["ethnicity", "hispanic", "latino"],
+    "hisp": ["hispanic", "latino", "ethnicity"],
     "race": ["race"],
-    "attendance": ["attendance", "absence"],
-    "school": ["school"],
+    "sex": ["sex"],
+    "gender": ["sex", "gender"],
+    "gen": ["generation"],
+    "addr": ["address"],
+    "adr": ["address"],
+    "phone": ["telephone", "number"],
+    "tel": ["telephone"],
+    "ph": ["telephone"],
+    "email": ["electronic", "mail", "address"],
+    "disab": ["disability"],
+    "dis": ["disability"],
+    "prim": ["primary"],
+    "sec": ["secondary"],
+    "sch": ["school"],
+    "schl": ["school"],
+    "dist": ["district", "local", "education", "agency"],
+    "district": ["local", "education", "agency"],
+    "lea": ["local", "education", "agency"],
+    "sea": ["state", "education", "agency"],
+    "yr": ["year"],
+    "sy": ["school", "year"],
+    "beg": ["begin"],
+    "start": ["begin", "entry", "start"],
+    "end": ["end", "exit"],
+    "entry": ["entry", "begin"],
+    "enroll": ["enrollment", "entry"],
+    "enrollment": ["enrollment", "entry"],
+    "exit": ["exit", "withdraw", "end"],
+    "withdrawal": ["exit", "withdraw"],
+    "wd": ["withdraw", "exit"],
+    "stat": ["status"],
+    "sts": ["status"],
+    "flg": ["indicator"],
+    "flag": ["indicator"],
+    "yn": ["indicator"],
+    "pct": ["percent"],
+    "amt": ["amount"],
+    "svc": ["service"],
+    "svcs": ["service"],
+    "prog": ["program"],
+    "pgm": ["program"],
+    "elig": ["eligibility"],
+    "env": ["environment"],
+    "frl": ["school", "food", "service", "eligibility"],
+    "frpl": ["school", "food", "service", "eligibility"],
+    "lunch": ["school", "food", "service", "eligibility"],
+    "econ": ["economic", "disadvantaged"],
+    "lang": ["language"],
+    "ctry": ["country"],
+    "cntry": ["country"],
+    "immig": ["immigrant"],
+    "ses": ["economic", "disadvantaged"],
+    "tchr": ["teacher", "staff"],
+    "teacher": ["teacher", "staff"],
+    "emp": ["employment", "staff"],
+    "cert": ["certification", "credential"],
+    "crs": ["course"],
+    "att": ["attendance"],
+    "abs": ["absence", "attendance"],
+    "test": ["assessment", "test"],
+    "tst": ["assessment"],
+    "exam": ["assessment"],
+    "subj": ["subject"],
+    "admin": ["administration"],
+    "perf": ["performance"],
+    "prof": ["proficiency", "performance", "level"],
+    "ss": ["scale", "score"],
+    "scaled": ["scale", "score"],
+    "pl": ["performance", "level"],
+    "pctl": ["percentile"],
+    "ptile": ["percentile"],
+    "accom": ["accommodation"],
+    "accomm": ["accommodation"],
+    "acc": ["accommodation"],
 }
+# Words that say little about which property is meant, only how the value is written.
+GENERIC = _words(
+    """code description name type value indicator status number identifier flag date"""
+)
+# Trailing words that mark a coded column: its codes become descriptor values.
+CODE_SUFFIXES = frozenset({"code", "cd", "desc", "description", "descr", "type"})
 # Which Ed-Fi data types a state data type can land in.
 COMPATIBLE_TYPES = {
     DataType.STRING: {"string", "descriptor", "reference"},
@@ -56,14 +168,54 @@ COMPATIBLE_TYPES = {
     DataType.DATETIME: {"datetime", "date", "time"},
     DataType.CODE: {"descriptor", "string", "boolean"},
 }
+# Words that reveal what a collection is about, from its name, description and element names.
+SUBJECT_WORDS = {
+    "student": _words(
+        """student pupil child birth grade enrollment enroll membership disability iep
+        sped lep ell race ethnicity ethnic hispanic sex gender homeless migrant
+        immigrant attendance entry exit withdraw withdrawal first last surname middle
+        dob special education"""
+    ),
+    "assessment": _words(
+        """score scale test assessment percentile raw proficiency performance lexile
+        quantile rit item subtest accommodation administration norm stanine benchmark
+        composite tested result achievement"""
+    ),
+    "organization": _words(
+        """school district lea agency institution organization nces principal charter
+        operational directory website"""
+    ),
+    "staff": _words(
+        """staff personnel teacher employee certification credential salary hire position
+        assignment educator"""
+    ),
+}
+STUDENT_CORE = frozenset(
+    {
+        "Student",
+        "StudentSchoolAssociation",
+        "StudentEducationOrganizationAssociation",
+        "StudentSpecialEducationProgramAssociation",
+        "StudentProgramAssociation",
+    }
+)
+ORGANIZATIONS = frozenset(
+    {"School", "LocalEducationAgency", "StateEducationAgency", "EducationServiceCenter"}
+)
+FINANCE_HINTS = ("Dimension", "Account", "Budget", "Actual", "Payroll", "Contract")
+
+
+def _split(text: str) -> list[str]:
+    """Lower-case words: camelCase, dotted paths, digits and punctuation are split."""
+    text = re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", text or "")
+    text = re.sub(r"([A-Z]+)([A-Z][a-z])", r"\1 \2", text)
+    text = re.sub(r"([A-Za-z])([0-9])|([0-9])([A-Za-z])", r"\1\3 \2\4", text)
+    return re.findall(r"[a-z0-9]+", text.lower())
 
 
 def tokens(text: str) -> list[str]:
-    """Lower-case words of a name or sentence; camelCase and dotted paths are split."""
-    text = re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", text or "")
-    text = re.sub(r"([A-Z]+)([A-Z][a-z])", r"\1 \2", text)
-    words = re.findall(r"[a-z0-9]+", text.lower())
-    return [_stem(w) for w in words if w not in STOP_WORDS]
+    """Stemmed words of a name or sentence, without stop words."""
+    return [_stem(w) for w in _split(text) if w not in STOP_WORDS]
 
 
 def _stem(word: str) -> str:
@@ -73,10 +225,53 @@ def _stem(word: str) -> str:
     return word
 
 
-def _expanded(words: list[str]) -> set[str]:
-    out = set(words)
-    for word in words:
-        out.update(_stem(s) for s in SYNONYMS.get(word, ()))
+def segment(word: str, vocabulary: frozenset) -> list[str]:
+    """Split a run-together word (``birthdate``, ``lastnm``) into known words, fewest first.
+
+    A piece is a vocabulary word of three letters or more, or a known abbreviation. A word that
+    cannot be covered entirely by such pieces is returned whole.
+    """
+    if len(word) < 6 or word in vocabulary or word in ABBREVIATIONS:
+        return [word]
+    best: list[list[str] | None] = [None] * (len(word) + 1)
+    best[0] = []
+    for end in range(1, len(word) + 1):
+        for start in range(max(0, end - 24), end):
+            head = best[start]
+            piece = word[start:end]
+            known = (len(piece) >= 3 and piece in vocabulary) or (
+                len(piece) >= 2 and piece in ABBREVIATIONS
+            )
+            if head is None or not known:
+                continue
+            if best[end] is None or len(head) + 1 < len(best[end]):
+                best[end] = [*head, piece]
+    return best[-1] or [word]
+
+
+@dataclass(frozen=True)
+class Concept:
+    """One word of a state element's name and the Ed-Fi words it may stand for."""
+
+    written: str
+    alternatives: frozenset
+    generic: bool
+    source: str = ""  # the run-together word it was segmented from, if any
+
+    @property
+    def weight(self) -> float:
+        return 0.3 if self.generic else 1.0
+
+
+def concepts(name: str, vocabulary: frozenset) -> list[Concept]:
+    out = []
+    for word in _split(name):
+        if word in STOP_WORDS or word.isdigit():
+            continue
+        for piece in segment(word, vocabulary):
+            alternatives = {_stem(piece)} | {_stem(w) for w in ABBREVIATIONS.get(piece, ())}
+            generic = alternatives <= GENERIC or piece in CODE_SUFFIXES
+            out.append(Concept(piece, frozenset(alternatives), generic, word))
     return out
 
 
@@ -90,15 +285,21 @@ class Suggestion:
 @dataclass(frozen=True)
 class _Candidate:
     prop: EdFiProperty
-    name_words: frozenset
-    context_words: frozenset
-    definition_words: tuple
+    leaf: frozenset
+    context: frozenset
+    definition: frozenset
+    in_collection: bool
 
 
 @dataclass
 class _Index:
     candidates: list[_Candidate]
     idf: dict[str, float]
+    by_word: dict[str, list[int]]
+    by_path: dict[str, int]
+    vocabulary: frozenset
+    values: dict[int, list[tuple[str, str]]]
+    value_names: dict[str, set[int]]
 
 
 @lru_cache(maxsize=4)
@@ -108,70 +309,444 @@ def _index(version_id: int, stamp) -> _Index:
         .exclude(data_type="common")
         .select_related("resource", "descriptor")
     )
-    candidates = []
+    candidates, vocabulary = [], set()
     document_frequency: Counter = Counter()
-    for prop in props:
-        definition = tuple(tokens(prop.definition))
-        name_words = frozenset(tokens(prop.path.replace(".", " ")))
-        context = frozenset(tokens(prop.resource.name))
-        candidates.append(_Candidate(prop, name_words, context, definition))
-        document_frequency.update(set(definition) | name_words)
+    by_word = defaultdict(list)
+    for number, prop in enumerate(props):
+        *parents, leaf = prop.path.split(".")
+        raw = _split(f"{prop.resource.name} {prop.path}")
+        vocabulary.update(w for w in raw if len(w) >= 3)
+        leaf_words = frozenset(tokens(leaf))
+        context = frozenset(tokens(" ".join([prop.resource.name, *parents])))
+        definition = frozenset(tokens(prop.definition)) - STOP_WORDS
+        candidates.append(
+            _Candidate(prop, leaf_words, context, definition, "[*]" in (prop.api_path or ""))
+        )
+        document_frequency.update(leaf_words | context)
+        for word in leaf_words | context:
+            by_word[word].append(number)
     total = max(len(props), 1)
     idf = {w: math.log(total / (1 + n)) + 1 for w, n in document_frequency.items()}
-    return _Index(candidates, idf)
+    values = defaultdict(list)
+    descriptor_ids = {c.prop.descriptor_id for c in candidates if c.prop.descriptor_id}
+    for value in DescriptorValue.objects.filter(descriptor_id__in=descriptor_ids).only(
+        "descriptor_id", "code_value", "short_description"
+    ):
+        values[value.descriptor_id].append(
+            (value.code_value.lower(), (value.short_description or "").lower())
+        )
+    by_path = {str(c.prop): number for number, c in enumerate(candidates)}
+    value_names = defaultdict(set)
+    for descriptor_id, pairs in values.items():
+        for code_value, short in pairs:
+            for text in (code_value, short):
+                if len(text) > 3:
+                    value_names[" ".join(_split(text))].add(descriptor_id)
+    return _Index(
+        candidates,
+        idf,
+        dict(by_word),
+        by_path,
+        frozenset(vocabulary),
+        dict(values),
+        dict(value_names),
+    )
 
 
 def _version_stamp(version) -> str:
     return f"{version.pk}:{version.imported_at}"
 
 
-def suggest_properties(*, element, limit: int = 5) -> list[Suggestion]:
-    """Ed-Fi properties of the plan's Data Standard most likely to hold ``element``, best first."""
+@dataclass
+class CollectionContext:
+    """What the ranking knows about an element's surroundings.
+
+    ``subject`` is what the collection is about (student, assessment, staff or ``None``);
+    ``accepted`` maps the name-stem of each element the plan has already mapped to its targets;
+    ``resources`` counts the resources this collection's accepted mappings already use.
+    """
+
+    subject: str | None = None
+    subject_evidence: str = ""
+    accepted: dict = field(default_factory=dict)
+    resources: Counter = field(default_factory=Counter)
+
+
+def _stem_key(found: list[Concept]) -> frozenset:
+    """An element's name without the words that only say how it is coded (CODE, DESC)."""
+    return frozenset(c.written for c in found if c.written not in CODE_SUFFIXES)
+
+
+def collection_context(*, collection, elements=None) -> CollectionContext:
+    """Infer the collection's subject from its name, description and element names, and gather
+    the plan's accepted mappings (read-only)."""
+    from mapping.models import ElementMapping
+    from mapping.models.mapping import KINDS_WITH_TARGETS
+
+    version = collection.plan.data_standard_version
+    index = _index(version.pk, _version_stamp(version))
+    if elements is None:
+        elements = list(collection.elements.all()) if collection.pk else []
+    tally: Counter = Counter()
+    heading = {
+        a
+        for c in concepts(f"{collection.name} {collection.description}", index.vocabulary)
+        for a in c.alternatives | {c.written}
+    }
+    for subject, words in SUBJECT_WORDS.items():
+        if heading & words:
+            tally[subject] += 3
+    for element in elements:
+        words = {
+            w
+            for c in concepts(element.name, index.vocabulary)
+            for w in c.alternatives | {c.written}
+        }
+        for subject, subject_words in SUBJECT_WORDS.items():
+            if words & subject_words:
+                tally[subject] += 1
+    context = CollectionContext()
+    if tally:
+        (subject, count), *rest = tally.most_common()
+        runner_up = rest[0][1] if rest else 0
+        if count >= 2 and count > runner_up:
+            context.subject = subject
+            context.subject_evidence = f"{count} signs in the collection's names"
+    if collection.pk:
+        accepted = (
+            ElementMapping.objects.filter(
+                element__collection__plan_id=collection.plan_id, kind__in=KINDS_WITH_TARGETS
+            )
+            .prefetch_related("targets__resource")
+            .select_related("element")
+        )
+        for mapping in accepted:
+            targets = list(mapping.targets.all())
+            if not targets:
+                continue
+            key = _stem_key(concepts(mapping.element.name, index.vocabulary))
+            if key:
+                context.accepted.setdefault(key, []).append(
+                    (mapping.element_id, mapping.element.name, targets)
+                )
+            if mapping.element.collection_id == collection.pk:
+                context.resources.update({t.resource.name for t in targets})
+    return context
+
+
+def _subject_factor(resource: str, subject: str | None) -> tuple[float, str]:
+    student_resource = resource.startswith("Student") and not resource.startswith(
+        "StudentAssessment"
+    )
+    if subject == "student":
+        if resource in STUDENT_CORE:
+            return 1.6, "a student collection: core student resource"
+        if student_resource:
+            return 1.3, "a student collection: student resource"
+        if resource.startswith(("Staff", "Contact", "Parent")) or any(
+            h in resource for h in FINANCE_HINTS
+        ):
+            return 0.55, "a student collection: not a student resource"
+        return 0.8, ""
+    if subject == "assessment":
+        if resource.startswith("StudentAssessment"):
+            return 1.5, "an assessment result collection: student assessment resource"
+        if resource == "Student":
+            return 1.1, ""
+        return 0.6, "an assessment result collection: not a student assessment resource"
+    if subject == "organization":
+        if resource in ORGANIZATIONS or resource.startswith("EducationOrganization"):
+            return 1.4, "an organization collection: education organization resource"
+        if resource.startswith("Student"):
+            return 0.6, "an organization collection: not an organization resource"
+        return 0.9, ""
+    if subject == "staff":
+        if resource.startswith("Staff"):
+            return 1.3, "a staff collection: staff resource"
+        return 0.8, ""
+    return 1.0, ""
+
+
+# In an assessment result file, a column without a closer match is usually a score result or a
+# performance level of the assessment or one of its objective assessments; what its name says
+# (a score word, a level word, a date, a part of the test) tells which.
+SCORE_WORDS = _words("score scale raw percentile lexile quantile rit ss point correct")
+LEVEL_WORDS = _words("level performance proficiency achievement band category adjective")
+PART_WORDS = _words("goal domain strand claim subtest subscore cluster objective skill measure")
+ASSESSMENT_FALLBACKS = {
+    "overall score": ("StudentAssessment.ScoreResult.Result", 2.5),
+    "part score": ("StudentAssessment.StudentObjectiveAssessment.ScoreResult.Result", 1.8),
+    "overall level": ("StudentAssessment.PerformanceLevel.PerformanceLevel", 1.2),
+    "part level": (
+        "StudentAssessment.StudentObjectiveAssessment.PerformanceLevel.PerformanceLevel",
+        0.8,
+    ),
+    "date": ("StudentAssessment.AdministrationDate", 0.0),
+}
+STUDENT_ID = "Student.StudentUniqueId"
+
+
+def _assessment_fallbacks(found: list[Concept], name: str) -> dict[str, tuple[float, str]]:
+    words = {w for c in found for w in c.alternatives | {c.written}}
+    part = bool(words & PART_WORDS) or bool(re.search(r"[A-Za-z][0-9]", name))
+    out = {}
+    for path, base in ASSESSMENT_FALLBACKS.values():
+        out[path] = (base, "assessment result column: score results take most columns")
+    if words & SCORE_WORDS:
+        path = ASSESSMENT_FALLBACKS["part score" if part else "overall score"][0]
+        out[path] = (out[path][0] + 5.0, "assessment result column named as a score")
+    if words & LEVEL_WORDS:
+        path = ASSESSMENT_FALLBACKS["part level" if part else "overall level"][0]
+        out[path] = (out[path][0] + 6.0, "assessment result column named as a level")
+    if "date" in words:
+        path = ASSESSMENT_FALLBACKS["date"][0]
+        out[path] = (5.0, "assessment result column named as a date")
+    return {path: value for path, value in out.items() if value[0] > 0}
+
+
+def _names_a_student_identifier(found: list[Concept], subject: str | None) -> bool:
+    words = {c.written for c in found}
+    identifier = bool(words & {"id", "identifier", "number", "uid", "ssid", "sasid"})
+    other = {"school", "sch", "lea", "district", "dist", "sea", "agency", "staff", "teacher"}
+    return (
+        identifier
+        and subject in (None, "student", "assessment")
+        and not words & other
+        and bool(words & {"student", "state", "local", "stu", "child"} or len(words) == 1)
+    )
+
+
+# A column that names an organization and an identifier word (SCHOOL_CODE, DISTRICT_ID) holds
+# the identifier of the school or LEA a student's row belongs to: a reference to it.
+LEA = ("LocalEducationAgency", "EducationOrganization")
+ENTITY_WORDS = {
+    "school": ("School",),
+    "sch": ("School",),
+    "schl": ("School",),
+    "district": LEA,
+    "dist": LEA,
+    "lea": LEA,
+}
+IDENTIFIER_WORDS = frozenset({"code", "cd", "id", "identifier", "number", "num", "nbr", "no"})
+
+
+def _named_entity(found: list[Concept], subject: str | None) -> tuple[str, ...]:
+    words = {c.written for c in found}
+    named = words - IDENTIFIER_WORDS
+    if subject == "organization" or not words & IDENTIFIER_WORDS or len(named) != 1:
+        return ()
+    return ENTITY_WORDS.get(next(iter(named)), ())
+
+
+def _code_evidence(candidate, codes, index) -> tuple[float, str]:
+    values = index.values.get(candidate.prop.descriptor_id)
+    if not values or not codes:
+        return 0.0, ""
+    code_values = {v for v, _ in values}
+    descriptions = {d for _, d in values} | code_values
+    initials = Counter(v[:1] for v in code_values)
+    matched = []
+    for code, description in codes:
+        if (
+            code in code_values
+            or (description and description in descriptions)
+            or len(code) == 1
+            and initials.get(code) == 1
+            and len(code_values) <= 12
+        ):
+            matched.append(code)
+    share = len(matched) / len(codes)
+    if share < 0.5:
+        return 0.0, ""
+    shown = ", ".join(c.upper() for c in matched[:4])
+    return 12.0 * share, f"allowed codes {shown} match {candidate.prop.descriptor.name} values"
+
+
+def suggest_properties(*, element, limit: int = 5, context: CollectionContext | None = None):
+    """Ed-Fi properties of the plan's Data Standard most likely to hold ``element``, best first.
+
+    Pass ``context`` (from :func:`collection_context`) when ranking many elements of one
+    collection; otherwise it is worked out from the database.
+    """
     version = element.collection.plan.data_standard_version
     index = _index(version.pk, _version_stamp(version))
-    name_words = _expanded(tokens(element.name))
-    definition_words = set(tokens(element.definition))
+    if context is None:
+        context = collection_context(collection=element.collection)
+    found = concepts(element.name, index.vocabulary)
+    definition = {w for w in tokens(element.definition) if w not in GENERIC and len(w) > 2} - {
+        a for c in found for a in c.alternatives
+    }
+    coded = bool(
+        element.data_type == DataType.CODE
+        or element.code_set_id
+        or (found and found[-1].written in CODE_SUFFIXES)
+    )
+    codes = []
+    if element.code_set_id and element.pk:
+        codes = [(c.code.lower(), c.description.lower()) for c in element.code_set.codes.all()]
+    pool = set()
+    for concept in found:
+        for word in concept.alternatives:
+            pool.update(index.by_word.get(word, ()))
+    for word in definition:
+        pool.update(index.by_word.get(word, ()))
+    if codes:
+        pool.update(
+            n for n, c in enumerate(index.candidates) if c.prop.descriptor_id in index.values
+        )
+    named_value = " ".join(_split(element.name))
+    value_of = index.value_names.get(named_value, set())
+    if value_of:
+        pool.update(n for n, c in enumerate(index.candidates) if c.prop.descriptor_id in value_of)
+    fallbacks = {}
+    if context.subject == "assessment":
+        fallbacks.update(_assessment_fallbacks(found, element.name))
+    if _names_a_student_identifier(found, context.subject):
+        fallbacks[STUDENT_ID] = (4.0, "names a student identifier")
+    entities = _named_entity(found, context.subject)
+    if entities:
+        why = f"names the {entities[0]} the row belongs to"
+        for candidate in index.candidates:
+            if candidate.prop.data_type == "reference" and candidate.prop.references in entities:
+                fallbacks[str(candidate.prop)] = (6.0, why)
+    fallbacks = {index.by_path[p]: v for p, v in fallbacks.items() if p in index.by_path}
+    pool.update(fallbacks)
+    accepted = [
+        (name, targets)
+        for element_id, name, targets in context.accepted.get(_stem_key(found), [])
+        if element_id != element.pk
+    ]
+    for _, targets in accepted:
+        for target in targets:
+            if str(target) in index.by_path:
+                pool.add(index.by_path[str(target)])
     compatible = COMPATIBLE_TYPES.get(element.data_type, set())
     scored = []
-    for candidate in index.candidates:
-        suggestion = _score(candidate, name_words, definition_words, compatible, index.idf)
+    for number in pool:
+        suggestion = _score(
+            index.candidates[number],
+            found,
+            definition,
+            coded=coded,
+            codes=codes,
+            compatible=compatible,
+            context=context,
+            index=index,
+            fallback=fallbacks.get(number),
+            accepted=accepted,
+            value_of=value_of,
+            element_type=element.data_type,
+        )
         if suggestion is not None:
             scored.append(suggestion)
-    scored.sort(key=lambda s: (-s.score, str(s.target)))
+    scored.sort(key=lambda s: (-s.score, len(str(s.target)), str(s.target)))
     return scored[:limit]
 
 
-def _score(candidate, name_words, definition_words, compatible, idf) -> Suggestion | None:
+def _score(
+    candidate,
+    found,
+    definition,
+    *,
+    coded,
+    codes,
+    compatible,
+    context,
+    index,
+    fallback,
+    accepted,
+    value_of,
+    element_type,
+):
     prop = candidate.prop
+    idf = index.idf
     reasons = []
-    name_hits = name_words & candidate.name_words
+    leaf_hits, context_hits, readings = set(), set(), {}
+    leaf_weight = context_weight = matched = total = 0.0
+    for concept in found:
+        total += concept.weight
+        hit = concept.alternatives & candidate.leaf
+        source = concept.source or concept.written
+        if hit and _stem(source) not in hit:
+            readings.setdefault(source, []).extend(sorted(hit - set(readings.get(source, ()))))
+        if hit:
+            leaf_hits |= hit
+            leaf_weight += concept.weight * max(idf.get(w, 1.0) for w in hit)
+            matched += concept.weight
+            continue
+        hit = concept.alternatives & candidate.context
+        if hit:
+            context_hits |= hit
+            context_weight += concept.weight * max(idf.get(w, 1.0) for w in hit)
+            matched += 0.6 * concept.weight
+    described = definition & (candidate.leaf | candidate.context)
     score = 0.0
-    if name_hits:
-        weight = sum(idf.get(w, 1.0) for w in name_hits)
-        coverage = len(name_hits) / max(len(candidate.name_words), 1)
-        score += 3.0 * weight * (0.5 + coverage)
-        reasons.append(f"name shares {', '.join(sorted(name_hits))}")
-    context_hits = (name_words | definition_words) & candidate.context_words
-    if context_hits:
-        score += 1.0 * sum(idf.get(w, 1.0) for w in context_hits)
-        reasons.append(f"resource {prop.resource.name} matches {', '.join(sorted(context_hits))}")
-    described = (definition_words - name_words) & candidate.name_words
+    if leaf_hits or context_hits:
+        recall = matched / total if total else 0.0
+        precision = len(leaf_hits) / max(len(candidate.leaf), 1)
+        score = (3.0 * leaf_weight + 1.5 * context_weight) * (0.3 + 0.7 * recall)
+        score *= 0.3 + 0.7 * precision
+        if leaf_hits:
+            reasons.append(f"name shares {', '.join(sorted(leaf_hits))}")
+        if readings:
+            shown = [f"{word.upper()} as {' '.join(read)}" for word, read in readings.items()]
+            reasons.append(f"reads {'; '.join(shown)}")
+        if context_hits:
+            reasons.append(f"{prop.resource.name} path shares {', '.join(sorted(context_hits))}")
     if described:
-        score += 1.0 * sum(idf.get(w, 1.0) for w in described)
-        reasons.append(f"definition names {', '.join(sorted(described))}")
-    definition_hits = (definition_words | name_words) & set(candidate.definition_words)
-    if definition_hits:
-        score += 0.6 * sum(idf.get(w, 1.0) for w in definition_hits)
-        shown = ", ".join(sorted(definition_hits)[:6])
-        reasons.append(f"definition shares {shown}")
-    if not name_hits and not described:
+        score += min(0.8 * sum(idf.get(w, 1.0) for w in described), 8.0)
+        reasons.append(f"definition names {', '.join(sorted(described)[:5])}")
+    shared = definition & candidate.definition
+    if shared:
+        score += min(0.2 * sum(idf.get(w, 1.0) for w in shared), 3.0)
+    if fallback:
+        score += fallback[0]
+        reasons.append(fallback[1])
+    evidence, why = _code_evidence(candidate, codes, index)
+    if evidence:
+        score += evidence
+        reasons.append(why)
+    if prop.descriptor_id in value_of:
+        score += 8.0
+        reasons.append(f"the name is a value of {prop.descriptor.name}")
+    for name, targets in accepted:
+        if prop in targets:
+            score += 25.0
+            reasons.append(f"the plan maps {name} here")
+            break
+    if score <= 0:
         return None
-    if prop.data_type in compatible:
-        score *= 1.3
-        reasons.append(f"data type {prop.data_type} fits")
+    factor, why = _subject_factor(prop.resource.name, context.subject)
+    score *= factor
+    if why:
+        reasons.append(why)
+    if context.resources.get(prop.resource.name):
+        score *= 1.2
+        reasons.append(f"this collection already maps to {prop.resource.name}")
+    if coded:
+        if prop.data_type == "descriptor":
+            score *= 1.3
+            reasons.append("a code column: descriptor")
+        elif prop.data_type not in ("boolean",):
+            score *= 0.75
+    if element_type == DataType.STRING:
+        # Legacy layouts declare most columns as text whatever they hold: a weak hint only.
+        score *= {"string": 1.15, "descriptor": 1.05}.get(prop.data_type, 0.95)
     elif compatible:
+        if prop.data_type in compatible:
+            score *= 1.2
+            reasons.append(f"data type {prop.data_type} fits")
+        else:
+            score *= 0.6
+            reasons.append(f"data type {prop.data_type} differs")
+    if candidate.in_collection and not (
+        context_hits - {_stem(w) for w in _split(prop.resource.name)}
+    ):
+        score *= 0.85
+    if prop.path.endswith(("ReportingMethod", "ResultDatatypeType")):
+        score *= 0.6  # what a result means, not the value a column holds
+    if prop.data_type == "reference" and not fallback:
         score *= 0.6
-        reasons.append(f"data type {prop.data_type} differs")
     if prop.is_identity:
         score *= 1.05
     return Suggestion(prop, round(score, 2), reasons)
@@ -194,7 +769,10 @@ def suggest_descriptor_values(
     """
     if values is None:
         values = candidate_values(code_set=state_code.code_set)
-    wanted = _expanded(tokens(f"{state_code.code} {state_code.description}"))
+    wanted = set()
+    for word in tokens(f"{state_code.code} {state_code.description}"):
+        wanted.add(word)
+        wanted.update(_stem(w) for w in ABBREVIATIONS.get(word, ()))
     scored = []
     for value in values:
         reasons = []
@@ -210,42 +788,3 @@ def suggest_descriptor_values(
             scored.append(Suggestion(value, score, reasons))
     scored.sort(key=lambda s: (-s.score, str(s.target)))
     return scored[:limit]
-
-
-LABELLED_SET = Path(__file__).resolve().parents[1] / "data" / "labelled_state_elements.csv"
-
-
-@dataclass(frozen=True)
-class HitRate:
-    hits: int
-    total: int
-    misses: list[str]
-
-    @property
-    def rate(self) -> float:
-        return self.hits / self.total if self.total else 0.0
-
-
-def suggestion_hit_rate(*, version, path: Path = LABELLED_SET, k: int = 5) -> HitRate:
-    """How often the expected Ed-Fi property is among the top ``k`` suggestions (read-only)."""
-    from mapping.models import MappingPlan, StateCollection, StateElement
-
-    plan = MappingPlan(name="evaluation", data_standard_version=version)
-    collection = StateCollection(plan=plan, name="evaluation")
-    hits, misses, total = 0, [], 0
-    with path.open(newline="", encoding="utf-8") as handle:
-        rows = csv.DictReader(line for line in handle if not line.startswith("#"))
-        for row in rows:
-            total += 1
-            element = StateElement(
-                collection=collection,
-                name=row["element"],
-                definition=row["definition"],
-                data_type=row["data_type"],
-            )
-            found = [str(s.target) for s in suggest_properties(element=element, limit=k)]
-            if row["expected"] in found:
-                hits += 1
-            else:
-                misses.append(f"{row['element']} (expected {row['expected']})")
-    return HitRate(hits, total, misses)
