@@ -32,7 +32,7 @@ class StaleVersion(Exception):
 def version_of(obj: models.Model) -> str:
     """The object's version as stored now (an ETag value without quotes)."""
     values = [(field.attname, field.value_to_string(obj)) for field in obj._meta.concrete_fields]
-    digest = hashlib.sha256(json.dumps(values, default=str).encode()).hexdigest()[:16]
+    digest = hashlib.sha256(json.dumps(values, default=str).encode()).hexdigest()[:DIGEST_LENGTH]
     history = getattr(obj, "history", None)
     latest = None
     if history is not None:
@@ -97,8 +97,12 @@ def _shown(value) -> str:
     return text if len(text) <= 80 else text[:77] + "…"
 
 
+DIGEST_LENGTH = 16
+
+
 def _digest(version: str) -> str:
-    return version.rpartition(".")[2]
+    # A view may append its own validator characters (e.g. today's date) after the digest.
+    return version.rpartition(".")[2][:DIGEST_LENGTH]
 
 
 def _history_id(version: str) -> int:

@@ -182,3 +182,19 @@ def test_a_phase_with_milestones_is_not_deleted(client, api_client, world):
     page = client.post(reverse("rolloutplanner:phase-delete", args=[phase.pk]))
     assert page.status_code == 302
     assert type(phase).objects.filter(pk=phase.pk).exists()
+
+
+def test_a_milestones_etag_serves_both_polling_and_if_match(api_client, world):
+    api_client.force_authenticate(world.users[Role.SEA_TEAM])
+    milestone = MilestoneFactory(description="first")
+    detail = f"{URL}{milestone.pk}/"
+    etag = api_client.get(detail)["ETag"]
+    assert api_client.get(detail, HTTP_IF_NONE_MATCH=etag).status_code == 304
+
+    saved = api_client.patch(detail, {"description": "second"}, format="json", HTTP_IF_MATCH=etag)
+    assert saved.status_code == 200, saved.data
+
+    stale = api_client.patch(detail, {"description": "third"}, format="json", HTTP_IF_MATCH=etag)
+    assert stale.status_code == 412
+    milestone.refresh_from_db()
+    assert milestone.description == "second"

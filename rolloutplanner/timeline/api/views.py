@@ -15,6 +15,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.exceptions import ValidationError as APIValidationError
 from rest_framework.response import Response
 
+from rolloutplanner import versioning
 from rolloutplanner.api.viewsets import RestrictedModelViewSet, RestrictedReadOnlyViewSet
 from rolloutplanner.permissions import VIEW, user_can_add, user_can_add_model
 from rolloutplanner.timeline import services
@@ -101,6 +102,9 @@ class MilestoneViewSet(RestrictedModelViewSet):
 
     def retrieve(self, request, *args, **kwargs):
         milestone = self.get_object()
+        # The milestone's version, then what else shapes the answer: If-Match on a later
+        # PUT/PATCH compares the version, If-None-Match the whole tag.
+        self._version = versioning.version_of(milestone)
         not_modified = self._conditional(request, milestone.updated_at, 1)
         if not_modified is not None:
             return not_modified
@@ -116,7 +120,9 @@ class MilestoneViewSet(RestrictedModelViewSet):
             str(count),
             timezone.localdate().isoformat(),
         ]
-        return quote_etag(hashlib.sha256("|".join(parts).encode()).hexdigest()[:32])
+        validator = hashlib.sha256("|".join(parts).encode()).hexdigest()
+        version = getattr(self, "_version", None)
+        return quote_etag(f"{version}{validator[:8]}" if version else validator[:32])
 
     def _conditional(self, request, last, count) -> Response | None:
         etag = self._etag(request, last, count)
