@@ -83,7 +83,7 @@ def run_reconciliation(*, run: ReconciliationRun, progress: Progress = _noop) ->
         ReconciliationRun.objects.filter(pk=run.pk).update(
             state=RunState.FAILED,
             errors=[
-                f"The run stopped on an unexpected error ({type(exc).__name__}) and stored "
+                f"The run stopped on an unexpected error ({_error_name(exc)}) and stored "
                 "nothing; run it again, and tell the SEA team if it fails the same way."
             ],
         )
@@ -718,3 +718,8 @@ def _totals(cursor, run) -> dict:
 
 
 __all__ = ["DiscrepancyGroup", "InputError", "input_digest", "run_reconciliation"]
+
+
+def _error_name(exc: BaseException) -> str:
+    """``OSError: No space left on device`` (the type alone when the error says nothing)."""
+    return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__

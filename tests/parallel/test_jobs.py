@@ -221,7 +221,11 @@ def test_failed_run_records_the_reason_without_its_student_files(celery_worker, 
     second.refresh_from_db()
     assert job.state == JobState.FAILED
     assert second.state == RunState.FAILED
-    assert second.errors == ["OSError: No space left on device: the spill folder's disk is full"]
+    assert second.errors == [
+        "The run stopped on an unexpected error (OSError: No space left on device: the spill "
+        "folder's disk is full) and stored nothing; run it again, and tell the SEA team if it "
+        "fails the same way."
+    ]
     assert _student_work(second) == (False, False)
     assert Discrepancy.objects.filter(run=first).count() == kept > 0
 
