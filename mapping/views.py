@@ -623,6 +623,7 @@ def add_feedback(request, pk):
 class MappingFeedbackListView(generic.ObjectListView):
     model = MappingFeedback
     filterset_class = filtersets.MappingFeedbackFilterSet
+    has_add_page = False  # feedback is left on its mapping row's page
     select_related = ("mapping__element__collection", "author", "lea", "vendor")
     columns = [
         ("__str__", "Feedback"),

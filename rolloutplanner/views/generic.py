@@ -80,6 +80,8 @@ class ObjectListView(RestrictedViewMixin, generic.ListView):
     filterset_class = None
     paginate_by = 50
     columns: list[tuple[str, str]] = [("__str__", "Name")]
+    # False for rows added from another page (feedback is left on its mapping row).
+    has_add_page = True
 
     def get_queryset(self):
         qs = self.base_queryset()
@@ -93,7 +95,8 @@ class ObjectListView(RestrictedViewMixin, generic.ListView):
         context = super().get_context_data(**kwargs)
         context["filterset"] = self.filterset
         context["columns"] = self.columns
-        context["add_url"] = model_url(self.model, "add") if context["can_add"] else None
+        addable = self.has_add_page and context["can_add"]
+        context["add_url"] = model_url(self.model, "add") if addable else None
         query = self.request.GET.copy()
         query.pop("page", None)
         context["query_without_page"] = query.urlencode()
