@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from rolloutplanner.roles import Role
-from tests.factories import LEAFactory
+from tests.factories import LEAFactory, UserFactory
 from tests.support.rollout_state import ROLES, add_lea_checklist, build_rollout
 
 pytestmark = pytest.mark.django_db
@@ -219,3 +219,10 @@ def test_home_reads_a_bounded_number_of_queries_whatever_the_number_of_leas(
     # Measured 30 (scoped roles) to 52 (SEA team: a count per tile line, the heat map's 3).
     with django_assert_max_num_queries(60):
         client.get(reverse("home"))
+
+
+def test_home_of_a_user_without_a_role_shows_no_tiles(client, world, rollout):
+    response = home(client, UserFactory())
+
+    assert response.context["tiles"] == []
+    assert b"Other District" not in response.content
