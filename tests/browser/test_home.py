@@ -58,6 +58,11 @@ def test_leadership_home_is_the_dashboard_with_approvals_first(browser_page, wor
     assert headings[0] == "Approvals waiting for you"
     assert page.get_by_role("button", name="Download as PDF").is_visible()
     assert_accessible(page)
+    page.emulate_media(media="print")
+    assert not page.get_by_role("navigation", name="Main").is_visible()
+    assert not page.get_by_role("button", name="Download as PDF").is_visible()
+    assert page.get_by_role("heading", name="Approvals waiting for you").is_visible()
+    page.emulate_media(media="screen")
     link = tile(page, "Approvals waiting for you").get_by_role(
         "link", name="1 In leadership review"
     )
