@@ -3,6 +3,7 @@ is the number of rows of the list it links to."""
 
 from __future__ import annotations
 
+import pypdfium2
 import pytest
 from django.core.cache import cache
 from django.db import connection
@@ -226,3 +227,24 @@ def test_home_of_a_user_without_a_role_shows_no_tiles(client, world, rollout):
 
     assert response.context["tiles"] == []
     assert b"Other District" not in response.content
+
+
+def test_leadership_pdf_starts_with_the_approvals_waiting(client, world, rollout):
+    client.force_login(world.users[Role.LEADERSHIP])
+
+    response = client.get(reverse("rolloutplanner:timeline-dashboard-pdf"))
+
+    assert response.content.startswith(b"%PDF")
+    assert [tile.key for tile in response.context["tiles"]] == ["approvals-waiting"]
+    first_page = pypdfium2.PdfDocument(response.content)[0].get_textpage().get_text_range()
+    text = " ".join(first_page.split())
+    assert text.index("Approvals waiting for you") < text.index("Phase progress")
+    assert "Ed-Fi scope" in text
+
+
+def test_sea_team_pdf_is_the_dashboard_alone(client, world, rollout):
+    client.force_login(world.users[Role.SEA_TEAM])
+
+    response = client.get(reverse("rolloutplanner:timeline-dashboard-pdf"))
+
+    assert response.content.startswith(b"%PDF") and response.context["tiles"] == []
