@@ -73,7 +73,7 @@ SUFFIXES = [
 LEA_COUNT = 150
 
 
-def _lea_rows(rng: random.Random, sis_vendors: list[Vendor]) -> list[dict]:
+def _lea_rows(rng: random.Random, sis_vendors: list) -> list[dict]:
     rows = []
     for number in range(1, LEA_COUNT + 1):
         urbanicity = rng.choices(list(Urbanicity), weights=[1, 2, 3, 5])[0]

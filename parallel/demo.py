@@ -39,9 +39,7 @@ STUDENTS = 300  # small: seeding stays well under 30 s
 RUNS = [(11, 0.12), (11, 0.05)]
 
 
-def seed_parallel_story(
-    *, today: date, pilot_leas: Sequence, sea_user, mapping_plan=None
-) -> str:
+def seed_parallel_story(*, today: date, pilot_leas: Sequence, sea_user, mapping_plan=None) -> str:
     """Create the cycle (and on PostgreSQL its two runs); returns a note for the operator."""
     if CollectionCycle.objects.filter(name=CYCLE_NAME).exists():
         return ""
@@ -103,7 +101,11 @@ def _triage(cycle, user) -> None:
         )
     )
     decisions = [
-        (TriageStatus.EXPLAINED, "Students moved in after the snapshot date.", ResponsibleParty.LEA),
+        (
+            TriageStatus.EXPLAINED,
+            "Students moved in after the snapshot date.",
+            ResponsibleParty.LEA,
+        ),
         (TriageStatus.FIXED_AT_SOURCE, "The SIS export was corrected.", ResponsibleParty.VENDOR),
         (TriageStatus.ACCEPTED, "Legacy rule differs; accepted by the SEA.", ResponsibleParty.SEA),
     ]

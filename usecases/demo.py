@@ -34,6 +34,7 @@ from usecases.models.common import Level
 from usecases.services import documents as workflow
 from usecases.services.assessment import agree_rating, rate_item
 from usecases.services.communication import record_sent
+from vendors.models import Vendor
 
 APPROVED_USE_CASE = "IDEA Part B child count from Ed-Fi data"
 REVIEWED_USE_CASE = "Special education exits reported from Ed-Fi data"
@@ -44,43 +45,127 @@ SYSTEMS = [
     ("District SIS", SystemType.SIS, "LEAs", Hosting.VENDOR, "Cardinal SIS", "Enrollment"),
     ("IEP system", SystemType.IEP, "LEAs", Hosting.VENDOR, "Beacon IEP", "IEPs, services"),
     ("State Ed-Fi ODS / API", SystemType.ODS, "SEA IT", Hosting.CLOUD, "", "Ed-Fi resources"),
-    ("Legacy child-count upload", SystemType.OTHER, "Special education office",
-     Hosting.ON_PREMISES, "", "Child count files"),
-    ("State data warehouse", SystemType.DATA_WAREHOUSE, "SEA IT", Hosting.ON_PREMISES, "",
-     "Longitudinal student records"),
-    ("EDFacts submission system", SystemType.EDFACTS, "EDFacts coordinator", Hosting.MANAGED,
-     "", "Federal files"),
-    ("Statewide assessment platform", SystemType.ASSESSMENT, "Assessment office",
-     Hosting.VENDOR, "Benchmark Interim", "Scores"),
+    (
+        "Legacy child-count upload",
+        SystemType.OTHER,
+        "Special education office",
+        Hosting.ON_PREMISES,
+        "",
+        "Child count files",
+    ),
+    (
+        "State data warehouse",
+        SystemType.DATA_WAREHOUSE,
+        "SEA IT",
+        Hosting.ON_PREMISES,
+        "",
+        "Longitudinal student records",
+    ),
+    (
+        "EDFacts submission system",
+        SystemType.EDFACTS,
+        "EDFacts coordinator",
+        Hosting.MANAGED,
+        "",
+        "Federal files",
+    ),
+    (
+        "Statewide assessment platform",
+        SystemType.ASSESSMENT,
+        "Assessment office",
+        Hosting.VENDOR,
+        "Benchmark Interim",
+        "Scores",
+    ),
     ("SLDS", SystemType.SLDS, "SLDS staff", Hosting.CLOUD, "", "P-20W records"),
 ]
 FLOWS = [
-    ("District SIS", "State Ed-Fi ODS / API", "Students, enrollment, programs", "nightly",
-     FlowMethod.API),
-    ("IEP system", "State Ed-Fi ODS / API", "Special education program associations",
-     "nightly", FlowMethod.API),
-    ("Legacy child-count upload", "State data warehouse", "Child count file", "annual",
-     FlowMethod.FILE),
-    ("State Ed-Fi ODS / API", "State data warehouse", "Ed-Fi resources", "nightly",
-     FlowMethod.DATABASE),
-    ("State data warehouse", "EDFacts submission system", "FS002 / FS089 child count",
-     "annual", FlowMethod.FILE),
-    ("Statewide assessment platform", "State Ed-Fi ODS / API", "Assessment results",
-     "after each window", FlowMethod.API),
+    (
+        "District SIS",
+        "State Ed-Fi ODS / API",
+        "Students, enrollment, programs",
+        "nightly",
+        FlowMethod.API,
+    ),
+    (
+        "IEP system",
+        "State Ed-Fi ODS / API",
+        "Special education program associations",
+        "nightly",
+        FlowMethod.API,
+    ),
+    (
+        "Legacy child-count upload",
+        "State data warehouse",
+        "Child count file",
+        "annual",
+        FlowMethod.FILE,
+    ),
+    (
+        "State Ed-Fi ODS / API",
+        "State data warehouse",
+        "Ed-Fi resources",
+        "nightly",
+        FlowMethod.DATABASE,
+    ),
+    (
+        "State data warehouse",
+        "EDFacts submission system",
+        "FS002 / FS089 child count",
+        "annual",
+        FlowMethod.FILE,
+    ),
+    (
+        "Statewide assessment platform",
+        "State Ed-Fi ODS / API",
+        "Assessment results",
+        "after each window",
+        FlowMethod.API,
+    ),
     ("State data warehouse", "SLDS", "Student records", "monthly", FlowMethod.DATABASE),
 ]
 COMMUNICATIONS = [
     # (audience, message, channel, frequency, owner, days from today to the next date)
-    ("LEA superintendents", "Rollout status and what is asked of districts this term",
-     "Newsletter", "monthly", "Project manager", -9),
-    ("Pilot LEA data stewards", "Weekly pilot check-in: loads, errors, questions",
-     "Meeting", "weekly", "Data integration lead", -2),
-    ("SIS vendors", "Certification timeline and API credential rotation", "E-mail",
-     "quarterly", "Vendor liaison", 12),
-    ("Steering committee", "Go / no-go criteria for the parallel year", "Meeting", "",
-     "Project sponsor", 25),
-    ("Special education directors", "What changes in the child count next year", "Webinar",
-     "", "Special education office", 40),
+    (
+        "LEA superintendents",
+        "Rollout status and what is asked of districts this term",
+        "Newsletter",
+        "monthly",
+        "Project manager",
+        -9,
+    ),
+    (
+        "Pilot LEA data stewards",
+        "Weekly pilot check-in: loads, errors, questions",
+        "Meeting",
+        "weekly",
+        "Data integration lead",
+        -2,
+    ),
+    (
+        "SIS vendors",
+        "Certification timeline and API credential rotation",
+        "E-mail",
+        "quarterly",
+        "Vendor liaison",
+        12,
+    ),
+    (
+        "Steering committee",
+        "Go / no-go criteria for the parallel year",
+        "Meeting",
+        "",
+        "Project sponsor",
+        25,
+    ),
+    (
+        "Special education directors",
+        "What changes in the child count next year",
+        "Webinar",
+        "",
+        "Special education office",
+        40,
+    ),
 ]
 
 
@@ -150,8 +235,6 @@ def _stakeholders(users: dict, pilot_leas: Sequence) -> dict[str, Stakeholder]:
 
 
 def _inventory() -> None:
-    from vendors.models import Vendor  # sibling import towards models only
-
     vendors = {v.product_name: v for v in Vendor.objects.all()}
     systems = {}
     for name, system_type, owner, hosting, product, data in SYSTEMS:
@@ -177,9 +260,7 @@ def _inventory() -> None:
 
 def _write(document: PlanningDocument, user, text: str) -> None:
     for section in document.sections.order_by("position"):
-        workflow.edit_section(
-            section=section, user=user, body=f"{section.heading}: {text}"
-        )
+        workflow.edit_section(section=section, user=user, body=f"{section.heading}: {text}")
 
 
 def _approved_use_case(today: date, users: dict, stakeholders: dict) -> None:
@@ -249,11 +330,16 @@ def _approved_scope(today: date, users: dict, stakeholders: dict) -> None:
     _write(document, sea, "agreed with the steering committee.")
     use_case = PlanningDocument.objects.filter(title=APPROVED_USE_CASE).first()
     for category, text in [
-        (ScopeCategory.IN_SCOPE, "Student enrollment and special education data from SIS and "
-         "IEP systems through the Ed-Fi API."),
+        (
+            ScopeCategory.IN_SCOPE,
+            "Student enrollment and special education data from SIS and "
+            "IEP systems through the Ed-Fi API.",
+        ),
         (ScopeCategory.OUT_OF_SCOPE, "Finance and HR data in this rollout."),
-        (ScopeCategory.ASSUMPTION, "Every district's SIS vendor is Ed-Fi certified by the "
-         "parallel year."),
+        (
+            ScopeCategory.ASSUMPTION,
+            "Every district's SIS vendor is Ed-Fi certified by the parallel year.",
+        ),
         (ScopeCategory.DELIVERABLE, "A parallel-year child count matching the legacy count."),
         (ScopeCategory.SUCCESS_MEASURE, "A match rate of 98% or more in the parallel year."),
     ]:

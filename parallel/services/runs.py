@@ -30,9 +30,7 @@ def current_files(*, cycle: CollectionCycle) -> list[SubmissionFile]:
 
 
 @transaction.atomic
-def start_reconciliation(
-    *, cycle: CollectionCycle, user, queue: bool = True
-) -> ReconciliationRun:
+def start_reconciliation(*, cycle: CollectionCycle, user, queue: bool = True) -> ReconciliationRun:
     """Create run N+1 over the cycle's current files and queue the job that reconciles it.
 
     With ``queue=False`` no job is queued: the caller reconciles the run in its own process

@@ -5,6 +5,7 @@ import time
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.test.utils import override_settings
 from django.utils import timezone
 
 from leas import demo as leas_demo
@@ -24,7 +25,11 @@ def seed_demo() -> dict:
     during a demonstration are kept. Dates are relative to today.
     """
     today = timezone.localdate()
-    with transaction.atomic():
+    # The review workflow e-mails reviewers and leadership; the demo's addresses are fictional.
+    with (
+        override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"),
+        transaction.atomic(),
+    ):
         vendors = vendors_demo.seed_vendors()
         sis_vendors = [v for v in vendors if v.product_type == ProductType.SIS]
         leas_created = leas_demo.seed_leas(rng=random.Random(2026), sis_vendors=sis_vendors)
