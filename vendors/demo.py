@@ -1,6 +1,7 @@
 """The vendors' part of the demo: products in the state, their Ed-Fi experience and
-certifications, deployment dates at pilot LEAs and API credentials (one expiring soon, one
-revoked after a leak). Idempotent: a part already present is left as it is."""
+certifications, deployment dates at pilot LEAs, check-ins with follow-ups (one overdue) and
+API credentials (one expiring soon, one revoked after a leak). Idempotent: a part already
+present is left as it is."""
 
 from __future__ import annotations
 
@@ -16,7 +17,9 @@ from vendors.models import (
     ClaimSet,
     DeploymentTimeline,
     EdFiExperience,
+    FollowUp,
     ProductType,
+    Touchpoint,
     Vendor,
 )
 from vendors.services import report_leak, set_claim_set_resources, set_credential_secret
@@ -121,6 +124,32 @@ def seed_vendor_story(*, today: date, pilot_leas: Sequence, sea_user, rng: rando
         _deployment_timelines(pilot_leas, today, rng)
     if not APICredential.objects.exists():
         _credentials(pilot_leas, today, sea_user)
+    if not Touchpoint.objects.exists():
+        _touchpoints(pilot_leas, today)
+
+
+def _touchpoints(pilot_leas: Sequence, today: date) -> None:
+    """A check-in with each pilot SIS vendor; one follow-up done, one overdue, one coming."""
+    vendors = sorted({lea.sis_vendor for lea in pilot_leas if lea.sis_vendor}, key=str)
+    for vendor in vendors:
+        touchpoint = Touchpoint.objects.create(
+            vendor=vendor,
+            held_on=today - timedelta(days=14),
+            attendees=f"SEA vendor liaison; {vendor.name} integration team",
+            decisions="Pilot loads move to the nightly schedule after QA.",
+        )
+        for description, owner, due_days, done_days in [
+            ("Share the Ed-Fi release notes", vendor.name, -10, -11),
+            ("Fix the enrollment exit-date export", vendor.name, -3, None),
+            ("Confirm the certification test date", "SEA vendor liaison", 9, None),
+        ]:
+            FollowUp.objects.create(
+                touchpoint=touchpoint,
+                description=description,
+                owner=owner,
+                due_on=today + timedelta(days=due_days),
+                done_on=today + timedelta(days=done_days) if done_days is not None else None,
+            )
 
 
 def _edfi_profiles(vendors: dict[str, Vendor], today: date) -> None:

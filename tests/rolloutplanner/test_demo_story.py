@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 from django.apps import apps
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import transaction
 from django.test.utils import override_settings
@@ -32,7 +33,7 @@ from usecases.models import (
     PlanningDocument,
     SectionComment,
 )
-from vendors.models import APICredential, Certification, CertificationStatus, Vendor
+from vendors.models import APICredential, Certification, CertificationStatus, FollowUp, Vendor
 
 pytestmark = [
     pytest.mark.django_db,
@@ -154,6 +155,14 @@ def test_vendors_have_edfi_experience_and_certifications(seeded):
     assert Vendor.objects.filter(edfi_experience="none").exists()
     statuses = set(Certification.objects.values_list("status", flat=True))
     assert {CertificationStatus.CERTIFIED, CertificationStatus.IN_PROGRESS} <= statuses
+
+
+def test_the_demo_vendor_has_an_overdue_and_a_coming_follow_up(seeded):
+    vendor = get_user_model().objects.get(username="vendor").profile.vendor
+    follow_ups = FollowUp.objects.filter(touchpoint__vendor=vendor, done_on__isnull=True)
+    today = timezone.localdate()
+    assert follow_ups.filter(due_on__lt=today).exists()
+    assert follow_ups.filter(due_on__gt=today).exists()
 
 
 def test_one_credential_expires_soon_and_one_was_revoked_after_a_leak(seeded):
