@@ -101,7 +101,6 @@ class ObjectListView(RestrictedViewMixin, generic.ListView):
     filterset_class = None
     paginate_by = 50
     columns: list[tuple[str, str]] = [("__str__", "Name")]
-    # False for rows added from another page (feedback is left on its mapping row).
 
     def get_queryset(self):
         qs = self.base_queryset()

@@ -24,7 +24,7 @@ def test_seed_demo_builds_a_varied_state_and_is_idempotent():
 
     call_command("seed_demo")
 
-    assert counts == (150, 20, 5)
+    assert counts == (150, 20, 6)
     assert (LEA.objects.count(), Vendor.objects.count(), UserProfile.objects.count()) == counts
     assert list(LEA.objects.order_by("pk").values()) == snapshot
     for field in ("urbanicity", "poverty_level", "capacity", "region", "sis_vendor"):
