@@ -173,6 +173,10 @@ class ReadinessStatus(models.TextChoices):
     NOT_APPLICABLE = "not_applicable", "Not applicable"
 
 
+# An item done or not applicable asks nothing more of its LEA.
+CLOSED_READINESS = (ReadinessStatus.DONE, ReadinessStatus.NOT_APPLICABLE)
+
+
 class ReadinessItem(models.Model):
     """One checklist item of an LEA's readiness; coordinators keep their own LEA's items."""
 

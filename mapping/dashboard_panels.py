@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from django.db.models import Subquery
 
-from mapping.models import CoverageRun
+from mapping.filtersets import ElementMappingFilterSet, MappingFeedbackFilterSet
+from mapping.models import (
+    CoverageRun,
+    ElementMapping,
+    FeedbackStatus,
+    MappingFeedback,
+    MappingStatus,
+)
+from rolloutplanner.home import SEA_HOME, Tile, counted, home_tile
 from rolloutplanner.timeline.charts import BarChart, bar_chart
 from rolloutplanner.timeline.dashboard import dashboard_panel
 
@@ -44,4 +52,32 @@ def mapping_coverage_trend(user) -> BarChart | None:
         unit="%",
         maximum=100,
         detail_url=plan.get_absolute_url(),
+    )
+
+
+@home_tile("mapping-reviews", order=52, roles=SEA_HOME)
+def mapping_reviews(user) -> Tile:
+    """Mapping rows waiting for a reviewer, and LEAs' and vendors' feedback not yet answered."""
+    return Tile(
+        key="mapping-reviews",
+        title="Mapping reviews and feedback waiting for the team",
+        summary="Rows submitted for review, and remarks from LEAs and vendors to answer.",
+        counts=(
+            counted(
+                "Mapping rows in review",
+                "mapping:elementmapping-list",
+                ElementMappingFilterSet,
+                ElementMapping.objects.restrict(user),
+                user=user,
+                status=MappingStatus.IN_REVIEW,
+            ),
+            counted(
+                "Feedback not answered",
+                "mapping:mappingfeedback-list",
+                MappingFeedbackFilterSet,
+                MappingFeedback.objects.restrict(user),
+                user=user,
+                status=FeedbackStatus.OPEN,
+            ),
+        ),
     )

@@ -5,7 +5,16 @@ from __future__ import annotations
 from django.db.models import F, Sum
 from django.urls import reverse
 
-from parallel.models import LEARunSummary, RunState
+from parallel.filtersets import DiscrepancyGroupFilterSet
+from parallel.models import (
+    DiscrepancyGroup,
+    LEARunSummary,
+    ResponsibleParty,
+    RunState,
+    TriageStatus,
+)
+from rolloutplanner.home import LEA_HOME, SEA_HOME, VENDOR_HOME, Tile, TileEntry, counted, home_tile
+from rolloutplanner.roles import Role, role_of
 from rolloutplanner.timeline.charts import BarChart, bar_chart
 from rolloutplanner.timeline.dashboard import dashboard_panel
 
@@ -66,4 +75,80 @@ def parallel_match_rate_trend(user) -> BarChart | None:
         unit="%",
         maximum=100,
         detail_url=reverse("parallel:dashboard"),
+    )
+
+
+# Home tiles -------------------------------------------------------------------------------
+
+
+@home_tile("parallel-match-rate", order=60, roles=SEA_HOME)
+def latest_match_rate(user) -> Tile | None:
+    """The latest run's match rate, its trend, and the discrepancy groups it left open."""
+    trend = match_rate_by_run(user)
+    if not trend:
+        return None
+    latest = trend[-1]
+    groups = DiscrepancyGroup.objects.restrict(user)
+    steps = " → ".join(f"{point['rate']}%" for point in trend)
+    change = latest["rate"] - trend[0]["rate"]
+    return Tile(
+        key="parallel-match-rate",
+        title=f"Parallel year: {latest['rate']}% of records match",
+        summary=(
+            f"Latest: {latest['label']}. Trend over {len(trend)} runs: {steps} "
+            f"({change:+.1f} points)."
+        ),
+        counts=(
+            counted(
+                "Open discrepancy groups in the latest run",
+                "parallel:discrepancygroup-list",
+                DiscrepancyGroupFilterSet,
+                groups,
+                user=user,
+                run=latest["run_id"],
+                status=TriageStatus.OPEN,
+            ),
+        ),
+        more_url=reverse("parallel:dashboard"),
+        more_label="Open the parallel-year dashboard",
+    )
+
+
+@home_tile("discrepancies-assigned", order=35, roles=LEA_HOME | VENDOR_HOME)
+def discrepancies_assigned(user) -> Tile:
+    """Open discrepancy groups the SEA assigned to the user's LEA or vendor."""
+    party = (
+        ResponsibleParty.VENDOR if role_of(user) == Role.VENDOR_CONTACT else ResponsibleParty.LEA
+    )
+    groups = DiscrepancyGroup.objects.restrict(user)
+    count = counted(
+        "Open discrepancy groups assigned to you",
+        "parallel:discrepancygroup-list",
+        DiscrepancyGroupFilterSet,
+        groups,
+        user=user,
+        status=TriageStatus.OPEN,
+        responsible_party=party,
+    )
+    listed = (
+        groups.filter(status=TriageStatus.OPEN, responsible_party=party)
+        .select_related("lea", "run__cycle")
+        .order_by("-count", "pk")[:5]
+    )
+    return Tile(
+        key="discrepancies-assigned",
+        title="Parallel-year discrepancies assigned to you",
+        summary=(
+            "Differences between the legacy and Ed-Fi submissions "
+            "waiting for your explanation or fix."
+        ),
+        counts=(count,),
+        entries=tuple(
+            TileEntry(
+                label=f"{group} at {group.lea}",
+                url=group.get_absolute_url(),
+                note=f"{group.count} records, {group.run}",
+            )
+            for group in listed
+        ),
     )

@@ -33,7 +33,8 @@ def _labelled_counts(queryset, field: str, choices) -> list[dict]:
 
 
 def landing_object(user):
-    """The one organisation a scoped user lands on, if they have exactly one."""
+    """The one organisation a scoped user's home is about (linked from it), if they have
+    exactly one."""
     role = role_of(user)
     if role == Role.LEA_COORDINATOR:
         leas = list(LEA.objects.restrict(user)[:2])

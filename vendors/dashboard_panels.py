@@ -9,13 +9,21 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from rolloutplanner.home import SEA_HOME, VENDOR_HOME, Tile, TileEntry, counted, home_tile
 from rolloutplanner.timeline.charts import BarChart, bar_chart
 from rolloutplanner.timeline.dashboard import dashboard_panel
+from vendors.filtersets import (
+    CertificationFilterSet,
+    DeploymentTimelineFilterSet,
+    FollowUpFilterSet,
+)
 from vendors.models import (
     APICredential,
     Certification,
     CertificationStatus,
+    DeploymentTimeline,
     EdFiExperience,
+    FollowUp,
     Vendor,
 )
 
@@ -138,4 +146,106 @@ def credentials_expiring(user) -> BarChart:
         summary="; ".join(f"{label}: {value}" for label, value, _ in rows),
         rows=rows,
         detail_url=listing,
+    )
+
+
+# Home tiles -------------------------------------------------------------------------------
+
+FOLLOW_UPS_DUE_WITHIN_DAYS = 14
+LISTED = 10
+
+
+@home_tile("certification-progress", order=55, roles=SEA_HOME | VENDOR_HOME)
+def certification_progress(user) -> Tile:
+    """Ed-Fi certifications by status (a vendor contact sees its own product's)."""
+    certifications = Certification.objects.restrict(user)
+    return Tile(
+        key="certification-progress",
+        title="Ed-Fi certification",
+        summary="Certifications recorded per product, by status.",
+        counts=tuple(
+            counted(
+                status.label,
+                "vendors:certification-list",
+                CertificationFilterSet,
+                certifications,
+                user=user,
+                status=status.value,
+            )
+            for status in CertificationStatus
+        ),
+    )
+
+
+@home_tile("follow-ups-due", order=20, roles=VENDOR_HOME)
+def follow_ups_due(user) -> Tile:
+    """The vendor's open follow-ups, those due soon or overdue first."""
+    today = timezone.localdate()
+    follow_ups = FollowUp.objects.restrict(user)
+    until = today + timedelta(days=FOLLOW_UPS_DUE_WITHIN_DAYS)
+    counts = (
+        counted(
+            f"Overdue or due by {until:%Y-%m-%d}",
+            "vendors:followup-list",
+            FollowUpFilterSet,
+            follow_ups,
+            user=user,
+            open="true",
+            due_before=until.isoformat(),
+        ),
+        counted(
+            "All open follow-ups",
+            "vendors:followup-list",
+            FollowUpFilterSet,
+            follow_ups,
+            user=user,
+            open="true",
+        ),
+    )
+    return Tile(
+        key="follow-ups-due",
+        title="Your follow-ups due",
+        summary="Actions owed after meetings with the SEA team.",
+        counts=counts,
+        entries=tuple(
+            TileEntry(
+                label=f.description,
+                url=f.get_absolute_url(),
+                note=f"due {f.due_on:%Y-%m-%d}" + (" (overdue)" if f.due_on < today else ""),
+            )
+            for f in follow_ups.filter(done_on__isnull=True).order_by("due_on", "pk")[:5]
+        ),
+    )
+
+
+def _dates(timeline: DeploymentTimeline) -> str:
+    def shown(day):
+        return f"{day:%Y-%m-%d}" if day else "not set"
+
+    return (
+        f"development {shown(timeline.development_on)}, QA {shown(timeline.qa_on)}, "
+        f"deployment {shown(timeline.deployment_on)}"
+    )
+
+
+@home_tile("deployment-dates", order=30, roles=VENDOR_HOME)
+def deployment_dates(user) -> Tile:
+    """The vendor's development, QA and deployment dates at each LEA."""
+    timelines = DeploymentTimeline.objects.restrict(user)
+    count = counted(
+        "LEAs with deployment dates",
+        "vendors:deploymenttimeline-list",
+        DeploymentTimelineFilterSet,
+        timelines,
+        user=user,
+    )
+    return Tile(
+        key="deployment-dates",
+        title="Your development, QA and deployment dates per LEA",
+        summary="Planned dates you keep for each LEA running your product.",
+        counts=(count,),
+        entries=tuple(
+            TileEntry(label=str(t.lea), url=t.get_absolute_url(), note=_dates(t))
+            for t in timelines.select_related("lea").order_by("lea__name", "pk")[:LISTED]
+        ),
     )

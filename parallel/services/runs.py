@@ -30,8 +30,12 @@ def current_files(*, cycle: CollectionCycle) -> list[SubmissionFile]:
 
 
 @transaction.atomic
-def start_reconciliation(*, cycle: CollectionCycle, user) -> ReconciliationRun:
-    """Create run N+1 over the cycle's current files and queue the job that reconciles it."""
+def start_reconciliation(*, cycle: CollectionCycle, user, queue: bool = True) -> ReconciliationRun:
+    """Create run N+1 over the cycle's current files and queue the job that reconciles it.
+
+    With ``queue=False`` no job is queued: the caller reconciles the run in its own process
+    with :func:`parallel.services.reconcile.run_reconciliation` (the demo seeding does).
+    """
     if role_of(user) not in UNRESTRICTED_ROLES:
         raise PermissionDenied("Only the SEA team runs reconciliations.")
     files = current_files(cycle=cycle)
@@ -48,6 +52,8 @@ def start_reconciliation(*, cycle: CollectionCycle, user) -> ReconciliationRun:
     number = (cycle.runs.aggregate(n=Max("number"))["n"] or 0) + 1
     run = ReconciliationRun.objects.create(cycle=cycle, number=number, created_by=user)
     run.files.set(files)
+    if not queue:
+        return run
     run.job = enqueue_job(kind=JOB_KIND, user=user, parameters={"run_id": run.pk})
     run.save(update_fields=["job"])
     return run

@@ -9,6 +9,10 @@ Panel order: 10–30 the plan (this module), 35–41 LEA readiness (leas/), 45 m
 (mapping/), 47 is kept for the parallel-year match-rate trend (``parallel/dashboard_panels.py``,
 key "parallel-match-rate", None until a comparison has run), 50–55 vendors and credentials
 (vendors/), 60 recent changes. The PDF export renders the same list.
+
+The same ``dashboard_panels.py`` modules register each role's home tiles
+(:func:`rolloutplanner.home.home_tile`); leadership's home is this dashboard with the
+approvals waiting for them above it.
 """
 
 from __future__ import annotations

@@ -54,6 +54,12 @@ class MilestoneFilterSet(django_filters.FilterSet):
     ends_before = django_filters.DateFilter(
         field_name="planned_start", lookup_expr="lte", label="Starts on or before"
     )
+    due_before = django_filters.DateFilter(
+        field_name="planned_end", lookup_expr="lte", label="Ends on or before"
+    )
+    open = django_filters.BooleanFilter(
+        field_name="actual_end", lookup_expr="isnull", label="Not done yet"
+    )
     changed_since = django_filters.IsoDateTimeFilter(
         field_name="updated_at", lookup_expr="gte", label="Changed since"
     )
@@ -83,7 +89,10 @@ class ChangeNoticeFilterSet(django_filters.FilterSet):
     pending = django_filters.BooleanFilter(
         field_name="emailed_at", lookup_expr="isnull", label="Not yet e-mailed"
     )
+    created_after = django_filters.DateFilter(
+        field_name="created_at", lookup_expr="date__gte", label="Made on or after"
+    )
 
     class Meta:
         model = ChangeNotice
-        fields = ["lea", "vendor", "pending"]
+        fields = ["lea", "vendor", "pending", "created_after"]

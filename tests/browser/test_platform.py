@@ -10,11 +10,11 @@ from tests.support.browser import assert_accessible, login_as
 pytestmark = pytest.mark.browser
 
 HOME_HEADINGS = {
-    Role.SEA_TEAM: "Welcome",
-    Role.LEADERSHIP: "Welcome",
-    Role.ADMINISTRATOR: "Welcome",
-    Role.LEA_COORDINATOR: "Own District",
-    Role.VENDOR_CONTACT: "Own SIS Co",
+    Role.SEA_TEAM: "The rollout at a glance",
+    Role.LEADERSHIP: "Rollout dashboard",
+    Role.ADMINISTRATOR: "The rollout at a glance",
+    Role.LEA_COORDINATOR: "What is asked of your district",
+    Role.VENDOR_CONTACT: "What is asked of your product",
 }
 
 

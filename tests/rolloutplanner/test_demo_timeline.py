@@ -26,10 +26,10 @@ def test_seed_demo_loads_the_timeline_under_way_and_is_idempotent(client):
     assert Baseline.objects.count() == 1
     statuses = {m.status for m in Milestone.objects.with_status()}
     assert {"done", "late", "on_track"} <= statuses
-    assert Milestone.objects.with_status().get(code="2.5").status == "late"
+    assert Milestone.objects.with_status().get(code="3.2").status == "late"
     assert Milestone.objects.with_status().get(code="1.1").status == "done"
 
     client.force_login(get_user_model().objects.get(username="leader"))
     body = client.get(reverse("rolloutplanner:timeline-dashboard")).content.decode()
     assert "Late milestones that delay the most later ones" in body
-    assert "2.5 Stand up the ODS / API environments (delays production)" in body
+    assert "3.2 Pilot LEA onboarding (delays production)" in body

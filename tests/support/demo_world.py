@@ -86,7 +86,9 @@ def _build_missing(models, owners, users) -> None:
     for model in sorted(set(models), key=lambda m: m._meta.label):
         builder = SPECIAL_BUILDERS.get(model._meta.label)
         if builder is not None:
-            if not model._default_manager.exists():
+            # Rows scoped to an LEA or vendor are built for the walk's own and other owners even
+            # when the demo already holds some, which may belong to neither.
+            if model._meta.label in OWNER_SCOPED or not model._default_manager.exists():
                 builder(owners, users)
             continue
         factory = factories.get(model)
@@ -267,5 +269,7 @@ SPECIAL_BUILDERS = {
     "vendors.CredentialIncident": _incidents,
     "rolloutplanner.Job": _jobs,
 }
+
+OWNER_SCOPED = {"vendors.CredentialIncident", "rolloutplanner.Job"}
 
 __all__ = ["factories_by_model", "seed_walk_world"]

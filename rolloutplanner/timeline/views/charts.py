@@ -11,7 +11,9 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from leas.models import LEA
+from rolloutplanner.home import home_tiles
 from rolloutplanner.permissions import user_can_add_model
+from rolloutplanner.roles import Role, role_of
 from rolloutplanner.timeline.critical_path import compute_critical_path
 from rolloutplanner.timeline.dashboard import dashboard_charts
 from rolloutplanner.timeline.filtersets import MilestoneFilterSet
@@ -114,12 +116,18 @@ def dashboard(request):
 
 @login_required
 def dashboard_pdf(request):
-    """The dashboard as a PDF for a board meeting, rendered by WeasyPrint from the same charts."""
+    """The dashboard as a PDF for a board meeting, rendered by WeasyPrint from the same charts;
+    leadership's starts, as their home does, with the approvals waiting for them."""
     from weasyprint import HTML
 
+    user = request.user
     html = render_to_string(
         "rolloutplanner/timeline/dashboard_pdf.html",
-        {"charts": dashboard_charts(request.user), "generated_at": timezone.now()},
+        {
+            "tiles": home_tiles(user) if role_of(user) == Role.LEADERSHIP else [],
+            "charts": dashboard_charts(user),
+            "generated_at": timezone.now(),
+        },
         request=request,
     )
     pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
