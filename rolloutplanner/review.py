@@ -11,6 +11,20 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.db import models
+
+
+def submitted_by_field(*, help_text: str, **options) -> models.ForeignKey:
+    """The ``submitted_by`` field a reviewed model records its change's author in."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=help_text,
+        **options,
+    )
 
 
 class SelfApprovalRefused(PermissionDenied):

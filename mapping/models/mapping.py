@@ -13,6 +13,7 @@ from mapping.querysets import (
     MappingFeedbackQuerySet,
 )
 from rolloutplanner.permissions import ADD, OWNER_EDITS, ObjectPolicy
+from rolloutplanner.review import submitted_by_field
 
 
 class MappingKind(models.TextChoices):
@@ -60,14 +61,8 @@ class ElementMapping(models.Model):
         max_length=20, choices=MappingStatus.choices, default=MappingStatus.DRAFT
     )
     comments = models.TextField(blank=True)
-    # Four eyes (rolloutplanner/review.py): who submitted the change under review, or last
-    # changed it while in review; they may not approve it.
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
+    # Four eyes: the author of the change under review may not approve it.
+    submitted_by = submitted_by_field(
         help_text="Who submitted the change under review (or last changed it while in review).",
     )
     approved_by = models.ForeignKey(
@@ -165,14 +160,8 @@ class DescriptorMapping(models.Model):
     status = models.CharField(
         max_length=20, choices=MappingStatus.choices, default=MappingStatus.DRAFT
     )
-    # Four eyes (rolloutplanner/review.py): who submitted the change under review, or last
-    # changed it while in review; they may not approve it.
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
+    # Four eyes: the author of the change under review may not approve it.
+    submitted_by = submitted_by_field(
         help_text="Who submitted the change under review (or last changed it while in review).",
     )
     approved_by = models.ForeignKey(

@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from rolloutplanner.review import submitted_by_field
 from usecases.models.common import SHARED_PLANNING, Level
 from usecases.querysets import (
     ApprovalQuerySet,
@@ -55,16 +56,9 @@ class PlanningDocument(models.Model):
     timeline_phase = models.CharField(
         max_length=200, blank=True, help_text="The rollout timeline phase this use case belongs to."
     )
-    # Four eyes (rolloutplanner/review.py): who sent the version to leadership; they may not
-    # approve it.
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        editable=False,
-        help_text="Who sent this version to leadership review.",
+    # Four eyes: who sent the version to leadership may not approve it.
+    submitted_by = submitted_by_field(
+        help_text="Who sent this version to leadership review.", editable=False
     )
     # True while leadership reviews an already approved version again (new leadership).
     representation = models.BooleanField(default=False, editable=False)
