@@ -31,13 +31,36 @@ class StaleVersion(Exception):
 
 def version_of(obj: models.Model) -> str:
     """The object's version as stored now (an ETag value without quotes)."""
-    values = [(field.attname, field.value_to_string(obj)) for field in obj._meta.concrete_fields]
-    digest = hashlib.sha256(json.dumps(values, default=str).encode()).hexdigest()[:DIGEST_LENGTH]
     history = getattr(obj, "history", None)
     latest = None
     if history is not None:
         latest = history.order_by("-history_id").values_list("history_id", flat=True).first()
-    return f"{latest or 0}.{digest}"
+    return f"{latest or 0}.{_values_digest(obj)}"
+
+
+def versions_of(objects: list[models.Model]) -> dict[int, str]:
+    """``version_of`` of several objects of one model just read from the database, by pk,
+    with one query for all their latest history ids (a page of rows costs one query)."""
+    if not objects:
+        return {}
+    model = type(objects[0])
+    latest: dict[int, int] = {}
+    history = getattr(model, "history", None)
+    if history is not None:
+        rows = (
+            history.filter(id__in=[obj.pk for obj in objects])
+            .order_by()
+            .values("id")
+            .annotate(latest=models.Max("history_id"))
+            .values_list("id", "latest")
+        )
+        latest = dict(rows)
+    return {obj.pk: f"{latest.get(obj.pk) or 0}.{_values_digest(obj)}" for obj in objects}
+
+
+def _values_digest(obj: models.Model) -> str:
+    values = [(field.attname, field.value_to_string(obj)) for field in obj._meta.concrete_fields]
+    return hashlib.sha256(json.dumps(values, default=str).encode()).hexdigest()[:DIGEST_LENGTH]
 
 
 def lock_and_check(obj: models.Model, expected: str | None) -> models.Model:
@@ -45,12 +68,25 @@ def lock_and_check(obj: models.Model, expected: str | None) -> models.Model:
     (a version the editor read) is no longer current. Call inside ``transaction.atomic``.
     """
     current = type(obj)._default_manager.select_for_update().get(pk=obj.pk)
+    check_current(current, expected)
+    return current
+
+
+def check_current(current: models.Model, expected: str | None) -> None:
+    """Raise StaleVersion when ``expected`` is no longer the version of ``current`` (as just
+    read). Without a lock: a preview says so early; the save still uses lock_and_check."""
     if not expected:
-        return current
+        return
     version = version_of(current)
     if _digest(version) != _digest(expected):
         raise StaleVersion(changed_since(current, expected), version)
-    return current
+
+
+def if_match_version(header: str | None) -> str | None:
+    """The version an ``If-Match`` header names (its first tag), None when absent or ``*``."""
+    tags = [tag.strip().removeprefix("W/").strip('"') for tag in (header or "").split(",")]
+    tags = [tag for tag in tags if tag]
+    return tags[0] if tags and tags[0] != "*" else None
 
 
 def matches_if_match(header: str, version: str) -> bool:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from itertools import accumulate
 
@@ -309,6 +309,113 @@ def _materialise(plan: _Plan, nodes, start, end, driver, cause, today: int) -> d
             cause=ids[cause[node]] if cause[node] != NONE else None,
         )
     return forecasts
+
+
+@dataclass(frozen=True, slots=True)
+class ForecastShift:
+    """How a milestone's forecast dates change when another milestone's plan changes."""
+
+    id: int
+    code: str
+    name: str
+    start_before: date
+    end_before: date
+    start_after: date
+    end_after: date
+
+    @property
+    def label(self) -> str:
+        return f"{self.code} {self.name}".strip()
+
+    @property
+    def start_days(self) -> int:
+        return (self.start_after - self.start_before).days
+
+    @property
+    def end_days(self) -> int:
+        return (self.end_after - self.end_before).days
+
+
+@dataclass
+class KnockOn:
+    """The effect of new planned dates for one milestone on the forecast after it."""
+
+    own: ForecastShift  # the milestone itself: its forecast may differ from its planned dates
+    moved: list[ForecastShift]  # later milestones whose forecast start or end changes
+    unchanged: int  # later milestones (directly or not) whose forecast stays as it is
+
+
+def knock_on(
+    *,
+    milestone: Milestone,
+    planned_start: date,
+    planned_end: date,
+    today: date | None = None,
+    visible_ids=None,
+) -> KnockOn:
+    """What moving ``milestone`` to new planned dates would do to the milestones after it.
+
+    The plan is forecast twice by the one forecast the critical path uses (``_forecast``):
+    as stored, and with the new dates; the milestones whose forecast changes are the
+    knock-on. Nothing is written. ``visible_ids`` limits what is reported back.
+    """
+    today_number = ((today or timezone.localdate()) - EPOCH).days
+    plan = _load_plan()
+    node = plan.ids.index(milestone.pk)
+    start_before, end_before, _driver, _cause = _forecast(plan, today_number)
+    moved_plan = replace(
+        plan,
+        planned_start=plan.planned_start[:],
+        planned_end=plan.planned_end[:],
+        first_start=plan.first_start[:],
+    )
+    moved_plan.planned_start[node] = (planned_start - EPOCH).days
+    moved_plan.planned_end[node] = (planned_end - EPOCH).days
+    if milestone.actual_start is None:
+        moved_plan.first_start[node] = moved_plan.planned_start[node]
+    start_after, end_after, _driver, _cause = _forecast(moved_plan, today_number)
+    later = _downstream(plan, node)
+    changed = [
+        other
+        for other in later
+        if (start_before[other], end_before[other]) != (start_after[other], end_after[other])
+    ]
+    unchanged = len(later) - len(changed)
+    if visible_ids is not None:
+        visible = set(visible_ids)
+        changed = [other for other in changed if plan.ids[other] in visible]
+    labels = dict(_labels([plan.ids[other] for other in [node, *changed]]))
+    day = EPOCH.toordinal()
+
+    def shift(position: int) -> ForecastShift:
+        pk = plan.ids[position]
+        code, name = labels.get(pk, ("", ""))
+        return ForecastShift(
+            id=pk,
+            code=code,
+            name=name,
+            start_before=date.fromordinal(day + start_before[position]),
+            end_before=date.fromordinal(day + end_before[position]),
+            start_after=date.fromordinal(day + start_after[position]),
+            end_after=date.fromordinal(day + end_after[position]),
+        )
+
+    moved = sorted((shift(other) for other in changed), key=lambda s: (s.start_after, s.id))
+    return KnockOn(own=shift(node), moved=moved, unchanged=unchanged)
+
+
+def _downstream(plan: _Plan, node: int) -> list[int]:
+    """Positions of every milestone after ``node``, directly or through others."""
+    seen, stack = {node}, [node]
+    while stack:
+        current = stack.pop()
+        first, last = plan.successor_start[current], plan.successor_start[current + 1]
+        for succ in plan.successors[first:last]:
+            if succ not in seen:
+                seen.add(succ)
+                stack.append(succ)
+    seen.discard(node)
+    return sorted(seen)
 
 
 def forecast_late_ids(*, today: date | None = None, fingerprint: str | None = None) -> frozenset:

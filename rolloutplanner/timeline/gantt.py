@@ -13,6 +13,8 @@ from functools import cached_property
 from django.db.models import Count, Max, Min, Q
 from django.utils import timezone
 
+from rolloutplanner import versioning
+from rolloutplanner.permissions import CHANGE
 from rolloutplanner.timeline.charts import STATUS_PATTERNS, pattern_fill
 from rolloutplanner.timeline.models import Baseline, BaselineEntry, Milestone, MilestoneDependency
 
@@ -34,6 +36,7 @@ class GanttRow:
     baseline_x: float | None = None
     baseline_width: float | None = None
     slip_days: int | None = None
+    version: str | None = None  # set when the viewer may reschedule it (see mark_editable)
 
     @property
     def bar_y(self) -> int:
@@ -46,6 +49,11 @@ class GanttRow:
     @property
     def text_y(self) -> int:
         return self.y + 16
+
+    @property
+    def grip_x(self) -> float:
+        """Where the handle that resizes the bar (its end) starts."""
+        return round(self.x + self.width - 4, 1)
 
     @property
     def fill(self) -> str:
@@ -107,6 +115,7 @@ class Gantt:
     ticks: list[tuple[float, str]] = field(default_factory=list)
     arrows: list[GanttArrow] = field(default_factory=list)
     today_x: float | None = None
+    day_width: float = 0
     label_width: int = LABEL_WIDTH
     chart_width: int = CHART_WIDTH
 
@@ -199,12 +208,30 @@ def build_gantt(
             )
             row.slip_days = (milestone.planned_end - entry.planned_end).days
         rows.append(row)
-    gantt = Gantt(rows=rows, start=start, end=end, baseline=baseline, phases=list(phases))
+    gantt = Gantt(
+        rows=rows, start=start, end=end, baseline=baseline, phases=list(phases), day_width=scale
+    )
     gantt.ticks = _month_ticks(start, end, x_of)
     if start <= today <= end:
         gantt.today_x = x_of(today)
     gantt.arrows = _arrows(rows)
     return gantt
+
+
+def mark_editable(gantt: Gantt, user) -> bool:
+    """Give each row the viewer may change (the milestone rule, ``restrict(user, CHANGE)``)
+    its version, for the chart's move and resize; True when there is any. Two queries at
+    most, however many rows."""
+    milestones = [row.milestone for row in gantt.rows]
+    editable = set(
+        Milestone.objects.restrict(user, CHANGE)
+        .filter(pk__in=[m.pk for m in milestones])
+        .values_list("pk", flat=True)
+    )
+    versions = versioning.versions_of([m for m in milestones if m.pk in editable])
+    for row in gantt.rows:
+        row.version = versions.get(row.milestone.pk)
+    return bool(versions)
 
 
 def _month_ticks(start: date, end: date, x_of) -> list[tuple[float, str]]:

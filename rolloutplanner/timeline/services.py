@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from leas.models import LEAPerson
+from rolloutplanner import versioning
 from rolloutplanner.emails import absolute_url
 from rolloutplanner.roles import Role
 from rolloutplanner.timeline.models import (
@@ -85,6 +86,15 @@ def update_milestone(*, milestone: Milestone, user, changes: dict, reason: str) 
     A change to the planned dates needs a reason and creates change notices for every LEA and
     vendor that the milestone, or any milestone after it, concerns.
     """
+    milestone, _notices = _update_milestone(
+        milestone=milestone, user=user, changes=changes, reason=reason
+    )
+    return milestone
+
+
+def _update_milestone(
+    *, milestone: Milestone, user, changes: dict, reason: str
+) -> tuple[Milestone, list[ChangeNotice]]:
     before = {name: getattr(milestone, name) for name in PLANNED_FIELDS}
     for name, value in changes.items():
         setattr(milestone, name, value)
@@ -97,9 +107,49 @@ def update_milestone(*, milestone: Milestone, user, changes: dict, reason: str) 
     if user is not None:
         milestone._history_user = user
     milestone.save()
+    notices = []
     if moved:
-        create_change_notices(milestone=milestone, before=before, user=user, reason=reason)
-    return milestone
+        notices = create_change_notices(
+            milestone=milestone, before=before, user=user, reason=reason
+        )
+    return milestone, notices
+
+
+@dataclass
+class Rescheduled:
+    """A milestone moved or resized, and the change notices the move created."""
+
+    milestone: Milestone
+    notices: list[ChangeNotice]
+
+
+@transaction.atomic
+def reschedule_milestone(
+    *,
+    milestone: Milestone,
+    user,
+    planned_start: date,
+    planned_end: date,
+    reason: str,
+    version: str | None = None,
+) -> Rescheduled:
+    """Move or resize a milestone's planned dates, as the Gantt chart does.
+
+    The same change as an edit form's (history reason, change notices for everybody the move
+    concerns), in one transaction on the locked row. With ``version`` (the one the editor
+    started from), raises :class:`~rolloutplanner.versioning.StaleVersion` when the milestone
+    changed since. Refuses new dates equal to the old ones and a missing reason.
+    """
+    current = versioning.lock_and_check(milestone, version)
+    if (current.planned_start, current.planned_end) == (planned_start, planned_end):
+        raise ValidationError("The planned dates are the ones already saved; nothing moved.")
+    saved, notices = _update_milestone(
+        milestone=current,
+        user=user,
+        changes={"planned_start": planned_start, "planned_end": planned_end},
+        reason=reason,
+    )
+    return Rescheduled(milestone=saved, notices=notices)
 
 
 def create_change_notices(
@@ -179,18 +229,66 @@ def downstream_ids(*, milestone_ids: set[int]) -> set[int]:
 
 @transaction.atomic
 def add_dependency(*, predecessor: Milestone, successor: Milestone) -> MilestoneDependency:
-    """Link two milestones finish-to-start; refuses a link that would close a cycle."""
+    """Link two milestones finish-to-start; refuses a link that would close a cycle, naming
+    the milestones on it."""
     if predecessor.pk == successor.pk:
         raise ValidationError("A milestone cannot depend on itself.")
     if predecessor.pk in downstream_ids(milestone_ids={successor.pk}):
+        cycle = " → ".join(str(m) for m in [predecessor, *_dependency_path(successor, predecessor)])
         raise ValidationError(
-            f"{predecessor} already follows {successor}; this dependency would close a cycle."
+            f"{predecessor} already follows {successor}; this dependency would close the cycle "
+            f"{cycle}."
         )
     dependency, _ = MilestoneDependency.objects.get_or_create(
         predecessor=predecessor, successor=successor
     )
     Milestone.objects.filter(pk=successor.pk).update(updated_at=timezone.now())
     return dependency
+
+
+@transaction.atomic
+def add_dependencies(
+    *, successor: Milestone, predecessors: list[Milestone]
+) -> list[MilestoneDependency]:
+    """Link several predecessors to one successor at once: all of them or, when any is
+    refused (a cycle, the milestone itself), none, with every refusal's reason.
+
+    Links that exist already are kept as they are and returned with the new ones.
+    """
+    dependencies, refusals = [], []
+    for predecessor in predecessors:
+        try:
+            dependencies.append(add_dependency(predecessor=predecessor, successor=successor))
+        except ValidationError as error:
+            refusals.extend(error.messages)
+    if refusals:
+        raise ValidationError(refusals)
+    return dependencies
+
+
+def _dependency_path(start: Milestone, goal: Milestone) -> list[Milestone]:
+    """The milestones from ``start`` to ``goal`` along dependencies (both included), found
+    breadth first, one query per step; empty when ``goal`` does not follow ``start``."""
+    parent: dict[int, int | None] = {start.pk: None}
+    frontier = {start.pk}
+    while frontier and goal.pk not in parent:
+        links = MilestoneDependency.objects.filter(predecessor_id__in=frontier).values_list(
+            "predecessor_id", "successor_id"
+        )
+        frontier = set()
+        for pred_id, succ_id in links.order_by("predecessor_id", "successor_id"):
+            if succ_id not in parent:
+                parent[succ_id] = pred_id
+                frontier.add(succ_id)
+    if goal.pk not in parent:
+        return []
+    ids, node = [], goal.pk
+    while node is not None:
+        ids.append(node)
+        node = parent[node]
+    ids.reverse()
+    by_id = Milestone.objects.in_bulk(ids)
+    return [by_id[pk] for pk in ids]
 
 
 @transaction.atomic

@@ -22,6 +22,11 @@ urlpatterns = [
     path("calendar/<str:key>/vendor/<int:pk>.ics", feeds.vendor_feed, name="feed-vendor"),
     path("baselines/save/", views.baseline_create, name="baseline-save"),
     path(
+        "milestones/<int:pk>/reschedule/",
+        views.milestone_reschedule,
+        name="milestone-reschedule",
+    ),
+    path(
         "milestones/<int:pk>/dependencies/add/",
         views.dependency_add,
         name="milestone-dependency-add",

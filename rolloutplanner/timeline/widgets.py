@@ -28,3 +28,15 @@ class FastSelect(forms.Select):
         for option_value, label in self.choices:
             value = getattr(option_value, "value", option_value)
             yield ("" if value is None else value), label
+
+
+class FastSelectMultiple(FastSelect):
+    """``FastSelect`` choosing several values (a list box, e.g. a milestone's predecessors)."""
+
+    allow_multiple_selected = True
+
+    def __init__(self, attrs=None, choices=()):
+        super().__init__({"multiple": "multiple", "size": "10", **(attrs or {})}, choices)
+
+    value_from_datadict = forms.SelectMultiple.value_from_datadict
+    value_omitted_from_data = forms.SelectMultiple.value_omitted_from_data

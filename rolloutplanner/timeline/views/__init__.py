@@ -33,6 +33,7 @@ from rolloutplanner.timeline.views.records import (
     dependency_add,
     dependency_remove,
 )
+from rolloutplanner.timeline.views.reschedule import milestone_reschedule
 
 __all__ = [
     "BaselineDetailView",
@@ -64,5 +65,6 @@ __all__ = [
     "dependency_remove",
     "gantt",
     "lea_timeline",
+    "milestone_reschedule",
     "vendor_timeline",
 ]

@@ -17,7 +17,7 @@ from rolloutplanner.roles import Role, role_of
 from rolloutplanner.timeline.critical_path import compute_critical_path
 from rolloutplanner.timeline.dashboard import dashboard_charts
 from rolloutplanner.timeline.filtersets import MilestoneFilterSet
-from rolloutplanner.timeline.gantt import build_gantt, phase_spans
+from rolloutplanner.timeline.gantt import build_gantt, mark_editable, phase_spans
 from rolloutplanner.timeline.models import (
     STATUS_RULE,
     Baseline,
@@ -49,15 +49,17 @@ def _gantt_context(request, milestones) -> dict:
     baselines = Baseline.objects.restrict(request.user)
     query = request.GET.copy()
     query.pop("page", None)
+    gantt = build_gantt(
+        list(page.object_list),
+        baseline=_chosen_baseline(request, baselines),
+        phases=phase_spans(milestones),
+    )
     return {
         "page_obj": page,
         "is_paginated": page.paginator.num_pages > 1,
         "query_without_page": query.urlencode(),
-        "gantt": build_gantt(
-            list(page.object_list),
-            baseline=_chosen_baseline(request, baselines),
-            phases=phase_spans(milestones),
-        ),
+        "gantt": gantt,
+        "gantt_editable": mark_editable(gantt, request.user),
         "baselines": baselines[:20],
         "status_rules": STATUS_RULE.values(),
         "today": timezone.localdate(),

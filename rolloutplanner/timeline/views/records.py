@@ -16,7 +16,7 @@ from rolloutplanner.timeline import services
 from rolloutplanner.timeline.filtersets import ChangeNoticeFilterSet, MilestoneFilterSet
 from rolloutplanner.timeline.forms import (
     BaselineForm,
-    DependencyForm,
+    DependenciesForm,
     MilestoneForm,
     PhaseForm,
     WaveForm,
@@ -172,7 +172,9 @@ class MilestoneDetailView(generic.ObjectDetailView):
             for entry in entries.order_by("-baseline__created_at")[:10]
         ]
         if context["can_change"]:
-            context["dependency_form"] = DependencyForm(milestones=Milestone.objects.all())
+            context["dependency_form"] = DependenciesForm(
+                milestones=Milestone.objects.restrict(user, VIEW), successor=milestone
+            )
         return context
 
 
@@ -209,18 +211,24 @@ class MilestoneDeleteView(generic.ObjectDeleteView):
 @login_required
 @require_POST
 def dependency_add(request, pk):
+    """Add one or several predecessors at once (all or none, see ``add_dependencies``)."""
     successor = _milestone_for(request.user, pk, CHANGE)
-    form = DependencyForm(request.POST, milestones=Milestone.objects.restrict(request.user, VIEW))
+    form = DependenciesForm(
+        request.POST,
+        milestones=Milestone.objects.restrict(request.user, VIEW),
+        successor=successor,
+    )
     if form.is_valid():
         try:
-            services.add_dependency(
-                predecessor=form.cleaned_data["predecessor"], successor=successor
+            added = services.add_dependencies(
+                successor=successor, predecessors=list(form.cleaned_data["predecessor"])
             )
-            messages.success(request, "Dependency added.")
+            count = len(added)
+            messages.success(request, f"{count} dependenc{'y' if count == 1 else 'ies'} saved.")
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            messages.error(request, "Nothing was added. " + " ".join(error.messages))
     else:
-        messages.error(request, "Give the number of a milestone you can see.")
+        messages.error(request, " ".join(form.errors["predecessor"]))
     return redirect(successor)
 
 
