@@ -125,8 +125,8 @@ def test_a_milestone_is_moved_by_keyboard_with_its_knock_on_shown_before_saving(
     page.get_by_label("Reason for the change").fill("Roster file late")
     with page.expect_navigation():
         page.get_by_role("button", name="Save and send the change notices").click()
-    main = page.get_by_role("main")
-    assert "Moved B Build to" in main.inner_text() and "1 change notice created" in main.inner_text()
+    main = page.get_by_role("main").inner_text()
+    assert "Moved B Build to" in main and "1 change notice created" in main
     page.wait_for_function(f"document.activeElement.id === 'gantt-bar-{build.pk}'")
     build.refresh_from_db()
     assert (build.planned_start, build.planned_end) == (new_start, new_end)
