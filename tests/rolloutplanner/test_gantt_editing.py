@@ -68,6 +68,35 @@ def test_knock_on_of_an_earlier_end_moves_nothing_that_was_not_pushed(chain):
     assert effect.moved == [] and effect.unchanged == 3
 
 
+def test_the_service_refuses_a_stale_version_and_an_unchanged_plan(world, chain):
+    design, *_ = chain
+    opened = versioning.version_of(design)
+    sea = world.users[Role.SEA_TEAM]
+    with pytest.raises(ValidationError, match="nothing moved"):
+        services.reschedule_milestone(
+            milestone=design, user=sea, planned_start=day(0), planned_end=day(9), reason="x"
+        )
+    result = services.reschedule_milestone(
+        milestone=design,
+        user=sea,
+        planned_start=day(1),
+        planned_end=day(10),
+        reason="Design review later",
+        version=opened,
+    )
+    assert [n.reason for n in result.notices] == ["Design review later"]
+    with pytest.raises(versioning.StaleVersion):
+        services.reschedule_milestone(
+            milestone=design,
+            user=sea,
+            planned_start=day(2),
+            planned_end=day(11),
+            reason="Again",
+            version=opened,
+        )
+    assert Milestone.objects.get(pk=design.pk).planned_start == day(1)
+
+
 def test_preview_page_shows_the_knock_on_and_asks_for_the_reason(client, world, chain):
     design, *_ = chain
     client.force_login(world.users[Role.SEA_TEAM])
@@ -210,6 +239,8 @@ def test_the_sea_team_gets_a_handle_per_bar_and_the_script(client, world, chain)
     assert page.count('class="bar-handle"') == 5
     assert "gantt-edit.js" in page and 'id="gantt-announce"' in page
     assert 'aria-roledescription="movable bar"' in page and "data-day-width=" in page
+    design, *_ = chain
+    assert f'data-version="{versioning.version_of(design)}"' in page  # one query for all rows
 
 
 @pytest.mark.parametrize("role", [Role.LEA_COORDINATOR, Role.VENDOR_CONTACT])

@@ -16,7 +16,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
 from rolloutplanner import versioning
-from rolloutplanner.permissions import CHANGE, VIEW
+from rolloutplanner.permissions import CHANGE, VIEW, user_can_add_model
 from rolloutplanner.timeline import services
 from rolloutplanner.timeline.critical_path import knock_on
 from rolloutplanner.timeline.forms import RescheduleForm, RescheduleSaveForm
@@ -97,7 +97,9 @@ def _save(request, milestone: Milestone) -> HttpResponse:
 
 
 def _preview_context(request, milestone: Milestone, save_form, dates: dict) -> dict:
-    visible_ids = Milestone.objects.restrict(request.user, VIEW).values_list("pk", flat=True)
+    visible_ids = None
+    if not user_can_add_model(request.user, Milestone):  # scoped: only what they may see
+        visible_ids = Milestone.objects.restrict(request.user, VIEW).values_list("pk", flat=True)
     effect = knock_on(
         milestone=milestone,
         planned_start=dates["planned_start"],
