@@ -176,3 +176,29 @@ def test_a_bar_dragged_with_the_mouse_opens_the_preview(browser_page, world):
     assert "Build" in heading
     moved = milestone.planned_start + timedelta(days=3)
     assert f"proposed {moved:%Y-%m-%d}" in page.locator("#reschedule-panel").inner_text()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_reschedule_page_works_without_the_chart_and_is_accessible(browser_page, world):
+    milestone = MilestoneFactory(code="B", name="Build")
+    after = MilestoneFactory(
+        code="P",
+        name="Pilot",
+        planned_start=milestone.planned_end + timedelta(days=1),
+        planned_end=milestone.planned_end + timedelta(days=10),
+    )
+    MilestoneDependencyFactory(predecessor=milestone, successor=after)
+    page = browser_page
+    login_as(page, world.users[Role.SEA_TEAM])
+    page.goto(milestone.get_absolute_url())
+    page.get_by_role("link", name="Reschedule").click()
+    page.get_by_label("Planned end").fill(f"{milestone.planned_end + timedelta(days=4):%Y-%m-%d}")
+    page.get_by_role("button", name="Show the knock-on effect").click()
+    page.wait_for_load_state()
+    assert "+4" in page.get_by_role("table", name="Knock-on effect").inner_text()
+    assert_accessible(page)
+    page.get_by_label("Reason for the change").fill("Vendor late")
+    page.get_by_role("button", name="Save and send the change notices").click()
+    page.wait_for_load_state()
+    assert page.url.endswith(milestone.get_absolute_url())
+    assert "Vendor late" in page.get_by_role("region", name="Change notices").inner_text()
