@@ -191,6 +191,8 @@ def test_the_reschedule_page_works_without_the_chart_and_is_accessible(browser_p
     page = browser_page
     login_as(page, world.users[Role.SEA_TEAM])
     page.goto(milestone.get_absolute_url())
+    assert page.get_by_role("listbox", name="Predecessors").count() == 1  # the multi-select
+    assert_accessible(page)
     page.get_by_role("link", name="Reschedule").click()
     page.get_by_label("Planned end").fill(f"{milestone.planned_end + timedelta(days=4):%Y-%m-%d}")
     page.get_by_role("button", name="Show the knock-on effect").click()
