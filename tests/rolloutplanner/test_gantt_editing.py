@@ -118,6 +118,16 @@ def test_preview_page_shows_the_knock_on_and_asks_for_the_reason(client, world, 
     assert versioning.version_of(design) in body
 
 
+def test_preview_counts_the_later_milestones_with_slack_in_words(client, world, chain):
+    _design, build, *_ = chain
+    client.force_login(world.users[Role.SEA_TEAM])
+    body = client.get(
+        reschedule_url(build), {"planned_start": day(10), "planned_end": day(18)}
+    ).content.decode()
+    assert "2 other later milestones keep their forecast dates" in body
+    assert "No later milestone moves." in body
+
+
 def test_preview_without_script_is_a_page_with_date_fields(client, world, chain):
     design, *_ = chain
     client.force_login(world.users[Role.SEA_TEAM])
