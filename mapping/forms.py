@@ -19,8 +19,10 @@ from mapping.models import (
     StateCodeSet,
     StateCollection,
     StateElement,
+    TargetKind,
 )
 from mapping.services.mappings import TRANSITIONS, check_editable, target_problems
+from mapping.services.targets import resolve_target_value
 from mapping.spreadsheet import LIST_SEPARATOR
 from rolloutplanner.spreadsheets import validate_import_upload
 
@@ -72,16 +74,39 @@ class ElementMappingForm(forms.ModelForm):
         help_text="One Resource.PropertyPath per line, e.g. Student.BirthDate.",
     )
 
+    target_value_code = forms.CharField(
+        label="Target descriptor value",
+        required=False,
+        help_text="For a descriptor in a collection, a program association or an identification "
+        "code: the code value (e.g. Immigrant, Special Education, District) or "
+        "Descriptor#CodeValue.",
+    )
+
     class Meta:
         model = ElementMapping
-        fields = ["kind", "logical_map", "transformation_rule", "owner", "comments"]
+        fields = [
+            "kind",
+            "target_kind",
+            "active_on",
+            "logical_map",
+            "transformation_rule",
+            "owner",
+            "comments",
+        ]
+        widgets = {"active_on": forms.DateInput(attrs={"type": "date"})}
+
+    field_order = ["kind", "target_paths", "target_kind", "target_value_code", "active_on"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # A form posted without it (an older page, a script) keeps the mapping's target kind.
+        self.fields["target_kind"].required = False
         if self.instance.pk and not self.is_bound:
             self.initial["target_paths"] = "\n".join(
                 f"{t.resource.name}.{t.path}" for t in self.instance.targets.all()
             )
+            if self.instance.target_value_id:
+                self.initial["target_value_code"] = str(self.instance.target_value)
 
     def clean_target_paths(self):
         version = self.instance.element.collection.plan.data_standard_version
@@ -111,13 +136,37 @@ class ElementMappingForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         check_editable(ElementMapping.objects.get(pk=self.instance.pk))
-        if "target_paths" in cleaned and cleaned.get("kind"):
-            version = self.instance.element.collection.plan.data_standard_version
+        version = self.instance.element.collection.plan.data_standard_version
+        cleaned["target_value"] = self._target_value(cleaned, version)
+        if "target_paths" in cleaned and cleaned.get("kind") and not self.errors:
             for problem in target_problems(
-                mapping_kind=cleaned["kind"], targets=cleaned["target_paths"], version=version
+                mapping_kind=cleaned["kind"],
+                targets=cleaned["target_paths"],
+                version=version,
+                target_kind=cleaned.get("target_kind") or TargetKind.PROPERTY,
+                target_value=cleaned["target_value"],
+                rule=cleaned.get("transformation_rule", ""),
             ):
                 self.add_error("target_paths", problem)
         return cleaned
+
+    def clean_target_kind(self):
+        return self.cleaned_data["target_kind"] or self.instance.target_kind
+
+    def _target_value(self, cleaned, version):
+        code = cleaned.pop("target_value_code", "").strip()
+        if not code or "target_paths" not in cleaned:
+            return None
+        try:
+            return resolve_target_value(
+                target_kind=cleaned.get("target_kind") or TargetKind.PROPERTY,
+                targets=cleaned["target_paths"],
+                code=code,
+                version=version,
+            )
+        except LookupError as exc:
+            self.add_error("target_value_code", str(exc))
+            return None
 
 
 class TransitionForm(forms.Form):
