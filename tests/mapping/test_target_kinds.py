@@ -199,7 +199,8 @@ def test_a_computed_rule_names_what_it_reads_and_how(catalog, mapping_for, sea_u
         transformation_rule="Whole years between BirthDate and the count date.",
     )
     assert describe_target(saved) == (
-        "Computed from Student.BirthData.BirthDate: Whole years between BirthDate and the count date."
+        "Computed from Student.BirthData.BirthDate: "
+        "Whole years between BirthDate and the count date."
     )
 
 
