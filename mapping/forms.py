@@ -1,6 +1,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
+from mapping.importers import own_layout
 from mapping.models import (
     DataStandardVersion,
     DescriptorMapping,
@@ -306,3 +307,62 @@ class LineageAssignmentForm(forms.ModelForm):
         if plan and resource and resource.version_id != plan.data_standard_version_id:
             self.add_error("resource", "Choose a resource of the plan's Data Standard version.")
         return cleaned
+
+
+class OwnLayoutUploadForm(forms.Form):
+    file = forms.FileField(
+        label="Your mapping spreadsheet (.csv or .xlsx)",
+        validators=[validate_import_upload],
+        help_text="Any layout: the next step asks which of its columns mean what.",
+    )
+
+
+NOT_IN_FILE = ("", "— not in this file —")
+
+
+class OwnLayoutColumnsForm(forms.Form):
+    """Which column of the team's sheet holds each field; one select per field."""
+
+    sheet = forms.ChoiceField(label="Sheet")
+    collection_name = forms.CharField(
+        label="Collection name (when no column holds it)", required=False, max_length=200
+    )
+
+    def __init__(self, *args, sheets: dict[str, list[str]], sheet: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.headers = sheets[sheet]
+        self.fields["sheet"].choices = [(title, title or "(the file)") for title in sheets]
+        self.fields["sheet"].initial = sheet
+        for name, label, _ in own_layout.FIELDS:
+            self.fields[f"column_{name}"] = forms.ChoiceField(
+                label=label,
+                required=False,
+                choices=[NOT_IN_FILE, *((h, h) for h in self.headers)],
+            )
+
+    def column_map(self) -> own_layout.ColumnMap:
+        data = self.cleaned_data
+        return own_layout.ColumnMap(
+            sheet=data["sheet"],
+            columns={
+                name: data[f"column_{name}"]
+                for name, _, _ in own_layout.FIELDS
+                if data.get(f"column_{name}")
+            },
+            collection_name=data.get("collection_name", ""),
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors:
+            for problem in self.column_map().problems(self.headers):
+                self.add_error(None, problem)
+        return cleaned
+
+    @staticmethod
+    def initial_for(column_map: own_layout.ColumnMap) -> dict:
+        return {
+            "sheet": column_map.sheet,
+            "collection_name": column_map.collection_name,
+            **{f"column_{name}": header for name, header in column_map.columns.items()},
+        }

@@ -74,6 +74,7 @@ from mapping.views.mappings import (
     bulk_update_mappings,
     transition_mapping,
 )
+from mapping.views.own_layout import import_own_layout
 from mapping.views.plans import (
     MappingPlanCreateView,
     MappingPlanDeleteView,
@@ -196,6 +197,7 @@ __all__ = [
     "add_feedback",
     "bulk_update_mappings",
     "export_plan",
+    "import_own_layout",
     "import_spec",
     "plan_lineage",
     "spec_template",
