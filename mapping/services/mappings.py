@@ -274,23 +274,34 @@ class IdentityGap:
 
 
 def identity_gaps(*, plan) -> list[IdentityGap]:
-    """Identity properties of resources the plan uses that no mapping feeds."""
+    """Identity properties of resources the plan uses that no mapping feeds.
+
+    A reference in an identity (StudentReference of StudentSchoolAssociation) is fed when the
+    plan maps the referenced resource's own identity: a mapped student identifier feeds every
+    StudentReference.
+    """
     used = (
         EdFiProperty.objects.filter(mappings__element__collection__plan=plan)
-        .values_list("resource_id", "path")
+        .values_list("resource_id", "resource__name", "path", "is_identity")
         .distinct()
     )
     fed: dict[int, set[str]] = {}
-    for resource_id, path in used:
+    identified: set[str] = set()  # resources whose own identity the plan maps
+    for resource_id, resource_name, path, is_identity in used:
         fed.setdefault(resource_id, set()).add(path)
+        if is_identity:
+            identified.add(resource_name)
     identity = EdFiProperty.objects.filter(resource_id__in=fed, is_identity=True).select_related(
         "resource"
     )
     gaps = []
     for prop in identity.order_by("resource__name", "path"):
         paths = fed[prop.resource_id]
-        if not any(p == prop.path or p.startswith(prop.path + ".") for p in paths):
-            gaps.append(IdentityGap(prop.resource.name, prop.path))
+        if any(p == prop.path or p.startswith(prop.path + ".") for p in paths):
+            continue
+        if prop.data_type == "reference" and prop.references in identified:
+            continue
+        gaps.append(IdentityGap(prop.resource.name, prop.path))
     return gaps
 
 

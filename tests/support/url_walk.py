@@ -50,6 +50,7 @@ PK_MODELS = {
     "parallel:cycle-run": "parallel.CollectionCycle",
     "vendors:apicredential-report-leak": "vendors.APICredential",
     "mapping:mappingplan-lineage": "mapping.MappingPlan",
+    "mapping:mappingplan-import-own": "mapping.MappingPlan",
     "api:aggregate-detail": "parallel.AggregateDifference",
 }
 
