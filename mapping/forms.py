@@ -5,13 +5,13 @@ from mapping.importers import own_layout
 from mapping.models import (
     DataStandardVersion,
     DescriptorMapping,
-    EdFiProperty,
     ElementMapping,
     Extension,
     LineageAssignment,
     LocalCode,
     LocalCodeSet,
     MappingFeedback,
+    MappingKind,
     MappingPlan,
     MappingStatus,
     PracticeChange,
@@ -22,6 +22,7 @@ from mapping.models import (
     StateElement,
     TargetKind,
 )
+from mapping.services.grid import find_properties
 from mapping.services.mappings import TRANSITIONS, check_editable, target_problems
 from mapping.services.targets import resolve_target_value
 from mapping.spreadsheet import LIST_SEPARATOR
@@ -117,17 +118,7 @@ class ElementMappingForm(forms.ModelForm):
             for p in line.split(LIST_SEPARATOR)
             if p.strip()
         ]
-        targets, unknown = [], []
-        for path in wanted:
-            resource, _, prop = path.partition(".")
-            match = (
-                EdFiProperty.objects.filter(
-                    resource__version=version, resource__name=resource, path=prop
-                )
-                .select_related("resource")
-                .first()
-            )
-            (targets.append(match) if match else unknown.append(path))
+        targets, unknown = find_properties(version=version, paths=wanted)
         if unknown:
             raise ValidationError(
                 f"Not in Ed-Fi Data Standard {version.version}: {', '.join(unknown)}."
@@ -366,3 +357,43 @@ class OwnLayoutColumnsForm(forms.Form):
             "collection_name": column_map.collection_name,
             **{f"column_{name}": header for name, header in column_map.columns.items()},
         }
+
+
+class GridRowForm(forms.Form):
+    """One row of the collection grid; its prefix names the mapping (row-<pk>)."""
+
+    version = forms.CharField(widget=forms.HiddenInput)
+    selected = forms.BooleanField(required=False, label="Select")
+    kind = forms.ChoiceField(choices=MappingKind.choices, label="Kind")
+    targets = forms.CharField(required=False, label="Ed-Fi targets", max_length=2000)
+    transformation_rule = forms.CharField(required=False, label="Rule", max_length=2000)
+    owner = forms.ModelChoiceField(queryset=None, required=False, label="Owner")
+    status = forms.ChoiceField(choices=MappingStatus.choices, label="Status")
+
+    def __init__(self, *args, users, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = users
+
+    def target_paths(self) -> list[str]:
+        return [p.strip() for p in self.cleaned_data["targets"].split(LIST_SEPARATOR) if p.strip()]
+
+
+class GridBulkForm(forms.Form):
+    """Changes applied to every selected row before the grid is saved."""
+
+    bulk_kind = forms.ChoiceField(
+        choices=[("", "Leave as is"), *MappingKind.choices], required=False, label="Set kind"
+    )
+    bulk_target = forms.CharField(
+        required=False, label="Add target (Resource.Property)", max_length=300
+    )
+    bulk_owner = forms.ModelChoiceField(
+        queryset=None, required=False, label="Set owner", empty_label="Leave as is"
+    )
+    bulk_status = forms.ChoiceField(
+        choices=[("", "Leave as is"), *MappingStatus.choices], required=False, label="Set status"
+    )
+
+    def __init__(self, *args, users, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["bulk_owner"].queryset = users

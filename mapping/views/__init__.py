@@ -52,6 +52,7 @@ from mapping.views.extensions import (
     SeedDataElementListView,
     SeedDataElementUpdateView,
 )
+from mapping.views.grid import collection_grid, property_search
 from mapping.views.lineage import (
     LineageAssignmentCreateView,
     LineageAssignmentDeleteView,
@@ -197,7 +198,9 @@ __all__ = [
     "add_feedback",
     "bulk_update_mappings",
     "export_plan",
+    "collection_grid",
     "import_own_layout",
+    "property_search",
     "import_spec",
     "plan_lineage",
     "spec_template",

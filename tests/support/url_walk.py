@@ -51,6 +51,8 @@ PK_MODELS = {
     "vendors:apicredential-report-leak": "vendors.APICredential",
     "mapping:mappingplan-lineage": "mapping.MappingPlan",
     "mapping:mappingplan-import-own": "mapping.MappingPlan",
+    "mapping:mappingplan-property-search": "mapping.MappingPlan",
+    "mapping:statecollection-grid": "mapping.StateCollection",
     "api:aggregate-detail": "parallel.AggregateDifference",
 }
 
