@@ -19,7 +19,9 @@ class ElementMappingAdmin(SimpleHistoryAdmin):
     list_filter = ["kind", "status"]
     search_fields = ["element__name"]
     raw_id_fields = ["element", "targets"]
-    readonly_fields = REVIEW_FIELDS
+    # How targets are read is checked against the catalog by the mapping service, which the
+    # admin form does not go through: it is changed on the mapping's own page or the API.
+    readonly_fields = (*REVIEW_FIELDS, "target_kind", "target_value", "active_on")
 
 
 @admin.register(models.DescriptorMapping)

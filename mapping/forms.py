@@ -1,16 +1,17 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
+from mapping.importers import own_layout
 from mapping.models import (
     DataStandardVersion,
     DescriptorMapping,
-    EdFiProperty,
     ElementMapping,
     Extension,
     LineageAssignment,
     LocalCode,
     LocalCodeSet,
     MappingFeedback,
+    MappingKind,
     MappingPlan,
     MappingStatus,
     PracticeChange,
@@ -19,8 +20,11 @@ from mapping.models import (
     StateCodeSet,
     StateCollection,
     StateElement,
+    TargetKind,
 )
+from mapping.services.grid import find_properties
 from mapping.services.mappings import TRANSITIONS, check_editable, target_problems
+from mapping.services.targets import resolve_target_value
 from mapping.spreadsheet import LIST_SEPARATOR
 from rolloutplanner.spreadsheets import validate_import_upload
 
@@ -72,16 +76,39 @@ class ElementMappingForm(forms.ModelForm):
         help_text="One Resource.PropertyPath per line, e.g. Student.BirthDate.",
     )
 
+    target_value_code = forms.CharField(
+        label="Target descriptor value",
+        required=False,
+        help_text="For a descriptor in a collection, a program association or an identification "
+        "code: the code value (e.g. Immigrant, Special Education, District) or "
+        "Descriptor#CodeValue.",
+    )
+
     class Meta:
         model = ElementMapping
-        fields = ["kind", "logical_map", "transformation_rule", "owner", "comments"]
+        fields = [
+            "kind",
+            "target_kind",
+            "active_on",
+            "logical_map",
+            "transformation_rule",
+            "owner",
+            "comments",
+        ]
+        widgets = {"active_on": forms.DateInput(attrs={"type": "date"})}
+
+    field_order = ["kind", "target_paths", "target_kind", "target_value_code", "active_on"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # A form posted without it (an older page, a script) keeps the mapping's target kind.
+        self.fields["target_kind"].required = False
         if self.instance.pk and not self.is_bound:
             self.initial["target_paths"] = "\n".join(
                 f"{t.resource.name}.{t.path}" for t in self.instance.targets.all()
             )
+            if self.instance.target_value_id:
+                self.initial["target_value_code"] = str(self.instance.target_value)
 
     def clean_target_paths(self):
         version = self.instance.element.collection.plan.data_standard_version
@@ -91,17 +118,7 @@ class ElementMappingForm(forms.ModelForm):
             for p in line.split(LIST_SEPARATOR)
             if p.strip()
         ]
-        targets, unknown = [], []
-        for path in wanted:
-            resource, _, prop = path.partition(".")
-            match = (
-                EdFiProperty.objects.filter(
-                    resource__version=version, resource__name=resource, path=prop
-                )
-                .select_related("resource")
-                .first()
-            )
-            (targets.append(match) if match else unknown.append(path))
+        targets, unknown = find_properties(version=version, paths=wanted)
         if unknown:
             raise ValidationError(
                 f"Not in Ed-Fi Data Standard {version.version}: {', '.join(unknown)}."
@@ -111,13 +128,37 @@ class ElementMappingForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         check_editable(ElementMapping.objects.get(pk=self.instance.pk))
-        if "target_paths" in cleaned and cleaned.get("kind"):
-            version = self.instance.element.collection.plan.data_standard_version
+        version = self.instance.element.collection.plan.data_standard_version
+        cleaned["target_value"] = self._target_value(cleaned, version)
+        if "target_paths" in cleaned and cleaned.get("kind") and not self.errors:
             for problem in target_problems(
-                mapping_kind=cleaned["kind"], targets=cleaned["target_paths"], version=version
+                mapping_kind=cleaned["kind"],
+                targets=cleaned["target_paths"],
+                version=version,
+                target_kind=cleaned.get("target_kind") or TargetKind.PROPERTY,
+                target_value=cleaned["target_value"],
+                rule=cleaned.get("transformation_rule", ""),
             ):
                 self.add_error("target_paths", problem)
         return cleaned
+
+    def clean_target_kind(self):
+        return self.cleaned_data["target_kind"] or self.instance.target_kind
+
+    def _target_value(self, cleaned, version):
+        code = cleaned.pop("target_value_code", "").strip()
+        if not code or "target_paths" not in cleaned:
+            return None
+        try:
+            return resolve_target_value(
+                target_kind=cleaned.get("target_kind") or TargetKind.PROPERTY,
+                targets=cleaned["target_paths"],
+                code=code,
+                version=version,
+            )
+        except LookupError as exc:
+            self.add_error("target_value_code", str(exc))
+            return None
 
 
 class TransitionForm(forms.Form):
@@ -257,3 +298,102 @@ class LineageAssignmentForm(forms.ModelForm):
         if plan and resource and resource.version_id != plan.data_standard_version_id:
             self.add_error("resource", "Choose a resource of the plan's Data Standard version.")
         return cleaned
+
+
+class OwnLayoutUploadForm(forms.Form):
+    file = forms.FileField(
+        label="Your mapping spreadsheet (.csv or .xlsx)",
+        validators=[validate_import_upload],
+        help_text="Any layout: the next step asks which of its columns mean what.",
+    )
+
+
+NOT_IN_FILE = ("", "— not in this file —")
+
+
+class OwnLayoutColumnsForm(forms.Form):
+    """Which column of the team's sheet holds each field; one select per field."""
+
+    sheet = forms.ChoiceField(label="Sheet")
+    collection_name = forms.CharField(
+        label="Collection name (when no column holds it)", required=False, max_length=200
+    )
+
+    def __init__(self, *args, sheets: dict[str, list[str]], sheet: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.headers = sheets[sheet]
+        self.fields["sheet"].choices = [(title, title or "(the file)") for title in sheets]
+        self.fields["sheet"].initial = sheet
+        for name, label, _ in own_layout.FIELDS:
+            self.fields[f"column_{name}"] = forms.ChoiceField(
+                label=label,
+                required=False,
+                choices=[NOT_IN_FILE, *((h, h) for h in self.headers)],
+            )
+
+    def column_map(self) -> own_layout.ColumnMap:
+        data = self.cleaned_data
+        return own_layout.ColumnMap(
+            sheet=data["sheet"],
+            columns={
+                name: data[f"column_{name}"]
+                for name, _, _ in own_layout.FIELDS
+                if data.get(f"column_{name}")
+            },
+            collection_name=data.get("collection_name", ""),
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors:
+            for problem in self.column_map().problems(self.headers):
+                self.add_error(None, problem)
+        return cleaned
+
+    @staticmethod
+    def initial_for(column_map: own_layout.ColumnMap) -> dict:
+        return {
+            "sheet": column_map.sheet,
+            "collection_name": column_map.collection_name,
+            **{f"column_{name}": header for name, header in column_map.columns.items()},
+        }
+
+
+class GridRowForm(forms.Form):
+    """One row of the collection grid; its prefix names the mapping (row-<pk>)."""
+
+    version = forms.CharField(widget=forms.HiddenInput)
+    selected = forms.BooleanField(required=False, label="Select")
+    kind = forms.ChoiceField(choices=MappingKind.choices, label="Kind")
+    targets = forms.CharField(required=False, label="Ed-Fi targets", max_length=2000)
+    transformation_rule = forms.CharField(required=False, label="Rule", max_length=2000)
+    owner = forms.ModelChoiceField(queryset=None, required=False, label="Owner")
+    status = forms.ChoiceField(choices=MappingStatus.choices, label="Status")
+
+    def __init__(self, *args, users, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = users
+
+    def target_paths(self) -> list[str]:
+        return [p.strip() for p in self.cleaned_data["targets"].split(LIST_SEPARATOR) if p.strip()]
+
+
+class GridBulkForm(forms.Form):
+    """Changes applied to every selected row before the grid is saved."""
+
+    bulk_kind = forms.ChoiceField(
+        choices=[("", "Leave as is"), *MappingKind.choices], required=False, label="Set kind"
+    )
+    bulk_target = forms.CharField(
+        required=False, label="Add target (Resource.Property)", max_length=300
+    )
+    bulk_owner = forms.ModelChoiceField(
+        queryset=None, required=False, label="Set owner", empty_label="Leave as is"
+    )
+    bulk_status = forms.ChoiceField(
+        choices=[("", "Leave as is"), *MappingStatus.choices], required=False, label="Set status"
+    )
+
+    def __init__(self, *args, users, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["bulk_owner"].queryset = users

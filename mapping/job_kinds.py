@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from mapping.importers.own_layout import ColumnMap
 from mapping.models import DataStandardVersion, MappingPlan
 from mapping.services.coverage import record_coverage_run, upgrade_impact
 from mapping.services.state_spec import IMPORT_JOB_KIND, import_state_spec
@@ -46,6 +47,7 @@ def mapping_spec_import(job, progress) -> dict:
             content=read_import_file(path),
             user=job.created_by,
             progress=progress,
+            column_map=_column_map(job.parameters.get("column_map")),
         )
     except ValidationError as exc:
         raise JobRejected(
@@ -56,3 +58,7 @@ def mapping_spec_import(job, progress) -> dict:
     finally:
         discard_import_file(path)
     return {"summary": f"Imported {name}: {summary}", "url": plan.get_absolute_url()}
+
+
+def _column_map(data: dict | None) -> ColumnMap | None:
+    return ColumnMap.from_dict(data) if data else None

@@ -27,6 +27,9 @@ def _crud(prefix: str, name: str, stem: str, *, editable: bool = True):
 urlpatterns = [
     *_crud("", "mappingplan", "MappingPlan"),
     path("<int:pk>/import/", views.import_spec, name="mappingplan-import"),
+    path("<int:pk>/import-own/", views.import_own_layout, name="mappingplan-import-own"),
+    path("<int:pk>/properties/", views.property_search, name="mappingplan-property-search"),
+    path("collections/<int:pk>/grid/", views.collection_grid, name="statecollection-grid"),
     path("<int:pk>/export.<str:fmt>", views.export_plan, name="mappingplan-export"),
     path("<int:pk>/coverage/", views.start_coverage, name="mappingplan-coverage"),
     path("<int:pk>/upgrade-impact/", views.start_upgrade_impact, name="mappingplan-upgrade"),

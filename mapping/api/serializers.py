@@ -25,7 +25,20 @@ from mapping.models import (
     StateCollection,
     StateElement,
 )
-from mapping.services.mappings import TRANSITIONS, check_editable, target_problems
+from mapping.services.mappings import (
+    TRANSITIONS,
+    check_editable,
+    target_problems,
+    target_reading,
+)
+from mapping.services.targets import describe_target
+
+# target_problems' keyword → the serializer field that carries it.
+READING_FIELDS = {
+    "target_kind": "target_kind",
+    "target_value": "target_value",
+    "rule": "transformation_rule",
+}
 
 
 def _as_drf_error(exc: DjangoValidationError) -> serializers.ValidationError:
@@ -133,6 +146,15 @@ class ElementMappingSerializer(serializers.ModelSerializer):
     targets = serializers.PrimaryKeyRelatedField(
         queryset=EdFiProperty.objects.select_related("resource"), many=True, required=False
     )
+    target_value = serializers.PrimaryKeyRelatedField(
+        queryset=DescriptorValue.objects.select_related("descriptor"),
+        required=False,
+        allow_null=True,
+    )
+    target_value_uri = serializers.CharField(
+        source="target_value.uri", read_only=True, default=None
+    )
+    target_summary = serializers.SerializerMethodField()
 
     class Meta:
         model = ElementMapping
@@ -144,6 +166,11 @@ class ElementMappingSerializer(serializers.ModelSerializer):
             "kind",
             "targets",
             "target_paths",
+            "target_kind",
+            "target_value",
+            "target_value_uri",
+            "active_on",
+            "target_summary",
             "logical_map",
             "transformation_rule",
             "owner",
@@ -159,6 +186,9 @@ class ElementMappingSerializer(serializers.ModelSerializer):
     def get_target_paths(self, obj) -> list[str]:
         return [f"{t.resource.name}.{t.path}" for t in obj.targets.all()]
 
+    def get_target_summary(self, obj) -> str:
+        return describe_target(obj)
+
     def validate(self, attrs):
         instance = self.instance
         if instance is not None:
@@ -173,10 +203,13 @@ class ElementMappingSerializer(serializers.ModelSerializer):
         targets = attrs.get("targets")
         if targets is None:
             targets = list(instance.targets.select_related("resource")) if instance else []
+        reading = target_reading(instance) if instance else {}
+        reading.update({name: attrs[key] for name, key in READING_FIELDS.items() if key in attrs})
         problems = target_problems(
             mapping_kind=kind,
             targets=targets,
             version=element.collection.plan.data_standard_version,
+            **reading,
         )
         if problems:
             raise serializers.ValidationError({"targets": problems})

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 
+from mapping.importers.own_layout import ColumnMap, headers_of, in_spec_layout
 from mapping.models import DataType, MappingKind, MappingStatus
 from mapping.spreadsheet import (
     CODE_SEPARATOR,
@@ -65,18 +66,46 @@ class ParsedSpec:
     descriptor_rows: list[DescriptorRow] = field(default_factory=list)
     lineage_rows: list[LineageRow] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    # Spec column → the header the file itself uses, when it is in the team's own layout.
+    column_labels: dict[str, str] = field(default_factory=dict)
+
+    def column(self, name: str) -> str:
+        """How messages name a spec column: the file's own header when it has one."""
+        return self.column_labels.get(name, name)
 
     def error(self, where: str, column: str, reason: str) -> None:
-        self.errors.append(f"{where}, column {column}: {reason}")
+        self.errors.append(f"{where}, column {self.column(column)}: {reason}")
 
 
 def parse_spec(*, name: str, content: bytes) -> ParsedSpec:
     """Parse an uploaded file; raises ValidationError listing every problem found."""
+    return _parse_sheets(name, _read(name, content), ParsedSpec())
+
+
+def parse_own_layout(*, name: str, content: bytes, column_map: ColumnMap) -> ParsedSpec:
+    """Parse one sheet of a team's own spreadsheet through ``column_map``; raises
+    ValidationError naming the file's sheet, row and its own column for every problem."""
+    sheets = {sheet.title: sheet for sheet in _read(name, content)}
+    sheet = sheets.get(column_map.sheet) or (
+        next(iter(sheets.values())) if len(sheets) == 1 else None
+    )
+    if sheet is None:
+        raise ValidationError(f"{name}: there is no sheet {column_map.sheet!r}.")
+    problems = column_map.problems(headers_of(sheet))
+    if problems:
+        raise ValidationError([f"{name}: {problem}" for problem in problems])
+    spec_sheet, labels = in_spec_layout(sheet, column_map)
+    return _parse_sheets(name, [spec_sheet], ParsedSpec(column_labels=labels))
+
+
+def _read(name: str, content: bytes) -> list:
     try:
-        sheets = read_table_file(file_name=name, content=content, all_sheets=True)
+        return read_table_file(file_name=name, content=content, all_sheets=True)
     except UnreadableFile as exc:
         raise ValidationError(str(exc)) from None
-    parsed = ParsedSpec()
+
+
+def _parse_sheets(name: str, sheets: list, parsed: ParsedSpec) -> ParsedSpec:
     for sheet in sheets:
         where = f"{name}, sheet {sheet.title}" if sheet.title else name
         if sheet.title == INSTRUCTIONS_SHEET:

@@ -16,6 +16,7 @@ from mapping.models.mapping import (
     MappingFeedback,
     MappingKind,
     MappingStatus,
+    TargetKind,
 )
 from mapping.models.planning import (
     Extension,
@@ -64,6 +65,7 @@ __all__ = [
     "LocalCodeSet",
     "MappingFeedback",
     "MappingKind",
+    "TargetKind",
     "MappingPlan",
     "MappingStatus",
     "StateCode",

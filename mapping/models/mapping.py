@@ -28,6 +28,25 @@ class MappingKind(models.TextChoices):
 KINDS_WITH_TARGETS = frozenset({MappingKind.ONE_TO_ONE, MappingKind.CLOSE})
 
 
+class TargetKind(models.TextChoices):
+    """What a mapped state element stands for in Ed-Fi: not always one property's value."""
+
+    PROPERTY = "property", "The value of the Ed-Fi properties named"
+    DESCRIPTOR_IN_COLLECTION = (
+        "descriptor_in_collection",
+        "A descriptor value present within a collection (e.g. student characteristic Immigrant)",
+    )
+    PROGRAM_ASSOCIATION = (
+        "program_association",
+        "A program association of a program type, active on a date",
+    )
+    IDENTIFICATION_CODE = (
+        "identification_code",
+        "The identification code of a given identification system",
+    )
+    COMPUTED = "computed", "A computed rule over the properties it reads"
+
+
 class MappingStatus(models.TextChoices):
     DRAFT = "draft", "Draft"
     IN_REVIEW = "in_review", "In review"
@@ -45,6 +64,29 @@ class ElementMapping(models.Model):
     kind = models.CharField(max_length=20, choices=MappingKind.choices, default="not_mapped")
     targets = models.ManyToManyField(
         "mapping.EdFiProperty", blank=True, related_name="mappings", verbose_name="Ed-Fi targets"
+    )
+    target_kind = models.CharField(
+        max_length=30,
+        choices=TargetKind.choices,
+        default=TargetKind.PROPERTY,
+        help_text="How the targets are read: as values, or as a condition on them.",
+    )
+    target_value = models.ForeignKey(
+        "mapping.DescriptorValue",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="element_mappings",
+        verbose_name="target descriptor value",
+        help_text=(
+            "The characteristic, program type or identification system the target kind names."
+        ),
+    )
+    active_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="For a program association: the date it must be active on "
+        "(blank: the collection's count date).",
     )
     logical_map = models.TextField(
         blank=True, help_text="For a close match: how the state's values become Ed-Fi's."

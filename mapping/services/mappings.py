@@ -17,7 +17,9 @@ from mapping.models import (
     ElementMapping,
     MappingKind,
     MappingStatus,
+    TargetKind,
 )
+from mapping.services.targets import target_kind_problems
 from rolloutplanner.review import (
     SELF_APPROVAL_EXPLANATION,
     SelfApprovalRefused,
@@ -25,17 +27,46 @@ from rolloutplanner.review import (
     is_own_change,
 )
 
-EDITABLE_FIELDS = ("kind", "logical_map", "transformation_rule", "owner", "comments")
+EDITABLE_FIELDS = (
+    "kind",
+    "target_kind",
+    "target_value",
+    "active_on",
+    "logical_map",
+    "transformation_rule",
+    "owner",
+    "comments",
+)
 
 
-def target_problems(*, mapping_kind: str, targets: Iterable[EdFiProperty], version) -> list[str]:
-    """What is wrong with these targets for a mapping of this kind in ``version`` (empty: fine)."""
+def target_problems(
+    *,
+    mapping_kind: str,
+    targets: Iterable[EdFiProperty],
+    version,
+    target_kind: str = TargetKind.PROPERTY,
+    target_value=None,
+    rule: str = "",
+) -> list[str]:
+    """What is wrong with these targets for a mapping of this kind in ``version`` (empty: fine).
+
+    ``target_kind``, ``target_value`` and ``rule`` say how the targets are read (a value, or a
+    condition such as "characteristic Immigrant present"): see ``mapping.services.targets``.
+    """
     targets = list(targets)
     problems = []
     wrong_version = [t for t in targets if t.resource.version_id != version.pk]
     if wrong_version:
         names = ", ".join(str(t) for t in wrong_version)
         problems.append(f"{names} is not in the targeted Data Standard {version.version}.")
+    if target_value is not None and target_value.descriptor.version_id != version.pk:
+        problems.append(f"{target_value} is not in the targeted Data Standard {version.version}.")
+    if mapping_kind not in KINDS_WITH_TARGETS and target_kind != TargetKind.PROPERTY:
+        problems.append("Only a 1:1 or close mapping reads its targets as a condition or rule.")
+    elif mapping_kind in KINDS_WITH_TARGETS and targets:
+        problems += target_kind_problems(
+            target_kind=target_kind, targets=targets, target_value=target_value, rule=rule
+        )
     if mapping_kind in KINDS_WITH_TARGETS and not targets:
         problems.append("A 1:1 or close mapping names at least one Ed-Fi property.")
     if mapping_kind in {MappingKind.NOT_MAPPED, MappingKind.RETIRE} and targets:
@@ -68,6 +99,15 @@ def record_review_author(mapping: ElementMapping | DescriptorMapping, user) -> N
         mapping.submitted_by = user
 
 
+def target_reading(mapping: ElementMapping) -> dict:
+    """How ``mapping`` reads its targets, as ``target_problems`` takes it."""
+    return {
+        "target_kind": mapping.target_kind,
+        "target_value": mapping.target_value,
+        "rule": mapping.transformation_rule,
+    }
+
+
 def plan_version(mapping: ElementMapping):
     return mapping.element.collection.plan.data_standard_version
 
@@ -89,7 +129,10 @@ def update_mapping(
     record_review_author(mapping, user)
     new_targets = list(targets) if targets is not None else list(mapping.targets.all())
     problems = target_problems(
-        mapping_kind=mapping.kind, targets=new_targets, version=plan_version(mapping)
+        mapping_kind=mapping.kind,
+        targets=new_targets,
+        version=plan_version(mapping),
+        **target_reading(mapping),
     )
     if problems:
         raise ValidationError(problems)
@@ -143,8 +186,9 @@ def _check_approvable(mapping: ElementMapping) -> None:
         )
     problems = target_problems(
         mapping_kind=mapping.kind,
-        targets=mapping.targets.select_related("resource"),
+        targets=mapping.targets.select_related("resource", "descriptor"),
         version=plan_version(mapping),
+        **target_reading(mapping),
     )
     if problems:
         raise ValidationError(problems)
@@ -230,23 +274,34 @@ class IdentityGap:
 
 
 def identity_gaps(*, plan) -> list[IdentityGap]:
-    """Identity properties of resources the plan uses that no mapping feeds."""
+    """Identity properties of resources the plan uses that no mapping feeds.
+
+    A reference in an identity (StudentReference of StudentSchoolAssociation) is fed when the
+    plan maps the referenced resource's own identity: a mapped student identifier feeds every
+    StudentReference.
+    """
     used = (
         EdFiProperty.objects.filter(mappings__element__collection__plan=plan)
-        .values_list("resource_id", "path")
+        .values_list("resource_id", "resource__name", "path", "is_identity")
         .distinct()
     )
     fed: dict[int, set[str]] = {}
-    for resource_id, path in used:
+    identified: set[str] = set()  # resources whose own identity the plan maps
+    for resource_id, resource_name, path, is_identity in used:
         fed.setdefault(resource_id, set()).add(path)
+        if is_identity:
+            identified.add(resource_name)
     identity = EdFiProperty.objects.filter(resource_id__in=fed, is_identity=True).select_related(
         "resource"
     )
     gaps = []
     for prop in identity.order_by("resource__name", "path"):
         paths = fed[prop.resource_id]
-        if not any(p == prop.path or p.startswith(prop.path + ".") for p in paths):
-            gaps.append(IdentityGap(prop.resource.name, prop.path))
+        if any(p == prop.path or p.startswith(prop.path + ".") for p in paths):
+            continue
+        if prop.data_type == "reference" and prop.references in identified:
+            continue
+        gaps.append(IdentityGap(prop.resource.name, prop.path))
     return gaps
 
 

@@ -10,7 +10,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from simple_history.utils import update_change_reason
 
-from mapping.importers.spec import ParsedSpec, SpecRow, parse_spec
+from mapping.importers.own_layout import ColumnMap
+from mapping.importers.spec import ParsedSpec, SpecRow, parse_own_layout, parse_spec
 from mapping.models import (
     DescriptorValue,
     EdFiProperty,
@@ -88,6 +89,7 @@ def import_state_spec(
     content: bytes,
     user,
     progress: Callable[[float, str], None] | None = None,
+    column_map: ColumnMap | None = None,
 ) -> SpecImportSummary:
     """Create or update the plan's collections, elements, code sets (and mappings), all or nothing.
 
@@ -97,10 +99,12 @@ def import_state_spec(
     Any problem (in the file, a change to an approved mapping, a status of approved on a row
     that is not approved yet) raises a ValidationError naming file, sheet, row, column and
     reason, and nothing is written. The summary counts what really changed.
+
+    With ``column_map`` the file is the team's own spreadsheet, read through that map.
     """
     report = progress or (lambda percent, message: None)
     report(2, f"Reading {name}")
-    parsed = parse_spec(name=name, content=content)
+    parsed = _parse(name, content, column_map)
     report(30, f"Checking {len(parsed.rows):,} elements against the catalog")
     resolver = _Resolver(plan, parsed)
     errors = _resolve_errors(plan, parsed, resolver)
@@ -114,6 +118,45 @@ def import_state_spec(
     return summary
 
 
+def _parse(name: str, content: bytes, column_map: ColumnMap | None) -> ParsedSpec:
+    if column_map is None:
+        return parse_spec(name=name, content=content)
+    return parse_own_layout(name=name, content=content, column_map=column_map)
+
+
+PREVIEW_ROWS = 15
+
+
+@dataclass
+class SpecPreview:
+    """What an import would do: its first rows as read, its summary, or why it is refused."""
+
+    rows: list[SpecRow] = field(default_factory=list)
+    total_rows: int = 0
+    summary: SpecImportSummary | None = None
+    errors: list[str] = field(default_factory=list)
+
+
+def preview_state_spec(
+    *, plan: MappingPlan, name: str, content: bytes, user, column_map: ColumnMap | None = None
+) -> SpecPreview:
+    """Run the import in a transaction that is always rolled back, so the preview meets every
+    rule the real import meets (catalog, review, permissions) and writes nothing."""
+    preview = SpecPreview()
+    with transaction.atomic():
+        try:
+            parsed = _parse(name, content, column_map)
+            preview.rows, preview.total_rows = parsed.rows[:PREVIEW_ROWS], len(parsed.rows)
+            preview.summary = import_state_spec(
+                plan=plan, name=name, content=content, user=user, column_map=column_map
+            )
+        except ValidationError as exc:
+            preview.errors = exc.messages
+        finally:
+            transaction.set_rollback(True)
+    return preview
+
+
 def _resolve_errors(plan: MappingPlan, parsed: ParsedSpec, resolver: _Resolver) -> list[str]:
     errors = []
     version = plan.data_standard_version
@@ -123,7 +166,8 @@ def _resolve_errors(plan: MappingPlan, parsed: ParsedSpec, resolver: _Resolver) 
         unknown = [t for t in row.mapping["targets"] if t not in resolver.properties]
         if unknown:
             errors.append(
-                f"{row.where}, column targets: {', '.join(unknown)} not in Ed-Fi Data Standard "
+                f"{row.where}, column {parsed.column('targets')}: {', '.join(unknown)} not in "
+                f"Ed-Fi Data Standard "
                 f"{version.version}."
             )
             continue
@@ -131,10 +175,10 @@ def _resolve_errors(plan: MappingPlan, parsed: ParsedSpec, resolver: _Resolver) 
         for problem in target_problems(
             mapping_kind=row.mapping["kind"], targets=targets, version=version
         ):
-            errors.append(f"{row.where}, column targets: {problem}")
+            errors.append(f"{row.where}, column {parsed.column('targets')}: {problem}")
         owner = row.mapping["owner"]
         if owner and owner not in resolver.users:
-            errors.append(f"{row.where}, column owner: no user named {owner!r}.")
+            errors.append(f"{row.where}, column {parsed.column('owner')}: no user named {owner!r}.")
     for row in parsed.lineage_rows:
         if row.resource not in resolver.resources:
             errors.append(
@@ -341,8 +385,17 @@ def start_spec_import(*, plan: MappingPlan, user, upload) -> Job:
     """
     check_import_size(file_name=upload.name, size=upload.size)
     path = keep_import_file(upload=upload)
-    return enqueue_job(
-        kind=IMPORT_JOB_KIND,
-        user=user,
-        parameters={"plan": plan.pk, "file_name": upload.name, "path": path, "size": upload.size},
+    return queue_spec_import(
+        plan=plan, user=user, path=path, file_name=upload.name, size=upload.size
     )
+
+
+def queue_spec_import(
+    *, plan: MappingPlan, user, path: str, file_name: str, size: int, column_map=None
+) -> Job:
+    """Queue the import of a file already kept with ``keep_import_file`` (which the job
+    removes when it ends), read through ``column_map`` when it is the team's own layout."""
+    parameters = {"plan": plan.pk, "file_name": file_name, "path": path, "size": size}
+    if column_map is not None:
+        parameters["column_map"] = column_map.as_dict()
+    return enqueue_job(kind=IMPORT_JOB_KIND, user=user, parameters=parameters)

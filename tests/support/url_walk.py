@@ -50,6 +50,9 @@ PK_MODELS = {
     "parallel:cycle-run": "parallel.CollectionCycle",
     "vendors:apicredential-report-leak": "vendors.APICredential",
     "mapping:mappingplan-lineage": "mapping.MappingPlan",
+    "mapping:mappingplan-import-own": "mapping.MappingPlan",
+    "mapping:mappingplan-property-search": "mapping.MappingPlan",
+    "mapping:statecollection-grid": "mapping.StateCollection",
     "api:aggregate-detail": "parallel.AggregateDifference",
 }
 
