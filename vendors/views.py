@@ -225,13 +225,13 @@ class APICredentialDetailView(generic.ObjectDetailView):
 class CredentialSecretMixin:
     """A secret typed into the form is turned into a fingerprint; it is never saved."""
 
-    def form_valid(self, form):
-        response = super().form_valid(form)
+    def save_form(self, form):
+        credential = super().save_form(form)
         if form.cleaned_data.get("secret"):
             services.set_credential_secret(
-                credential=self.object, secret=form.cleaned_data["secret"]
+                credential=credential, secret=form.cleaned_data["secret"]
             )
-        return response
+        return credential
 
 
 class APICredentialCreateView(CredentialSecretMixin, generic.ObjectCreateView):
