@@ -256,28 +256,3 @@ class ObjectDeleteView(RestrictedViewMixin, generic.DeleteView):
             return self.render_to_response(context, status=409)
         messages.success(self.request, f"Deleted {name}.")
         return HttpResponseRedirect(model_url(self.model, "list"))
-
-
-def crud_views(
-    model, *, form, edit_form=None, filterset=None, columns, detail_fields, select_related=()
-) -> dict[str, type]:
-    """The five standard page classes of one model, keyed as ``crud_urls`` takes them."""
-    attrs = {"model": model, "select_related": select_related}
-    name = model.__name__
-    return {
-        "list_view": type(
-            f"{name}ListView",
-            (ObjectListView,),
-            {**attrs, "filterset_class": filterset, "columns": columns},
-        ),
-        "detail_view": type(
-            f"{name}DetailView", (ObjectDetailView,), {**attrs, "detail_fields": detail_fields}
-        ),
-        "create_view": type(
-            f"{name}CreateView", (ObjectCreateView,), {**attrs, "form_class": form}
-        ),
-        "update_view": type(
-            f"{name}UpdateView", (ObjectUpdateView,), {**attrs, "form_class": edit_form or form}
-        ),
-        "delete_view": type(f"{name}DeleteView", (ObjectDeleteView,), attrs),
-    }
