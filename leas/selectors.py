@@ -6,7 +6,7 @@ from django.db.models import Prefetch
 
 from leas.models import LEA, Cohort, LEAPerson, ReadinessItem
 from leas.services.cohorts import coverage
-from rolloutplanner.permissions import CHANGE, restriction_for, user_can_add
+from rolloutplanner.permissions import CHANGE, restriction_for, user_can_add_model
 
 
 def lea_detail_sections(*, lea: LEA, user) -> dict:
@@ -24,9 +24,11 @@ def lea_detail_sections(*, lea: LEA, user) -> dict:
         "support_networks": list(lea.support_networks.restrict(user)),
         "source_systems": list(lea.source_systems.all()),
         "can_change_readiness": can_change_readiness,
-        "can_add_person": user_can_add(user, LEAPerson(lea=lea)),
-        "can_add_support": user_can_add(user, lea.support_requests.model(lea=lea)),
-        "can_add_network": user_can_add(user, lea.support_networks.model(lea=lea)),
+        # Whoever sees this LEA and may add these rows at all may add them for this LEA (a
+        # coordinator sees only their own LEAs); the save itself is checked by enforce_owner.
+        "can_add_person": user_can_add_model(user, LEAPerson),
+        "can_add_support": user_can_add_model(user, lea.support_requests.model),
+        "can_add_network": user_can_add_model(user, lea.support_networks.model),
     }
 
 

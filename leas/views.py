@@ -98,10 +98,10 @@ class LEACreateView(generic.ObjectCreateView):
     model = LEA
     form_class = LEAForm
 
-    def form_valid(self, form):
-        response = super().form_valid(form)
-        services.ensure_readiness_checklist(leas=[self.object])
-        return response
+    def save_form(self, form):
+        lea = super().save_form(form)
+        services.ensure_readiness_checklist(leas=[lea])
+        return lea
 
 
 class LEAUpdateView(generic.ObjectUpdateView):

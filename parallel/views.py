@@ -306,29 +306,23 @@ class DiscrepancyGroupUpdateView(planner.ObjectUpdateView):
 
     model = DiscrepancyGroup
     form_class = TriageForm
+    success_message = "Triage saved."
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
         kwargs["lea_coordinator"] = role_of(self.request.user) == Role.LEA_COORDINATOR
         return kwargs
 
-    def form_valid(self, form):
+    def save_form(self, form):
         data = form.cleaned_data
-        try:
-            self.object = triage.triage_group(
-                group=self.get_object(),
-                user=self.request.user,
-                status=data["status"],
-                notes=data["notes"],
-                responsible_party=data.get("responsible_party"),
-                responsible_vendor=data.get("responsible_vendor"),
-            )
-        except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-            return self.form_invalid(form)
-        messages.success(self.request, "Triage saved.")
-        return redirect(self.object)
+        return triage.triage_group(
+            group=self.get_object(),
+            user=self.request.user,
+            status=data["status"],
+            notes=data["notes"],
+            responsible_party=data.get("responsible_party"),
+            responsible_vendor=data.get("responsible_vendor"),
+        )
 
 
 class DownloadLogListView(ListWithoutAddPage):

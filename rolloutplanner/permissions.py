@@ -8,11 +8,13 @@ Every model that users reach declares an :class:`ObjectPolicy` and uses
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import reduce
 from operator import or_
 
-from django.db import models
+from django.core.exceptions import PermissionDenied
+from django.db import models, transaction
 from django.db.models import Q
 
 from rolloutplanner.roles import (
@@ -161,32 +163,42 @@ def user_may_write(user) -> bool:
     return role is not None and user.is_active and role not in READ_ONLY_ROLES
 
 
-def user_can_add(user, instance: models.Model) -> bool:
-    """Whether ``user`` may create ``instance`` (unsaved), judged on the owner it names."""
-    return _may_own(user, instance, ADD)
+@contextmanager
+def enforce_owner(user, action: str, *, refusal: str | None = None):
+    """Keep the writes of the block only when what they saved is the user's to ``action``.
 
-
-def user_can_save(user, instance: models.Model) -> bool:
-    """Whether ``user`` may save ``instance`` with its current, possibly edited, owner.
-
-    A scoped user allowed to change a row must not move it to an LEA or vendor outside their
-    scope; this re-checks the owner an edit leaves on the row before it is written.
+    The block saves as usual and passes each saved object to the yielded ``check``; at the end
+    of the block every checked object must be in ``Model.objects.restrict(user, action)`` (ADD
+    for a new row, CHANGE for an edit), otherwise the block's writes are rolled back and
+    ``PermissionDenied`` is raised. This is the read rule applied to the row as written, so an
+    owner reached through a many-to-many (the LEAs of a credential) counts once the block has
+    set it: save the many-to-many inside the block.
     """
-    return _may_own(user, instance, ADD if instance.pk is None else CHANGE)
+    written: list[models.Model] = []
+    with transaction.atomic():
+        yield written.append
+        for obj in written:
+            q = restriction_for(user, type(obj), action)
+            if q is not None and not q:
+                continue  # everything is the user's: no query needed
+            if q is None or not user_can(user, obj, action):
+                meta = obj._meta
+                raise PermissionDenied(
+                    refusal or f"You may not save this {meta.verbose_name} for that organisation."
+                )
 
 
-def _may_own(user, instance: models.Model, action: str) -> bool:
-    policy: ObjectPolicy = type(instance).permission_policy
-    role = role_of(user)
-    if role is None or not user.is_active:
-        return False
-    if role in UNRESTRICTED_ROLES:
-        return True
-    if role == Role.LEA_COORDINATOR and action in policy.lea_actions:
-        return _owns(instance, policy.lea_paths, user.profile.lea_ids())
-    if role == Role.VENDOR_CONTACT and action in policy.vendor_actions:
-        return _owns(instance, policy.vendor_paths, user.profile.vendor_ids())
-    return False
+def save_restricted(user, action: str, write, *, refusal: str | None = None):
+    """Save ``write`` (an instance, or a callable that saves and returns one, e.g. ``form.save``)
+    and keep it only when it is the user's to ``action``; see :func:`enforce_owner`."""
+    with enforce_owner(user, action, refusal=refusal) as check:
+        if isinstance(write, models.Model):
+            write.save()
+            saved = write
+        else:
+            saved = write()
+        check(saved)
+    return saved
 
 
 def changeable_fields(user, model: type[models.Model]) -> frozenset[str] | None:
@@ -234,26 +246,6 @@ def user_can_add_model(user, model: type[models.Model]) -> bool:
     return False
 
 
-def _owns(instance: models.Model, paths: tuple[str, ...], allowed_ids) -> bool:
-    """True when an unsaved instance names an owner, through ``paths``, among ``allowed_ids``."""
-    owner_ids = {_follow(instance, path) for path in paths} - {None}
-    return bool(owner_ids) and owner_ids <= set(allowed_ids)
-
-
-def _follow(instance: models.Model, path: str):
-    """The primary key at the end of a forward lookup path on an unsaved instance."""
-    value = instance
-    for part in path.split("__"):
-        if value is None:
-            return None
-        if part == "pk":
-            return value.pk
-        if value._meta.get_field(part).many_to_many:
-            return None  # M2M owners of an unsaved row are unknown; they prove nothing
-        value = getattr(value, part)
-    return value.pk if isinstance(value, models.Model) else value
-
-
 OWNER_EDITS = frozenset({ADD, CHANGE, DELETE})
 OWNER_UPDATES = frozenset({CHANGE})
 
@@ -271,8 +263,8 @@ __all__ = [
     "restriction_for",
     "user_can",
     "visible_queryset",
-    "user_can_add",
     "user_can_add_model",
-    "user_can_save",
+    "enforce_owner",
+    "save_restricted",
     "user_may_write",
 ]

@@ -108,72 +108,192 @@ class VendorInventoryExportView(ExportView):
 # Certifications, touchpoints, follow-ups, timelines, market events ---------------------------
 
 
-CERTIFICATION_VIEWS = generic.crud_views(
-    Certification,
-    form=CertificationForm,
-    filterset=CertificationFilterSet,
-    select_related=("vendor",),
-    columns=[
+class CertificationListView(generic.ObjectListView):
+    model = Certification
+    select_related = ("vendor",)
+    filterset_class = CertificationFilterSet
+    columns = [
         ("certification", "Certification"),
         ("vendor", "Vendor"),
         ("version", "Version"),
         ("get_status_display", "Status"),
         ("certified_on", "Certified on"),
-    ],
-    detail_fields=["vendor", "certification", "version", "status", "certified_on"],
-)
-TOUCHPOINT_VIEWS = generic.crud_views(
-    Touchpoint,
-    form=TouchpointForm,
-    filterset=TouchpointFilterSet,
-    select_related=("vendor",),
-    columns=[("__str__", "Touchpoint"), ("held_on", "Date"), ("attendees", "Attendees")],
-    detail_fields=["vendor", "held_on", "attendees", "decisions"],
-)
-FOLLOW_UP_VIEWS = generic.crud_views(
-    FollowUp,
-    form=FollowUpForm,
-    edit_form=FollowUpEditForm,
-    filterset=FollowUpFilterSet,
-    select_related=("touchpoint__vendor",),
-    columns=[
+    ]
+
+
+class CertificationDetailView(generic.ObjectDetailView):
+    model = Certification
+    select_related = ("vendor",)
+    detail_fields = ["vendor", "certification", "version", "status", "certified_on"]
+
+
+class CertificationCreateView(generic.ObjectCreateView):
+    model = Certification
+    form_class = CertificationForm
+
+
+class CertificationUpdateView(generic.ObjectUpdateView):
+    model = Certification
+    select_related = ("vendor",)
+    form_class = CertificationForm
+
+
+class CertificationDeleteView(generic.ObjectDeleteView):
+    model = Certification
+    select_related = ("vendor",)
+
+
+class TouchpointListView(generic.ObjectListView):
+    model = Touchpoint
+    select_related = ("vendor",)
+    filterset_class = TouchpointFilterSet
+    columns = [("__str__", "Touchpoint"), ("held_on", "Date"), ("attendees", "Attendees")]
+
+
+class TouchpointDetailView(generic.ObjectDetailView):
+    model = Touchpoint
+    select_related = ("vendor",)
+    detail_fields = ["vendor", "held_on", "attendees", "decisions"]
+
+
+class TouchpointCreateView(generic.ObjectCreateView):
+    model = Touchpoint
+    form_class = TouchpointForm
+
+
+class TouchpointUpdateView(generic.ObjectUpdateView):
+    model = Touchpoint
+    select_related = ("vendor",)
+    form_class = TouchpointForm
+
+
+class TouchpointDeleteView(generic.ObjectDeleteView):
+    model = Touchpoint
+    select_related = ("vendor",)
+
+
+class FollowUpListView(generic.ObjectListView):
+    model = FollowUp
+    select_related = ("touchpoint__vendor",)
+    filterset_class = FollowUpFilterSet
+    columns = [
         ("description", "Follow-up"),
         ("touchpoint", "Touchpoint"),
         ("owner", "Owner"),
         ("due_on", "Due"),
         ("done_on", "Done"),
-    ],
-    detail_fields=["touchpoint", "owner", "due_on", "done_on", "notes"],
-)
-TIMELINE_VIEWS = generic.crud_views(
-    DeploymentTimeline,
-    form=DeploymentTimelineForm,
-    edit_form=DeploymentTimelineEditForm,
-    filterset=DeploymentTimelineFilterSet,
-    select_related=("vendor", "lea"),
-    columns=[
+    ]
+
+
+class FollowUpDetailView(generic.ObjectDetailView):
+    model = FollowUp
+    select_related = ("touchpoint__vendor",)
+    detail_fields = ["touchpoint", "owner", "due_on", "done_on", "notes"]
+
+
+class FollowUpCreateView(generic.ObjectCreateView):
+    model = FollowUp
+    form_class = FollowUpForm
+
+
+class FollowUpUpdateView(generic.ObjectUpdateView):
+    model = FollowUp
+    select_related = ("touchpoint__vendor",)
+    form_class = FollowUpEditForm
+
+
+class FollowUpDeleteView(generic.ObjectDeleteView):
+    model = FollowUp
+    select_related = ("touchpoint__vendor",)
+
+
+class DeploymentTimelineListView(generic.ObjectListView):
+    model = DeploymentTimeline
+    select_related = ("vendor", "lea")
+    filterset_class = DeploymentTimelineFilterSet
+    columns = [
         ("__str__", "Timeline"),
         ("development_on", "Development"),
         ("qa_on", "QA"),
         ("deployment_on", "Deployment"),
-    ],
-    detail_fields=["vendor", "lea", "development_on", "qa_on", "deployment_on", "notes"],
-)
-MARKET_EVENT_VIEWS = generic.crud_views(
-    MarketEvent,
-    form=MarketEventForm,
-    filterset=MarketEventFilterSet,
-    select_related=("vendor",),
-    columns=[("__str__", "Event"), ("announced_on", "Announced"), ("effective_on", "Effective")],
-    detail_fields=["vendor", "kind", "announced_on", "effective_on", "handoff_plan"],
-)
-CLAIM_SET_VIEWS = generic.crud_views(
-    ClaimSet,
-    form=ClaimSetForm,
-    filterset=ClaimSetFilterSet,
-    columns=[("name", "Claim set")],
-    detail_fields=["name", "writable_resources"],
-)
+    ]
+
+
+class DeploymentTimelineDetailView(generic.ObjectDetailView):
+    model = DeploymentTimeline
+    select_related = ("vendor", "lea")
+    detail_fields = ["vendor", "lea", "development_on", "qa_on", "deployment_on", "notes"]
+
+
+class DeploymentTimelineCreateView(generic.ObjectCreateView):
+    model = DeploymentTimeline
+    form_class = DeploymentTimelineForm
+
+
+class DeploymentTimelineUpdateView(generic.ObjectUpdateView):
+    model = DeploymentTimeline
+    select_related = ("vendor", "lea")
+    form_class = DeploymentTimelineEditForm
+
+
+class DeploymentTimelineDeleteView(generic.ObjectDeleteView):
+    model = DeploymentTimeline
+    select_related = ("vendor", "lea")
+
+
+class MarketEventListView(generic.ObjectListView):
+    model = MarketEvent
+    select_related = ("vendor",)
+    filterset_class = MarketEventFilterSet
+    columns = [("__str__", "Event"), ("announced_on", "Announced"), ("effective_on", "Effective")]
+
+
+class MarketEventDetailView(generic.ObjectDetailView):
+    model = MarketEvent
+    select_related = ("vendor",)
+    detail_fields = ["vendor", "kind", "announced_on", "effective_on", "handoff_plan"]
+
+
+class MarketEventCreateView(generic.ObjectCreateView):
+    model = MarketEvent
+    form_class = MarketEventForm
+
+
+class MarketEventUpdateView(generic.ObjectUpdateView):
+    model = MarketEvent
+    select_related = ("vendor",)
+    form_class = MarketEventForm
+
+
+class MarketEventDeleteView(generic.ObjectDeleteView):
+    model = MarketEvent
+    select_related = ("vendor",)
+
+
+class ClaimSetListView(generic.ObjectListView):
+    model = ClaimSet
+    filterset_class = ClaimSetFilterSet
+    columns = [("name", "Claim set")]
+
+
+class ClaimSetDetailView(generic.ObjectDetailView):
+    model = ClaimSet
+    detail_fields = ["name", "writable_resources"]
+
+
+class ClaimSetCreateView(generic.ObjectCreateView):
+    model = ClaimSet
+    form_class = ClaimSetForm
+
+
+class ClaimSetUpdateView(generic.ObjectUpdateView):
+    model = ClaimSet
+    form_class = ClaimSetForm
+
+
+class ClaimSetDeleteView(generic.ObjectDeleteView):
+    model = ClaimSet
+
 
 # API credentials -----------------------------------------------------------------------------
 
@@ -225,13 +345,13 @@ class APICredentialDetailView(generic.ObjectDetailView):
 class CredentialSecretMixin:
     """A secret typed into the form is turned into a fingerprint; it is never saved."""
 
-    def form_valid(self, form):
-        response = super().form_valid(form)
+    def save_form(self, form):
+        credential = super().save_form(form)
         if form.cleaned_data.get("secret"):
             services.set_credential_secret(
-                credential=self.object, secret=form.cleaned_data["secret"]
+                credential=credential, secret=form.cleaned_data["secret"]
             )
-        return response
+        return credential
 
 
 class APICredentialCreateView(CredentialSecretMixin, generic.ObjectCreateView):

@@ -38,7 +38,7 @@ from mapping.services import mappings as mapping_services
 from mapping.services import state as state_services
 from mapping.services.suggestions import suggest_properties
 from rolloutplanner.api.viewsets import RestrictedModelViewSet, RestrictedReadOnlyViewSet
-from rolloutplanner.permissions import CHANGE, user_can, user_can_add
+from rolloutplanner.permissions import CHANGE, user_can
 
 
 class _ReadOnly(RestrictedReadOnlyViewSet):
@@ -187,20 +187,14 @@ class MappingFeedbackViewSet(RestrictedModelViewSet):
     serializer_class = serializers.MappingFeedbackSerializer
     filterset_class = filtersets.MappingFeedbackFilterSet
 
-    def create(self, request, *args, **kwargs):
-        # Scoped roles may add feedback for their own organisation, which is set here.
-        return super(RestrictedModelViewSet, self).create(request, *args, **kwargs)
-
     def perform_create(self, serializer):
+        # Scoped roles add feedback for their own organisation, which the service sets.
         mapping = serializer.validated_data["mapping"]
         if not ElementMapping.objects.restrict(self.request.user).filter(pk=mapping.pk).exists():
             raise PermissionDenied("You may not see that mapping.")
-        feedback = feedback_services.feedback_for(
-            user=self.request.user, mapping=mapping, body=serializer.validated_data["body"]
+        serializer.instance = feedback_services.leave_feedback(
+            mapping=mapping, user=self.request.user, body=serializer.validated_data["body"]
         )
-        if not user_can_add(self.request.user, feedback):
-            raise PermissionDenied("You may not leave feedback on the mapping.")
-        serializer.save(author=feedback.author, lea=feedback.lea, vendor=feedback.vendor)
 
 
 class DescriptorMappingViewSet(ReviewActionMixin, RestrictedModelViewSet):

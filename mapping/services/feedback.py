@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from mapping.models import ElementMapping, FeedbackStatus, MappingFeedback
-from rolloutplanner.permissions import user_can_add
+from rolloutplanner.permissions import ADD, save_restricted
 from rolloutplanner.roles import Role, role_of
 
 
@@ -26,10 +25,9 @@ def feedback_for(*, user, mapping: ElementMapping, body: str = "") -> MappingFee
 def leave_feedback(*, mapping: ElementMapping, user, body: str) -> MappingFeedback:
     """Record feedback on a mapping row; refused to roles that may not leave any."""
     feedback = feedback_for(user=user, mapping=mapping, body=body)
-    if not user_can_add(user, feedback):
-        raise PermissionDenied("You may not leave feedback on the mapping.")
-    feedback.save()
-    return feedback
+    return save_restricted(
+        user, ADD, feedback, refusal="You may not leave feedback on the mapping."
+    )
 
 
 @transaction.atomic

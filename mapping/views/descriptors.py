@@ -63,12 +63,10 @@ class DescriptorMappingUpdateView(generic.ObjectUpdateView):
     model = DescriptorMapping
     form_class = forms.DescriptorMappingForm
 
-    def form_valid(self, form):
-        state_services.update_descriptor_mapping(
+    def save_form(self, form):
+        return state_services.update_descriptor_mapping(
             mapping=self.object, user=self.request.user, **form.cleaned_data
         )
-        messages.success(self.request, self.success_message)
-        return redirect(self.object)
 
 
 class DescriptorMappingDeleteView(generic.ObjectDeleteView):

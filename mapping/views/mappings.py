@@ -25,7 +25,7 @@ from mapping.views._common import (
     _object_for,
     _redirect_with_errors,
 )
-from rolloutplanner.permissions import CHANGE, VIEW, user_can_add, user_can_add_model
+from rolloutplanner.permissions import CHANGE, VIEW, user_can_add_model
 from rolloutplanner.review import SelfApprovalRefused
 from rolloutplanner.views import generic
 
@@ -77,9 +77,7 @@ class ElementMappingDetailView(generic.ObjectDetailView):
         user = self.request.user
         context["targets"] = mapping.targets.select_related("resource", "descriptor")
         context["feedback"] = mapping.feedback.select_related("author", "lea", "vendor")
-        context["can_leave_feedback"] = user_can_add(
-            user, feedback_services.feedback_for(user=user, mapping=mapping)
-        )
+        context["can_leave_feedback"] = user_can_add_model(user, MappingFeedback)
         context["feedback_form"] = forms.FeedbackForm()
         if context["can_change"] and mapping.status != "approved":
             context["suggestions"] = suggest_properties(element=mapping.element)
@@ -92,14 +90,12 @@ class ElementMappingUpdateView(generic.ObjectUpdateView):
     form_class = forms.ElementMappingForm
     select_related = ("element__collection__plan__data_standard_version",)
 
-    def form_valid(self, form):
+    def save_form(self, form):
         data = dict(form.cleaned_data)
         targets = data.pop("target_paths")
-        mapping_services.update_mapping(
+        return mapping_services.update_mapping(
             mapping=self.object, user=self.request.user, targets=targets, **data
         )
-        messages.success(self.request, "Saved.")
-        return redirect(self.object)
 
 
 class ElementMappingDeleteView(generic.ObjectDeleteView):
@@ -208,13 +204,13 @@ class MappingFeedbackUpdateView(generic.ObjectUpdateView):
 
     model = MappingFeedback
     form_class = forms.FeedbackAnswerForm
+    success_message = "Answer saved."
 
-    def form_valid(self, form):
+    def save_form(self, form):
         feedback_services.answer_feedback(
             feedback=self.object, user=self.request.user, **form.cleaned_data
         )
-        messages.success(self.request, "Answer saved.")
-        return redirect(self.object)
+        return self.object
 
 
 class MappingFeedbackDeleteView(generic.ObjectDeleteView):

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.shortcuts import redirect
-
 from mapping import filtersets, forms, selectors
 from mapping.models import (
     ElementMapping,
@@ -80,10 +77,8 @@ class StateElementCreateView(generic.ObjectCreateView):
     model = StateElement
     form_class = forms.StateElementForm
 
-    def form_valid(self, form):
-        self.object = state_services.create_element(**form.cleaned_data)
-        messages.success(self.request, self.success_message)
-        return redirect(self.object)
+    def save_form(self, form):
+        return state_services.create_element(**form.cleaned_data)
 
 
 class StateElementUpdateView(generic.ObjectUpdateView):

@@ -17,9 +17,10 @@ from django.db import transaction
 from parallel.importers import edfi_json, legacy_csv
 from parallel.models import EdFiResource, Side, SubmissionFile
 from parallel.staging import InputError
-from rolloutplanner.permissions import user_can_add
+from rolloutplanner.permissions import ADD, save_restricted, user_can_add_model
 
 DEFAULT_MAX_UPLOAD_BYTES = 4 * 1024**3
+UPLOAD_REFUSED = "Only the SEA team uploads collection files."
 
 
 def max_upload_bytes() -> int:
@@ -43,8 +44,8 @@ def upload_submission(
     submission = SubmissionFile(
         cycle=cycle, side=side, lea=lea, original_name=uploaded.name, uploaded_by=user
     )
-    if not user_can_add(user, submission):
-        raise PermissionDenied("Only the SEA team uploads collection files.")
+    if not user_can_add_model(user, SubmissionFile):  # before the file is read or stored
+        raise PermissionDenied(UPLOAD_REFUSED)
     if lea is not None and cycle.leas.exists() and not cycle.leas.filter(pk=lea.pk).exists():
         raise ValidationError(f"{lea} does not take part in {cycle}; choose one of its LEAs.")
     if uploaded.size > max_upload_bytes():
@@ -73,8 +74,11 @@ def upload_submission(
         submission.file.delete(save=False)
         raise ValidationError(exc.problems) from None
     submission._change_reason = f"uploaded {uploaded.name}"
-    submission.save()
-    return submission
+    try:
+        return save_restricted(user, ADD, submission, refusal=UPLOAD_REFUSED)
+    except PermissionDenied:
+        submission.file.delete(save=False)
+        raise
 
 
 def _check(submission: SubmissionFile, cycle) -> None:

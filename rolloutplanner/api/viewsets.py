@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.db.models import ProtectedError, RestrictedError
-from rest_framework import viewsets
+from rest_framework import status, viewsets
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
@@ -12,13 +12,14 @@ from rolloutplanner import versioning
 from rolloutplanner.api.errors import Conflict, PreconditionFailed
 from rolloutplanner.deletion import still_used_by
 from rolloutplanner.permissions import (
+    ADD,
     CHANGE,
     DELETE,
     VIEW,
+    enforce_owner,
     refused_field_changes,
     user_can,
     user_can_add_model,
-    user_can_save,
     visible_queryset,
 )
 
@@ -57,7 +58,9 @@ class RestrictedModelViewSet(viewsets.ModelViewSet):
     def update(self, request, *args, **kwargs):
         """PUT/PATCH; with ``If-Match``, refused with 412 unless it names the current version."""
         if_match = request.headers.get("If-Match")
-        with transaction.atomic():  # the row stays locked until the save commits
+        # The row stays locked until the save commits; the save is kept only if the row, as
+        # written by perform_update (a subclass's service included), is still the user's.
+        with enforce_owner(request.user, CHANGE, refusal=self._refusal()) as check:
             if if_match:
                 current = versioning.lock_and_check(self.get_object(), None)
                 version = versioning.version_of(current)
@@ -67,18 +70,23 @@ class RestrictedModelViewSet(viewsets.ModelViewSet):
                         "Nothing was saved; read it again (its ETag) and send your change."
                     )
             response = super().update(request, *args, **kwargs)
-        saved = self.model._default_manager.get(pk=self.kwargs[self.lookup_field])
+            saved = self.model._default_manager.get(pk=self.kwargs[self.lookup_field])
+            check(saved)
         response["ETag"] = f'"{versioning.version_of(saved)}"'
         return response
 
     def create(self, request, *args, **kwargs):
+        """POST; the row perform_create writes (its many-to-many included) is kept only if it
+        is one the user may add (``enforce_owner``)."""
         if not user_can_add_model(request.user, self.model):
             raise PermissionDenied(f"You may not add a {self.model._meta.verbose_name}.")
-        return super().create(request, *args, **kwargs)
-
-    def perform_create(self, serializer):
-        self._check_owner(self.model(**self._scalar_data(serializer)))
-        serializer.save()
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        with enforce_owner(request.user, ADD, refusal=self._refusal()) as check:
+            self.perform_create(serializer)
+            check(serializer.instance)
+        headers = self.get_success_headers(serializer.data)
+        return Response(serializer.data, status=status.HTTP_201_CREATED, headers=headers)
 
     def perform_update(self, serializer):
         instance = serializer.instance
@@ -88,9 +96,6 @@ class RestrictedModelViewSet(viewsets.ModelViewSet):
             raise PermissionDenied(
                 f"You may not change the {names} of this {self.model._meta.verbose_name}."
             )
-        for name, value in self._scalar_data(serializer).items():
-            setattr(instance, name, value)
-        self._check_owner(instance)
         serializer.save()
 
     def perform_destroy(self, instance):
@@ -100,20 +105,8 @@ class RestrictedModelViewSet(viewsets.ModelViewSet):
         except (ProtectedError, RestrictedError) as exc:
             raise Conflict(still_used_by(exc, instance)) from None
 
-    def _scalar_data(self, serializer) -> dict:
-        fields = {f.name: f for f in self.model._meta.get_fields()}
-        return {
-            name: value
-            for name, value in serializer.validated_data.items()
-            if name in fields and not fields[name].many_to_many and not fields[name].one_to_many
-        }
-
-    def _check_owner(self, instance) -> None:
-        """The row, as it would be saved, must still belong to the user's LEA or vendor."""
-        if not user_can_save(self.request.user, instance):
-            raise PermissionDenied(
-                f"You may not save a {self.model._meta.verbose_name} for that organisation."
-            )
+    def _refusal(self) -> str:
+        return f"You may not save a {self.model._meta.verbose_name} for that organisation."
 
 
 class RestrictedReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import ProtectedError, RestrictedError
 from django.http import HttpResponseRedirect
@@ -23,9 +23,9 @@ from rolloutplanner.permissions import (
     DELETE,
     VIEW,
     changeable_fields,
+    save_restricted,
     user_can,
     user_can_add_model,
-    user_can_save,
     visible_queryset,
 )
 
@@ -135,6 +135,15 @@ class ObjectDetailView(RestrictedViewMixin, generic.DetailView):
         return context
 
 
+def _add_errors(form, error: ValidationError) -> None:
+    """A service's errors on the form: on their field when the form has it, else on the form."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, errors in error.message_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
 def _display(obj, name: str):
     display = getattr(obj, f"get_{name}_display", None)
     return display() if callable(display) else getattr(obj, name)
@@ -161,13 +170,23 @@ class ObjectEditMixin(RestrictedViewMixin):
                     field.disabled = True
         return form
 
+    def save_form(self, form):
+        """Write the form's changes and return the saved object. Views whose model is written
+        through a service override this (not ``form_valid``), so the ownership rule below
+        covers them too."""
+        return form.save()  # the many-to-many too, so their owners are checked
+
     def form_valid(self, form):
-        form.instance = form.save(commit=False)
-        if not user_can_save(self.request.user, form.instance):
-            raise PermissionDenied(
-                f"You may not save this {self.model._meta.verbose_name} for that organisation."
+        """Save, then keep the save only if the row as written is the user's to add or change
+        (``enforce_owner``): a scoped user cannot create a row for, or move one to, an
+        organisation outside their scope. A service's ValidationError is shown on the form."""
+        try:
+            self.object = save_restricted(
+                self.request.user, self.action, lambda: self.save_form(form)
             )
-        self.object = form.save()
+        except ValidationError as error:
+            _add_errors(form, error)
+            return self.form_invalid(form)
         messages.success(self.request, self.success_message)
         return HttpResponseRedirect(self.get_success_url())
 
@@ -237,28 +256,3 @@ class ObjectDeleteView(RestrictedViewMixin, generic.DeleteView):
             return self.render_to_response(context, status=409)
         messages.success(self.request, f"Deleted {name}.")
         return HttpResponseRedirect(model_url(self.model, "list"))
-
-
-def crud_views(
-    model, *, form, edit_form=None, filterset=None, columns, detail_fields, select_related=()
-) -> dict[str, type]:
-    """The five standard page classes of one model, keyed as ``crud_urls`` takes them."""
-    attrs = {"model": model, "select_related": select_related}
-    name = model.__name__
-    return {
-        "list_view": type(
-            f"{name}ListView",
-            (ObjectListView,),
-            {**attrs, "filterset_class": filterset, "columns": columns},
-        ),
-        "detail_view": type(
-            f"{name}DetailView", (ObjectDetailView,), {**attrs, "detail_fields": detail_fields}
-        ),
-        "create_view": type(
-            f"{name}CreateView", (ObjectCreateView,), {**attrs, "form_class": form}
-        ),
-        "update_view": type(
-            f"{name}UpdateView", (ObjectUpdateView,), {**attrs, "form_class": edit_form or form}
-        ),
-        "delete_view": type(f"{name}DeleteView", (ObjectDeleteView,), attrs),
-    }

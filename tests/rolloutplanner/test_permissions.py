@@ -96,16 +96,24 @@ def test_permission_matrix(client, api_client, world, target, role, action, allo
 
 @pytest.mark.django_db
 def test_a_scoped_user_cannot_move_a_row_to_another_organisation(world):
+    from django.core.exceptions import PermissionDenied
+
     from leas.models import LEAPerson
-    from rolloutplanner.permissions import user_can_save
+    from rolloutplanner.permissions import CHANGE, save_restricted
 
     coordinator = world.users[Role.LEA_COORDINATOR]
     person = LEAPerson.objects.create(lea=world.own_lea, name="Pat Doe")
 
-    assert user_can_save(coordinator, person)
+    person.name = "Pat Roe"
+    save_restricted(coordinator, CHANGE, person)
     person.lea = world.other_lea
-    assert not user_can_save(coordinator, person)
-    assert user_can_save(world.users[Role.SEA_TEAM], person)
+    with pytest.raises(PermissionDenied):
+        save_restricted(coordinator, CHANGE, person)
+    person.refresh_from_db()
+    assert (person.lea, person.name) == (world.own_lea, "Pat Roe")  # the refused save is undone
+    person.lea = world.other_lea
+    save_restricted(world.users[Role.SEA_TEAM], CHANGE, person)
+    assert LEAPerson.objects.get(pk=person.pk).lea == world.other_lea
 
 
 @pytest.mark.django_db

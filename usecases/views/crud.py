@@ -1,106 +1,235 @@
-"""List/detail/add/edit/delete pages of the planning registers, on the platform's base views."""
+"""List/detail/add/edit/delete pages of the planning registers, on the platform's base views.
+
+One class per model and page. The detail pages with their own template (stakeholders, data
+systems, communications, assessment rounds) are in ``usecases.views.planning``.
+"""
 
 from rolloutplanner.views import generic
 from usecases import filtersets, forms
 from usecases import models as m
 
-STAKEHOLDER = generic.crud_views(
-    m.Stakeholder,
-    form=forms.StakeholderForm,
-    filterset=filtersets.StakeholderFilterSet,
-    columns=[
+
+class StakeholderListView(generic.ObjectListView):
+    model = m.Stakeholder
+    filterset_class = filtersets.StakeholderFilterSet
+    columns = [
         ("name", "Name"),
         ("get_category_display", "Category"),
         ("organisation", "Organisation"),
         ("get_influence_display", "Influence"),
         ("get_preferred_channel_display", "Preferred channel"),
-    ],
-    detail_fields=[
-        "category",
-        "role_title",
-        "organisation",
-        "interest",
-        "influence",
-        "data_access",
-        "preferred_channel",
-        "email",
-        "user",
-        "lea",
-        "vendor",
-    ],
-)
-DATA_SYSTEM = generic.crud_views(
-    m.DataSystem,
-    form=forms.DataSystemForm,
-    filterset=filtersets.DataSystemFilterSet,
-    columns=[
+    ]
+
+
+class StakeholderCreateView(generic.ObjectCreateView):
+    model = m.Stakeholder
+    form_class = forms.StakeholderForm
+
+
+class StakeholderUpdateView(generic.ObjectUpdateView):
+    model = m.Stakeholder
+    form_class = forms.StakeholderForm
+
+
+class StakeholderDeleteView(generic.ObjectDeleteView):
+    model = m.Stakeholder
+
+
+class DataSystemListView(generic.ObjectListView):
+    model = m.DataSystem
+    select_related = ("vendor",)
+    filterset_class = filtersets.DataSystemFilterSet
+    columns = [
         ("name", "Name"),
         ("get_system_type_display", "Type"),
         ("owner", "Owner"),
         ("vendor", "Vendor"),
         ("get_hosting_display", "Hosting"),
-    ],
-    detail_fields=["system_type", "owner", "vendor", "hosting", "data_held"],
-    select_related=("vendor",),
-)
-DATA_FLOW = generic.crud_views(
-    m.DataFlow,
-    form=forms.DataFlowForm,
-    filterset=filtersets.DataFlowFilterSet,
-    columns=[("__str__", "Flow"), ("get_method_display", "Method"), ("frequency", "Frequency")],
-    detail_fields=["source", "target", "data", "frequency", "method"],
-    select_related=("source", "target"),
-)
-RISK = generic.crud_views(
-    m.Risk,
-    form=forms.RiskForm,
-    filterset=filtersets.RiskFilterSet,
-    columns=[
+    ]
+
+
+class DataSystemCreateView(generic.ObjectCreateView):
+    model = m.DataSystem
+    form_class = forms.DataSystemForm
+
+
+class DataSystemUpdateView(generic.ObjectUpdateView):
+    model = m.DataSystem
+    select_related = ("vendor",)
+    form_class = forms.DataSystemForm
+
+
+class DataSystemDeleteView(generic.ObjectDeleteView):
+    model = m.DataSystem
+    select_related = ("vendor",)
+
+
+class DataFlowListView(generic.ObjectListView):
+    model = m.DataFlow
+    select_related = ("source", "target")
+    filterset_class = filtersets.DataFlowFilterSet
+    columns = [("__str__", "Flow"), ("get_method_display", "Method"), ("frequency", "Frequency")]
+
+
+class DataFlowDetailView(generic.ObjectDetailView):
+    model = m.DataFlow
+    select_related = ("source", "target")
+    detail_fields = ["source", "target", "data", "frequency", "method"]
+
+
+class DataFlowCreateView(generic.ObjectCreateView):
+    model = m.DataFlow
+    form_class = forms.DataFlowForm
+
+
+class DataFlowUpdateView(generic.ObjectUpdateView):
+    model = m.DataFlow
+    select_related = ("source", "target")
+    form_class = forms.DataFlowForm
+
+
+class DataFlowDeleteView(generic.ObjectDeleteView):
+    model = m.DataFlow
+    select_related = ("source", "target")
+
+
+class RiskListView(generic.ObjectListView):
+    model = m.Risk
+    select_related = ("document", "owner")
+    filterset_class = filtersets.RiskFilterSet
+    columns = [
         ("description", "Risk"),
         ("document", "Use case"),
         ("get_likelihood_display", "Likelihood"),
         ("get_impact_display", "Impact"),
         ("owner", "Owner"),
-    ],
-    detail_fields=["document", "description", "likelihood", "impact", "mitigation", "owner"],
-    select_related=("document", "owner"),
-)
-DATA_REQUIREMENT = generic.crud_views(
-    m.DataRequirement,
-    form=forms.DataRequirementForm,
-    filterset=filtersets.DataRequirementFilterSet,
-    columns=[("source_label", "Source"), ("document", "Use case"), ("elements", "Elements")],
-    detail_fields=["document", "data_system", "source_name", "elements"],
-    select_related=("document", "data_system"),
-)
-STAKEHOLDER_IMPACT = generic.crud_views(
-    m.StakeholderImpact,
-    form=forms.StakeholderImpactForm,
-    filterset=filtersets.StakeholderImpactFilterSet,
-    columns=[("stakeholder.name", "Stakeholder"), ("document", "Use case"), ("impact", "Impact")],
-    detail_fields=["document", "stakeholder", "impact", "data_access"],
-    select_related=("document", "stakeholder"),
-)
-SCOPE_ITEM = generic.crud_views(
-    m.ScopeItem,
-    form=forms.ScopeItemForm,
-    filterset=filtersets.ScopeItemFilterSet,
-    columns=[("text", "Item"), ("get_category_display", "Category"), ("document", "Document")],
-    detail_fields=["document", "category", "text"],
-    select_related=("document",),
-)
-DECISION = generic.crud_views(
-    m.Decision,
-    form=forms.DecisionForm,
-    filterset=filtersets.DecisionFilterSet,
-    columns=[
+    ]
+
+
+class RiskDetailView(generic.ObjectDetailView):
+    model = m.Risk
+    select_related = ("document", "owner")
+    detail_fields = ["document", "description", "likelihood", "impact", "mitigation", "owner"]
+
+
+class RiskCreateView(generic.ObjectCreateView):
+    model = m.Risk
+    form_class = forms.RiskForm
+
+
+class RiskUpdateView(generic.ObjectUpdateView):
+    model = m.Risk
+    select_related = ("document", "owner")
+    form_class = forms.RiskForm
+
+
+class RiskDeleteView(generic.ObjectDeleteView):
+    model = m.Risk
+    select_related = ("document", "owner")
+
+
+class DataRequirementListView(generic.ObjectListView):
+    model = m.DataRequirement
+    select_related = ("document", "data_system")
+    filterset_class = filtersets.DataRequirementFilterSet
+    columns = [("source_label", "Source"), ("document", "Use case"), ("elements", "Elements")]
+
+
+class DataRequirementDetailView(generic.ObjectDetailView):
+    model = m.DataRequirement
+    select_related = ("document", "data_system")
+    detail_fields = ["document", "data_system", "source_name", "elements"]
+
+
+class DataRequirementCreateView(generic.ObjectCreateView):
+    model = m.DataRequirement
+    form_class = forms.DataRequirementForm
+
+
+class DataRequirementUpdateView(generic.ObjectUpdateView):
+    model = m.DataRequirement
+    select_related = ("document", "data_system")
+    form_class = forms.DataRequirementForm
+
+
+class DataRequirementDeleteView(generic.ObjectDeleteView):
+    model = m.DataRequirement
+    select_related = ("document", "data_system")
+
+
+class StakeholderImpactListView(generic.ObjectListView):
+    model = m.StakeholderImpact
+    select_related = ("document", "stakeholder")
+    filterset_class = filtersets.StakeholderImpactFilterSet
+    columns = [("stakeholder.name", "Stakeholder"), ("document", "Use case"), ("impact", "Impact")]
+
+
+class StakeholderImpactDetailView(generic.ObjectDetailView):
+    model = m.StakeholderImpact
+    select_related = ("document", "stakeholder")
+    detail_fields = ["document", "stakeholder", "impact", "data_access"]
+
+
+class StakeholderImpactCreateView(generic.ObjectCreateView):
+    model = m.StakeholderImpact
+    form_class = forms.StakeholderImpactForm
+
+
+class StakeholderImpactUpdateView(generic.ObjectUpdateView):
+    model = m.StakeholderImpact
+    select_related = ("document", "stakeholder")
+    form_class = forms.StakeholderImpactForm
+
+
+class StakeholderImpactDeleteView(generic.ObjectDeleteView):
+    model = m.StakeholderImpact
+    select_related = ("document", "stakeholder")
+
+
+class ScopeItemListView(generic.ObjectListView):
+    model = m.ScopeItem
+    select_related = ("document",)
+    filterset_class = filtersets.ScopeItemFilterSet
+    columns = [("text", "Item"), ("get_category_display", "Category"), ("document", "Document")]
+
+
+class ScopeItemDetailView(generic.ObjectDetailView):
+    model = m.ScopeItem
+    select_related = ("document",)
+    detail_fields = ["document", "category", "text"]
+
+
+class ScopeItemCreateView(generic.ObjectCreateView):
+    model = m.ScopeItem
+    form_class = forms.ScopeItemForm
+
+
+class ScopeItemUpdateView(generic.ObjectUpdateView):
+    model = m.ScopeItem
+    select_related = ("document",)
+    form_class = forms.ScopeItemForm
+
+
+class ScopeItemDeleteView(generic.ObjectDeleteView):
+    model = m.ScopeItem
+    select_related = ("document",)
+
+
+class DecisionListView(generic.ObjectListView):
+    model = m.Decision
+    filterset_class = filtersets.DecisionFilterSet
+    columns = [
         ("title", "Decision"),
         ("get_category_display", "Category"),
         ("get_status_display", "Status"),
         ("decided_by", "Decided by"),
         ("decided_on", "Date"),
-    ],
-    detail_fields=[
+    ]
+
+
+class DecisionDetailView(generic.ObjectDetailView):
+    model = m.Decision
+    detail_fields = [
         "category",
         "question",
         "options_considered",
@@ -109,57 +238,175 @@ DECISION = generic.crud_views(
         "decided_by",
         "decided_on",
         "status",
-    ],
-)
-COMMUNICATION = generic.crud_views(
-    m.CommunicationItem,
-    form=forms.CommunicationItemForm,
-    filterset=filtersets.CommunicationItemFilterSet,
-    columns=[
+    ]
+
+
+class DecisionCreateView(generic.ObjectCreateView):
+    model = m.Decision
+    form_class = forms.DecisionForm
+
+
+class DecisionUpdateView(generic.ObjectUpdateView):
+    model = m.Decision
+    form_class = forms.DecisionForm
+
+
+class DecisionDeleteView(generic.ObjectDeleteView):
+    model = m.Decision
+
+
+class CommunicationItemListView(generic.ObjectListView):
+    model = m.CommunicationItem
+    filterset_class = filtersets.CommunicationItemFilterSet
+    columns = [
         ("audience", "Audience"),
         ("message", "Message"),
         ("channel", "Channel"),
         ("owner", "Owner"),
         ("next_date", "Next date"),
         ("is_overdue", "Overdue"),
-    ],
-    detail_fields=["audience", "message", "channel", "frequency", "owner", "next_date", "active"],
-)
-CHECKLIST = generic.crud_views(
-    m.ChecklistTask,
-    form=forms.ChecklistTaskForm,
-    filterset=filtersets.ChecklistTaskFilterSet,
-    columns=[("__str__", "Task"), ("get_level_display", "Level"), ("get_status_display", "Status")],
-    detail_fields=["number", "level", "title", "parent", "guidance", "status"],
-)
-INSTRUMENT = generic.crud_views(
-    m.Instrument,
-    form=forms.InstrumentForm,
-    columns=[("name", "Name")],
-    detail_fields=[
+    ]
+
+
+class CommunicationItemCreateView(generic.ObjectCreateView):
+    model = m.CommunicationItem
+    form_class = forms.CommunicationItemForm
+
+
+class CommunicationItemUpdateView(generic.ObjectUpdateView):
+    model = m.CommunicationItem
+    form_class = forms.CommunicationItemForm
+
+
+class CommunicationItemDeleteView(generic.ObjectDeleteView):
+    model = m.CommunicationItem
+
+
+class ChecklistTaskListView(generic.ObjectListView):
+    model = m.ChecklistTask
+    filterset_class = filtersets.ChecklistTaskFilterSet
+    columns = [
+        ("__str__", "Task"),
+        ("get_level_display", "Level"),
+        ("get_status_display", "Status"),
+    ]
+
+
+class ChecklistTaskDetailView(generic.ObjectDetailView):
+    model = m.ChecklistTask
+    detail_fields = ["number", "level", "title", "parent", "guidance", "status"]
+
+
+class ChecklistTaskCreateView(generic.ObjectCreateView):
+    model = m.ChecklistTask
+    form_class = forms.ChecklistTaskForm
+
+
+class ChecklistTaskUpdateView(generic.ObjectUpdateView):
+    model = m.ChecklistTask
+    form_class = forms.ChecklistTaskForm
+
+
+class ChecklistTaskDeleteView(generic.ObjectDeleteView):
+    model = m.ChecklistTask
+
+
+class InstrumentListView(generic.ObjectListView):
+    model = m.Instrument
+    columns = [("name", "Name")]
+
+
+class InstrumentDetailView(generic.ObjectDetailView):
+    model = m.Instrument
+    detail_fields = [
         "description",
         "level_1_label",
         "level_2_label",
         "level_3_label",
         "level_4_label",
-    ],
-)
-DIMENSION = generic.crud_views(
-    m.Dimension,
-    form=forms.DimensionForm,
-    columns=[("title", "Dimension"), ("instrument", "Instrument")],
-    detail_fields=["instrument", "title", "position"],
-)
-ASSESSMENT_ITEM = generic.crud_views(
-    m.AssessmentItem,
-    form=forms.AssessmentItemForm,
-    columns=[("text", "Item"), ("dimension", "Dimension")],
-    detail_fields=["dimension", "text", "level_1", "level_2", "level_3", "level_4"],
-    select_related=("dimension",),
-)
-ROUND = generic.crud_views(
-    m.AssessmentRound,
-    form=forms.AssessmentRoundForm,
-    columns=[("name", "Round"), ("held_on", "Held on"), ("instrument", "Instrument")],
-    detail_fields=["instrument", "held_on", "notes"],
-)
+    ]
+
+
+class InstrumentCreateView(generic.ObjectCreateView):
+    model = m.Instrument
+    form_class = forms.InstrumentForm
+
+
+class InstrumentUpdateView(generic.ObjectUpdateView):
+    model = m.Instrument
+    form_class = forms.InstrumentForm
+
+
+class InstrumentDeleteView(generic.ObjectDeleteView):
+    model = m.Instrument
+
+
+class DimensionListView(generic.ObjectListView):
+    model = m.Dimension
+    columns = [("title", "Dimension"), ("instrument", "Instrument")]
+
+
+class DimensionDetailView(generic.ObjectDetailView):
+    model = m.Dimension
+    detail_fields = ["instrument", "title", "position"]
+
+
+class DimensionCreateView(generic.ObjectCreateView):
+    model = m.Dimension
+    form_class = forms.DimensionForm
+
+
+class DimensionUpdateView(generic.ObjectUpdateView):
+    model = m.Dimension
+    form_class = forms.DimensionForm
+
+
+class DimensionDeleteView(generic.ObjectDeleteView):
+    model = m.Dimension
+
+
+class AssessmentItemListView(generic.ObjectListView):
+    model = m.AssessmentItem
+    select_related = ("dimension",)
+    columns = [("text", "Item"), ("dimension", "Dimension")]
+
+
+class AssessmentItemDetailView(generic.ObjectDetailView):
+    model = m.AssessmentItem
+    select_related = ("dimension",)
+    detail_fields = ["dimension", "text", "level_1", "level_2", "level_3", "level_4"]
+
+
+class AssessmentItemCreateView(generic.ObjectCreateView):
+    model = m.AssessmentItem
+    form_class = forms.AssessmentItemForm
+
+
+class AssessmentItemUpdateView(generic.ObjectUpdateView):
+    model = m.AssessmentItem
+    select_related = ("dimension",)
+    form_class = forms.AssessmentItemForm
+
+
+class AssessmentItemDeleteView(generic.ObjectDeleteView):
+    model = m.AssessmentItem
+    select_related = ("dimension",)
+
+
+class AssessmentRoundListView(generic.ObjectListView):
+    model = m.AssessmentRound
+    columns = [("name", "Round"), ("held_on", "Held on"), ("instrument", "Instrument")]
+
+
+class AssessmentRoundCreateView(generic.ObjectCreateView):
+    model = m.AssessmentRound
+    form_class = forms.AssessmentRoundForm
+
+
+class AssessmentRoundUpdateView(generic.ObjectUpdateView):
+    model = m.AssessmentRound
+    form_class = forms.AssessmentRoundForm
+
+
+class AssessmentRoundDeleteView(generic.ObjectDeleteView):
+    model = m.AssessmentRound

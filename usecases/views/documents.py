@@ -12,7 +12,14 @@ from django.views.decorators.http import require_POST
 
 from rolloutplanner import review
 from rolloutplanner.middleware import read_only_roles_may_post
-from rolloutplanner.permissions import CHANGE, VIEW, user_can, user_can_add_model
+from rolloutplanner.permissions import (
+    ADD,
+    CHANGE,
+    VIEW,
+    save_restricted,
+    user_can,
+    user_can_add_model,
+)
 from rolloutplanner.roles import Role, role_of
 from rolloutplanner.views import generic
 from usecases import forms
@@ -53,7 +60,11 @@ class DocumentCreateView(generic.RestrictedViewMixin, django_generic.FormView):
         return super().dispatch(request, *args, **kwargs)
 
     def form_valid(self, form):
-        document = workflow.create_document(user=self.request.user, **form.cleaned_data)
+        document = save_restricted(
+            self.request.user,
+            ADD,
+            lambda: workflow.create_document(user=self.request.user, **form.cleaned_data),
+        )
         messages.success(self.request, "Created with the template's sections.")
         return HttpResponseRedirect(document.get_absolute_url())
 
@@ -245,22 +256,18 @@ class SectionUpdateView(generic.ObjectUpdateView):
     model = m.DocumentSection
     form_class = forms.SectionForm
     template_name = "usecases/section_form.html"
+    success_message = "Section saved."
 
-    def form_valid(self, form):
-        try:
-            self.object = workflow.edit_section(
-                section=self.object,
-                user=self.request.user,
-                body=form.cleaned_data["body"],
-                heading=form.cleaned_data["heading"],
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-            return self.form_invalid(form)
-        messages.success(self.request, "Section saved.")
-        return HttpResponseRedirect(
-            f"{self.object.document.get_absolute_url()}#section-{self.object.pk}"
+    def save_form(self, form):
+        return workflow.edit_section(
+            section=self.object,
+            user=self.request.user,
+            body=form.cleaned_data["body"],
+            heading=form.cleaned_data["heading"],
         )
+
+    def get_success_url(self):
+        return f"{self.object.document.get_absolute_url()}#section-{self.object.pk}"
 
 
 class CommentDetailView(generic.ObjectDetailView):

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from rolloutplanner.middleware import read_only_roles_may_post
 from rolloutplanner.permissions import CHANGE, VIEW, user_can, user_can_add_model
+from rolloutplanner.views import generic
 from usecases import forms
 from usecases import models as m
 from usecases.diagrams import flow_diagram, progress_chart
@@ -20,7 +21,6 @@ from usecases.selectors.assessment import compare_rounds, rater_count, round_res
 from usecases.selectors.coherence import coherence_problems
 from usecases.services import assessment as assessment_services
 from usecases.services.notifications import mark_read
-from usecases.views.crud import COMMUNICATION, DATA_SYSTEM, ROUND, STAKEHOLDER
 
 
 @login_required
@@ -39,7 +39,9 @@ def planning_home(request):
     )
 
 
-class RoundDetailView(ROUND["detail_view"]):
+class RoundDetailView(generic.ObjectDetailView):
+    model = m.AssessmentRound
+    detail_fields = ["instrument", "held_on", "notes"]
     template_name = "usecases/round_detail.html"
 
     def get_context_data(self, **kwargs):
@@ -162,7 +164,21 @@ def coherence(request):
     )
 
 
-class StakeholderDetailView(STAKEHOLDER["detail_view"]):
+class StakeholderDetailView(generic.ObjectDetailView):
+    model = m.Stakeholder
+    detail_fields = [
+        "category",
+        "role_title",
+        "organisation",
+        "interest",
+        "influence",
+        "data_access",
+        "preferred_channel",
+        "email",
+        "user",
+        "lea",
+        "vendor",
+    ]
     template_name = "usecases/stakeholder_detail.html"
 
     def get_context_data(self, **kwargs):
@@ -172,7 +188,10 @@ class StakeholderDetailView(STAKEHOLDER["detail_view"]):
         return context
 
 
-class DataSystemDetailView(DATA_SYSTEM["detail_view"]):
+class DataSystemDetailView(generic.ObjectDetailView):
+    model = m.DataSystem
+    select_related = ("vendor",)
+    detail_fields = ["system_type", "owner", "vendor", "hosting", "data_held"]
     template_name = "usecases/datasystem_detail.html"
 
     def get_context_data(self, **kwargs):
@@ -185,7 +204,9 @@ class DataSystemDetailView(DATA_SYSTEM["detail_view"]):
         return context
 
 
-class CommunicationDetailView(COMMUNICATION["detail_view"]):
+class CommunicationDetailView(generic.ObjectDetailView):
+    model = m.CommunicationItem
+    detail_fields = ["audience", "message", "channel", "frequency", "owner", "next_date", "active"]
     template_name = "usecases/communication_detail.html"
 
     def get_context_data(self, **kwargs):

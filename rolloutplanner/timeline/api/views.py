@@ -17,7 +17,7 @@ from rest_framework.response import Response
 
 from rolloutplanner import versioning
 from rolloutplanner.api.viewsets import RestrictedModelViewSet, RestrictedReadOnlyViewSet
-from rolloutplanner.permissions import VIEW, user_can_add, user_can_add_model
+from rolloutplanner.permissions import VIEW, user_can_add_model
 from rolloutplanner.timeline import services
 from rolloutplanner.timeline.api.serializers import (
     BaselineSerializer,
@@ -146,8 +146,6 @@ class MilestoneViewSet(RestrictedModelViewSet):
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         reason = data.pop("change_reason", "")
-        if not user_can_add(self.request.user, Milestone(**data)):
-            raise PermissionDenied("You may not add this milestone.")
         try:
             milestone = services.create_milestone(user=self.request.user, data=data, reason=reason)
         except ValidationError as error:

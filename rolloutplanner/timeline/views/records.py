@@ -7,7 +7,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_POST
 
@@ -187,21 +186,15 @@ class MilestoneUpdateView(generic.ObjectUpdateView):
     model = Milestone
     form_class = MilestoneForm
 
-    def form_valid(self, form):
+    def save_form(self, form):
         changes = {name: form.cleaned_data[name] for name in form.Meta.fields}
         original = Milestone.objects.get(pk=self.object.pk)
-        try:
-            self.object = services.update_milestone(
-                milestone=original,
-                user=self.request.user,
-                changes=changes,
-                reason=form.cleaned_data["change_reason"],
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-            return self.form_invalid(form)
-        messages.success(self.request, "Saved.")
-        return HttpResponseRedirect(self.object.get_absolute_url())
+        return services.update_milestone(
+            milestone=original,
+            user=self.request.user,
+            changes=changes,
+            reason=form.cleaned_data["change_reason"],
+        )
 
 
 class MilestoneDeleteView(generic.ObjectDeleteView):
