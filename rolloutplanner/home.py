@@ -20,6 +20,7 @@ from urllib.parse import urlencode
 from django.urls import reverse
 from django.utils.module_loading import autodiscover_modules
 
+from rolloutplanner.dashboard import rendering
 from rolloutplanner.roles import Role, role_of
 
 SEA_HOME = frozenset({Role.SEA_TEAM, Role.ADMINISTRATOR})
@@ -98,8 +99,7 @@ def home_tile(key: str, *, order: int, roles: Iterable[str]):
 def _discover() -> None:
     global _discovered
     if not _discovered:
-        # "timeline.dashboard_panels" finds rolloutplanner/timeline/dashboard_panels.py.
-        autodiscover_modules("dashboard_panels", "timeline.dashboard_panels")
+        autodiscover_modules("dashboard_panels")
         _discovered = True
 
 
@@ -108,11 +108,12 @@ def home_tiles(user) -> list[Tile]:
     _discover()
     role = role_of(user)
     tiles = []
-    for registration in sorted(_TILES.values(), key=lambda r: (r.order, r.key)):
-        if role in registration.roles:
-            tile = registration.build(user)
-            if tile is not None:
-                tiles.append(tile)
+    with rendering():  # what several tiles need (the plan's fingerprint) is computed once
+        for registration in sorted(_TILES.values(), key=lambda r: (r.order, r.key)):
+            if role in registration.roles:
+                tile = registration.build(user)
+                if tile is not None:
+                    tiles.append(tile)
     return tiles
 
 

@@ -170,30 +170,9 @@ class APIToken(models.Model):
         )
 
 
-# The living timeline's models live in their own module; importing them here registers them
-# under the ``rolloutplanner`` app label.
-from rolloutplanner.timeline.models import (  # noqa: E402
-    Baseline,
-    BaselineEntry,
-    CalendarFeedToken,
-    ChangeNotice,
-    Milestone,
-    MilestoneDependency,
-    Phase,
-    Wave,
-)
-
 __all__ = [
     "APIToken",
-    "Baseline",
-    "BaselineEntry",
-    "CalendarFeedToken",
-    "ChangeNotice",
     "Job",
     "JobState",
-    "Milestone",
-    "MilestoneDependency",
-    "Phase",
     "UserProfile",
-    "Wave",
 ]

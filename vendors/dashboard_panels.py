@@ -1,4 +1,5 @@
-"""The vendors' panels on the leadership dashboard: Ed-Fi readiness and expiring credentials."""
+"""The vendors' panels on the leadership dashboard: products by type, Ed-Fi readiness and
+expiring credentials."""
 
 from __future__ import annotations
 
@@ -9,9 +10,9 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from rolloutplanner.charts import BarChart, bar_chart
+from rolloutplanner.dashboard import dashboard_panel
 from rolloutplanner.home import SEA_HOME, VENDOR_HOME, Tile, TileEntry, counted, home_tile
-from rolloutplanner.timeline.charts import BarChart, bar_chart
-from rolloutplanner.timeline.dashboard import dashboard_panel
 from vendors.filtersets import (
     CertificationFilterSet,
     DeploymentTimelineFilterSet,
@@ -24,6 +25,7 @@ from vendors.models import (
     DeploymentTimeline,
     EdFiExperience,
     FollowUp,
+    ProductType,
     Vendor,
 )
 
@@ -248,4 +250,23 @@ def deployment_dates(user) -> Tile:
             TileEntry(label=str(t.lea), url=t.get_absolute_url(), note=_dates(t))
             for t in timelines.select_related("lea").order_by("lea__name", "pk")[:LISTED]
         ),
+    )
+
+
+@dashboard_panel("vendors-by-type", order=50)
+def vendors_by_type(user) -> BarChart:
+    counts = dict(
+        Vendor.objects.restrict(user)
+        .values_list("product_type")
+        .annotate(count=Count("pk"))
+        .values_list("product_type", "count")
+    )
+    vendor_list = reverse("vendors:vendor-list")
+    bars = [(label, counts.get(value, 0), vendor_list) for value, label in ProductType.choices]
+    return bar_chart(
+        key="vendors-by-type",
+        title="Vendor products by type",
+        summary="; ".join(f"{label}: {value}" for label, value, _ in bars),
+        rows=bars,
+        detail_url=vendor_list,
     )
