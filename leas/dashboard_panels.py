@@ -30,14 +30,19 @@ from rolloutplanner.home import (
     LEA_HOME,
     SEA_HOME,
     VENDOR_HOME,
+    Breakdown,
     HeatCell,
     HeatMap,
     Tile,
     TileEntry,
+    breakdown,
     counted,
+    home_breakdown,
+    home_organisation,
     home_tile,
     list_url,
 )
+from rolloutplanner.roles import Role
 
 CLOSED = CLOSED_READINESS
 PHASES = list(RolloutPhase)
@@ -395,3 +400,23 @@ def leas_by_stratum(user) -> BarChart:
         unit="",
         detail_url=lea_list,
     )
+
+
+@home_breakdown("leas-by-urbanicity", order=10)
+def leas_by_urbanicity(user) -> Breakdown:
+    return breakdown(
+        key="leas-by-urbanicity",
+        title="LEAs by urbanicity",
+        queryset=LEA.objects.restrict(user),
+        field="urbanicity",
+        choices=Urbanicity,
+        noun="LEA",
+        url=reverse("leas:lea-list"),
+    )
+
+
+@home_organisation(Role.LEA_COORDINATOR)
+def coordinators_lea(user):
+    """The coordinator's LEA, when they coordinate exactly one."""
+    leas = list(LEA.objects.restrict(user)[:2])
+    return leas[0] if len(leas) == 1 else None

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from simple_history.models import HistoricalRecords
 
+from rolloutplanner.job_registry import job_kind_label
 from rolloutplanner.permissions import ObjectPolicy, RestrictedQuerySet
 from rolloutplanner.roles import Role
 
@@ -107,8 +108,6 @@ class Job(models.Model):
         return reverse("job-detail", args=[self.pk])
 
     def get_kind_display(self) -> str:
-        from rolloutplanner.jobs import job_kind_label
-
         return job_kind_label(self.kind)
 
     @property

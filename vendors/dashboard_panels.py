@@ -12,7 +12,19 @@ from django.utils import timezone
 
 from rolloutplanner.charts import BarChart, bar_chart
 from rolloutplanner.dashboard import dashboard_panel
-from rolloutplanner.home import SEA_HOME, VENDOR_HOME, Tile, TileEntry, counted, home_tile
+from rolloutplanner.home import (
+    SEA_HOME,
+    VENDOR_HOME,
+    Breakdown,
+    Tile,
+    TileEntry,
+    breakdown,
+    counted,
+    home_breakdown,
+    home_organisation,
+    home_tile,
+)
+from rolloutplanner.roles import Role
 from vendors.filtersets import (
     CertificationFilterSet,
     DeploymentTimelineFilterSet,
@@ -270,3 +282,22 @@ def vendors_by_type(user) -> BarChart:
         rows=bars,
         detail_url=vendor_list,
     )
+
+
+@home_breakdown("vendors-by-type", order=20)
+def vendors_by_type_table(user) -> Breakdown:
+    return breakdown(
+        key="vendors-by-type",
+        title="Vendor products by type",
+        queryset=Vendor.objects.restrict(user),
+        field="product_type",
+        choices=ProductType,
+        noun="vendor product",
+        url=reverse("vendors:vendor-list"),
+    )
+
+
+@home_organisation(Role.VENDOR_CONTACT)
+def contacts_vendor(user):
+    """The vendor product the contact works for."""
+    return Vendor.objects.restrict(user).filter(pk__in=user.profile.vendor_ids()).first()
