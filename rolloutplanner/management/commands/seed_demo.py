@@ -43,7 +43,7 @@ def seed_demo() -> dict:
             today=today, pilot_leas=pilot, sea_user=users["sea"], rng=random.Random(2028)
         )
         usecases_demo.seed_planning_story(
-            today=today, users=users, pilot_leas=pilot, rng=random.Random(2029)
+            today=today, users=users, pilot_leas=pilot, vendors=vendors, rng=random.Random(2029)
         )
         mapping_demo.seed_catalog()
         plan = mapping_demo.seed_mapping_plan(author=users["sea"], approver=users["sea2"])
