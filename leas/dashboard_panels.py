@@ -1,4 +1,5 @@
-"""The LEAs' panels on the leadership dashboard: readiness stage, and readiness by stratum.
+"""The LEAs' panels on the leadership dashboard: LEAs by stratum, readiness stage, and
+readiness by stratum.
 
 An LEA's readiness stage is the first rollout phase of its checklist with an item still open
 (not done, not "not applicable"); an LEA whose items are all done has completed the checklist.
@@ -23,20 +24,25 @@ from leas.models import (
     RolloutPhase,
     Urbanicity,
 )
+from rolloutplanner.charts import BarChart, bar_chart
+from rolloutplanner.dashboard import dashboard_panel
 from rolloutplanner.home import (
     LEA_HOME,
     SEA_HOME,
     VENDOR_HOME,
+    Breakdown,
     HeatCell,
     HeatMap,
     Tile,
     TileEntry,
+    breakdown,
     counted,
+    home_breakdown,
+    home_organisation,
     home_tile,
     list_url,
 )
-from rolloutplanner.timeline.charts import BarChart, bar_chart
-from rolloutplanner.timeline.dashboard import dashboard_panel
+from rolloutplanner.roles import Role
 
 CLOSED = CLOSED_READINESS
 PHASES = list(RolloutPhase)
@@ -369,3 +375,48 @@ def leas_using_product(user) -> Tile:
             for lea in leas.order_by("name", "pk")[:LISTED]
         ),
     )
+
+
+@dashboard_panel("leas-by-stratum", order=40)
+def leas_by_stratum(user) -> BarChart:
+    counts = dict(
+        LEA.objects.restrict(user)
+        .values_list("urbanicity")
+        .annotate(count=Count("pk"))
+        .values_list("urbanicity", "count")
+    )
+    lea_list = reverse("leas:lea-list")
+    bars = [
+        (label, counts.get(value, 0), f"{lea_list}?urbanicity={value}")
+        for value, label in Urbanicity.choices
+    ]
+    if counts.get(""):
+        bars.append(("Not recorded", counts[""], lea_list))
+    return bar_chart(
+        key="leas-by-stratum",
+        title="LEAs by stratum (urbanicity)",
+        summary="; ".join(f"{label}: {value}" for label, value, _ in bars),
+        rows=bars,
+        unit="",
+        detail_url=lea_list,
+    )
+
+
+@home_breakdown("leas-by-urbanicity", order=10)
+def leas_by_urbanicity(user) -> Breakdown:
+    return breakdown(
+        key="leas-by-urbanicity",
+        title="LEAs by urbanicity",
+        queryset=LEA.objects.restrict(user),
+        field="urbanicity",
+        choices=Urbanicity,
+        noun="LEA",
+        url=reverse("leas:lea-list"),
+    )
+
+
+@home_organisation(Role.LEA_COORDINATOR)
+def coordinators_lea(user):
+    """The coordinator's LEA, when they coordinate exactly one."""
+    leas = list(LEA.objects.restrict(user)[:2])
+    return leas[0] if len(leas) == 1 else None

@@ -4,6 +4,7 @@ from django.urls import reverse
 
 from leas.importers import FileImportError
 from leas.services.registry import IMPORT_JOB_KIND, import_leas
+from leas.services.summary import STATE_SUMMARY_JOB_KIND, compute_state_summary
 from rolloutplanner.import_files import discard_import_file, read_import_file
 from rolloutplanner.jobs import JobRejected, job_kind
 
@@ -32,3 +33,10 @@ def import_lea_registry(job, progress) -> dict:
         "summary": f"Imported {name}: {result.created} LEAs added, {result.updated} updated.",
         "url": reverse("leas:lea-list"),
     }
+
+
+# Started from the SEA team's home page (``job-start-state-summary``), by this kind's name.
+@job_kind(STATE_SUMMARY_JOB_KIND, "Statewide LEA summary")
+def state_summary(job, progress) -> dict:
+    """Recompute LEA counts and enrollment per stratum; read-only, so re-runs are harmless."""
+    return compute_state_summary(progress=progress)

@@ -12,9 +12,9 @@ from mapping.models import (
     MappingFeedback,
     MappingStatus,
 )
+from rolloutplanner.charts import BarChart, bar_chart
+from rolloutplanner.dashboard import dashboard_panel
 from rolloutplanner.home import SEA_HOME, Tile, counted, home_tile
-from rolloutplanner.timeline.charts import BarChart, bar_chart
-from rolloutplanner.timeline.dashboard import dashboard_panel
 
 TREND_RUNS = 12
 

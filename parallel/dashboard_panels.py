@@ -13,10 +13,10 @@ from parallel.models import (
     RunState,
     TriageStatus,
 )
+from rolloutplanner.charts import BarChart, bar_chart
+from rolloutplanner.dashboard import dashboard_panel
 from rolloutplanner.home import LEA_HOME, SEA_HOME, VENDOR_HOME, Tile, TileEntry, counted, home_tile
 from rolloutplanner.roles import Role, role_of
-from rolloutplanner.timeline.charts import BarChart, bar_chart
-from rolloutplanner.timeline.dashboard import dashboard_panel
 
 TREND_RUNS = 12
 

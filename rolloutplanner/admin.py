@@ -23,6 +23,3 @@ class JobAdmin(admin.ModelAdmin):
 class APITokenAdmin(admin.ModelAdmin):
     list_display = ["name", "user", "prefix", "created_at", "expires_at", "revoked_at"]
     readonly_fields = ["prefix", "digest", "last_used_at"]
-
-
-from rolloutplanner.timeline import admin as timeline_admin  # noqa: E402, F401

@@ -3,7 +3,9 @@
 An app registers a tile builder in its ``dashboard_panels.py`` (the same modules that register
 the leadership dashboard's charts) with :func:`home_tile`, naming the roles whose home shows
 it. A builder is ``build(user) -> Tile | None`` (None leaves the tile out, e.g. no run yet)
-and reads only through ``restrict(user)``. Every count on a tile is paired with the link to
+and reads only through ``restrict(user)``. The same modules register the small tables of what
+the user may see (:func:`home_breakdown`) and, per role, the one organisation a scoped user's
+home is about (:func:`home_organisation`). Every count on a tile is paired with the link to
 the list behind it, counted with that list's own FilterSet (:func:`filtered_count`), so the
 number on the tile is the number of rows the link shows.
 
@@ -17,9 +19,12 @@ from dataclasses import dataclass, field
 from types import SimpleNamespace
 from urllib.parse import urlencode
 
+from django.db.models import Count
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils.module_loading import autodiscover_modules
 
+from rolloutplanner.dashboard import rendering
 from rolloutplanner.roles import Role, role_of
 
 SEA_HOME = frozenset({Role.SEA_TEAM, Role.ADMINISTRATOR})
@@ -98,8 +103,7 @@ def home_tile(key: str, *, order: int, roles: Iterable[str]):
 def _discover() -> None:
     global _discovered
     if not _discovered:
-        # "timeline.dashboard_panels" finds rolloutplanner/timeline/dashboard_panels.py.
-        autodiscover_modules("dashboard_panels", "timeline.dashboard_panels")
+        autodiscover_modules("dashboard_panels")
         _discovered = True
 
 
@@ -108,12 +112,82 @@ def home_tiles(user) -> list[Tile]:
     _discover()
     role = role_of(user)
     tiles = []
-    for registration in sorted(_TILES.values(), key=lambda r: (r.order, r.key)):
-        if role in registration.roles:
-            tile = registration.build(user)
-            if tile is not None:
-                tiles.append(tile)
+    with rendering():  # what several tiles need (the plan's fingerprint) is computed once
+        for registration in sorted(_TILES.values(), key=lambda r: (r.order, r.key)):
+            if role in registration.roles:
+                tile = registration.build(user)
+                if tile is not None:
+                    tiles.append(tile)
     return tiles
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    """How many rows of one list the user may see, split by one field: a table on the home
+    page of the roles that have no dashboard."""
+
+    key: str
+    title: str  # "LEAs by urbanicity"
+    total_label: str  # "3 LEAs": the link to the list it counts
+    url: str
+    rows: tuple[tuple[str, int], ...]
+
+
+_BREAKDOWNS: dict[str, _Registration] = {}
+_ORGANISATIONS: dict[str, Callable] = {}
+
+
+def home_breakdown(key: str, *, order: int):
+    """Register ``build(user) -> Breakdown | None`` on the home page (not leadership's)."""
+
+    def register(build):
+        _BREAKDOWNS[key] = _Registration(key=key, order=order, roles=frozenset(), build=build)
+        return build
+
+    return register
+
+
+def home_organisation(role: str):
+    """Register ``build(user) -> organisation | None``: what the home of ``role`` is about
+    (named and linked in its greeting), e.g. an LEA coordinator's one LEA."""
+
+    def register(build):
+        _ORGANISATIONS[role] = build
+        return build
+
+    return register
+
+
+def home_breakdowns(user) -> list[Breakdown]:
+    _discover()
+    breakdowns = []
+    for registration in sorted(_BREAKDOWNS.values(), key=lambda r: (r.order, r.key)):
+        breakdown = registration.build(user)
+        if breakdown is not None:
+            breakdowns.append(breakdown)
+    return breakdowns
+
+
+def landing_object(user):
+    """The one organisation a scoped user's home is about, if their role registered one and
+    they have exactly one."""
+    _discover()
+    build = _ORGANISATIONS.get(role_of(user))
+    return build(user) if build else None
+
+
+def breakdown(*, key, title, queryset, field: str, choices, noun: str, url: str) -> Breakdown:
+    """A :class:`Breakdown` of ``queryset`` by ``field`` (labelled by ``choices``)."""
+    labels = dict(choices.choices)
+    rows = queryset.values(field).annotate(count=Count("pk")).order_by(field)
+    total = queryset.count()
+    return Breakdown(
+        key=key,
+        title=title,
+        total_label=f"{total} {noun}{pluralize(total)}",
+        url=url,
+        rows=tuple((labels.get(row[field], "Not recorded"), row["count"]) for row in rows),
+    )
 
 
 def list_url(name: str, **params) -> str:

@@ -3,7 +3,9 @@
 A job kind is a plain function ``run(job, progress) -> dict`` registered with
 :func:`job_kind`. It must be idempotent and write its results inside a transaction, so a
 failure or a re-run never leaves half a result marked complete. The Celery task that runs
-it (``rolloutplanner.tasks.run_job``) only calls :func:`execute_job`.
+it (``rolloutplanner.tasks.run_job``) only calls :func:`execute_job`. The registry of kinds
+is :mod:`rolloutplanner.job_registry` (the ``Job`` model reads kind labels from it), so the
+modules import one way: tasks → jobs → models → job_registry.
 
 A job kind may also register a ``cleanup(job)``: it is called once the job has ended without
 succeeding (failed, cancelled, or found stale because its worker was killed), with the job's
@@ -15,13 +17,19 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from rolloutplanner.celery import app as celery_app
+from rolloutplanner.job_registry import (  # noqa: F401 - apps register their kinds from here
+    _REGISTRY,
+    JobKind,
+    get_job_kind,
+    job_kind,
+    job_kind_label,
+)
 from rolloutplanner.models import TERMINAL_JOB_STATES, Job, JobState
 
 logger = logging.getLogger(__name__)
@@ -47,49 +55,14 @@ class JobRejected(Exception):
         return {"problems": shown, "url": self.url}
 
 
-@dataclass(frozen=True)
-class JobKind:
-    name: str
-    label: str
-    run: Callable[[Job, JobProgress], dict]
-    cleanup: Callable[[Job], None] | None = None
-
-
-_REGISTRY: dict[str, JobKind] = {}
-
 # A job whose worker was lost (killed, out of memory, power cut) is tried once more from
 # scratch when its task is delivered again (acks_late): job kinds are idempotent. A second
 # loss is final, so a job that kills its worker every time does not loop.
 MAX_ATTEMPTS = 2
+RUN_JOB_TASK = "rolloutplanner.tasks.run_job"
 WORKER_LOST = (
     "The worker stopped while running this job (it was killed or lost power); start it again."
 )
-
-
-def job_kind(name: str, label: str, *, cleanup: Callable[[Job], None] | None = None):
-    """Register ``run(job, progress) -> dict`` as the body of job kind ``name``.
-
-    ``cleanup(job)``, if given, is called whenever a job of this kind ends without succeeding;
-    it must be idempotent and may be called for a job that never started.
-    """
-
-    def register(run):
-        _REGISTRY[name] = JobKind(name=name, label=label, run=run, cleanup=cleanup)
-        return run
-
-    return register
-
-
-def job_kind_label(name: str) -> str:
-    kind = _REGISTRY.get(name)
-    return kind.label if kind else name.replace("_", " ").capitalize()
-
-
-def get_job_kind(name: str) -> JobKind:
-    try:
-        return _REGISTRY[name]
-    except KeyError:
-        raise ValueError(f"Unknown job kind {name!r}.") from None
 
 
 class JobProgress:
@@ -125,13 +98,13 @@ def enqueue_job(
     *, kind: str, user=None, parameters: dict | None = None, lea=None, vendor=None
 ) -> Job:
     """Create a queued job and hand it to the worker once the transaction commits."""
-    from rolloutplanner.tasks import run_job
-
     get_job_kind(kind)
     job = Job.objects.create(
         kind=kind, parameters=parameters or {}, created_by=user, lea=lea, vendor=vendor
     )
-    transaction.on_commit(lambda: run_job.delay(job.pk))
+    # Sent by the task's name: the task (rolloutplanner/tasks.py) calls this module, which
+    # therefore does not import it.
+    transaction.on_commit(lambda: celery_app.send_task(RUN_JOB_TASK, args=[job.pk]))
     return job
 
 

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from simple_history.models import HistoricalRecords
 
+from rolloutplanner.job_registry import job_kind_label
 from rolloutplanner.permissions import ObjectPolicy, RestrictedQuerySet
 from rolloutplanner.roles import Role
 
@@ -107,8 +108,6 @@ class Job(models.Model):
         return reverse("job-detail", args=[self.pk])
 
     def get_kind_display(self) -> str:
-        from rolloutplanner.jobs import job_kind_label
-
         return job_kind_label(self.kind)
 
     @property
@@ -170,30 +169,9 @@ class APIToken(models.Model):
         )
 
 
-# The living timeline's models live in their own module; importing them here registers them
-# under the ``rolloutplanner`` app label.
-from rolloutplanner.timeline.models import (  # noqa: E402
-    Baseline,
-    BaselineEntry,
-    CalendarFeedToken,
-    ChangeNotice,
-    Milestone,
-    MilestoneDependency,
-    Phase,
-    Wave,
-)
-
 __all__ = [
     "APIToken",
-    "Baseline",
-    "BaselineEntry",
-    "CalendarFeedToken",
-    "ChangeNotice",
     "Job",
     "JobState",
-    "Milestone",
-    "MilestoneDependency",
-    "Phase",
     "UserProfile",
-    "Wave",
 ]

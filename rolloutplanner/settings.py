@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "rolloutplanner",
+    "rolloutplanner.timeline",
     "leas",
     "vendors",
     "mapping",

@@ -18,6 +18,3 @@ def fail_stale_jobs() -> int:
     """Beat task: a job whose worker died is marked failed (and cleaned up by its kind)
     instead of running forever."""
     return jobs.fail_stale_jobs()
-
-
-from rolloutplanner.timeline.tasks import send_change_notice_digests  # noqa: E402, F401

@@ -34,7 +34,6 @@ from usecases.models.common import Level
 from usecases.services import documents as workflow
 from usecases.services.assessment import agree_rating, rate_item
 from usecases.services.communication import record_sent
-from vendors.models import Vendor
 
 APPROVED_USE_CASE = "IDEA Part B child count from Ed-Fi data"
 REVIEWED_USE_CASE = "Special education exits reported from Ed-Fi data"
@@ -170,12 +169,15 @@ COMMUNICATIONS = [
 
 
 def seed_planning_story(
-    *, today: date, users: dict, pilot_leas: Sequence, rng: random.Random
+    *, today: date, users: dict, pilot_leas: Sequence, vendors: Sequence, rng: random.Random
 ) -> None:
-    """The planning state of a rollout whose pilot is under way (see the module docstring)."""
+    """The planning state of a rollout whose pilot is under way (see the module docstring).
+
+    ``vendors``: the demo's vendor products, given by the composer (usecases imports no vendors
+    module), for the data systems a vendor hosts."""
     stakeholders = _stakeholders(users, pilot_leas)
     if not DataSystem.objects.exists():
-        _inventory()
+        _inventory(vendors)
     if not PlanningDocument.objects.filter(title=APPROVED_USE_CASE).exists():
         _approved_use_case(today, users, stakeholders)
     if not PlanningDocument.objects.filter(title=REVIEWED_USE_CASE).exists():
@@ -234,8 +236,8 @@ def _stakeholders(users: dict, pilot_leas: Sequence) -> dict[str, Stakeholder]:
     return result
 
 
-def _inventory() -> None:
-    vendors = {v.product_name: v for v in Vendor.objects.all()}
+def _inventory(vendor_products: Sequence) -> None:
+    vendors = {v.product_name: v for v in vendor_products}
     systems = {}
     for name, system_type, owner, hosting, product, data in SYSTEMS:
         systems[name] = DataSystem.objects.create(

@@ -1,4 +1,5 @@
-"""The vendors' panels on the leadership dashboard: Ed-Fi readiness and expiring credentials."""
+"""The vendors' panels on the leadership dashboard: products by type, Ed-Fi readiness and
+expiring credentials."""
 
 from __future__ import annotations
 
@@ -9,9 +10,21 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from rolloutplanner.home import SEA_HOME, VENDOR_HOME, Tile, TileEntry, counted, home_tile
-from rolloutplanner.timeline.charts import BarChart, bar_chart
-from rolloutplanner.timeline.dashboard import dashboard_panel
+from rolloutplanner.charts import BarChart, bar_chart
+from rolloutplanner.dashboard import dashboard_panel
+from rolloutplanner.home import (
+    SEA_HOME,
+    VENDOR_HOME,
+    Breakdown,
+    Tile,
+    TileEntry,
+    breakdown,
+    counted,
+    home_breakdown,
+    home_organisation,
+    home_tile,
+)
+from rolloutplanner.roles import Role
 from vendors.filtersets import (
     CertificationFilterSet,
     DeploymentTimelineFilterSet,
@@ -24,6 +37,7 @@ from vendors.models import (
     DeploymentTimeline,
     EdFiExperience,
     FollowUp,
+    ProductType,
     Vendor,
 )
 
@@ -249,3 +263,41 @@ def deployment_dates(user) -> Tile:
             for t in timelines.select_related("lea").order_by("lea__name", "pk")[:LISTED]
         ),
     )
+
+
+@dashboard_panel("vendors-by-type", order=50)
+def vendors_by_type(user) -> BarChart:
+    counts = dict(
+        Vendor.objects.restrict(user)
+        .values_list("product_type")
+        .annotate(count=Count("pk"))
+        .values_list("product_type", "count")
+    )
+    vendor_list = reverse("vendors:vendor-list")
+    bars = [(label, counts.get(value, 0), vendor_list) for value, label in ProductType.choices]
+    return bar_chart(
+        key="vendors-by-type",
+        title="Vendor products by type",
+        summary="; ".join(f"{label}: {value}" for label, value, _ in bars),
+        rows=bars,
+        detail_url=vendor_list,
+    )
+
+
+@home_breakdown("vendors-by-type", order=20)
+def vendors_by_type_table(user) -> Breakdown:
+    return breakdown(
+        key="vendors-by-type",
+        title="Vendor products by type",
+        queryset=Vendor.objects.restrict(user),
+        field="product_type",
+        choices=ProductType,
+        noun="vendor product",
+        url=reverse("vendors:vendor-list"),
+    )
+
+
+@home_organisation(Role.VENDOR_CONTACT)
+def contacts_vendor(user):
+    """The vendor product the contact works for."""
+    return Vendor.objects.restrict(user).filter(pk__in=user.profile.vendor_ids()).first()

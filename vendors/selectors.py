@@ -6,7 +6,6 @@ from datetime import date, timedelta
 
 from django.db.models import Q
 
-from leas.models import LEA
 from rolloutplanner.permissions import CHANGE, restriction_for, user_can_add_model
 from vendors.models import (
     APICredential,
@@ -42,7 +41,8 @@ def vendor_engagement(*, vendor: Vendor, user) -> dict:
             APICredential.objects.restrict(user).filter(vendor=vendor).select_related("claim_set")
         ),
         "leas_using": list(
-            LEA.objects.restrict(user)
+            _lea_model()
+            .objects.restrict(user)
             .filter(Q(sis_vendor=vendor) | Q(source_systems=vendor))
             .distinct()
             .order_by("name")[:200]
@@ -67,3 +67,9 @@ def rotation_dashboard(*, user, today: date, window_days: int | None = None) -> 
         "window_days": window_days,
         "today": today,
     }
+
+
+def _lea_model():
+    """The LEA model, reached through the relation that names this vendor: the leas app
+    imports vendors (an LEA's SIS and source systems), so vendors does not import it."""
+    return Vendor._meta.get_field("sis_leas").related_model

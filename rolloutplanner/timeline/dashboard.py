@@ -1,25 +1,13 @@
-"""The leadership dashboard: a list of panels, each one chart with its text alternative.
+"""The timeline's panels on the leadership dashboard (phase progress, milestone status, the
+critical path's causes, slippage against a baseline, recent date changes).
 
-Panels are functions ``(user) -> BarChart | None`` registered with :func:`dashboard_panel`.
-Other apps add theirs (vendor readiness, mapping coverage, match rates, credentials expiring)
-in ``<app>/dashboard_panels.py``, discovered on first use; a panel returning None is left out
-(e.g. no mapping runs yet). Every panel reads through ``restrict(user)``.
-
-Panel order: 10–30 the plan (this module), 35–41 LEA readiness (leas/), 45 mapping coverage
-(mapping/), 47 is kept for the parallel-year match-rate trend (``parallel/dashboard_panels.py``,
-key "parallel-match-rate", None until a comparison has run), 50–55 vendors and credentials
-(vendors/), 60 recent changes. The PDF export renders the same list.
-
-The same ``dashboard_panels.py`` modules register each role's home tiles
-(:func:`rolloutplanner.home.home_tile`); leadership's home is this dashboard with the
-approvals waiting for them above it.
+The dashboard and its registry are the platform's (:mod:`rolloutplanner.dashboard`); every
+app registers its panels with :func:`~rolloutplanner.dashboard.dashboard_panel`. These are
+registered when ``timeline/dashboard_panels.py`` is discovered (it imports this module).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from contextvars import ContextVar
-from dataclasses import dataclass
 from functools import wraps
 from urllib.parse import urlencode
 
@@ -27,67 +15,24 @@ from django.core.cache import cache
 from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.module_loading import autodiscover_modules
 
-from leas.models import LEA, Urbanicity
+from rolloutplanner.charts import BarChart, bar_chart
+
+# The timeline's pages import the dashboard's charts from here.
+from rolloutplanner.dashboard import dashboard_charts, dashboard_panel, once_per_rendering  # noqa: F401
 from rolloutplanner.roles import UNRESTRICTED_ROLES, Role, role_of
-from rolloutplanner.timeline.charts import STATUS_PATTERNS, BarChart, bar_chart
+from rolloutplanner.timeline.charts import STATUS_PATTERNS
 from rolloutplanner.timeline.critical_path import critical_path_summary, plan_fingerprint
 from rolloutplanner.timeline.models import Baseline, ChangeNotice, Milestone, Phase, Status
-from vendors.models import ProductType, Vendor
 
 WHOLE_PLAN_ROLES = UNRESTRICTED_ROLES | {Role.LEADERSHIP}
 
 
-@dataclass(frozen=True)
-class Panel:
-    key: str
-    order: int
-    build: Callable
-
-
-_PANELS: dict[str, Panel] = {}
-_discovered = False
-
-
-def dashboard_panel(key: str, order: int = 100):
-    """Register ``build(user) -> BarChart | None`` as a dashboard panel."""
-
-    def register(build):
-        _PANELS[key] = Panel(key=key, order=order, build=build)
-        return build
-
-    return register
-
-
-def dashboard_charts(user) -> list[BarChart]:
-    """The charts ``user`` sees, in panel order."""
-    global _discovered
-    if not _discovered:
-        autodiscover_modules("dashboard_panels")
-        _discovered = True
-    charts = []
-    fingerprint = _fingerprint.set(None)  # computed once per dashboard, when a panel needs it
-    try:
-        for panel in sorted(_PANELS.values(), key=lambda p: (p.order, p.key)):
-            chart = panel.build(user)
-            if chart is not None:
-                charts.append(chart)
-    finally:
-        _fingerprint.reset(fingerprint)
-    return charts
-
-
-_fingerprint: ContextVar[str | None] = ContextVar("timeline_plan_fingerprint", default=None)
-
-
 def current_plan_fingerprint() -> str:
-    """The plan's fingerprint, read once per dashboard rendering."""
-    value = _fingerprint.get()
-    if value is None:
-        value = plan_fingerprint(today=timezone.localdate())
-        _fingerprint.set(value)
-    return value
+    """The plan's fingerprint, read once per dashboard (or home page) rendering."""
+    return once_per_rendering(
+        "timeline_plan_fingerprint", lambda: plan_fingerprint(today=timezone.localdate())
+    )
 
 
 def cached_for_whole_plan(key: str):
@@ -241,50 +186,6 @@ def _slippage_chart(user, baseline: Baseline) -> BarChart:
         summary="; ".join(f"{label}: {value}" for label, value, _ in bars),
         rows=bars,
         detail_url=baseline.get_absolute_url(),
-    )
-
-
-@dashboard_panel("leas-by-stratum", order=40)
-def leas_by_stratum(user) -> BarChart:
-    counts = dict(
-        LEA.objects.restrict(user)
-        .values_list("urbanicity")
-        .annotate(count=Count("pk"))
-        .values_list("urbanicity", "count")
-    )
-    lea_list = reverse("leas:lea-list")
-    bars = [
-        (label, counts.get(value, 0), f"{lea_list}?urbanicity={value}")
-        for value, label in Urbanicity.choices
-    ]
-    if counts.get(""):
-        bars.append(("Not recorded", counts[""], lea_list))
-    return bar_chart(
-        key="leas-by-stratum",
-        title="LEAs by stratum (urbanicity)",
-        summary="; ".join(f"{label}: {value}" for label, value, _ in bars),
-        rows=bars,
-        unit="",
-        detail_url=lea_list,
-    )
-
-
-@dashboard_panel("vendors-by-type", order=50)
-def vendors_by_type(user) -> BarChart:
-    counts = dict(
-        Vendor.objects.restrict(user)
-        .values_list("product_type")
-        .annotate(count=Count("pk"))
-        .values_list("product_type", "count")
-    )
-    vendor_list = reverse("vendors:vendor-list")
-    bars = [(label, counts.get(value, 0), vendor_list) for value, label in ProductType.choices]
-    return bar_chart(
-        key="vendors-by-type",
-        title="Vendor products by type",
-        summary="; ".join(f"{label}: {value}" for label, value, _ in bars),
-        rows=bars,
-        detail_url=vendor_list,
     )
 
 

@@ -19,6 +19,8 @@ from rolloutplanner.home import (
     home_tile,
 )
 from rolloutplanner.timeline.critical_path import critical_path_summary
+
+# Importing the dashboard module also registers the timeline's dashboard panels.
 from rolloutplanner.timeline.dashboard import current_plan_fingerprint
 from rolloutplanner.timeline.filtersets import ChangeNoticeFilterSet, MilestoneFilterSet
 from rolloutplanner.timeline.models import ChangeNotice, Milestone, Phase, Status

@@ -1,8 +1,9 @@
 """The living timeline: phases, milestones (and template steps), dependencies, baselines,
 change notices and private calendar-feed tokens.
 
-Imported by ``rolloutplanner/models.py`` so every model here belongs to the ``rolloutplanner``
-app (one migration history for the planner's own models).
+The models belong to the ``timeline`` app; they were created under the ``rolloutplanner``
+app, so each keeps its table name (``db_table``, and ``table_name`` of its history) and no
+data moved when the timeline became an app of its own.
 """
 
 from __future__ import annotations
@@ -38,12 +39,12 @@ class Phase(models.Model):
     name = models.CharField(max_length=100)
     description = models.TextField(blank=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(table_name="rolloutplanner_historicalphase")
     objects = PhaseQuerySet.as_manager()
 
     class Meta:
         ordering = ["number"]
-        app_label = "rolloutplanner"
+        db_table = "rolloutplanner_phase"
 
     def __str__(self) -> str:
         return f"{self.number}. {self.name}"
@@ -61,12 +62,12 @@ class Wave(models.Model):
     leas = models.ManyToManyField("leas.LEA", blank=True, related_name="waves", verbose_name="LEAs")
     description = models.TextField(blank=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(table_name="rolloutplanner_historicalwave")
     objects = WaveQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
-        app_label = "rolloutplanner"
+        db_table = "rolloutplanner_wave"
 
     def __str__(self) -> str:
         return self.name
@@ -163,12 +164,14 @@ class Milestone(models.Model):
     )
     updated_at = models.DateTimeField(default=timezone.now, db_index=True)
 
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(
+        table_name="rolloutplanner_historicalmilestone", excluded_fields=["updated_at"]
+    )
     objects = MilestoneQuerySet.as_manager()
 
     class Meta:
         ordering = ["planned_start", "phase__number", "code", "pk"]
-        app_label = "rolloutplanner"
+        db_table = "rolloutplanner_milestone"
         indexes = [
             models.Index(fields=["phase", "planned_start"]),
             models.Index(fields=["lea", "planned_start"]),
@@ -240,11 +243,11 @@ class MilestoneDependency(models.Model):
         Milestone, on_delete=models.CASCADE, related_name="predecessor_links"
     )
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(table_name="rolloutplanner_historicalmilestonedependency")
     objects = MilestoneDependencyQuerySet.as_manager()
 
     class Meta:
-        app_label = "rolloutplanner"
+        db_table = "rolloutplanner_milestonedependency"
         verbose_name = "milestone dependency"
         verbose_name_plural = "milestone dependencies"
         ordering = ["successor_id", "predecessor_id"]
@@ -276,12 +279,12 @@ class Baseline(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(table_name="rolloutplanner_historicalbaseline")
     objects = BaselineQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-pk"]
-        app_label = "rolloutplanner"
+        db_table = "rolloutplanner_baseline"
 
     def __str__(self) -> str:
         return f"{self.name} ({self.created_at:%Y-%m-%d})"
@@ -311,7 +314,7 @@ class BaselineEntry(models.Model):
     objects = BaselineEntryQuerySet.as_manager()
 
     class Meta:
-        app_label = "rolloutplanner"
+        db_table = "rolloutplanner_baselineentry"
         constraints = [
             models.UniqueConstraint(
                 fields=["baseline", "milestone"], name="unique_baseline_milestone"
@@ -364,12 +367,12 @@ class ChangeNotice(models.Model):
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     emailed_at = models.DateTimeField(null=True, blank=True, db_index=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(table_name="rolloutplanner_historicalchangenotice")
     objects = ChangeNoticeQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-pk"]
-        app_label = "rolloutplanner"
+        db_table = "rolloutplanner_changenotice"
 
     def __str__(self) -> str:
         return f"{self.milestone}: {self.old_end:%Y-%m-%d} → {self.new_end:%Y-%m-%d}"
@@ -395,7 +398,7 @@ class CalendarFeedToken(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-        app_label = "rolloutplanner"
+        db_table = "rolloutplanner_calendarfeedtoken"
 
     def __str__(self) -> str:
         return f"Calendar feed key {self.prefix}…"

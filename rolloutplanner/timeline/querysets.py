@@ -55,7 +55,7 @@ def milestone_visibility_q(user, prefix: str = "") -> Q:
 def _wave_ids(lea_ids) -> list[int]:
     """The waves of these LEAs, as a list: a literal list lets PostgreSQL combine the scope,
     LEA and wave indexes (a subquery inside the OR forces a scan of every milestone)."""
-    through = apps.get_model("rolloutplanner", "Wave").leas.through
+    through = apps.get_model("timeline", "Wave").leas.through
     return list(through.objects.filter(lea_id__in=lea_ids).values_list("wave_id", flat=True))
 
 
@@ -118,7 +118,7 @@ class MilestoneQuerySet(RestrictedQuerySet):
         agrees with the production forecast.
         """
         today = today or timezone.localdate()
-        dependency = apps.get_model("rolloutplanner", "MilestoneDependency")
+        dependency = apps.get_model("timeline", "MilestoneDependency")
         blocking = dependency.objects.filter(
             successor=OuterRef("pk"), predecessor__actual_end__isnull=True
         ).filter(
@@ -145,7 +145,7 @@ class MilestoneQuerySet(RestrictedQuerySet):
         uncorrelated subquery (a hash join over the dependencies) instead of one per row.
         """
         today = today or timezone.localdate()
-        dependency = apps.get_model("rolloutplanner", "MilestoneDependency")
+        dependency = apps.get_model("timeline", "MilestoneDependency")
         blocked = dependency.objects.filter(predecessor__actual_end__isnull=True).filter(
             Q(predecessor__planned_end__lt=today)
             | Q(predecessor__planned_end__gt=F("successor__planned_start"))

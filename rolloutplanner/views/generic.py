@@ -6,6 +6,7 @@ a 403. Apps subclass these and declare ``model``, ``filterset_class``, ``columns
 
 from __future__ import annotations
 
+from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -30,10 +31,16 @@ from rolloutplanner.permissions import (
 )
 
 
+def url_namespace(model) -> str:
+    """The URL namespace of ``model``'s pages: its app's label, unless the app's config names
+    another ``url_namespace`` (the timeline's pages kept the ``rolloutplanner`` one)."""
+    config = apps.get_app_config(model._meta.app_label)
+    return getattr(config, "url_namespace", config.label)
+
+
 def model_url(model, suffix: str, *args) -> str:
-    """The URL named ``<app>:<model>-<suffix>``, e.g. ``leas:lea-list``."""
-    meta = model._meta
-    return reverse(f"{meta.app_label}:{meta.model_name}-{suffix}", args=args)
+    """The URL named ``<namespace>:<model>-<suffix>``, e.g. ``leas:lea-list``."""
+    return reverse(f"{url_namespace(model)}:{model._meta.model_name}-{suffix}", args=args)
 
 
 def has_url(model, suffix: str, *args) -> bool:
@@ -78,6 +85,7 @@ class RestrictedViewMixin(LoginRequiredMixin):
         context = super().get_context_data(**kwargs)
         user = self.request.user
         context["model_meta"] = self.model._meta
+        context["url_namespace"] = url_namespace(self.model)
         context["can_add"] = user_can_add_model(user, self.model)
         obj = context.get("object")
         if obj is not None:

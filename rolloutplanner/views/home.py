@@ -4,10 +4,10 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils import timezone
 
-from rolloutplanner.home import home_tiles
+from rolloutplanner.dashboard import dashboard_charts
+from rolloutplanner.home import home_breakdowns, home_tiles, landing_object
 from rolloutplanner.roles import Role, role_of
-from rolloutplanner.selectors import home_summary, landing_object
-from rolloutplanner.timeline.dashboard import dashboard_charts
+from rolloutplanner.selectors import home_summary
 
 HEADINGS = {
     Role.SEA_TEAM: "The rollout at a glance",
@@ -40,5 +40,6 @@ def home(request):
             "tiles": home_tiles(user),
             "organisation": landing_object(user),
             "summary": home_summary(user),
+            "breakdowns": home_breakdowns(user),
         },
     )

@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from leas.models import ReadinessStatus, RolloutPhase, Urbanicity
+from rolloutplanner.dashboard import dashboard_charts
 from rolloutplanner.roles import Role
-from rolloutplanner.timeline.dashboard import dashboard_charts
 from tests.factories import LEAFactory, VendorFactory
 from tests.leas.factories import ReadinessItemFactory
 from tests.mapping.factories import CoverageRunFactory, MappingPlanFactory

@@ -19,7 +19,8 @@ from django.utils import timezone
 from leas.models import Cohort, LEAPerson, ReadinessItem
 from mapping.models import ElementMapping, MappingStatus
 from parallel.models import CollectionCycle, RunState, TriageStatus
-from rolloutplanner.demo import DEMO_PASSWORD, DEMO_USERS, LATE_STEP_CODE
+from rolloutplanner.demo import DEMO_PASSWORD, DEMO_USERS
+from rolloutplanner.timeline.demo import LATE_STEP_CODE
 from rolloutplanner.timeline.models import Milestone, MilestoneKind, Scope
 from usecases.models import (
     AgreedRating,

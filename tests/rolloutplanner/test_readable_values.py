@@ -11,11 +11,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from leas.services import suggest_cohort
+from leas.services.summary import compute_state_summary
 from parallel.filtersets import LEARunSummaryFilterSet
+from rolloutplanner.charts import bar_chart
 from rolloutplanner.display import readable_duration
 from rolloutplanner.roles import Role
-from rolloutplanner.services import compute_state_summary
-from rolloutplanner.timeline.charts import bar_chart
 from tests.factories import JobFactory, LEAFactory, VendorFactory
 from tests.leas.factories import SupportRequestFactory
 

@@ -265,7 +265,7 @@ SPECIAL_BUILDERS = {
     "parallel.EdFiConnection": _edfi_connection,
     "parallel.AggregateDifference": _aggregates,
     "rolloutplanner.APIToken": _api_tokens,
-    "rolloutplanner.CalendarFeedToken": _calendar_keys,
+    "timeline.CalendarFeedToken": _calendar_keys,
     "vendors.CredentialIncident": _incidents,
     "rolloutplanner.Job": _jobs,
 }

@@ -40,8 +40,9 @@ class Target:
     has_pages: bool = True
 
     def url_name(self, obj, suffix: str) -> str:
-        meta = obj._meta
-        return f"{meta.app_label}:{meta.model_name}-{suffix}"
+        from rolloutplanner.views.generic import url_namespace
+
+        return f"{url_namespace(type(obj))}:{obj._meta.model_name}-{suffix}"
 
 
 def matrix_cases(targets: list[Target]):

@@ -26,6 +26,7 @@ from rolloutplanner.permissions import (
     user_can_add_model,
 )
 from rolloutplanner.roles import Role, role_of
+from rolloutplanner.views.generic import url_namespace
 
 # The demo logins (rolloutplanner/demo.py) and an anonymous visitor.
 ROLES = ("sea", "leader", "coordinator", "vendor", "admin", "anonymous")
@@ -39,13 +40,13 @@ SKIP = {
 # Views without a model of their own whose ``pk`` names an object of this model.
 PK_MODELS = {
     "token-revoke": "rolloutplanner.APIToken",
-    "rolloutplanner:calendar-feed-revoke": "rolloutplanner.CalendarFeedToken",
+    "rolloutplanner:calendar-feed-revoke": "timeline.CalendarFeedToken",
     "rolloutplanner:timeline-lea": "leas.LEA",
     "rolloutplanner:timeline-vendor": "vendors.Vendor",
     "rolloutplanner:feed-lea": "leas.LEA",
     "rolloutplanner:feed-vendor": "vendors.Vendor",
-    "rolloutplanner:milestone-dependency-add": "rolloutplanner.Milestone",
-    "rolloutplanner:milestone-dependency-remove": "rolloutplanner.Milestone",
+    "rolloutplanner:milestone-dependency-add": "timeline.Milestone",
+    "rolloutplanner:milestone-dependency-remove": "timeline.Milestone",
     "parallel:cycle-upload": "parallel.CollectionCycle",
     "parallel:cycle-run": "parallel.CollectionCycle",
     "vendors:apicredential-report-leak": "vendors.APICredential",
@@ -180,7 +181,7 @@ def _model_named(name: str) -> type | None:
     namespace, _, short = name.rpartition(":")
     model_name = short.rsplit("-", 1)[0] if "-" in short else ""
     matches = [m for m in apps.get_models() if m._meta.model_name == model_name]
-    preferred = [m for m in matches if m._meta.app_label == namespace]
+    preferred = [m for m in matches if url_namespace(m) == namespace]
     found = preferred or matches
     return found[0] if len(found) == 1 else None
 
@@ -229,7 +230,7 @@ MULTI_KWARGS = {
     "parallel:lea-results": "parallel.LEARunSummary",
     "parallel:export": "parallel.ReconciliationRun",
     "mapping:upgrade-impact": "rolloutplanner.Job",
-    "rolloutplanner:milestone-dependency-remove": "rolloutplanner.MilestoneDependency",
+    "rolloutplanner:milestone-dependency-remove": "timeline.MilestoneDependency",
 }
 
 

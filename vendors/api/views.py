@@ -7,7 +7,6 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.exceptions import ValidationError as APIValidationError
 from rest_framework.response import Response
 
-from leas.models import LEA
 from mapping.models import MappingPlan
 from rolloutplanner.api.viewsets import RestrictedModelViewSet, RestrictedReadOnlyViewSet
 from rolloutplanner.permissions import CHANGE, user_can
@@ -73,7 +72,8 @@ class DeploymentTimelineViewSet(RestrictedModelViewSet):
         # As the add page offers only the LEAs the user sees: a vendor contact's, those running
         # its product. The vendor itself is checked by the ownership rule.
         lea = serializer.validated_data["lea"]
-        if not LEA.objects.restrict(self.request.user).filter(pk=lea.pk).exists():
+        # Through the LEA's own model (the leas app imports vendors, not the other way).
+        if not type(lea).objects.restrict(self.request.user).filter(pk=lea.pk).exists():
             raise PermissionDenied(f"You may not enter a timeline for {lea}.")
         super().perform_create(serializer)
 

@@ -12,6 +12,7 @@ from leas import demo as leas_demo
 from mapping import demo as mapping_demo
 from parallel import demo as parallel_demo
 from rolloutplanner import demo as platform_demo
+from rolloutplanner.timeline import demo as timeline_demo
 from usecases import demo as usecases_demo
 from vendors import demo as vendors_demo
 from vendors.models import ProductType
@@ -35,14 +36,14 @@ def seed_demo() -> dict:
         leas_created = leas_demo.seed_leas(rng=random.Random(2026), sis_vendors=sis_vendors)
         first_lea = leas_demo.first_lea()
         users = platform_demo.demo_users(lea=first_lea, vendor=first_lea.sis_vendor)
-        steps_created = platform_demo.demo_timeline(today)
+        steps_created = timeline_demo.demo_timeline(today)
         pilot = leas_demo.seed_pilot_cohort(user=users["sea"])
         leas_demo.seed_lea_story(today=today, pilot_leas=pilot, rng=random.Random(2027))
         vendors_demo.seed_vendor_story(
             today=today, pilot_leas=pilot, sea_user=users["sea"], rng=random.Random(2028)
         )
         usecases_demo.seed_planning_story(
-            today=today, users=users, pilot_leas=pilot, rng=random.Random(2029)
+            today=today, users=users, pilot_leas=pilot, vendors=vendors, rng=random.Random(2029)
         )
         mapping_demo.seed_catalog()
         plan = mapping_demo.seed_mapping_plan(author=users["sea"], approver=users["sea2"])
