@@ -26,6 +26,7 @@ from mapping.models import (
     StateElement,
 )
 from mapping.services.mappings import TRANSITIONS, check_editable, target_problems
+from rolloutplanner.api.serializers import CleanedModelSerializer
 
 
 def _as_drf_error(exc: DjangoValidationError) -> serializers.ValidationError:
@@ -266,7 +267,7 @@ class CoverageRunSerializer(serializers.ModelSerializer):
         fields = ["id", "plan", "job", "created_at", "element_count", "mapped_percent", "result"]
 
 
-class SeedDataElementSerializer(serializers.ModelSerializer):
+class SeedDataElementSerializer(CleanedModelSerializer):
     class Meta:
         model = SeedDataElement
         fields = [
@@ -281,14 +282,6 @@ class SeedDataElementSerializer(serializers.ModelSerializer):
         ]
         # As on the page: every save names a source system (rows migrated without one too).
         extra_kwargs = {"authoritative_source": {"required": True, "allow_null": False}}
-
-    def validate(self, attrs):
-        attrs = super().validate(attrs)
-        source = attrs.get(
-            "authoritative_source", getattr(self.instance, "authoritative_source", None)
-        )
-        SeedDataElement(authoritative_source=source).clean()
-        return attrs
 
 
 class ExtensionSerializer(serializers.ModelSerializer):
