@@ -1,6 +1,5 @@
 """API serializers; fields listed explicitly, rules delegated to the services."""
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
 from mapping.models import (
@@ -27,10 +26,6 @@ from mapping.models import (
 )
 from mapping.services.mappings import TRANSITIONS, check_editable, target_problems
 from rolloutplanner.api.serializers import CleanedModelSerializer
-
-
-def _as_drf_error(exc: DjangoValidationError) -> serializers.ValidationError:
-    return serializers.ValidationError(exc.messages)
 
 
 class DataStandardVersionSerializer(serializers.ModelSerializer):
@@ -165,10 +160,7 @@ class ElementMappingSerializer(serializers.ModelSerializer):
         if instance is not None:
             if "element" in attrs and attrs["element"] != instance.element:
                 raise serializers.ValidationError({"element": "A mapping keeps its element."})
-            try:
-                check_editable(instance)
-            except DjangoValidationError as exc:
-                raise _as_drf_error(exc) from exc
+            check_editable(instance)
         element = attrs.get("element") or instance.element
         kind = attrs.get("kind", instance.kind if instance else "not_mapped")
         targets = attrs.get("targets")
@@ -227,10 +219,7 @@ class DescriptorMappingSerializer(serializers.ModelSerializer):
 
     def validate(self, attrs):
         if self.instance is not None:
-            try:
-                check_editable(DescriptorMapping.objects.get(pk=self.instance.pk))
-            except DjangoValidationError as exc:
-                raise serializers.ValidationError(exc.messages) from None
+            check_editable(DescriptorMapping.objects.get(pk=self.instance.pk))
         code = attrs.get("state_code") or self.instance.state_code
         value = attrs.get("descriptor_value") or self.instance.descriptor_value
         if value.descriptor.version_id != code.code_set.plan.data_standard_version_id:
