@@ -142,10 +142,3 @@ def download(table: Table, fmt: str) -> HttpResponse:
         )
     response["Content-Disposition"] = f'attachment; filename="{table.name}.{fmt}"'
     return response
-
-
-def file_response(content: bytes, *, filename: str, fmt: str) -> HttpResponse:
-    """An attachment of a file already written (a multi-sheet workbook, a template)."""
-    response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
