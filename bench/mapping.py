@@ -49,6 +49,7 @@ from mapping.models import (  # noqa: E402
 )
 from mapping.services.catalog import import_edfi_model  # noqa: E402
 from mapping.services.coverage import record_coverage_run  # noqa: E402
+from rolloutplanner.jobs import timed  # noqa: E402
 from rolloutplanner.models import UserProfile  # noqa: E402
 from rolloutplanner.roles import Role  # noqa: E402
 
@@ -129,34 +130,36 @@ def measure(client: Client, url: str, params: dict) -> tuple[int, float]:
 
 
 def print_suggestions(version) -> None:
-    started = time.perf_counter()
-    scores = suggestion_corpus.evaluate(version)
-    seconds = time.perf_counter() - started
-    print(f"suggestions on the mapping corpus ({seconds:.1f} s), weighted, cap 3 per pattern:")
+    timings: dict[str, float] = {}
+    with timed(timings, "suggestions"):
+        scores = suggestion_corpus.evaluate(version)
+    print(
+        f"suggestions on the mapping corpus ({timings['suggestions']:.1f} s), weighted, "
+        "cap 3 per pattern:"
+    )
     suggestion_corpus.print_table(scores, show_misses="--misses" in sys.argv)
 
 
 def main() -> None:
-    started = time.perf_counter()
-    result = import_edfi_model(directory=ROOT / "mapping" / "data" / "edfi" / "5.2.0")
+    timings: dict[str, float] = {}
+    with timed(timings, "catalog"):
+        result = import_edfi_model(directory=ROOT / "mapping" / "data" / "edfi" / "5.2.0")
     print(
-        f"catalog import: {time.perf_counter() - started:.2f} s "
+        f"catalog import: {timings['catalog']:.2f} s "
         f"({result.resources} resources, {result.properties} properties, {result.values} values)"
     )
     version = result.version
     if "--suggestions-only" in sys.argv:
         print_suggestions(version)
         return
-    started = time.perf_counter()
-    with transaction.atomic():
+    with timed(timings, "seed"), transaction.atomic():
         plan = seed(version)
-    seconds = time.perf_counter() - started
-    print(f"seeded {ELEMENTS} elements, {CODE_SETS} code sets in {seconds:.1f} s")
+    print(f"seeded {ELEMENTS} elements, {CODE_SETS} code sets in {timings['seed']:.1f} s")
     try:
-        started = time.perf_counter()
-        run = record_coverage_run(plan=plan)
+        with timed(timings, "coverage"):
+            run = record_coverage_run(plan=plan)
         print(
-            f"coverage job: {time.perf_counter() - started:.2f} s "
+            f"coverage job: {timings['coverage']:.2f} s "
             f"({run.element_count} elements, {run.mapped_percent}% mapped)"
         )
         user, _ = get_user_model().objects.get_or_create(username="bench-sea")

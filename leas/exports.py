@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from leas.exporters import export
 from leas.models import LEA, ReadinessItem
+from rolloutplanner.exports import Table
 
 
-def export_lea_registry(*, user, fmt: str):
+def export_lea_registry(*, user) -> Table:
+    """The LEAs the user may see, with choice labels the registry import reads back."""
     leas = (
         LEA.objects.restrict(user)
         .select_related("sis_vendor")
@@ -41,10 +42,11 @@ def export_lea_registry(*, user, fmt: str):
         ]
         for lea in leas
     )
-    return "lea-registry", export(fmt, title="LEA registry", header=header, rows=rows)
+    return Table("lea-registry", "LEA registry", header, rows)
 
 
-def export_readiness(*, user, fmt: str):
+def export_readiness(*, user) -> Table:
+    """The readiness items the user may see, LEA by LEA in checklist order."""
     items = (
         ReadinessItem.objects.restrict(user)
         .select_related("lea")
@@ -63,4 +65,4 @@ def export_readiness(*, user, fmt: str):
         ]
         for item in items
     )
-    return "lea-readiness", export(fmt, title="Readiness", header=header, rows=rows)
+    return Table("lea-readiness", "Readiness", header, rows)

@@ -8,12 +8,11 @@ from leas.models import (
     SupportNetwork,
     SupportRequest,
 )
+from rolloutplanner.forms import ModelForm
 from rolloutplanner.spreadsheets import validate_import_upload
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
-
-class LEAForm(forms.ModelForm):
+class LEAForm(ModelForm):
     class Meta:
         model = LEA
         fields = [
@@ -38,7 +37,7 @@ class LEAImportForm(forms.Form):
     )
 
 
-class LEAPersonForm(forms.ModelForm):
+class LEAPersonForm(ModelForm):
     """Adding a person names the LEA; editing never moves a person to another LEA."""
 
     class Meta:
@@ -55,7 +54,6 @@ class LEAPersonForm(forms.ModelForm):
             "started_on",
             "left_on",
         ]
-        widgets = {"started_on": DATE, "left_on": DATE}
 
 
 class LEAPersonEditForm(LEAPersonForm):
@@ -63,27 +61,24 @@ class LEAPersonEditForm(LEAPersonForm):
         fields = [f for f in LEAPersonForm.Meta.fields if f != "lea"]
 
 
-class ReadinessItemForm(forms.ModelForm):
+class ReadinessItemForm(ModelForm):
     class Meta:
         model = ReadinessItem
         fields = ["lea", "phase", "key", "title", "order", "status", "status_on", "evidence_note"]
-        widgets = {"status_on": DATE}
 
 
-class ReadinessStatusForm(forms.ModelForm):
+class ReadinessStatusForm(ModelForm):
     """What anyone keeping a checklist item changes: its status, date and evidence."""
 
     class Meta:
         model = ReadinessItem
         fields = ["status", "status_on", "evidence_note"]
-        widgets = {"status_on": DATE}
 
 
-class SupportRequestForm(forms.ModelForm):
+class SupportRequestForm(ModelForm):
     class Meta:
         model = SupportRequest
         fields = ["lea", "kind", "topic", "held_on", "participants", "outcome", "resolved"]
-        widgets = {"held_on": DATE}
 
 
 class SupportRequestEditForm(SupportRequestForm):
@@ -91,7 +86,7 @@ class SupportRequestEditForm(SupportRequestForm):
         fields = [f for f in SupportRequestForm.Meta.fields if f != "lea"]
 
 
-class SupportNetworkForm(forms.ModelForm):
+class SupportNetworkForm(ModelForm):
     class Meta:
         model = SupportNetwork
         fields = ["lea", "kind", "name", "contact", "notes"]
@@ -102,7 +97,7 @@ class SupportNetworkEditForm(SupportNetworkForm):
         fields = [f for f in SupportNetworkForm.Meta.fields if f != "lea"]
 
 
-class CohortForm(forms.ModelForm):
+class CohortForm(ModelForm):
     class Meta:
         model = Cohort
         fields = ["name", "kind", "wave_number", "notes"]

@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views import View
 
@@ -41,6 +40,7 @@ from leas.models import (
 from rolloutplanner.import_files import imports_in_background
 from rolloutplanner.roles import UNRESTRICTED_ROLES, role_of
 from rolloutplanner.views import generic
+from rolloutplanner.views.exports import ExportView
 
 LEA_DETAIL_FIELDS = [
     "state_lea_id",
@@ -150,19 +150,6 @@ class LEAImportView(LoginRequiredMixin, View):
                 return redirect("leas:lea-list")
         status = 400 if errors or form.errors else 200
         return render(request, self.template_name, {"form": form, "errors": errors}, status=status)
-
-
-class ExportView(LoginRequiredMixin, View):
-    """``?format=csv|xlsx`` download of what the user may see, formula-safe."""
-
-    export = None
-
-    def get(self, request):
-        fmt = "xlsx" if request.GET.get("format") == "xlsx" else "csv"
-        name, (content, content_type, extension) = type(self).export(user=request.user, fmt=fmt)
-        response = HttpResponse(content, content_type=content_type)
-        response["Content-Disposition"] = f'attachment; filename="{name}.{extension}"'
-        return response
 
 
 class LEAExportView(ExportView):

@@ -26,22 +26,23 @@ from mapping.services.grid import find_properties
 from mapping.services.mappings import TRANSITIONS, check_editable, target_problems
 from mapping.services.targets import resolve_target_value
 from mapping.spreadsheet import LIST_SEPARATOR
+from rolloutplanner.forms import ModelForm
 from rolloutplanner.spreadsheets import validate_import_upload
 
 
-class MappingPlanForm(forms.ModelForm):
+class MappingPlanForm(ModelForm):
     class Meta:
         model = MappingPlan
         fields = ["name", "data_standard_version", "description"]
 
 
-class StateCollectionForm(forms.ModelForm):
+class StateCollectionForm(ModelForm):
     class Meta:
         model = StateCollection
         fields = ["plan", "name", "description"]
 
 
-class StateElementForm(forms.ModelForm):
+class StateElementForm(ModelForm):
     class Meta:
         model = StateElement
         fields = ["collection", "name", "definition", "data_type", "required", "code_set"]
@@ -54,19 +55,19 @@ class StateElementForm(forms.ModelForm):
         return cleaned
 
 
-class StateCodeSetForm(forms.ModelForm):
+class StateCodeSetForm(ModelForm):
     class Meta:
         model = StateCodeSet
         fields = ["plan", "name", "descriptor"]
 
 
-class StateCodeForm(forms.ModelForm):
+class StateCodeForm(ModelForm):
     class Meta:
         model = StateCode
         fields = ["code_set", "code", "description"]
 
 
-class ElementMappingForm(forms.ModelForm):
+class ElementMappingForm(ModelForm):
     """Edits an unapproved mapping; targets are typed as Resource.Path, one per line."""
 
     target_paths = forms.CharField(
@@ -95,7 +96,6 @@ class ElementMappingForm(forms.ModelForm):
             "owner",
             "comments",
         ]
-        widgets = {"active_on": forms.DateInput(attrs={"type": "date"})}
 
     field_order = ["kind", "target_paths", "target_kind", "target_value_code", "active_on"]
 
@@ -178,14 +178,14 @@ class BulkMappingForm(forms.Form):
         self.fields["owner"].queryset = users
 
 
-class FeedbackForm(forms.ModelForm):
+class FeedbackForm(ModelForm):
     class Meta:
         model = MappingFeedback
         fields = ["body"]
         widgets = {"body": forms.Textarea(attrs={"rows": 3})}
 
 
-class FeedbackAnswerForm(forms.ModelForm):
+class FeedbackAnswerForm(ModelForm):
     class Meta:
         model = MappingFeedback
         fields = ["answer", "status"]
@@ -196,7 +196,7 @@ class FeedbackAnswerForm(forms.ModelForm):
         self.fields["status"].required = False
 
 
-class DescriptorMappingForm(forms.ModelForm):
+class DescriptorMappingForm(ModelForm):
     class Meta:
         model = DescriptorMapping
         fields = ["state_code", "descriptor_value", "notes"]
@@ -219,13 +219,13 @@ class DescriptorMappingForm(forms.ModelForm):
         return cleaned
 
 
-class LocalCodeSetForm(forms.ModelForm):
+class LocalCodeSetForm(ModelForm):
     class Meta:
         model = LocalCodeSet
         fields = ["lea", "state_code_set", "name"]
 
 
-class LocalCodeForm(forms.ModelForm):
+class LocalCodeForm(ModelForm):
     class Meta:
         model = LocalCode
         fields = ["local_code_set", "code", "description", "state_code"]
@@ -253,7 +253,7 @@ class UpgradeImpactForm(forms.Form):
     )
 
 
-class SeedDataElementForm(forms.ModelForm):
+class SeedDataElementForm(ModelForm):
     class Meta:
         model = SeedDataElement
         fields = [
@@ -267,7 +267,7 @@ class SeedDataElementForm(forms.ModelForm):
         ]
 
 
-class ExtensionForm(forms.ModelForm):
+class ExtensionForm(ModelForm):
     class Meta:
         model = Extension
         fields = [
@@ -281,13 +281,13 @@ class ExtensionForm(forms.ModelForm):
         ]
 
 
-class PracticeChangeForm(forms.ModelForm):
+class PracticeChangeForm(ModelForm):
     class Meta:
         model = PracticeChange
         fields = ["plan", "description", "owner", "affected_collection", "status"]
 
 
-class LineageAssignmentForm(forms.ModelForm):
+class LineageAssignmentForm(ModelForm):
     class Meta:
         model = LineageAssignment
         fields = ["plan", "resource", "source_system", "properties", "load_order"]

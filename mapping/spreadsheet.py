@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from rolloutplanner.spreadsheets import neutralise, restore  # noqa: F401
-
 # Columns of a collection sheet, in order. The first seven describe the state element; the
 # rest carry its mapping so an exported plan imports back without loss.
 SPEC_COLUMNS = (
@@ -37,5 +35,3 @@ SPECIAL_SHEETS = (DESCRIPTOR_SHEET, INSTRUCTIONS_SHEET, LINEAGE_SHEET)
 # "Student.BirthDate; StudentSchoolAssociation.EntryDate".
 LIST_SEPARATOR = ";"
 CODE_SEPARATOR = "="
-
-# neutralise / restore: the platform's formula-injection rule, re-exported for this app.

@@ -9,9 +9,10 @@ from parallel.models import (
     Side,
     TriageStatus,
 )
+from rolloutplanner.forms import ModelForm
 
 
-class CollectionCycleForm(forms.ModelForm):
+class CollectionCycleForm(ModelForm):
     class Meta:
         model = CollectionCycle
         fields = [
@@ -24,11 +25,6 @@ class CollectionCycleForm(forms.ModelForm):
             "leas",
             "mapping_plan",
         ]
-        widgets = {
-            "snapshot_date": forms.DateInput(attrs={"type": "date"}),
-            "legacy_due_date": forms.DateInput(attrs={"type": "date"}),
-            "edfi_due_date": forms.DateInput(attrs={"type": "date"}),
-        }
 
 
 class UploadForm(forms.Form):
@@ -45,7 +41,7 @@ class UploadForm(forms.Form):
     file = forms.FileField(help_text="Legacy: CSV (UTF-8). Ed-Fi: JSON array or JSON Lines.")
 
 
-class TriageForm(forms.ModelForm):
+class TriageForm(ModelForm):
     class Meta:
         model = DiscrepancyGroup
         fields = ["responsible_party", "responsible_vendor", "status", "notes"]
@@ -61,7 +57,7 @@ class TriageForm(forms.ModelForm):
             ]
 
 
-class EdFiConnectionForm(forms.ModelForm):
+class EdFiConnectionForm(ModelForm):
     client_secret = forms.CharField(
         widget=forms.PasswordInput(render_value=False),
         required=False,

@@ -3,7 +3,6 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.views import generic
@@ -11,7 +10,6 @@ from django.views.decorators.http import require_POST
 
 from leas.models import LEA
 from parallel import selectors
-from parallel.exporters.spreadsheets import csv_chunks, xlsx_bytes
 from parallel.filtersets import (
     CollectionCycleFilterSet,
     DiscrepancyGroupFilterSet,
@@ -32,6 +30,7 @@ from parallel.models import (
 )
 from parallel.services import exports, triage, uploads
 from parallel.services.runs import PULL_JOB_KIND, start_reconciliation
+from rolloutplanner.exports import FORMATS, Table, download
 from rolloutplanner.jobs import enqueue_job
 from rolloutplanner.permissions import VIEW, user_can
 from rolloutplanner.roles import UNRESTRICTED_ROLES, Role, role_of
@@ -335,7 +334,7 @@ class DownloadLogListView(ListWithoutAddPage):
 @login_required
 def export_discrepancies(request, run_pk, fmt):
     """CSV/XLSX of the run's discrepancies the user may see (optionally one LEA); logged."""
-    if fmt not in ("csv", "xlsx"):
+    if fmt not in FORMATS:
         raise PermissionDenied("Unknown format.")
     run = get_object_or_404(ReconciliationRun.objects.restrict(request.user, VIEW), pk=run_pk)
     lea = None
@@ -356,19 +355,9 @@ def export_discrepancies(request, run_pk, fmt):
         what=what,
     )
     stamp = timezone.now().strftime("%Y%m%d-%H%M")
-    filename = f"discrepancies-run{run.pk}{f'-lea{lea.pk}' if lea else ''}-{stamp}.{fmt}"
-    rows = exports.as_table(queryset)
-    if fmt == "csv":
-        response = StreamingHttpResponse(
-            csv_chunks(exports.DISCREPANCY_HEADER, rows), content_type="text/csv; charset=utf-8"
-        )
-    else:
-        response = HttpResponse(
-            xlsx_bytes("Discrepancies", exports.DISCREPANCY_HEADER, rows),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    name = f"discrepancies-run{run.pk}{f'-lea{lea.pk}' if lea else ''}-{stamp}"
+    table = Table(name, "Discrepancies", exports.DISCREPANCY_HEADER, exports.as_table(queryset))
+    return download(table, fmt)
 
 
 class EdFiConnectionListView(planner.ObjectListView):

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from django.conf import settings
 from django.db import transaction
@@ -63,6 +65,20 @@ RUN_JOB_TASK = "rolloutplanner.tasks.run_job"
 WORKER_LOST = (
     "The worker stopped while running this job (it was killed or lost power); start it again."
 )
+
+
+@contextmanager
+def timed(timings: dict[str, float], key: str) -> Iterator[None]:
+    """Store the seconds the block took (to the millisecond) as ``timings[key]``.
+
+    Written even when the block raises, so a failed run still shows how far each step got;
+    a job keeps ``timings`` in its result (or its run row) to show where the time went.
+    """
+    started = time.perf_counter()
+    try:
+        yield
+    finally:
+        timings[key] = round(time.perf_counter() - started, 3)
 
 
 class JobProgress:
@@ -146,8 +162,9 @@ def _is_stale(job: Job) -> bool:
     return last_sign < timezone.now() - settings.JOB_STALE_AFTER
 
 
-def _finish(job: Job, state: str, *, result: dict | None = None, error: str = "") -> None:
-    job.state, job.finished_at, job.error = state, timezone.now(), error
+def _finish(job: Job, state: str, *, result: dict | None = None, error: str = "", now=None) -> None:
+    """End the job in ``state``; one that did not succeed has its kind's clean-up called."""
+    job.state, job.finished_at, job.error = state, now or timezone.now(), error
     if result is not None:
         job.result = result
         job.result_url = result.get("url", "") if isinstance(result, dict) else ""
@@ -215,8 +232,6 @@ def fail_stale_jobs(*, now=None) -> int:
             job = stale.select_for_update(skip_locked=True).filter(pk=job_id).first()
             if job is None:  # it reported again, ended, or another sweep holds it
                 continue
-            job.state, job.finished_at, job.error = JobState.FAILED, now, WORKER_LOST
-            job.save(update_fields=["state", "finished_at", "error"])
-            _clean_up(job)
+            _finish(job, JobState.FAILED, error=WORKER_LOST, now=now)
             marked += 1
     return marked

@@ -1,19 +1,10 @@
 from django import forms
 
+from rolloutplanner.forms import DateInput, ModelForm
 from usecases import models as m
 
 
-class PlainModelForm(forms.ModelForm):
-    """ModelForm whose date fields use the browser's date picker."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            if isinstance(field, forms.DateField):
-                field.widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-class StakeholderForm(PlainModelForm):
+class StakeholderForm(ModelForm):
     class Meta:
         model = m.Stakeholder
         fields = [
@@ -32,13 +23,13 @@ class StakeholderForm(PlainModelForm):
         ]
 
 
-class DataSystemForm(PlainModelForm):
+class DataSystemForm(ModelForm):
     class Meta:
         model = m.DataSystem
         fields = ["name", "system_type", "owner", "vendor", "hosting", "data_held"]
 
 
-class DataFlowForm(PlainModelForm):
+class DataFlowForm(ModelForm):
     class Meta:
         model = m.DataFlow
         fields = ["source", "target", "data", "frequency", "method"]
@@ -50,44 +41,44 @@ class DocumentCreateForm(forms.Form):
     timeline_phase = forms.CharField(max_length=200, required=False)
 
 
-class DocumentForm(PlainModelForm):
+class DocumentForm(ModelForm):
     class Meta:
         model = m.PlanningDocument
         fields = ["title", "data_systems", "timeline_phase"]
 
 
-class SectionForm(PlainModelForm):
+class SectionForm(ModelForm):
     class Meta:
         model = m.DocumentSection
         fields = ["heading", "body"]
         widgets = {"body": forms.Textarea(attrs={"rows": 12})}
 
 
-class RiskForm(PlainModelForm):
+class RiskForm(ModelForm):
     class Meta:
         model = m.Risk
         fields = ["document", "description", "likelihood", "impact", "mitigation", "owner"]
 
 
-class DataRequirementForm(PlainModelForm):
+class DataRequirementForm(ModelForm):
     class Meta:
         model = m.DataRequirement
         fields = ["document", "data_system", "source_name", "elements", "state_elements"]
 
 
-class StakeholderImpactForm(PlainModelForm):
+class StakeholderImpactForm(ModelForm):
     class Meta:
         model = m.StakeholderImpact
         fields = ["document", "stakeholder", "impact", "data_access"]
 
 
-class ScopeItemForm(PlainModelForm):
+class ScopeItemForm(ModelForm):
     class Meta:
         model = m.ScopeItem
         fields = ["document", "category", "text", "use_cases"]
 
 
-class DecisionForm(PlainModelForm):
+class DecisionForm(ModelForm):
     class Meta:
         model = m.Decision
         fields = [
@@ -103,25 +94,25 @@ class DecisionForm(PlainModelForm):
         ]
 
 
-class CommunicationItemForm(PlainModelForm):
+class CommunicationItemForm(ModelForm):
     class Meta:
         model = m.CommunicationItem
         fields = ["audience", "message", "channel", "frequency", "owner", "next_date", "active"]
 
 
-class CommunicationLogForm(PlainModelForm):
+class CommunicationLogForm(ModelForm):
     class Meta:
         model = m.CommunicationLog
         fields = ["sent_on", "summary"]
 
 
-class ChecklistTaskForm(PlainModelForm):
+class ChecklistTaskForm(ModelForm):
     class Meta:
         model = m.ChecklistTask
         fields = ["number", "level", "title", "parent", "guidance", "status", "position"]
 
 
-class InstrumentForm(PlainModelForm):
+class InstrumentForm(ModelForm):
     class Meta:
         model = m.Instrument
         fields = [
@@ -134,19 +125,19 @@ class InstrumentForm(PlainModelForm):
         ]
 
 
-class DimensionForm(PlainModelForm):
+class DimensionForm(ModelForm):
     class Meta:
         model = m.Dimension
         fields = ["instrument", "title", "position"]
 
 
-class AssessmentItemForm(PlainModelForm):
+class AssessmentItemForm(ModelForm):
     class Meta:
         model = m.AssessmentItem
         fields = ["dimension", "text", "level_1", "level_2", "level_3", "level_4", "position"]
 
 
-class AssessmentRoundForm(PlainModelForm):
+class AssessmentRoundForm(ModelForm):
     class Meta:
         model = m.AssessmentRound
         fields = ["instrument", "name", "held_on", "notes"]
@@ -156,7 +147,7 @@ class ReviewForm(forms.Form):
     reviewers = forms.ModelMultipleChoiceField(
         queryset=m.Stakeholder.objects.all(), widget=forms.CheckboxSelectMultiple
     )
-    due = forms.DateField(label="Due date", widget=forms.DateInput(attrs={"type": "date"}))
+    due = forms.DateField(label="Due date", widget=DateInput)
 
 
 class CommentForm(forms.Form):

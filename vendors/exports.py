@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from leas.exporters import export
+from rolloutplanner.exports import Table
 from vendors.models import Vendor
 
 
-def export_vendor_inventory(*, user, fmt: str):
+def export_vendor_inventory(*, user) -> Table:
+    """The vendors the user may see, with how many LEAs use each."""
     vendors = (
         Vendor.objects.restrict(user)
         .with_lea_counts()
@@ -38,4 +39,4 @@ def export_vendor_inventory(*, user, fmt: str):
         ]
         for vendor in vendors
     )
-    return "vendor-inventory", export(fmt, title="Vendor inventory", header=header, rows=rows)
+    return Table("vendor-inventory", "Vendor inventory", header, rows)

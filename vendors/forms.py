@@ -1,5 +1,6 @@
 from django import forms
 
+from rolloutplanner.forms import ModelForm
 from vendors.models import (
     APICredential,
     Certification,
@@ -11,10 +12,8 @@ from vendors.models import (
     Vendor,
 )
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
-
-class VendorForm(forms.ModelForm):
+class VendorForm(ModelForm):
     class Meta:
         model = Vendor
         fields = [
@@ -29,25 +28,22 @@ class VendorForm(forms.ModelForm):
         ]
 
 
-class CertificationForm(forms.ModelForm):
+class CertificationForm(ModelForm):
     class Meta:
         model = Certification
         fields = ["vendor", "certification", "version", "status", "certified_on"]
-        widgets = {"certified_on": DATE}
 
 
-class TouchpointForm(forms.ModelForm):
+class TouchpointForm(ModelForm):
     class Meta:
         model = Touchpoint
         fields = ["vendor", "held_on", "attendees", "decisions"]
-        widgets = {"held_on": DATE}
 
 
-class FollowUpForm(forms.ModelForm):
+class FollowUpForm(ModelForm):
     class Meta:
         model = FollowUp
         fields = ["touchpoint", "description", "owner", "due_on", "done_on", "notes"]
-        widgets = {"due_on": DATE, "done_on": DATE}
 
 
 class FollowUpEditForm(FollowUpForm):
@@ -55,11 +51,10 @@ class FollowUpEditForm(FollowUpForm):
         fields = ["description", "owner", "due_on", "done_on", "notes"]
 
 
-class DeploymentTimelineForm(forms.ModelForm):
+class DeploymentTimelineForm(ModelForm):
     class Meta:
         model = DeploymentTimeline
         fields = ["vendor", "lea", "development_on", "qa_on", "deployment_on", "notes"]
-        widgets = {"development_on": DATE, "qa_on": DATE, "deployment_on": DATE}
 
 
 class DeploymentTimelineEditForm(DeploymentTimelineForm):
@@ -67,11 +62,10 @@ class DeploymentTimelineEditForm(DeploymentTimelineForm):
         fields = ["development_on", "qa_on", "deployment_on", "notes"]
 
 
-class MarketEventForm(forms.ModelForm):
+class MarketEventForm(ModelForm):
     class Meta:
         model = MarketEvent
         fields = ["vendor", "kind", "announced_on", "effective_on", "affected_leas", "handoff_plan"]
-        widgets = {"announced_on": DATE, "effective_on": DATE}
 
 
 class ResourceListField(forms.CharField):
@@ -87,7 +81,7 @@ class ResourceListField(forms.CharField):
         return sorted({line.strip() for line in text.splitlines() if line.strip()})
 
 
-class ClaimSetForm(forms.ModelForm):
+class ClaimSetForm(ModelForm):
     writable_resources = ResourceListField(
         label="Resources it may write (one per line)", required=False
     )
@@ -97,7 +91,7 @@ class ClaimSetForm(forms.ModelForm):
         fields = ["name", "writable_resources"]
 
 
-class APICredentialForm(forms.ModelForm):
+class APICredentialForm(ModelForm):
     secret = forms.CharField(
         label="Secret (optional)",
         required=False,
@@ -125,7 +119,6 @@ class APICredentialForm(forms.ModelForm):
             "revoked_on",
             "revocation_reason",
         ]
-        widgets = {"issued_on": DATE, "expires_on": DATE, "revoked_on": DATE}
 
 
 class ReportLeakForm(forms.Form):

@@ -5,10 +5,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views import View
 
-from leas.views import ExportView
 from mapping.models import MappingPlan
 from rolloutplanner.permissions import user_may_write
 from rolloutplanner.views import generic
+from rolloutplanner.views.exports import ExportView
 from vendors import exports, selectors, services
 from vendors.filtersets import (
     APICredentialFilterSet,

@@ -10,23 +10,9 @@ from leas.models import (
     SupportNetwork,
     SupportRequest,
 )
+from rolloutplanner.api.serializers import FixedOwnerMixin
 from rolloutplanner.roles import UNRESTRICTED_ROLES, role_of
 from vendors.models import Vendor
-
-
-class FixedOwnerMixin:
-    """The owning organisation is set on creation and cannot be changed by an update, so a
-    scoped user can never move a row out of (or into) another organisation's scope."""
-
-    owner_fields: tuple[str, ...] = ("lea",)
-
-    def validate(self, attrs):
-        attrs = super().validate(attrs)
-        if self.instance is not None:
-            for name in self.owner_fields:
-                if name in attrs and attrs[name] != getattr(self.instance, name):
-                    raise serializers.ValidationError({name: "It cannot be changed once set."})
-        return attrs
 
 
 class LEASerializer(serializers.HyperlinkedModelSerializer):

@@ -1,9 +1,7 @@
-from django.core.exceptions import ValidationError
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
-from rest_framework.exceptions import ValidationError as APIValidationError
 from rest_framework.response import Response
 
 from leas import services
@@ -77,14 +75,11 @@ class CohortViewSet(RestrictedModelViewSet):
         if not user_can_add_model(request.user, Cohort):
             raise PermissionDenied("Only the SEA team builds cohorts.")
         data = _valid(serializers.CohortSuggestionRequestSerializer, request.data)
-        try:
-            suggestion = services.suggest_cohort(
-                size=data["size"],
-                must_include=data.get("must_include", []),
-                exclude=data.get("exclude", []),
-            )
-        except ValidationError as exc:
-            raise APIValidationError({"detail": exc.messages}) from None
+        suggestion = services.suggest_cohort(
+            size=data["size"],
+            must_include=data.get("must_include", []),
+            exclude=data.get("exclude", []),
+        )
         body = {
             "picks": suggestion.picks,
             "strata_covered": sum(c.covered_count for c in suggestion.coverage),
@@ -104,16 +99,13 @@ class CohortViewSet(RestrictedModelViewSet):
         if not user_can(request.user, cohort, CHANGE):
             raise PermissionDenied("You may not change this cohort.")
         data = _valid(serializers.SaveCohortVersionSerializer, request.data)
-        try:
-            version = services.save_cohort_version(
-                cohort=cohort,
-                leas=data["leas"],
-                user=request.user,
-                explanation=data["explanation"],
-                note=data["note"],
-            )
-        except ValidationError as exc:
-            raise APIValidationError({"detail": exc.messages}) from None
+        version = services.save_cohort_version(
+            cohort=cohort,
+            leas=data["leas"],
+            user=request.user,
+            explanation=data["explanation"],
+            note=data["note"],
+        )
         return Response(
             serializers.CohortVersionSerializer(version).data, status=status.HTTP_201_CREATED
         )

@@ -1,6 +1,5 @@
 """API serializers; fields listed explicitly, rules delegated to the services."""
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
 from mapping.models import (
@@ -32,6 +31,7 @@ from mapping.services.mappings import (
     target_reading,
 )
 from mapping.services.targets import describe_target
+from rolloutplanner.api.serializers import CleanedModelSerializer
 
 # target_problems' keyword → the serializer field that carries it.
 READING_FIELDS = {
@@ -39,10 +39,6 @@ READING_FIELDS = {
     "target_value": "target_value",
     "rule": "transformation_rule",
 }
-
-
-def _as_drf_error(exc: DjangoValidationError) -> serializers.ValidationError:
-    return serializers.ValidationError(exc.messages)
 
 
 class DataStandardVersionSerializer(serializers.ModelSerializer):
@@ -194,10 +190,7 @@ class ElementMappingSerializer(serializers.ModelSerializer):
         if instance is not None:
             if "element" in attrs and attrs["element"] != instance.element:
                 raise serializers.ValidationError({"element": "A mapping keeps its element."})
-            try:
-                check_editable(instance)
-            except DjangoValidationError as exc:
-                raise _as_drf_error(exc) from exc
+            check_editable(instance)
         element = attrs.get("element") or instance.element
         kind = attrs.get("kind", instance.kind if instance else "not_mapped")
         targets = attrs.get("targets")
@@ -259,10 +252,7 @@ class DescriptorMappingSerializer(serializers.ModelSerializer):
 
     def validate(self, attrs):
         if self.instance is not None:
-            try:
-                check_editable(DescriptorMapping.objects.get(pk=self.instance.pk))
-            except DjangoValidationError as exc:
-                raise serializers.ValidationError(exc.messages) from None
+            check_editable(DescriptorMapping.objects.get(pk=self.instance.pk))
         code = attrs.get("state_code") or self.instance.state_code
         value = attrs.get("descriptor_value") or self.instance.descriptor_value
         if value.descriptor.version_id != code.code_set.plan.data_standard_version_id:
@@ -299,7 +289,7 @@ class CoverageRunSerializer(serializers.ModelSerializer):
         fields = ["id", "plan", "job", "created_at", "element_count", "mapped_percent", "result"]
 
 
-class SeedDataElementSerializer(serializers.ModelSerializer):
+class SeedDataElementSerializer(CleanedModelSerializer):
     class Meta:
         model = SeedDataElement
         fields = [
@@ -314,14 +304,6 @@ class SeedDataElementSerializer(serializers.ModelSerializer):
         ]
         # As on the page: every save names a source system (rows migrated without one too).
         extra_kwargs = {"authoritative_source": {"required": True, "allow_null": False}}
-
-    def validate(self, attrs):
-        attrs = super().validate(attrs)
-        source = attrs.get(
-            "authoritative_source", getattr(self.instance, "authoritative_source", None)
-        )
-        SeedDataElement(authoritative_source=source).clean()
-        return attrs
 
 
 class ExtensionSerializer(serializers.ModelSerializer):

@@ -1,9 +1,7 @@
 """API views: restricted viewsets over the mapping models, rules in the services."""
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers as drf_serializers
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
@@ -142,12 +140,9 @@ class ReviewActionMixin:
             raise PermissionDenied("You may not review this mapping.")
         body = serializers.TransitionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        try:
-            mapping = mapping_services.transition_mapping(
-                mapping=mapping, transition=body.validated_data["transition"], user=request.user
-            )
-        except DjangoValidationError as exc:
-            raise drf_serializers.ValidationError(exc.messages) from exc
+        mapping = mapping_services.transition_mapping(
+            mapping=mapping, transition=body.validated_data["transition"], user=request.user
+        )
         return Response(self.get_serializer(self.get_queryset().get(pk=mapping.pk)).data)
 
 
@@ -174,12 +169,9 @@ class ElementMappingViewSet(ReviewActionMixin, RestrictedModelViewSet):
         data = dict(serializer.validated_data)
         targets = data.pop("targets", None)
         data.pop("element", None)
-        try:
-            mapping_services.update_mapping(
-                mapping=serializer.instance, user=self.request.user, targets=targets, **data
-            )
-        except DjangoValidationError as exc:
-            raise drf_serializers.ValidationError(exc.messages) from exc
+        mapping_services.update_mapping(
+            mapping=serializer.instance, user=self.request.user, targets=targets, **data
+        )
 
 
 class MappingFeedbackViewSet(RestrictedModelViewSet):

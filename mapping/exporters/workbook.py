@@ -1,16 +1,13 @@
 """Writing a mapping plan (or the empty spec template) as XLSX or CSV.
 
-Every text cell goes through :func:`neutralise`, so a value starting with = + - @ is shown as
-text and never evaluated; the importer undoes it, so an exported plan imports back unchanged.
+Every cell goes through the platform's writer (:mod:`rolloutplanner.exports`), so a value
+starting with = + - @ is shown as text and never evaluated; the importer undoes it, so an
+exported plan imports back unchanged.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import re
-
-from openpyxl import Workbook
 
 from mapping.models import (
     DescriptorMapping,
@@ -30,8 +27,8 @@ from mapping.spreadsheet import (
     MAPPING_COLUMNS,
     SPEC_COLUMNS,
     SPECIAL_SHEETS,
-    neutralise,
 )
+from rolloutplanner.exports import XlsxWorkbook, csv_text
 
 PLAN_COLUMNS = SPEC_COLUMNS + MAPPING_COLUMNS
 TEMPLATE_EXAMPLE = (
@@ -124,75 +121,50 @@ def _sheet_title(name: str, used: set[str]) -> str:
     return title
 
 
-def _append(sheet, row) -> None:
-    sheet.append([neutralise(value) for value in row])
-
-
 def plan_workbook(*, plan: MappingPlan) -> bytes:
     """The whole plan: a sheet per collection, plus descriptor mappings and lineage."""
-    workbook = Workbook()
-    workbook.remove(workbook.active)
+    workbook = XlsxWorkbook()
     sheets: dict[str, object] = {}
     used: set[str] = set()
     for collection, row in _plan_rows(plan):
         sheet = sheets.get(collection)
         if sheet is None:
-            sheet = sheets[collection] = workbook.create_sheet(_sheet_title(collection, used))
-            sheet.append(list(PLAN_COLUMNS))
-        _append(sheet, row)
-    descriptors = workbook.create_sheet(DESCRIPTOR_SHEET)
-    descriptors.append(list(DESCRIPTOR_COLUMNS))
+            title = _sheet_title(collection, used)
+            sheet = sheets[collection] = workbook.add_sheet(title, PLAN_COLUMNS)
+        sheet.append(row)
+    descriptors = workbook.add_sheet(DESCRIPTOR_SHEET, DESCRIPTOR_COLUMNS)
     for row in _descriptor_rows(plan):
-        _append(descriptors, row)
-    lineage = workbook.create_sheet(LINEAGE_SHEET)
-    lineage.append(list(LINEAGE_COLUMNS))
+        descriptors.append(row)
+    lineage = workbook.add_sheet(LINEAGE_SHEET, LINEAGE_COLUMNS)
     assignments = LineageAssignment.objects.filter(plan=plan).select_related("resource")
     for assignment in assignments.order_by("load_order", "resource__name", "source_system"):
         properties = f"{LIST_SEPARATOR} ".join(sorted(assignment.property_paths))
-        _append(
-            lineage,
+        lineage.append(
             (
                 assignment.resource.name,
                 assignment.source_system,
                 properties,
                 assignment.load_order,
-            ),
+            )
         )
-    return _save(workbook)
+    return workbook.content()
 
 
 def plan_csv(*, plan: MappingPlan) -> str:
     """Every element mapping of the plan as one CSV table (same columns as the workbook)."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(PLAN_COLUMNS)
-    for _, row in _plan_rows(plan):
-        writer.writerow([neutralise(value) for value in row])
-    return out.getvalue()
+    # No byte order mark: the file is also read by scripts that expect plain UTF-8.
+    return csv_text(PLAN_COLUMNS, (row for _, row in _plan_rows(plan)), bom=False)
 
 
 def template_workbook() -> bytes:
     """The file a state fills in to import its collection specification."""
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "Elements"
-    sheet.append(list(SPEC_COLUMNS))
-    sheet.append(list(TEMPLATE_EXAMPLE))
-    instructions = workbook.create_sheet(INSTRUCTIONS_SHEET)
+    workbook = XlsxWorkbook()
+    workbook.add_sheet("Elements", SPEC_COLUMNS).append(TEMPLATE_EXAMPLE)
+    instructions = workbook.add_sheet(INSTRUCTIONS_SHEET)
     for row in INSTRUCTIONS:
-        instructions.append(list(row))
-    return _save(workbook)
+        instructions.append(row)
+    return workbook.content()
 
 
 def template_csv() -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(SPEC_COLUMNS)
-    writer.writerow(TEMPLATE_EXAMPLE)
-    return out.getvalue()
-
-
-def _save(workbook: Workbook) -> bytes:
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return csv_text(SPEC_COLUMNS, [TEMPLATE_EXAMPLE], bom=False)

@@ -18,9 +18,8 @@ from mapping.spreadsheet import (
     LIST_SEPARATOR,
     MAPPING_COLUMNS,
     REQUIRED_COLUMNS,
-    restore,
 )
-from rolloutplanner.spreadsheets import UnreadableFile, read_table_file
+from rolloutplanner.spreadsheets import UnreadableFile, read_table_file, restore
 
 MAX_ERRORS = 50
 TRUE_WORDS = {"yes", "y", "true", "1", "required"}

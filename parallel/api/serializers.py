@@ -15,9 +15,10 @@ from parallel.models import (
     SubmissionFile,
     TriageStatus,
 )
+from rolloutplanner.api.serializers import CleanedModelSerializer
 
 
-class ReportDefinitionSerializer(serializers.ModelSerializer):
+class ReportDefinitionSerializer(CleanedModelSerializer):
     class Meta:
         model = ReportDefinition
         fields = [
@@ -25,16 +26,6 @@ class ReportDefinitionSerializer(serializers.ModelSerializer):
             "compared_fields", "category_sets", "crosswalk", "population",
             "tolerance_absolute", "tolerance_percent", "source",
         ]  # fmt: skip
-
-    def validate(self, attrs):
-        instance = ReportDefinition(**{**self._current(), **attrs})
-        instance.clean()
-        return attrs
-
-    def _current(self) -> dict:
-        if self.instance is None:
-            return {}
-        return {name: getattr(self.instance, name) for name in self.Meta.fields if name != "id"}
 
 
 class CollectionCycleSerializer(serializers.ModelSerializer):

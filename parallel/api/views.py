@@ -1,8 +1,6 @@
-from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
@@ -63,17 +61,14 @@ class CollectionCycleViewSet(RestrictedModelViewSet):
         upload = serializers.SubmissionUploadSerializer(data=request.data)
         upload.is_valid(raise_exception=True)
         values = upload.validated_data
-        try:
-            submission = upload_submission(
-                cycle=cycle,
-                user=request.user,
-                side=values["side"],
-                uploaded=values["file"],
-                lea=values.get("lea"),
-                resource=values.get("resource") or "",
-            )
-        except DjangoValidationError as exc:
-            raise ValidationError({"file": exc.messages}) from None
+        submission = upload_submission(
+            cycle=cycle,
+            user=request.user,
+            side=values["side"],
+            uploaded=values["file"],
+            lea=values.get("lea"),
+            resource=values.get("resource") or "",
+        )
         data = serializers.SubmissionFileSerializer(submission).data
         return Response(data, status=status.HTTP_201_CREATED)
 
@@ -145,14 +140,11 @@ class DiscrepancyGroupViewSet(
         vendor = None
         if values.get("responsible_vendor"):
             vendor = Vendor.objects.filter(pk=values["responsible_vendor"]).first()
-        try:
-            serializer.instance = triage_group(
-                group=group,
-                user=self.request.user,
-                status=values["status"],
-                notes=values.get("notes", ""),
-                responsible_party=values.get("responsible_party"),
-                responsible_vendor=vendor,
-            )
-        except DjangoValidationError as exc:
-            raise ValidationError(exc.message_dict) from None
+        serializer.instance = triage_group(
+            group=group,
+            user=self.request.user,
+            status=values["status"],
+            notes=values.get("notes", ""),
+            responsible_party=values.get("responsible_party"),
+            responsible_vendor=vendor,
+        )

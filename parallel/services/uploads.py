@@ -40,25 +40,35 @@ def guess_resource(filename: str) -> str:
 def upload_submission(
     *, cycle, user, side: str, uploaded, lea=None, resource: str = ""
 ) -> SubmissionFile:
-    """Store one uploaded file for ``cycle`` after checking its layout and size."""
+    """Store one uploaded file for ``cycle`` after checking its layout and size.
+
+    A refused file raises ``ValidationError`` keyed by the upload field at fault (``lea``,
+    ``resource`` or ``file``), so the page and the API report it the same way.
+    """
     submission = SubmissionFile(
         cycle=cycle, side=side, lea=lea, original_name=uploaded.name, uploaded_by=user
     )
     if not user_can_add_model(user, SubmissionFile):  # before the file is read or stored
         raise PermissionDenied(UPLOAD_REFUSED)
     if lea is not None and cycle.leas.exists() and not cycle.leas.filter(pk=lea.pk).exists():
-        raise ValidationError(f"{lea} does not take part in {cycle}; choose one of its LEAs.")
+        raise ValidationError(
+            {"lea": f"{lea} does not take part in {cycle}; choose one of its LEAs."}
+        )
     if uploaded.size > max_upload_bytes():
         raise ValidationError(
-            f"{uploaded.name}: {uploaded.size} bytes is above the limit of "
-            f"{max_upload_bytes()} bytes."
+            {
+                "file": f"{uploaded.name}: {uploaded.size} bytes is above the limit of "
+                f"{max_upload_bytes()} bytes."
+            }
         )
     if side == Side.EDFI:
         resource = resource or guess_resource(uploaded.name)
         if resource not in EdFiResource.values:
             raise ValidationError(
-                f"{uploaded.name}: name the Ed-Fi resource (one of "
-                f"{', '.join(EdFiResource.values)})."
+                {
+                    "resource": f"{uploaded.name}: name the Ed-Fi resource (one of "
+                    f"{', '.join(EdFiResource.values)})."
+                }
             )
         submission.resource = resource
     digest = hashlib.sha256()
@@ -72,7 +82,7 @@ def upload_submission(
         _check(submission, cycle)
     except InputError as exc:
         submission.file.delete(save=False)
-        raise ValidationError(exc.problems) from None
+        raise ValidationError({"file": exc.problems}) from None
     submission._change_reason = f"uploaded {uploaded.name}"
     try:
         return save_restricted(user, ADD, submission, refusal=UPLOAD_REFUSED)

@@ -2,14 +2,21 @@
 
 ``{"error": {"status": 400, "code": "invalid", "detail": "...", "fields": {...}}}``
 
-``status`` is always the response's own status code and ``detail`` always a sentence.
+``status`` is always the response's own status code and ``detail`` always a sentence. A
+validation error, whether a serializer, a model's ``clean()`` or a service raised it, is
+translated here and nowhere else: ``fields`` maps each field to its messages, and messages
+about no one field are under ``non_field_errors`` (never Django's ``__all__``). Views and
+serializers let ``django.core.exceptions.ValidationError`` pass.
 """
 
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import ProtectedError, RestrictedError
 from django.http import Http404
 from rest_framework import exceptions, status
+from rest_framework.serializers import as_serializer_error
+from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from rolloutplanner.deletion import still_used_by
@@ -37,10 +44,8 @@ def exception_handler(exc, context):
     if response is None:
         return None
     body = {"status": response.status_code, "code": _code(exc), "detail": _detail(exc)}
-    if isinstance(exc, exceptions.ValidationError) and isinstance(exc.detail, dict):
-        body["fields"] = response.data
-    elif isinstance(exc, exceptions.ValidationError):
-        body["fields"] = {"non_field_errors": response.data}
+    if isinstance(exc, exceptions.ValidationError):
+        body["fields"] = _fields(response.data)
     response.data = {"error": body}
     return response
 
@@ -48,9 +53,7 @@ def exception_handler(exc, context):
 def _as_api_exception(exc):
     """Django's own exceptions as the DRF exceptions with the same meaning."""
     if isinstance(exc, DjangoValidationError):
-        return exceptions.ValidationError(
-            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
-        )
+        return exceptions.ValidationError(as_serializer_error(exc))
     if isinstance(exc, Http404):
         return exceptions.NotFound(*exc.args[:1])
     if isinstance(exc, DjangoPermissionDenied):
@@ -58,6 +61,20 @@ def _as_api_exception(exc):
     if isinstance(exc, (ProtectedError, RestrictedError)):
         return Conflict(still_used_by(exc))
     return exc
+
+
+def _fields(data) -> dict:
+    """Messages by field; Django's key for messages about no one field becomes DRF's."""
+    if not isinstance(data, dict):
+        return {api_settings.NON_FIELD_ERRORS_KEY: data}
+    fields = {}
+    for key, messages in data.items():
+        key = api_settings.NON_FIELD_ERRORS_KEY if key == NON_FIELD_ERRORS else key
+        if key in fields and isinstance(messages, list):
+            fields[key] = [*fields[key], *messages]
+        else:
+            fields[key] = messages
+    return fields
 
 
 def _code(exc) -> str:

@@ -1,6 +1,42 @@
+"""Serializers of the platform's own models, and the bases every app's serializers build on."""
+
 from rest_framework import serializers
 
 from rolloutplanner.models import APIToken, Job
+
+
+class CleanedModelSerializer(serializers.ModelSerializer):
+    """Runs the model's ``clean()`` so the API keeps the same rules as the HTML forms."""
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        many = {k: v for k, v in attrs.items() if self.Meta.model._meta.get_field(k).many_to_many}
+        values = {k: v for k, v in attrs.items() if k not in many}
+        instance = self.instance or self.Meta.model()
+        originals = {k: getattr(instance, k) for k in values if self.instance is not None}
+        for key, value in values.items():
+            setattr(instance, key, value)
+        try:
+            instance.clean()
+        finally:
+            for key, value in originals.items():
+                setattr(instance, key, value)
+        return attrs
+
+
+class FixedOwnerMixin:
+    """The owning organisation is set on creation and cannot be changed by an update, so a
+    scoped user can never move a row out of (or into) another organisation's scope."""
+
+    owner_fields: tuple[str, ...] = ("lea",)
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        if self.instance is not None:
+            for name in self.owner_fields:
+                if name in attrs and attrs[name] != getattr(self.instance, name):
+                    raise serializers.ValidationError({name: "It cannot be changed once set."})
+        return attrs
 
 
 class JobSerializer(serializers.ModelSerializer):

@@ -161,5 +161,5 @@ def test_a_per_lea_file_for_an_lea_outside_the_cycle_is_refused(api_client, worl
     )
 
     assert response.status_code == 400
-    assert "does not take part" in str(response.data["error"]["fields"]["file"])
+    assert "does not take part" in str(response.data["error"]["fields"]["lea"])
     assert not collection.cycle.files.exists()

@@ -108,3 +108,62 @@ def test_throttled_request_is_429_with_its_status(api_client, world, monkeypatch
     response = api_client.get(reverse("api:lea-list"))
 
     _assert_error_body(response, 429, "throttled")
+
+
+# Validation errors: translated once, by the project handler, whoever raised them.
+
+
+def test_a_services_sentence_is_a_non_field_error_in_the_common_body(api_client, world):
+    api_client.force_authenticate(world.users[Role.SEA_TEAM])
+    lea = world.own_lea.pk
+    payload = {"size": 1, "must_include": [lea], "exclude": [lea]}
+
+    response = api_client.post(reverse("api:cohort-suggest"), payload, format="json")
+
+    error = _assert_error_body(response, 400, "invalid")
+    assert error["fields"] == {"non_field_errors": ["Own District is both required and excluded."]}
+
+
+def test_a_transition_refused_by_the_service_is_the_same_body(api_client, world):
+    from tests.mapping import factories as mapping_factories
+
+    mapping = mapping_factories.ElementMappingFactory(kind="not_mapped")
+    api_client.force_authenticate(world.users[Role.SEA_TEAM])
+    url = reverse("api:elementmapping-transition", args=[mapping.pk])
+
+    response = api_client.post(url, {"transition": "approve"}, format="json")
+
+    error = _assert_error_body(response, 400, "invalid")
+    assert list(error["fields"]) == ["non_field_errors"]
+    assert all(isinstance(message, str) for message in error["fields"]["non_field_errors"])
+
+
+def test_a_phase_still_in_use_is_refused_with_a_non_field_error(api_client, world):
+    from tests.rolloutplanner.factories import MilestoneFactory
+
+    phase = MilestoneFactory().phase
+    api_client.force_authenticate(world.users[Role.SEA_TEAM])
+
+    response = api_client.delete(reverse("api:phase-detail", args=[phase.pk]))
+
+    error = _assert_error_body(response, 400, "invalid")
+    assert error["fields"] == {"non_field_errors": ["This phase still has milestones."]}
+
+
+def test_djangos_non_field_key_becomes_the_apis_and_codes_are_kept():
+    from django.core.exceptions import ValidationError
+    from rest_framework.exceptions import ValidationError as APIValidationError
+
+    from rolloutplanner.api.errors import exception_handler
+
+    raised = ValidationError(
+        {"__all__": ["Dates must run in order."], "name": ValidationError("Taken.", code="unique")}
+    )
+    fields = exception_handler(raised, {}).data["error"]["fields"]
+    assert fields == {"non_field_errors": ["Dates must run in order."], "name": ["Taken."]}
+    assert fields["name"][0].code == "unique"
+
+    # A model's clean() run by a serializer reaches the handler through DRF with "__all__".
+    both = APIValidationError({"__all__": ["One."], "non_field_errors": ["Two."]})
+    fields = exception_handler(both, {}).data["error"]["fields"]
+    assert fields == {"non_field_errors": ["One.", "Two."]}

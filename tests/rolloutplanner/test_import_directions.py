@@ -36,14 +36,6 @@ ALLOWED: dict[str, set[str]] = {
     "usecases": set(),
 }
 
-# TEMPORARY: vendors still imports the shared helpers that live in leas (ExportView and
-# FixedOwnerMixin in leas.views, the spreadsheet exporters, the serializer base in
-# leas.api.serializers). They are moving into the platform; remove this allowance then. It
-# covers these modules only: vendors importing anything else of leas still fails.
-TEMPORARY: dict[tuple[str, str], set[str]] = {
-    ("vendors", "leas"): {"leas.views", "leas.exporters", "leas.api.serializers"},
-}
-
 
 @dataclass(frozen=True)
 class Import:
@@ -127,11 +119,6 @@ def is_composition_point(imported: Import) -> bool:
     return imported.where.rpartition(":")[0] in COMPOSITION_POINTS
 
 
-def temporarily_allowed(imported: Import) -> bool:
-    modules = TEMPORARY.get((imported.source, imported.target), set())
-    return any(imported.module == m or imported.module.startswith(f"{m}.") for m in modules)
-
-
 def cycles(edges: dict[str, set[str]]) -> list[list[str]]:
     """The strongly connected components of more than one app (Tarjan)."""
     index, low, stack, on_stack, found = {}, {}, [], set(), []
@@ -178,7 +165,7 @@ def test_the_declared_directions_form_no_cycle():
 def test_no_import_cycle_between_apps():
     edges = defaultdict(set)
     for imported in all_imports():
-        if not is_composition_point(imported) and not temporarily_allowed(imported):
+        if not is_composition_point(imported):
             edges[imported.source].add(imported.target)
     found = cycles(edges)
     assert not found, f"apps importing each other: {found}"
@@ -202,7 +189,6 @@ def test_domain_apps_import_each_other_only_in_the_declared_directions():
         if imported.source != PLATFORM
         and imported.target != PLATFORM
         and imported.target not in ALLOWED[imported.source]
-        and not temporarily_allowed(imported)
     ]
     assert wrong == [], "\n".join(wrong)
 

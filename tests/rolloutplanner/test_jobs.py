@@ -1,6 +1,7 @@
 """Jobs run in a real Celery worker process over the configured broker (Redis in CI)."""
 
 from datetime import timedelta
+from types import SimpleNamespace
 
 import pytest
 from django.urls import reverse
@@ -300,3 +301,16 @@ def test_progress_is_written_at_most_every_interval_and_still_notices_cancellati
         progress(50, "Comparing")
     job.refresh_from_db()
     assert (job.progress, job.progress_message) == (50, "Comparing")
+
+
+def test_timed_records_each_steps_seconds_even_when_it_fails(monkeypatch):
+    clock = iter([10.0, 10.25, 20.0, 21.5004])
+    monkeypatch.setattr(jobs, "time", SimpleNamespace(perf_counter=lambda: next(clock)))
+    timings: dict[str, float] = {}
+
+    with jobs.timed(timings, "load_seconds"):
+        pass
+    with pytest.raises(ValueError), jobs.timed(timings, "compare_seconds"):
+        raise ValueError("bad input")
+
+    assert timings == {"load_seconds": 0.25, "compare_seconds": 1.5}

@@ -1,6 +1,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from rolloutplanner.api.serializers import CleanedModelSerializer
 from usecases import models as m
 
 
@@ -22,25 +23,6 @@ def inline_choice_field(choices, **kwargs) -> serializers.ChoiceField:
         type("InlineChoiceField", (serializers.ChoiceField,), {})
     )
     return field_class(choices=choices, **kwargs)
-
-
-class CleanedModelSerializer(serializers.ModelSerializer):
-    """Runs the model's ``clean()`` so the API keeps the same rules as the HTML forms."""
-
-    def validate(self, attrs):
-        attrs = super().validate(attrs)
-        many = {k: v for k, v in attrs.items() if self.Meta.model._meta.get_field(k).many_to_many}
-        values = {k: v for k, v in attrs.items() if k not in many}
-        instance = self.instance or self.Meta.model()
-        originals = {k: getattr(instance, k) for k in values if self.instance is not None}
-        for key, value in values.items():
-            setattr(instance, key, value)
-        try:
-            instance.clean()
-        finally:
-            for key, value in originals.items():
-                setattr(instance, key, value)
-        return attrs
 
 
 class StakeholderSerializer(CleanedModelSerializer):

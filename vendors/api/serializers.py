@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from leas.api.serializers import FixedOwnerMixin
+from rolloutplanner.api.serializers import CleanedModelSerializer, FixedOwnerMixin
 from vendors import services
 from vendors.models import (
     APICredential,
@@ -62,20 +62,12 @@ class FollowUpSerializer(FixedOwnerMixin, serializers.ModelSerializer):
         fields = ["id", "touchpoint", "description", "owner", "due_on", "done_on", "notes"]
 
 
-class DeploymentTimelineSerializer(FixedOwnerMixin, serializers.ModelSerializer):
+class DeploymentTimelineSerializer(FixedOwnerMixin, CleanedModelSerializer):
     owner_fields = ("vendor", "lea")
 
     class Meta:
         model = DeploymentTimeline
         fields = ["id", "vendor", "lea", "development_on", "qa_on", "deployment_on", "notes"]
-
-    def validate(self, attrs):
-        attrs = super().validate(attrs)
-        instance = DeploymentTimeline(
-            **{**{f: getattr(self.instance, f, None) for f in self.Meta.fields[3:6]}, **attrs}
-        )
-        instance.clean()
-        return attrs
 
 
 class MarketEventSerializer(FixedOwnerMixin, serializers.ModelSerializer):

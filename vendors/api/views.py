@@ -1,4 +1,3 @@
-from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
@@ -140,15 +139,12 @@ class APICredentialViewSet(RestrictedModelViewSet):
         credential = self.get_object()
         body = serializers.ReportLeakSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        try:
-            incident = services.report_leak(
-                credential=credential,
-                description=body.validated_data["description"],
-                leaked_secret=body.validated_data["leaked_secret"],
-                user=request.user,
-            )
-        except ValidationError as exc:
-            raise APIValidationError({"detail": exc.messages}) from None
+        incident = services.report_leak(
+            credential=credential,
+            description=body.validated_data["description"],
+            leaked_secret=body.validated_data["leaked_secret"],
+            user=request.user,
+        )
         return Response(
             serializers.CredentialIncidentSerializer(incident).data,
             status=status.HTTP_201_CREATED,

@@ -1,10 +1,10 @@
-import time
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from mapping.services.catalog import import_edfi_model
+from rolloutplanner.jobs import timed
 
 
 class Command(BaseCommand):
@@ -14,15 +14,16 @@ class Command(BaseCommand):
         parser.add_argument("directory", type=Path)
 
     def handle(self, *args, directory: Path, **options):
-        started = time.perf_counter()
+        timings: dict[str, float] = {}
         try:
-            result = import_edfi_model(directory=directory)
+            with timed(timings, "import"):
+                result = import_edfi_model(directory=directory)
         except ValidationError as exc:
             raise CommandError("; ".join(exc.messages)) from exc
         self.stdout.write(
             self.style.SUCCESS(
                 f"{result.version}: {result.resources} resources, {result.properties} properties, "
                 f"{result.descriptors} descriptors, {result.values} values "
-                f"in {time.perf_counter() - started:.1f}s."
+                f"in {timings['import']:.1f}s."
             )
         )

@@ -1,7 +1,6 @@
 """Compose the demo state from each app's demo part (the command is a composition point)."""
 
 import random
-import time
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -12,6 +11,7 @@ from leas import demo as leas_demo
 from mapping import demo as mapping_demo
 from parallel import demo as parallel_demo
 from rolloutplanner import demo as platform_demo
+from rolloutplanner.jobs import timed
 from rolloutplanner.timeline import demo as timeline_demo
 from usecases import demo as usecases_demo
 from vendors import demo as vendors_demo
@@ -76,10 +76,11 @@ class Command(BaseCommand):
         if if_empty and LEA.objects.exists():
             self.stdout.write("Demo data skipped: the database already has LEAs.")
         else:
-            started = time.perf_counter()
-            counts = seed_demo()
+            timings: dict[str, float] = {}
+            with timed(timings, "seed"):
+                counts = seed_demo()
             self.stdout.write(
-                f"Demo state ready in {time.perf_counter() - started:.1f} s: "
+                f"Demo state ready in {timings['seed']:.1f} s: "
                 f"{counts['leas']} LEAs ({counts['leas_created']} new), "
                 f"{counts['vendors']} vendor products, "
                 f"{counts['steps_created']} timeline steps loaded."

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 
-from django.core.exceptions import ValidationError
 from django.db.models import Count, Max, Prefetch
 from django.utils import timezone
 from django.utils.http import http_date, parse_http_date_safe, quote_etag
@@ -38,17 +37,13 @@ from rolloutplanner.timeline.models import (
 )
 
 
-def _api_error(error: ValidationError) -> APIValidationError:
-    return APIValidationError(getattr(error, "message_dict", None) or {"detail": error.messages})
-
-
 class PhaseViewSet(RestrictedModelViewSet):
     model = Phase
     serializer_class = PhaseSerializer
 
     def perform_destroy(self, instance):
         if instance.milestones.exists():
-            raise APIValidationError({"detail": "This phase still has milestones."})
+            raise APIValidationError("This phase still has milestones.")
         super().perform_destroy(instance)
 
 
@@ -146,21 +141,15 @@ class MilestoneViewSet(RestrictedModelViewSet):
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         reason = data.pop("change_reason", "")
-        try:
-            milestone = services.create_milestone(user=self.request.user, data=data, reason=reason)
-        except ValidationError as error:
-            raise _api_error(error) from error
+        milestone = services.create_milestone(user=self.request.user, data=data, reason=reason)
         serializer.instance = self.get_queryset().get(pk=milestone.pk)
 
     def perform_update(self, serializer):
         data = dict(serializer.validated_data)
         reason = data.pop("change_reason", "")
-        try:
-            milestone = services.update_milestone(
-                milestone=serializer.instance, user=self.request.user, changes=data, reason=reason
-            )
-        except ValidationError as error:
-            raise _api_error(error) from error
+        milestone = services.update_milestone(
+            milestone=serializer.instance, user=self.request.user, changes=data, reason=reason
+        )
         serializer.instance = self.get_queryset().get(pk=milestone.pk)
 
 
@@ -175,10 +164,7 @@ class MilestoneDependencyViewSet(RestrictedModelViewSet):
     def perform_create(self, serializer):
         if not user_can_add_model(self.request.user, MilestoneDependency):
             raise PermissionDenied("You may not add a dependency.")
-        try:
-            serializer.instance = services.add_dependency(**serializer.validated_data)
-        except ValidationError as error:
-            raise _api_error(error) from error
+        serializer.instance = services.add_dependency(**serializer.validated_data)
 
     def perform_destroy(self, instance):
         services.remove_dependency(dependency=instance)
