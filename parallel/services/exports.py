@@ -32,6 +32,25 @@ def discrepancy_rows(*, user, run, lea=None, kind: str = ""):
     )
 
 
+def for_export(queryset):
+    """A filtered discrepancy queryset in the download's order (LEA, kind, field, student)."""
+    return queryset.select_related("lea", "first_seen_run").order_by(
+        "lea__state_lea_id", "kind", "field", "student_id"
+    )
+
+
+def describe_filters(filterset) -> str:
+    """The filters of a download, for its log entry (" (kind=mismatch, field=disability)")."""
+    if not filterset.is_bound or not filterset.is_valid():
+        return ""
+    shown = [
+        f"{name}={value.pk if hasattr(value, 'pk') else value}"
+        for name, value in filterset.form.cleaned_data.items()
+        if value not in (None, "") and name in ("kind", "field", "value")
+    ]
+    return f" ({', '.join(shown)})" if shown else ""
+
+
 def may_export(*, user, lea=None) -> bool:
     """Student-level rows: the SEA team, and coordinators for their own LEA(s) only."""
     role = role_of(user)
