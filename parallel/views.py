@@ -161,7 +161,16 @@ class DashboardView(LoginRequiredMixin, generic.TemplateView):
             cycle=cycle,
             run=run,
             consecutive=consecutive,
-            readiness=selectors.production_readiness(user=user, consecutive=consecutive),
+        )
+        readiness = selectors.production_readiness(user=user, consecutive=consecutive)
+        # One row per LEA: paginated like the LEA list, with its own page parameter.
+        readiness_page = Paginator(readiness, LEA_PAGE_SIZE).get_page(
+            self.request.GET.get("readiness_page")
+        )
+        context.update(
+            readiness=readiness_page,
+            readiness_ready=sum(1 for row in readiness if row["ready"]),
+            readiness_query=_query_without(self.request, "readiness_page"),
         )
         if run is not None:
             context.update(lea_list_context(self.request, run))

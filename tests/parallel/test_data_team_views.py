@@ -385,3 +385,18 @@ def test_discrepancy_and_summary_api_deny_a_coordinator_other_leas(api_client, w
     assert asked_for_other.status_code == 400  # not a choice: another LEA is not named
     assert [d["student_id"] for d in by_value.data["results"]] == ["S1"]
     assert [s["lea"] for s in summaries.data["results"]] == [world.own_lea.pk]
+
+
+def test_production_readiness_is_paginated_too(client, world, history):
+    _many_leas(history["runs"][2], 120)
+    client.force_login(world.users[Role.SEA_TEAM])
+    url = reverse("parallel:dashboard")
+
+    first = client.get(url, {"cycle": history["cycles"][1].pk})
+    last = client.get(url, {"cycle": history["cycles"][1].pk, "readiness_page": 3})
+
+    assert len(first.context["readiness"]) == 50 and len(last.context["readiness"]) == 22
+    html = first.content.decode()
+    assert "1 of 122 LEAs ready." in html and "readiness_page=2" in html
+    # The LEA list keeps its own page: the readiness link leaves it alone.
+    assert f"?cycle={history['cycles'][1].pk}&amp;readiness_page=2" in html
