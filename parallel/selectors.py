@@ -45,15 +45,18 @@ def production_readiness(*, user, consecutive: int = 2) -> list[dict]:
     """
     cycles = list(CollectionCycle.objects.restrict(user, VIEW).order_by("snapshot_date"))
     latest = [run for run in (latest_complete_run(cycle=c) for c in cycles) if run]
+    # Plain values, not model rows: 1,200 LEAs × several cycles would build thousands of objects.
     rows = (
         LEARunSummary.objects.restrict(user, VIEW)
         .filter(run__in=latest)
-        .select_related("lea", "run__cycle")
-        .order_by("run__cycle__snapshot_date")
+        .order_by("run__cycle__snapshot_date", "run__cycle_id")
+        .values_list("lea_id", "within_tolerance")
     )
-    history: dict = defaultdict(list)
-    for row in rows:
-        history[row.lea].append(row.within_tolerance)
+    by_id: dict = defaultdict(list)
+    for lea_id, within in rows:
+        by_id[lea_id].append(within)
+    leas = LEA.objects.in_bulk(list(by_id))
+    history = {leas[lea_id]: flags for lea_id, flags in by_id.items()}
     result = []
     for lea, flags in history.items():
         streak = 0
