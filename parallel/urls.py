@@ -33,6 +33,11 @@ urlpatterns = [
     path(
         "runs/<int:run_pk>/leas/<int:lea_pk>/", views.LEAResultsView.as_view(), name="lea-results"
     ),
+    path(
+        "runs/<int:pk>/differences/",
+        views.RunDifferencesView.as_view(),
+        name="reconciliationrun-differences",
+    ),
     path("runs/<int:run_pk>/export.<str:fmt>", views.export_discrepancies, name="export"),
     *crud_urls(
         "groups",

@@ -9,11 +9,12 @@ from django.views import generic
 from django.views.decorators.http import require_POST
 
 from leas.models import LEA
-from parallel import selectors
+from parallel import charts, selectors
 from parallel.filtersets import (
+    SUMMARY_ORDERING,
     CollectionCycleFilterSet,
     DiscrepancyGroupFilterSet,
-    LEARunSummaryFilterSet,
+    LEARunSummaryListFilterSet,
     ReportDefinitionFilterSet,
 )
 from parallel.forms import CollectionCycleForm, EdFiConnectionForm, TriageForm, UploadForm
@@ -36,9 +37,112 @@ from rolloutplanner.permissions import VIEW, user_can
 from rolloutplanner.roles import UNRESTRICTED_ROLES, Role, role_of
 from rolloutplanner.views import generic as planner
 
+LEA_PAGE_SIZE = 50
+DIFFERENCE_PAGE_SIZE = 100
+SORT_LABELS = {
+    "lea": "LEA",
+    "match_rate": "Match rate",
+    "legacy_records": "Legacy",
+    "edfi_records": "Ed-Fi",
+    "only_in_legacy": "Only in legacy",
+    "only_in_edfi": "Only in Ed-Fi",
+    "records_with_mismatches": "Records with mismatches",
+    "cells_outside_tolerance": "Cells outside tolerance",
+}
+
+
+def _query_without(request, *names) -> str:
+    query = request.GET.copy()
+    for name in names:
+        query.pop(name, None)
+    return query.urlencode()
+
+
+def _sort_columns(request, current: str) -> list[dict]:
+    """Column headers of the LEA list: a link that sorts by the column (again: reversed)."""
+    base = _query_without(request, "ordering", "page")
+    columns = []
+    for _, key in SUMMARY_ORDERING:
+        ascending = current == key
+        descending = current == f"-{key}"
+        target = f"-{key}" if ascending else key
+        columns.append(
+            {
+                "key": key,
+                "label": SORT_LABELS[key],
+                "url": f"?{base + '&' if base else ''}ordering={target}",
+                "aria_sort": "ascending" if ascending else "descending" if descending else "",
+                "next": "descending" if ascending else "ascending",
+            }
+        )
+    return columns
+
+
+def lea_list_context(request, run) -> dict:
+    """The run's LEA summaries the user may see: filtered, sorted, paginated, with trends."""
+    user = request.user
+    summaries = LEARunSummary.objects.restrict(user, VIEW).filter(run=run).worst_first()
+    filterset = LEARunSummaryListFilterSet(request.GET or None, queryset=summaries)
+    filtered = filterset.qs if filterset.is_bound and filterset.is_valid() else summaries
+    ordering = request.GET.get("ordering", "")
+    if ordering.lstrip("-") not in SORT_LABELS:
+        ordering = ""
+    elif ordering.lstrip("-") != "lea":
+        # Ties (many LEAs at 100 %) keep a stable, readable order across pages.
+        filtered = filtered.order_by(*filtered.query.order_by, "lea__name")
+    page = Paginator(filtered, LEA_PAGE_SIZE).get_page(request.GET.get("page"))
+    leas = [summary.lea for summary in page]
+    runs = selectors.definition_runs(user=user, definition=run.cycle.report_definition)
+    trends = selectors.lea_trends(user=user, leas=leas, runs=runs)
+    sparklines = charts.lea_sparklines(trends, leas)
+    for summary in page:
+        summary.sparkline = sparklines[summary.lea_id]
+    sort_label = (
+        f"sorted by {SORT_LABELS[ordering.lstrip('-')].lower()}"
+        f"{', descending' if ordering.startswith('-') else ''}"
+        if ordering
+        else "worst match rate first"
+    )
+    return {
+        "filterset": filterset,
+        "summaries": page,
+        "page_obj": page,
+        "is_paginated": page.paginator.num_pages > 1,
+        "query_without_page": _query_without(request, "page"),
+        "sort_columns": _sort_columns(request, ordering),
+        "sort_label": sort_label,
+        "sort_is_default": not ordering,
+        "trend_run_count": len(runs),
+    }
+
+
+def run_charts_context(request, run) -> dict:
+    """The charts of one run over the LEAs the user may see (and their data tables)."""
+    user = request.user
+    summaries = LEARunSummary.objects.restrict(user, VIEW).filter(run=run)
+    stratum = request.GET.get("stratum", "urbanicity")
+    if stratum not in selectors.STRATA:
+        stratum = "urbanicity"
+    stratum_label = LEARunSummaryListFilterSet.base_filters[stratum].label.replace("LEA ", "")
+    by_stratum = selectors.match_rate_by_stratum(summaries, stratum=stratum)
+    return {
+        "distribution_chart": charts.distribution_chart(
+            selectors.match_rate_distribution(summaries)
+        ),
+        "worst_chart": charts.worst_leas_chart(selectors.worst_leas(summaries)),
+        "stratum_chart": charts.stratum_chart(by_stratum, stratum_label=stratum_label),
+        "stratum_rows": by_stratum,
+        "stratum": stratum,
+        "stratum_label": stratum_label,
+        "strata": [
+            (name, LEARunSummaryListFilterSet.base_filters[name].label) for name in selectors.STRATA
+        ],
+        "run_match_rate": selectors.run_match_rate(summaries),
+    }
+
 
 class DashboardView(LoginRequiredMixin, generic.TemplateView):
-    """Statewide: match rate per LEA (worst first, by stratum) and production readiness."""
+    """Statewide: charts of the latest complete run, the LEA list and production readiness."""
 
     template_name = "parallel/dashboard.html"
 
@@ -48,8 +152,6 @@ class DashboardView(LoginRequiredMixin, generic.TemplateView):
         cycles = CollectionCycle.objects.restrict(user, VIEW).with_definition()
         cycle = cycles.filter(pk=self.request.GET.get("cycle") or 0).first() or cycles.first()
         run = selectors.latest_complete_run(cycle=cycle) if cycle else None
-        summaries = LEARunSummary.objects.restrict(user, VIEW).filter(run=run).worst_first()
-        filterset = LEARunSummaryFilterSet(self.request.GET or None, queryset=summaries)
         try:
             consecutive = max(1, int(self.request.GET.get("consecutive", 2)))
         except ValueError:
@@ -58,11 +160,23 @@ class DashboardView(LoginRequiredMixin, generic.TemplateView):
             cycles=cycles,
             cycle=cycle,
             run=run,
-            filterset=filterset,
-            summaries=filterset.qs if filterset.is_bound else summaries,
             consecutive=consecutive,
-            readiness=selectors.production_readiness(user=user, consecutive=consecutive),
         )
+        readiness = selectors.production_readiness(user=user, consecutive=consecutive)
+        # One row per LEA: paginated like the LEA list, with its own page parameter.
+        readiness_page = Paginator(readiness, LEA_PAGE_SIZE).get_page(
+            self.request.GET.get("readiness_page")
+        )
+        context.update(
+            readiness=readiness_page,
+            readiness_ready=sum(1 for row in readiness if row["ready"]),
+            readiness_query=_query_without(self.request, "readiness_page"),
+        )
+        if run is not None:
+            context.update(lea_list_context(self.request, run))
+            context.update(run_charts_context(self.request, run))
+        else:
+            context["filterset"] = LEARunSummaryListFilterSet(None)
         return context
 
 
@@ -115,6 +229,16 @@ class CollectionCycleDetailView(planner.ObjectDetailView):
         context["can_run"] = role_of(user) in UNRESTRICTED_ROLES
         context["upload_form"] = UploadForm()
         context["lea_count"] = self.object.leas.count()
+        runs = selectors.definition_runs(user=user, definition=self.object.report_definition)
+        trend = selectors.statewide_trend(user=user, runs=runs)
+        context["trend"] = trend
+        context["trend_line"] = charts.trend_line(
+            trend,
+            key="cycle-trend",
+            name=f"Match rate of {self.object.report_definition} runs, all LEAs you may see",
+            width=420,
+            height=120,
+        )
         return context
 
 
@@ -218,11 +342,41 @@ class ReconciliationRunDetailView(planner.ObjectDetailView):
         context = super().get_context_data(**kwargs)
         user = self.request.user
         run = self.object
-        context["summaries"] = (
-            LEARunSummary.objects.restrict(user, VIEW).filter(run=run).worst_first()
-        )
+        if run.is_complete:
+            context.update(lea_list_context(self.request, run))
+            context.update(run_charts_context(self.request, run))
         context["job_visible"] = bool(run.job and user_can(user, run.job, VIEW))
         context["sees_student_rows"] = exports.may_export(user=user)
+        return context
+
+
+class RunDifferencesView(LoginRequiredMixin, generic.TemplateView):
+    """A run's differing records the user may see, filtered by LEA, kind, field and value."""
+
+    template_name = "parallel/run_differences.html"
+    model = ReconciliationRun  # the URL walk reads the object's model from here
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        run = get_object_or_404(
+            ReconciliationRun.objects.restrict(user, VIEW).select_related("cycle"),
+            pk=self.kwargs["pk"],
+        )
+        if not exports.may_export(user=user):
+            raise PermissionDenied(
+                "Student-level data is for the SEA team and the LEA's coordinators."
+            )
+        filterset, records = selectors.run_differences(user=user, run=run, data=self.request.GET)
+        page = Paginator(records, DIFFERENCE_PAGE_SIZE).get_page(self.request.GET.get("page"))
+        context.update(
+            run=run,
+            filterset=filterset,
+            page_obj=page,
+            is_paginated=page.paginator.num_pages > 1,
+            query_without_page=_query_without(self.request, "page"),
+            download_query=_query_without(self.request, "page"),
+        )
         return context
 
 
@@ -244,14 +398,12 @@ class LEAResultsView(LoginRequiredMixin, generic.TemplateView):
             lea_id=self.kwargs["lea_pk"],
         )
         lea = summary.lea
-        records = (
-            Discrepancy.objects.restrict(user, VIEW)
-            .filter(run=run, lea=lea)
-            .select_related("first_seen_run")
-        )
-        if kind := self.request.GET.get("kind"):
-            records = records.filter(kind=kind)
-        page = Paginator(records, 100).get_page(self.request.GET.get("page"))
+        query = self.request.GET.copy()
+        query["lea"] = str(lea.pk)
+        filterset, records = selectors.run_differences(user=user, run=run, data=query)
+        page = Paginator(records, DIFFERENCE_PAGE_SIZE).get_page(self.request.GET.get("page"))
+        runs = selectors.definition_runs(user=user, definition=run.cycle.report_definition)
+        trend = selectors.lea_trends(user=user, leas=[lea], runs=runs)[lea.pk]
         context.update(
             run=run,
             lea=lea,
@@ -263,8 +415,19 @@ class LEAResultsView(LoginRequiredMixin, generic.TemplateView):
             .filter(run=run, lea=lea)
             .with_related(),
             student_rows_allowed=exports.may_export(user=user, lea=lea),
+            filterset=filterset,
             page_obj=page,
-            trend=selectors.lea_trend(user=user, lea=lea),
+            is_paginated=page.paginator.num_pages > 1,
+            query_without_page=_query_without(self.request, "page"),
+            download_query=query.urlencode(),
+            trend=trend,
+            trend_line=charts.trend_line(
+                trend,
+                key="lea-trend",
+                name=f"Match rate of {lea.name} across runs",
+                width=420,
+                height=120,
+            ),  # fmt: skip
         )
         return context
 
@@ -333,26 +496,27 @@ class DownloadLogListView(ListWithoutAddPage):
 
 @login_required
 def export_discrepancies(request, run_pk, fmt):
-    """CSV/XLSX of the run's discrepancies the user may see (optionally one LEA); logged."""
+    """CSV/XLSX of the run's differing record pairs the user may see, filtered as on the
+    differences page (LEA, kind, field, value); logged."""
     if fmt not in FORMATS:
         raise PermissionDenied("Unknown format.")
     run = get_object_or_404(ReconciliationRun.objects.restrict(request.user, VIEW), pk=run_pk)
     lea = None
     if lea_pk := request.GET.get("lea"):
         lea = get_object_or_404(LEA.objects.restrict(request.user, VIEW), pk=lea_pk)
-    queryset = exports.discrepancy_rows(
-        user=request.user, run=run, lea=lea, kind=request.GET.get("kind", "")
-    )
     if not exports.may_export(user=request.user, lea=lea):
         raise PermissionDenied("Student-level data is for the SEA team and the LEA's coordinators.")
-    what = f"discrepancies of {run}" + (f", {lea}" if lea else "")
+    filterset, queryset = selectors.run_differences(user=request.user, run=run, data=request.GET)
+    queryset = exports.for_export(queryset)
+    filters = exports.describe_filters(filterset)
+    what = f"discrepancies of {run}" + (f", {lea}" if lea else "") + filters
     exports.log_download(
         user=request.user,
         run=run,
         lea=lea,
         file_format=fmt,
         row_count=queryset.count(),
-        what=what,
+        what=what[:255],
     )
     stamp = timezone.now().strftime("%Y%m%d-%H%M")
     name = f"discrepancies-run{run.pk}{f'-lea{lea.pk}' if lea else ''}-{stamp}"

@@ -11,11 +11,14 @@ from parallel.models import (
     LEARunSummary,
     ReconciliationRun,
     ReportDefinition,
+    RunState,
     Side,
     SubmissionFile,
     TriageStatus,
 )
 from rolloutplanner.api.serializers import CleanedModelSerializer
+
+FINISHED_RUN_STATES = (RunState.COMPLETE, RunState.FAILED, RunState.CANCELLED)
 
 
 class ReportDefinitionSerializer(CleanedModelSerializer):
@@ -64,13 +67,35 @@ class SubmissionUploadSerializer(serializers.Serializer):
 
 
 class ReconciliationRunSerializer(serializers.ModelSerializer):
+    """A run with its job's progress, as the job API reports it (poll until ``state`` ends)."""
+
+    state_display = serializers.CharField(source="state_label", read_only=True)
+    progress = serializers.SerializerMethodField(help_text="0–100, from the run's job.")
+    progress_message = serializers.SerializerMethodField(
+        help_text="What the run is doing now, or why it ended."
+    )
+
     class Meta:
         model = ReconciliationRun
         fields = [
-            "id", "cycle", "number", "state", "job", "previous_run", "input_digest", "errors",
-            "missing_mappings", "totals", "timings", "created_at", "completed_at",
+            "id", "cycle", "number", "state", "state_display", "progress", "progress_message",
+            "job", "previous_run", "input_digest", "errors", "missing_mappings", "totals",
+            "timings", "created_at", "completed_at",
         ]  # fmt: skip
         read_only_fields = fields
+
+    def get_progress(self, run) -> int:
+        if run.job_id:
+            return run.job.progress
+        return 100 if run.state in FINISHED_RUN_STATES else 0
+
+    def get_progress_message(self, run) -> str:
+        # A run's errors say why it failed better than its job's last step.
+        if run.state == RunState.FAILED and run.errors:
+            return str(run.errors[0])[:255]
+        if run.job_id:
+            return run.job.progress_message
+        return run.get_state_display()
 
 
 class LEARunSummarySerializer(serializers.ModelSerializer):

@@ -8,6 +8,7 @@ from parallel import selectors
 from parallel.api import serializers
 from parallel.filtersets import (
     CollectionCycleFilterSet,
+    DiscrepancyFilterSet,
     DiscrepancyGroupFilterSet,
     LEARunSummaryFilterSet,
     ReportDefinitionFilterSet,
@@ -87,7 +88,7 @@ class ReconciliationRunViewSet(RestrictedReadOnlyViewSet):
     filterset_fields = ["cycle", "state"]
 
     def get_queryset(self):
-        return super().get_queryset().order_by("-created_at", "-pk")
+        return super().get_queryset().select_related("job").order_by("-created_at", "-pk")
 
 
 class LEARunSummaryViewSet(RestrictedReadOnlyViewSet):
@@ -111,7 +112,7 @@ class AggregateDifferenceViewSet(RestrictedReadOnlyViewSet):
 class DiscrepancyViewSet(RestrictedReadOnlyViewSet):
     model = Discrepancy
     serializer_class = serializers.DiscrepancySerializer
-    filterset_fields = ["run", "lea", "kind", "group"]
+    filterset_class = DiscrepancyFilterSet
 
     def get_queryset(self):
         return super().get_queryset().order_by("pk")

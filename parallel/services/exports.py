@@ -5,8 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
-from parallel.models import Discrepancy, DownloadLog
-from rolloutplanner.permissions import VIEW
+from parallel.models import DownloadLog
 from rolloutplanner.roles import UNRESTRICTED_ROLES, Role, role_of
 
 DISCREPANCY_HEADER = [
@@ -20,16 +19,23 @@ DISCREPANCY_HEADER = [
 ]
 
 
-def discrepancy_rows(*, user, run, lea=None, kind: str = ""):
-    """Rows of the discrepancy list the user may see (student level: SEA and own LEA only)."""
-    queryset = Discrepancy.objects.restrict(user, VIEW).filter(run=run)
-    if lea is not None:
-        queryset = queryset.filter(lea=lea)
-    if kind:
-        queryset = queryset.filter(kind=kind)
+def for_export(queryset):
+    """A filtered discrepancy queryset in the download's order (LEA, kind, field, student)."""
     return queryset.select_related("lea", "first_seen_run").order_by(
         "lea__state_lea_id", "kind", "field", "student_id"
     )
+
+
+def describe_filters(filterset) -> str:
+    """The filters of a download, for its log entry (" (kind=mismatch, field=disability)")."""
+    if not filterset.is_bound or not filterset.is_valid():
+        return ""
+    shown = [
+        f"{name}={value.pk if hasattr(value, 'pk') else value}"
+        for name, value in filterset.form.cleaned_data.items()
+        if value not in (None, "") and name in ("kind", "field", "value")
+    ]
+    return f" ({', '.join(shown)})" if shown else ""
 
 
 def may_export(*, user, lea=None) -> bool:
