@@ -1,6 +1,6 @@
 """Geometry of the parallel-year charts; the SVG is drawn by templates.
 
-Bar charts reuse the timeline's (``rolloutplanner.timeline.charts``: patterns, printed values,
+Bar charts reuse the platform's (``rolloutplanner.charts``: patterns, printed values,
 a data table as text alternative). Trend lines are drawn here: a run without a result (failed,
 cancelled, or the LEA not in it) breaks the line and gets a hollow marker and a note, so it is
 never read as 0 %.
@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from parallel.selectors import TrendPoint
-from rolloutplanner.timeline.charts import BarChart, bar_chart
+from rolloutplanner.charts import BarChart, bar_chart
 
 
 def _percent(value) -> str:

@@ -305,7 +305,7 @@ def test_download_holds_exactly_the_filtered_pairs_and_is_formula_safe(client, w
 
     response = client.get(url, {"field": "disability", "kind": "mismatch"})
 
-    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
     assert rows[0] == ["LEA_ID", "STUDENT_ID", "KIND", "FIELD", "LEGACY_VALUE", "EDFI_VALUE",
                        "FIRST_SEEN_RUN"]  # fmt: skip
     assert sorted(row[1] for row in rows[1:]) == ["S1", "S2", "S9"]
@@ -335,7 +335,7 @@ def test_coordinator_download_is_denied_other_leas_rows(client, world, differenc
     everything = client.get(url, {"value": "AUT"})
 
     assert other.status_code == 404
-    rows = list(csv.reader(io.StringIO(b"".join(everything.streaming_content).decode())))
+    rows = list(csv.reader(io.StringIO(b"".join(everything.streaming_content).decode("utf-8-sig"))))
     assert [row[1] for row in rows[1:]] == ["S1"]  # S9 (other LEA) also says AUT
 
 
