@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 
+from rolloutplanner.exports import CONTENT_TYPES
 from rolloutplanner.permissions import VIEW, user_can
 from rolloutplanner.review import SelfApprovalRefused
 from rolloutplanner.views import generic
@@ -38,12 +39,6 @@ class ReadOnlyDetailView(generic.ObjectDetailView):
         context = super().get_context_data(**kwargs)
         context["can_change"] = context["can_delete"] = False
         return context
-
-
-CONTENT_TYPES = {
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "csv": "text/csv; charset=utf-8",
-}
 
 
 def _download(content: bytes, filename: str, fmt: str) -> HttpResponse:

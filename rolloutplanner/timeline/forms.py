@@ -1,25 +1,23 @@
 from django import forms
 
+from rolloutplanner.forms import DateInput, ModelForm
 from rolloutplanner.timeline.models import Milestone, Phase, Wave
 from rolloutplanner.timeline.widgets import FastSelect, FastSelectMultiple
 
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-DATE_FIELDS = ("planned_start", "planned_end", "actual_start", "actual_end")
 
-
-class PhaseForm(forms.ModelForm):
+class PhaseForm(ModelForm):
     class Meta:
         model = Phase
         fields = ["number", "name", "description"]
 
 
-class WaveForm(forms.ModelForm):
+class WaveForm(ModelForm):
     class Meta:
         model = Wave
         fields = ["name", "leas", "description"]
 
 
-class MilestoneForm(forms.ModelForm):
+class MilestoneForm(ModelForm):
     change_reason = forms.CharField(
         max_length=100,
         required=False,
@@ -46,7 +44,6 @@ class MilestoneForm(forms.ModelForm):
             "description",
         ]
         widgets = {
-            **{name: DATE_INPUT for name in DATE_FIELDS},
             **{name: FastSelect for name in ("lea", "vendor", "wave", "owner")},
         }
 
@@ -85,8 +82,8 @@ class DependenciesForm(forms.Form):
 class RescheduleForm(forms.Form):
     """New planned dates for one milestone (from a drag, the keyboard or the page itself)."""
 
-    planned_start = forms.DateField(label="Planned start", widget=DATE_INPUT)
-    planned_end = forms.DateField(label="Planned end", widget=DATE_INPUT)
+    planned_start = forms.DateField(label="Planned start", widget=DateInput)
+    planned_end = forms.DateField(label="Planned end", widget=DateInput)
 
     def clean(self):
         data = super().clean()
