@@ -1,7 +1,7 @@
 from django.urls import path
 
 from rolloutplanner.urlpatterns import crud_urls
-from usecases.views import crud, documents, exports, planning
+from usecases.views import checklist, crud, documents, exports, planning
 
 app_name = "usecases"
 
@@ -68,7 +68,15 @@ urlpatterns = [
         "communicationitem",
         **{**crud.COMMUNICATION, "detail_view": planning.CommunicationDetailView},
     ),
-    *crud_urls("checklist", "checklisttask", **crud.CHECKLIST),
+    path("checklist/<int:pk>/done/", checklist.checklist_task_done, name="checklisttask-done"),
+    path(
+        "checklist/<int:pk>/reopen/", checklist.checklist_task_reopen, name="checklisttask-reopen"
+    ),
+    *crud_urls(
+        "checklist",
+        "checklisttask",
+        **{**crud.CHECKLIST, "list_view": checklist.ChecklistView},
+    ),
     *crud_urls("instruments", "instrument", **crud.INSTRUMENT),
     *crud_urls("dimensions", "dimension", **crud.DIMENSION),
     *crud_urls("assessment-items", "assessmentitem", **crud.ASSESSMENT_ITEM),
