@@ -208,3 +208,17 @@ def test_matrix_export_is_scoped_filtered_and_formula_safe(client, world, checkl
     values = list(sheet.iter_rows(values_only=True))
     assert len(values) == 2 and len(values[0]) == 2 + 9
     assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
+
+
+def test_heat_map_rows_lead_to_the_matrix_filtered_by_cohort(client, world, sea_user, checklists):
+    from leas.dashboard_panels import readiness_heat_map
+
+    cohort = CohortFactory(kind=CohortKind.PILOT, name="Pilot 2026")
+    save_cohort_version(cohort=cohort, leas=[world.own_lea], user=sea_user, explanation={})
+    heat_map = readiness_heat_map(sea_user).heat_map
+    links = {label: url for label, url, _ in heat_map.linked_rows}
+    assert links["Pilot 2026"] == f"{reverse(MATRIX)}?cohort={cohort.pk}"
+    client.force_login(sea_user)
+    body = client.get(links["Pilot 2026"]).content.decode()
+    assert "Own District" in body and "Other District" not in body
+    assert links["All LEAs"] == reverse(MATRIX)

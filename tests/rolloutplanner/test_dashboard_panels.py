@@ -53,7 +53,7 @@ def test_leas_by_readiness_stage_is_the_first_phase_with_open_items(world):
     assert values(coordinator)["Checklist complete"] == 0
     assert "No checklist yet" not in values(coordinator)
     assert "Working on Phase 3 – Pilot: connect: 1 LEAs" in coordinator.summary
-    connect = next(bar for bar in coordinator.bars if "Connect" in bar.label)
+    connect = next(bar for bar in coordinator.bars if "connect" in bar.label)
     assert connect.href == reverse("leas:readinessitem-list") + "?phase=connect"
 
 

@@ -53,6 +53,7 @@ def test_sea_team_home_shows_the_rollout_at_a_glance(client, world, rollout):
 
     assert list(tiles) == [
         "current-phase",
+        "toolkit-checklist",
         "milestones-due",
         "late-at-risk",
         "pilot-cohorts",

@@ -25,6 +25,17 @@ from usecases.services.checklist import mark_checklist_task_done, reopen_checkli
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def toolkit_checklist_loaded(db):
+    """The migration preloads the checklist, but a transactional test elsewhere may have
+    flushed it; loading is idempotent."""
+    from django.apps import apps
+
+    from usecases.services.seed import load_checklist
+
+    load_checklist(apps.get_model)
+
+
 def state_of(user, number: str) -> str:
     return next(row for row in checklist_progress(user=user) if row.task.number == number).state
 
@@ -215,3 +226,16 @@ def test_leadership_sees_the_checklist_but_may_not_mark_it(client, world):
     assert response.status_code == 403
     task.refresh_from_db()
     assert task.status == "not_started"
+
+
+def test_home_tile_counts_are_the_rows_its_links_list(client, sea_user):
+    from usecases.dashboard_panels import toolkit_checklist
+
+    f.PlanningDocumentFactory(status=m.DocumentStatus.APPROVED)
+    tile = toolkit_checklist(sea_user)
+    done, open_ = tile.counts
+    assert done.count == 1 and done.count + open_.count == 13
+    client.force_login(sea_user)
+    for count in tile.counts:
+        body = client.get(count.url).content.decode()
+        assert body.count('class="checklist-task"') == count.count
