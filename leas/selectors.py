@@ -6,7 +6,7 @@ import calendar
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Prefetch
+from django.db.models import OuterRef, Prefetch, Subquery
 from django.utils import timezone
 
 from leas.models import LEA, Cohort, LEAPerson, ReadinessItem, ReportingRole
@@ -93,10 +93,10 @@ def turnover(*, user, months: int = TURNOVER_MONTHS, today: datetime.date | None
     """Who left in the last ``months`` months, which roles in state reporting nobody holds
     since someone left, and the LEAs whose data steward changed in that window.
 
-    Reads what ``user`` may see. A steward change is someone leaving the role (``left_on``),
-    or someone taking it: added as data steward (dated by ``started_on`` when recorded, so a
-    steward entered late is not a change) or their role changed to data steward (dated by
-    the change in the history). Three queries.
+    Reads what ``user`` may see. A steward change is someone leaving the role (``left_on``
+    set, or their role changed to another), or someone taking it: added as data steward
+    (dated by ``started_on`` when recorded, so a steward entered late is not a change) or
+    their role changed to data steward (dated by the change in the history). Four queries.
     """
     today = today or timezone.localdate()
     since = months_before(today, months)
@@ -142,18 +142,29 @@ def _steward_changes(
         .order_by("id", "history_date", "history_id")
         .values("id", "history_type", "reporting_role", "started_on", "history_date")
     )
-    previous_role: dict[int, str] = {}
-    earlier = (
-        LEAPerson.history.filter(id__in=by_pk, history_date__date__lt=since)
-        .order_by("id", "-history_date", "-history_id")
-        .distinct("id")
-        .values_list("id", "reporting_role")
+    role_before = LEAPerson.history.filter(
+        id=OuterRef("pk"), history_date__date__lt=since
+    ).order_by("-history_date", "-history_id")
+    previous_role: dict[int, str | None] = dict(
+        LEAPerson.objects.filter(pk__in=by_pk)
+        .annotate(before=Subquery(role_before.values("reporting_role")[:1]))
+        .values_list("pk", "before")
     )
-    previous_role.update(dict(earlier))
     for record in records:
         person = by_pk[record["id"]]
         role, before = record["reporting_role"], previous_role.get(record["id"])
         previous_role[record["id"]] = role
+        if before == steward and role != steward:
+            label = ReportingRole(role).label
+            changes.append(
+                StewardChange(
+                    lea=person.lea,
+                    on=record["history_date"].date(),
+                    text=f"{person.name} moved to another role ({label})",
+                    person=person,
+                )
+            )
+            continue
         if role != steward or before == steward:
             continue
         if record["history_type"] == "+" and record["started_on"]:

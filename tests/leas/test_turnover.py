@@ -69,12 +69,16 @@ def test_a_new_steward_or_a_role_changed_to_steward_is_a_change(world, sea_user)
     )
     promoted.reporting_role = ReportingRole.DATA_STEWARD
     promoted.save()
+    moved = LEAPersonFactory(lea=world.own_lea, name="Moved On", started_on=LONG_AGO)
+    moved.reporting_role = ReportingRole.IT
+    moved.save()
 
     changes = turnover(user=sea_user, months=6)["steward_changes"]
 
     assert {(c.lea.name, c.text) for c in changes} == {
         ("Own District", "New Steward took the role"),
         ("Other District", "Promoted took the role"),
+        ("Own District", "Moved On moved to another role (IT / technical contact)"),
     }
 
 

@@ -239,3 +239,36 @@ def test_home_tile_counts_are_the_rows_its_links_list(client, sea_user):
     for count in tile.counts:
         body = client.get(count.url).content.decode()
         assert body.count('class="checklist-task"') == count.count
+
+
+def test_api_lists_progress_and_marks_done_with_a_note(api_client, world, sea_user):
+    f.PlanningDocumentFactory(status=m.DocumentStatus.APPROVED)
+    api_client.force_authenticate(sea_user)
+    rows = {r["number"]: r for r in api_client.get("/api/v1/checklist-tasks/progress/").json()}
+    assert rows["1.1"]["state"] == "done_by_evidence" and rows["1.1"]["evidence"]["met"]
+    assert rows["4.1.2"]["evidence"] is None
+    task = m.ChecklistTask.objects.get(number="4.1.2")
+    url = f"/api/v1/checklist-tasks/{task.pk}/mark-done/"
+    assert api_client.post(url, {"note": ""}, format="json").status_code == 400
+    response = api_client.post(url, {"note": "Installed"}, format="json")
+    assert response.status_code == 200 and response.json()["status"] == "done"
+
+    api_client.force_authenticate(world.users[Role.LEADERSHIP])
+    other = m.ChecklistTask.objects.get(number="4.3.1")
+    refused = api_client.post(
+        f"/api/v1/checklist-tasks/{other.pk}/mark-done/", {"note": "x"}, format="json"
+    )
+    assert refused.status_code == 403
+    other.refresh_from_db()
+    assert other.status == "not_started"
+
+
+def test_checklist_page_lists_the_rollout_steps_and_their_evidence(client, sea_user):
+    from rolloutplanner.timeline.step_evidence import rollout_step_progress
+
+    steps = {step.code: step for step in rollout_step_progress(user=sea_user)}
+    assert set(steps) == set(STEP_EVIDENCE)
+    client.force_login(sea_user)
+    body = client.get(reverse("usecases:checklisttask-list")).content.decode()
+    assert "Rollout steps and the evidence that completes them" in body
+    assert steps["2.4"].evidence.asked in body

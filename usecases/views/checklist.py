@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from rolloutplanner.permissions import CHANGE, VIEW, restriction_for
+from rolloutplanner.timeline.step_evidence import rollout_step_progress
 from rolloutplanner.views import generic
 from usecases import models as m
 from usecases.selectors.checklist import checklist_progress, checklist_summary
@@ -64,6 +65,7 @@ class ChecklistView(generic.ObjectListView):
             summary=summary,
             filter_form=form,
             can_mark=restriction_for(user, m.ChecklistTask, CHANGE) is not None,
+            steps=rollout_step_progress(user=user),
         )
         return context
 
