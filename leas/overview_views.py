@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.utils import timezone
 from django.views import View
 
 from leas import services
@@ -24,6 +25,7 @@ from leas.matrix import (
 from leas.models import LEA, ReadinessItem, ReadinessStatus
 from leas.selectors import TURNOVER_MONTHS, turnover
 from rolloutplanner.permissions import CHANGE, restriction_for
+from rolloutplanner.turnover import turnover_sections
 
 LEAS_PER_PAGE = 25
 STATUS_PREFIX = "status-"
@@ -119,4 +121,8 @@ class TurnoverView(LoginRequiredMixin, View):
         valid = form.is_valid() and form.cleaned_data["months"]
         months = form.cleaned_data["months"] if valid else TURNOVER_MONTHS
         context = {"form": form, **turnover(user=request.user, months=months)}
+        # People kept by other apps (planning stakeholders), registered as turnover sources.
+        context["other_sections"] = turnover_sections(
+            user=request.user, since=context["since"], today=timezone.localdate()
+        )
         return render(request, self.template_name, context)

@@ -89,3 +89,18 @@ def test_a_coordinator_sees_only_their_districts_turnover(client, world):
     body = client.get(reverse("leas:turnover"), {"months": 3}).content.decode()
     assert "Own Leaver" in body and "Other Leaver" not in body
     assert "the last 3 months" in body
+
+
+def test_stakeholders_removed_or_changed_appear_beside_the_lea_people(client, world, sea_user):
+    from tests.usecases.factories import StakeholderFactory
+
+    gone = StakeholderFactory(name="Gone Person", organisation="SEA")
+    gone.delete()
+    moved = StakeholderFactory(name="Moved Person", role_title="Part B data manager")
+    moved.role_title = "EDFacts coordinator"
+    moved.save()
+    client.force_login(sea_user)
+    body = client.get(reverse("leas:turnover")).content.decode()
+    assert "Stakeholders removed or changed (2)" in body
+    assert "Gone Person" in body and "removed from the register" in body
+    assert "role title: Part B data manager → EDFacts coordinator" in body
