@@ -198,6 +198,8 @@ def readiness_due(user) -> Tile:
         title="Readiness items asked of your district",
         summary="Checklist items neither done nor marked not applicable, phase by phase.",
         counts=counts,
+        more_url=list_url("leas:readiness-matrix"),
+        more_label="Update several items at once in the readiness matrix",
         entries=tuple(
             TileEntry(
                 label=item.title,
@@ -233,6 +235,8 @@ def people_to_confirm(user) -> Tile:
             TileEntry(label=p.name, url=p.get_absolute_url(), note=p.get_reporting_role_display())
             for p in people.filter(left_on__isnull=True).order_by("name", "pk")[:LISTED]
         ),
+        more_url=list_url("leas:turnover"),
+        more_label="Turnover: who left, roles left empty, data steward changes",
     )
 
 
@@ -354,9 +358,13 @@ def readiness_heat_map(user) -> Tile:
             caption="Readiness items done, by cohort and rollout phase",
             columns=tuple(phase.label for phase in PHASES),
             rows=tuple(rows),
+            row_urls=(
+                *(list_url("leas:readiness-matrix", cohort=v.cohort.pk) for v in versions),
+                list_url("leas:readiness-matrix"),
+            ),
         ),
-        more_url=_readiness_url(),
-        more_label="All readiness items",
+        more_url=list_url("leas:readiness-matrix"),
+        more_label="Readiness matrix of every LEA",
     )
 
 

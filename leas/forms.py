@@ -136,3 +136,9 @@ class SaveCohortVersionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["cohort"].queryset = cohorts_queryset
         self.fields["leas"].queryset = leas_queryset
+
+
+class TurnoverFilterForm(forms.Form):
+    months = forms.IntegerField(
+        label="Changes in the last N months", min_value=1, max_value=60, required=False, initial=6
+    )

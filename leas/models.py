@@ -159,10 +159,15 @@ class LEAPerson(models.Model):
 
 
 class RolloutPhase(models.TextChoices):
-    PREPARE = "prepare", "Phase 1 – Prepare"
-    CONNECT = "connect", "Phase 2 – Connect"
-    SEND = "send", "Phase 3 – Send and validate"
-    PARALLEL = "parallel", "Phase 4 – Parallel year"
+    """An LEA's readiness stages, named after the timeline phase they fall in (issue 17): the
+    timeline template's "Phase N – Name" (``rolloutplanner.timeline.template``), with the
+    stage after a colon where one timeline phase holds two stages. The stored values are the
+    ones before the rename, so no row changed."""
+
+    PREPARE = "prepare", "Phase 2 – Planning: prepare"
+    CONNECT = "connect", "Phase 3 – Pilot: connect"
+    SEND = "send", "Phase 3 – Pilot: send and validate"
+    PARALLEL = "parallel", "Phase 4 – Parallel"
 
 
 class ReadinessStatus(models.TextChoices):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from leas import views
+from leas import overview_views, views
 from rolloutplanner.urlpatterns import crud_urls
 
 app_name = "leas"
@@ -9,6 +9,15 @@ urlpatterns = [
     path("import/", views.LEAImportView.as_view(), name="lea-import"),
     path("export/", views.LEAExportView.as_view(), name="lea-export"),
     path("readiness/export/", views.ReadinessExportView.as_view(), name="readinessitem-export"),
+    path(
+        "readiness/matrix/", overview_views.ReadinessMatrixView.as_view(), name="readiness-matrix"
+    ),
+    path(
+        "readiness/matrix/export/",
+        overview_views.ReadinessMatrixExportView.as_view(),
+        name="readiness-matrix-export",
+    ),
+    path("people/turnover/", overview_views.TurnoverView.as_view(), name="turnover"),
     path("cohorts/builder/", views.CohortBuilderView.as_view(), name="cohort-builder"),
     *crud_urls(
         "people",

@@ -239,6 +239,18 @@ class ReadinessItemUpdateView(generic.ObjectUpdateView):
     model = ReadinessItem
     form_class = ReadinessStatusForm
 
+    def form_valid(self, form):
+        # The same service as the matrix's bulk update and the API: one rule for every edit.
+        try:
+            self.object = services.update_readiness_item(
+                item=self.object, user=self.request.user, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, self.success_message)
+        return redirect(self.object)
+
 
 class ReadinessItemDeleteView(generic.ObjectDeleteView):
     model = ReadinessItem

@@ -5,7 +5,7 @@ NAVIGATION = [
     ("Home", "home"),
     ("LEAs", "leas:lea-list"),
     ("Vendors", "vendors:vendor-list"),
-    ("Readiness", "leas:readinessitem-list"),
+    ("Readiness", "leas:readiness-matrix"),
     ("Mapping", "mapping:mappingplan-list"),
     ("Timeline", "rolloutplanner:timeline-gantt"),
     ("Planning", "usecases:index"),

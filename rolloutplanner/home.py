@@ -64,6 +64,12 @@ class HeatMap:
     caption: str
     columns: tuple[str, ...]
     rows: tuple[tuple[str, tuple[HeatCell, ...]], ...]
+    row_urls: tuple[str, ...] = ()  # each row's label links here (e.g. the filtered matrix)
+
+    @property
+    def linked_rows(self) -> list[tuple[str, str, tuple[HeatCell, ...]]]:
+        urls = self.row_urls or ("",) * len(self.rows)
+        return [(label, url, cells) for (label, cells), url in zip(self.rows, urls, strict=True)]
 
 
 @dataclass(frozen=True)

@@ -1,11 +1,22 @@
-"""The planning documents' tiles on the home pages: reviews waiting for the SEA team, and
-approvals waiting for leadership."""
+"""The planning tiles on the home pages: reviews waiting for the SEA team, approvals waiting
+for leadership, and the toolkit checklist's progress."""
 
 from __future__ import annotations
 
-from rolloutplanner.home import LEADERSHIP_HOME, SEA_HOME, Tile, TileEntry, counted, home_tile
+from django.urls import reverse
+
+from rolloutplanner.home import (
+    LEADERSHIP_HOME,
+    SEA_HOME,
+    Tile,
+    TileCount,
+    TileEntry,
+    counted,
+    home_tile,
+)
 from usecases.filtersets import DocumentFilterSet
-from usecases.models import DocumentStatus, PlanningDocument
+from usecases.models import ChecklistLevel, DocumentStatus, PlanningDocument
+from usecases.selectors.checklist import checklist_progress
 
 LISTED = 5
 
@@ -57,4 +68,37 @@ def approvals_waiting(user) -> Tile:
         key="approvals-waiting",
         title="Approvals waiting for you",
         summary="Documents the SEA team has sent to leadership for approval.",
+    )
+
+
+@home_tile("toolkit-checklist", order=15, roles=SEA_HOME)
+def toolkit_checklist(user) -> Tile:
+    """The toolkit tasks done (by evidence, by hand or by their parts) and the next ones open.
+
+    The counts link to the checklist page filtered the same way (``show`` and ``level``), so
+    the number on the tile is the number of rows that page lists.
+    """
+    rows = checklist_progress(user=user)
+    tasks = [row for row in rows if row.task.level == ChecklistLevel.TASK]
+    done = [row for row in tasks if row.done]
+    page = reverse("usecases:checklisttask-list")
+    return Tile(
+        key="toolkit-checklist",
+        title="Toolkit checklist",
+        summary="Tasks complete themselves when their evidence appears in the planner.",
+        counts=(
+            TileCount("Tasks done", len(done), f"{page}?show=done&level=task"),
+            TileCount("Tasks open", len(tasks) - len(done), f"{page}?show=open&level=task"),
+        ),
+        entries=tuple(
+            TileEntry(
+                label=f"{row.task.number} {row.task.title}",
+                url=f"{page}#task-{row.task.pk}",
+                note=row.evidence.asked if row.evidence else "marked done by hand",
+            )
+            for row in tasks
+            if not row.done
+        )[:5],
+        more_url=page,
+        more_label="The whole checklist with its evidence",
     )

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from rolloutplanner.urlpatterns import crud_urls
-from usecases.views import crud, documents, exports, planning
+from usecases.views import checklist, crud, documents, exports, planning
 
 app_name = "usecases"
 
@@ -131,7 +131,7 @@ urlpatterns = [
     *crud_urls(
         "checklist",
         "checklisttask",
-        list_view=crud.ChecklistTaskListView,
+        list_view=checklist.ChecklistView,
         detail_view=crud.ChecklistTaskDetailView,
         create_view=crud.ChecklistTaskCreateView,
         update_view=crud.ChecklistTaskUpdateView,
@@ -163,6 +163,10 @@ urlpatterns = [
         create_view=crud.AssessmentItemCreateView,
         update_view=crud.AssessmentItemUpdateView,
         delete_view=crud.AssessmentItemDeleteView,
+    ),
+    path("checklist/<int:pk>/done/", checklist.checklist_task_done, name="checklisttask-done"),
+    path(
+        "checklist/<int:pk>/reopen/", checklist.checklist_task_reopen, name="checklisttask-reopen"
     ),
     path("assessments/compare/", planning.round_compare, name="assessmentround-compare"),
     path("assessments/<int:pk>/rate/", planning.round_rate, name="assessmentround-rate"),

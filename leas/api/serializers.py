@@ -7,6 +7,7 @@ from leas.models import (
     CohortVersion,
     LEAPerson,
     ReadinessItem,
+    ReadinessStatus,
     SupportNetwork,
     SupportRequest,
 )
@@ -151,3 +152,13 @@ class SaveCohortVersionSerializer(serializers.Serializer):
     leas = serializers.PrimaryKeyRelatedField(queryset=LEA.objects.all(), many=True)
     note = serializers.CharField(max_length=300, required=False, default="")
     explanation = serializers.DictField(child=serializers.CharField(), required=False, default=dict)
+
+
+class ReadinessChangeSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    status = serializers.ChoiceField(choices=ReadinessStatus.choices)
+
+
+class ReadinessBulkUpdateSerializer(serializers.Serializer):
+    changes = ReadinessChangeSerializer(many=True, allow_empty=False)
+    note = serializers.CharField(required=False, allow_blank=True, default="")

@@ -46,6 +46,44 @@ class ReadinessItemViewSet(RestrictedModelViewSet):
     serializer_class = serializers.ReadinessItemSerializer
     filterset_class = ReadinessItemFilterSet
 
+    def perform_update(self, serializer):
+        """Status, date and evidence go through the readiness service, as on the pages;
+        other fields (the SEA team's checklist wording) are saved as before."""
+        status_fields = {
+            name: serializer.validated_data.pop(name)
+            for name in ("status", "status_on", "evidence_note")
+            if name in serializer.validated_data
+        }
+        super().perform_update(serializer)
+        if status_fields:
+            item = serializer.instance
+            services.update_readiness_item(
+                item=item,
+                user=self.request.user,
+                status=status_fields.get("status", item.status),
+                status_on=status_fields.get("status_on"),
+                evidence_note=status_fields.get("evidence_note"),
+            )
+            item.refresh_from_db()
+
+    @extend_schema(
+        request=serializers.ReadinessBulkUpdateSerializer,
+        responses=serializers.ReadinessItemSerializer(many=True),
+    )
+    @action(detail=False, methods=["post"], url_path="bulk-update")
+    def bulk_update(self, request):
+        """Set the status of several items at once, all or nothing (the matrix's bulk form)."""
+        data = _valid(serializers.ReadinessBulkUpdateSerializer, request.data)
+        saved = services.update_readiness_items(
+            user=request.user,
+            changes=[
+                services.ReadinessChange(item_id=c["id"], status=c["status"])
+                for c in data["changes"]
+            ],
+            note=data.get("note", ""),
+        )
+        return Response(serializers.ReadinessItemSerializer(saved, many=True).data)
+
 
 class SupportRequestViewSet(RestrictedModelViewSet):
     model = SupportRequest

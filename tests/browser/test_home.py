@@ -83,7 +83,9 @@ def test_coordinator_home_lists_what_is_asked_of_the_district(browser_page, worl
     assert "Other District" not in page.get_by_role("main").inner_text()
     assert_accessible(page)
     readiness = tile(page, "Readiness items asked of your district")
-    follow_by_keyboard(page, readiness.get_by_role("link", name="3 Open in Phase 2 – Connect"))
+    follow_by_keyboard(
+        page, readiness.get_by_role("link", name="3 Open in Phase 3 – Pilot: connect")
+    )
 
     assert shown_count(page) == 3
     assert "Other District" not in page.get_by_role("main").inner_text()

@@ -124,3 +124,12 @@ def test_sea_team_sorts_leas_by_readiness(api_client, world, sea_user):
     rows = response.data["results"]
     assert [row["name"] for row in rows] == ["Other District", "Own District"]
     assert (rows[0]["readiness_done"], rows[0]["readiness_total"]) == (9, 9)
+
+
+def test_readiness_phases_carry_the_timeline_phase_names():
+    from leas.models import RolloutPhase
+    from rolloutplanner.timeline.template import ROLLOUT_TEMPLATE
+
+    timeline = {f"Phase {phase.number} – {phase.name}" for phase in ROLLOUT_TEMPLATE}
+    for phase in RolloutPhase:
+        assert phase.label.split(":")[0] in timeline, phase.label

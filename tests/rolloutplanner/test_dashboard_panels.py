@@ -42,18 +42,18 @@ def test_leas_by_readiness_stage_is_the_first_phase_with_open_items(world):
     LEAFactory()  # no checklist
 
     leadership = values(chart(world.users[Role.LEADERSHIP], "leas-by-readiness"))
-    assert leadership["Working on Phase 1 – Prepare"] == 1
-    assert leadership["Working on Phase 2 – Connect"] == 1
-    assert leadership["Working on Phase 3 – Send and validate"] == 0
+    assert leadership["Working on Phase 2 – Planning: prepare"] == 1
+    assert leadership["Working on Phase 3 – Pilot: connect"] == 1
+    assert leadership["Working on Phase 3 – Pilot: send and validate"] == 0
     assert leadership["Checklist complete"] == 1  # "not applicable" counts as closed
     assert leadership["No checklist yet"] == 1
 
     coordinator = chart(world.users[Role.LEA_COORDINATOR], "leas-by-readiness")
-    assert values(coordinator)["Working on Phase 2 – Connect"] == 1
+    assert values(coordinator)["Working on Phase 3 – Pilot: connect"] == 1
     assert values(coordinator)["Checklist complete"] == 0
     assert "No checklist yet" not in values(coordinator)
-    assert "Working on Phase 2 – Connect: 1 LEAs" in coordinator.summary
-    connect = next(bar for bar in coordinator.bars if "Connect" in bar.label)
+    assert "Working on Phase 3 – Pilot: connect: 1 LEAs" in coordinator.summary
+    connect = next(bar for bar in coordinator.bars if "connect" in bar.label)
     assert connect.href == reverse("leas:readinessitem-list") + "?phase=connect"
 
 
@@ -166,7 +166,7 @@ def test_dashboard_page_and_pdf_carry_the_new_panels_with_text_and_links(client,
         assert f'id="chart-{key}-desc"' in body  # text alternative inside the SVG
         assert f"<caption>{title}" in body  # and the data table
         assert f"Details behind “{title}" in body  # link to the detail page
-    assert "Working on Phase 1 – Prepare: 1 LEAs" in body
+    assert "Working on Phase 2 – Planning: prepare: 1 LEAs" in body
     assert "72%" in body  # values printed, not conveyed by bar length or colour alone
 
     response = client.get(reverse("rolloutplanner:timeline-dashboard-pdf"))

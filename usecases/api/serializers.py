@@ -242,6 +242,29 @@ class ChecklistTaskSerializer(CleanedModelSerializer):
         fields = ["id", "number", "level", "title", "parent", "guidance", "status", "position"]
 
 
+class EvidenceSerializer(serializers.Serializer):
+    asked = serializers.CharField()
+    met = serializers.BooleanField()
+    found = serializers.CharField()
+    url = serializers.CharField()
+
+
+class ChecklistProgressSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="task.pk")
+    number = serializers.CharField(source="task.number")
+    level = serializers.CharField(source="task.level")
+    title = serializers.CharField(source="task.title")
+    state = serializers.CharField()
+    state_label = serializers.CharField()
+    done = serializers.BooleanField()
+    evidence = EvidenceSerializer(allow_null=True)
+    done_note = serializers.CharField(source="task.done_note")
+
+
+class MarkDoneSerializer(serializers.Serializer):
+    note = serializers.CharField(help_text="What shows the task is done.")
+
+
 class InstrumentSerializer(CleanedModelSerializer):
     class Meta:
         model = m.Instrument

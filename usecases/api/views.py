@@ -10,9 +10,11 @@ from rolloutplanner.permissions import CHANGE, VIEW, user_can, user_can_add_mode
 from usecases import filtersets
 from usecases import models as m
 from usecases.api import serializers as s
+from usecases.selectors.checklist import checklist_progress
 from usecases.selectors.versions import diff_versions
 from usecases.services import assessment as assessment_services
 from usecases.services import documents as workflow
+from usecases.services.checklist import mark_checklist_task_done
 
 
 class StakeholderViewSet(RestrictedModelViewSet):
@@ -268,6 +270,25 @@ class ChecklistTaskViewSet(RestrictedModelViewSet):
     model = m.ChecklistTask
     serializer_class = s.ChecklistTaskSerializer
     filterset_class = filtersets.ChecklistTaskFilterSet
+
+    @extend_schema(responses=s.ChecklistProgressSerializer(many=True))
+    @action(detail=False, methods=["get"])
+    def progress(self, request):
+        """Every task with its evidence, judged now, and its state (as the checklist page)."""
+        rows = checklist_progress(user=request.user)
+        return Response(s.ChecklistProgressSerializer(rows, many=True).data)
+
+    @extend_schema(request=s.MarkDoneSerializer, responses=s.ChecklistTaskSerializer)
+    @action(detail=True, methods=["post"], url_path="mark-done")
+    def mark_done(self, request, pk=None):
+        """Mark the task done by hand with a note (the SEA team; leadership may not)."""
+        task = self.get_object()
+        data = s.MarkDoneSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        task = mark_checklist_task_done(
+            task=task, user=request.user, note=data.validated_data["note"]
+        )
+        return Response(s.ChecklistTaskSerializer(task).data)
 
 
 class InstrumentViewSet(RestrictedModelViewSet):

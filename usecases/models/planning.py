@@ -146,6 +146,18 @@ class ChecklistTask(models.Model):
         max_length=12, choices=ChecklistStatus.choices, default=ChecklistStatus.NOT_STARTED
     )
     position = models.PositiveIntegerField(default=0)
+    # A person's word that the task is done, beside the evidence judged on read
+    # (usecases.checklist_evidence): set only by usecases.services.checklist.
+    done_note = models.TextField("note on marking done", blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    done_on = models.DateField("marked done on", null=True, blank=True, editable=False)
 
     history = HistoricalRecords()
     objects = ChecklistTaskQuerySet.as_manager()

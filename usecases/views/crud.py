@@ -282,16 +282,6 @@ class CommunicationItemDeleteView(generic.ObjectDeleteView):
     model = m.CommunicationItem
 
 
-class ChecklistTaskListView(generic.ObjectListView):
-    model = m.ChecklistTask
-    filterset_class = filtersets.ChecklistTaskFilterSet
-    columns = [
-        ("__str__", "Task"),
-        ("get_level_display", "Level"),
-        ("get_status_display", "Status"),
-    ]
-
-
 class ChecklistTaskDetailView(generic.ObjectDetailView):
     model = m.ChecklistTask
     detail_fields = ["number", "level", "title", "parent", "guidance", "status"]
