@@ -8,13 +8,12 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.utils import timezone
 from django.views import View
 
 from leas import services
-from leas.exporters import export
 from leas.forms import TurnoverFilterForm
 from leas.matrix import (
     ReadinessMatrixFilterSet,
@@ -24,6 +23,7 @@ from leas.matrix import (
 )
 from leas.models import LEA, ReadinessItem, ReadinessStatus
 from leas.selectors import TURNOVER_MONTHS, turnover
+from rolloutplanner.exports import Table, download
 from rolloutplanner.permissions import CHANGE, restriction_for
 from rolloutplanner.turnover import turnover_sections
 
@@ -103,12 +103,7 @@ class ReadinessMatrixExportView(LoginRequiredMixin, View):
         _, leas, columns = _filtered(request)
         header = ["state_lea_id", "lea", *(f"{c.title} ({c.phase_label})" for c in columns)]
         rows = matrix_export_rows(user=request.user, leas=leas, columns=columns)
-        content, content_type, extension = export(
-            fmt, title="Readiness matrix", header=header, rows=rows
-        )
-        response = HttpResponse(content, content_type=content_type)
-        response["Content-Disposition"] = f'attachment; filename="readiness-matrix.{extension}"'
-        return response
+        return download(Table("readiness-matrix", "Readiness matrix", header, rows), fmt)
 
 
 class TurnoverView(LoginRequiredMixin, View):
