@@ -60,6 +60,23 @@ def evidence_kind(kind: str):
     return register
 
 
+# The rollout steps' progress, given by the timeline app; a checklist page shows it beside the
+# toolkit tasks without importing the timeline.
+_STEP_PROGRESS: list[Callable] = []
+
+
+def rollout_steps(provider):
+    """Register ``provider(*, user) -> list`` as the source of the rollout steps' progress."""
+    _STEP_PROGRESS.append(provider)
+    return provider
+
+
+def rollout_step_progress(*, user) -> list:
+    """Each rollout step with its milestone and evidence, as registered (empty if none)."""
+    _discover()
+    return [step for provider in _STEP_PROGRESS for step in provider(user=user)]
+
+
 def _discover() -> None:
     global _discovered
     if not _discovered:

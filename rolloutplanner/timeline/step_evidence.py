@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rolloutplanner.evidence import Evidence, EvidenceRule, judge_evidence
+from rolloutplanner.evidence import Evidence, EvidenceRule, judge_evidence, rollout_steps
 from rolloutplanner.timeline.models import Milestone, Scope
 
 STEP_EVIDENCE: dict[str, EvidenceRule] = {
@@ -41,6 +41,7 @@ class StepProgress:
     evidence: Evidence
 
 
+@rollout_steps
 def rollout_step_progress(*, user) -> list[StepProgress]:
     """Each template step with an evidence rule, its statewide milestone (with its derived
     status) and its evidence judged now, in step order."""

@@ -193,7 +193,7 @@ def test_matrix_export_is_scoped_filtered_and_formula_safe(client, world, checkl
         reverse("leas:readiness-matrix-export"), {"format": "csv", "phase": "parallel"}
     )
     assert response["Content-Disposition"] == 'attachment; filename="readiness-matrix.csv"'
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
     assert rows[0] == [
         "state_lea_id",
         "lea",

@@ -11,8 +11,8 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from rolloutplanner.evidence import rollout_step_progress
 from rolloutplanner.permissions import CHANGE, VIEW, restriction_for
-from rolloutplanner.timeline.step_evidence import rollout_step_progress
 from rolloutplanner.views import generic
 from usecases import models as m
 from usecases.selectors.checklist import checklist_progress, checklist_summary
