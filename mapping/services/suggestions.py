@@ -151,6 +151,24 @@ ABBREVIATIONS = {
     "accom": ["accommodation"],
     "accomm": ["accommodation"],
     "acc": ["accommodation"],
+    "tested": ["tested", "administration", "assessment"],
+    "finish": ["end"],
+    "finished": ["end"],
+    "completed": ["end"],
+    "complete": ["end"],
+    "taker": ["student"],
+    "examinee": ["student"],
+    "pupil": ["student"],
+    "stu": ["student"],
+    "std": ["student"],
+    "stdnt": ["student"],
+    "ach": ["achievement", "performance"],
+    "achlev": ["performance", "level"],
+    "perc": ["percent"],
+    "corr": ["correct"],
+    "homelessness": ["homeless"],
+    "disadvantage": ["disadvantaged"],
+    "grades": ["grade", "level"],
 }
 # Words that say little about which property is meant, only how the value is written.
 GENERIC = _words(
@@ -470,7 +488,9 @@ def _subject_factor(resource: str, subject: str | None) -> tuple[float, str]:
 # In an assessment result file, a column without a closer match is usually a score result or a
 # performance level of the assessment or one of its objective assessments; what its name says
 # (a score word, a level word, a date, a part of the test) tells which.
-SCORE_WORDS = _words("score scale raw percentile lexile quantile rit ss point correct")
+SCORE_WORDS = _words("score scale raw percentile lexile quantile rit ss point correct duration")
+# Lexile and Quantile measures describe the whole test even though "measure" often names a part.
+WHOLE_TEST_WORDS = _words("lexile quantile overall total composite")
 LEVEL_WORDS = _words("level performance proficiency achievement band category adjective")
 PART_WORDS = _words("goal domain strand claim subtest subscore cluster objective skill measure")
 ASSESSMENT_FALLBACKS = {
@@ -484,11 +504,16 @@ ASSESSMENT_FALLBACKS = {
     "date": ("StudentAssessment.AdministrationDate", 0.0),
 }
 STUDENT_ID = "Student.StudentUniqueId"
+ENTITY_NAMES = frozenset({"student", "staff", "school", "agency", "contact", "course", "section"})
+ITEM_LEVEL = ("StudentAssessmentItem.", "AssessmentItem")
+ITEM_WORDS = frozenset({"item", "question", "response", "answer"})
 
 
 def _assessment_fallbacks(found: list[Concept], name: str) -> dict[str, tuple[float, str]]:
     words = {w for c in found for w in c.alternatives | {c.written}}
-    part = bool(words & PART_WORDS) or bool(re.search(r"[A-Za-z][0-9]", name))
+    # A numbered column (Goal1, "Reporting Category 2") is one of several parts of the test.
+    part = bool(words & PART_WORDS) or bool(re.search(r"[A-Za-z][0-9]|(^|[\s_])[0-9]\b", name))
+    part = part and not words & WHOLE_TEST_WORDS
     out = {}
     for path, base in ASSESSMENT_FALLBACKS.values():
         out[path] = (base, "assessment result column: score results take most columns")
@@ -506,13 +531,15 @@ def _assessment_fallbacks(found: list[Concept], name: str) -> dict[str, tuple[fl
 
 def _names_a_student_identifier(found: list[Concept], subject: str | None) -> bool:
     words = {c.written for c in found}
+    meant = words | {a for c in found for a in c.alternatives}
     identifier = bool(words & {"id", "identifier", "number", "uid", "ssid", "sasid"})
     other = {"school", "sch", "lea", "district", "dist", "sea", "agency", "staff", "teacher"}
+    other |= {"test", "assessment", "course", "section", "session", "form", "item", "batch"}
     return (
         identifier
         and subject in (None, "student", "assessment")
         and not words & other
-        and bool(words & {"student", "state", "local", "stu", "child"} or len(words) == 1)
+        and bool(meant & {"student", "state", "local", "child"} or len(words) == 1)
     )
 
 
@@ -562,6 +589,57 @@ def _code_evidence(candidate, codes, index) -> tuple[float, str]:
     return 12.0 * share, f"allowed codes {shown} match {candidate.prop.descriptor.name} values"
 
 
+# Words that only say how a "this value applies" column is written (IMMIGRANT_IND_CODE, Homeless
+# Status): what is left may be a descriptor value, such as a student characteristic.
+PRESENCE_WORDS = frozenset(
+    {"code", "cd", "ind", "indicator", "flag", "flg", "yn", "status", "stat", "type", "desc"}
+)
+
+
+DATE_WORDS = frozenset({"date", "dt", "dte", "dob", "bdate", "birthdate"})
+
+
+def _type_named(found: list[Concept]) -> str | None:
+    """The type a name's last word declares (ENTRY_DATE, Birthdate, DOB), if any."""
+    if not found:
+        return None
+    last = found[-1]
+    if last.written in DATE_WORDS or (last.source or last.written) in DATE_WORDS:
+        return "date"
+    return None
+
+
+FLAG_WORDS = frozenset({"ind", "indicator", "flag", "flg", "yn", "status", "stat"})
+
+
+def _same_word(a: str, b: str) -> bool:
+    """``homelessness`` ~ ``homeless``, ``disadvantage`` ~ ``disadvantaged``."""
+    if a == b:
+        return True
+    short, long = sorted((a, b), key=len)
+    return len(short) >= 5 and long.startswith(short)
+
+
+def _values_named(name: str, index) -> tuple[set[int], bool]:
+    """Descriptors one of whose values the element's name is, and whether the name says the
+    value applies (IMMIGRANT_IND, Homelessness Status): then it is a flag for that value, not a
+    column that merely shares a word with one (``Composite``, ``English``)."""
+    words = _split(name)
+    found = set(index.value_names.get(" ".join(words), set()))
+    kept = [w for w in words if w not in PRESENCE_WORDS and w not in STOP_WORDS]
+    # CODE or TYPE alone (SCHOOL_CODE) says how a value is written, not that one applies.
+    if not kept or not set(words) & FLAG_WORDS:
+        return found, False
+    flagged = set()
+    for text, descriptor_ids in index.value_names.items():
+        value_words = text.split()
+        if len(value_words) == len(kept) and all(
+            _same_word(a, b) for a, b in zip(kept, value_words, strict=True)
+        ):
+            flagged |= descriptor_ids
+    return found | flagged, bool(flagged)
+
+
 def suggest_properties(*, element, limit: int = 5, context: CollectionContext | None = None):
     """Ed-Fi properties of the plan's Data Standard most likely to hold ``element``, best first.
 
@@ -594,15 +672,17 @@ def suggest_properties(*, element, limit: int = 5, context: CollectionContext | 
         pool.update(
             n for n, c in enumerate(index.candidates) if c.prop.descriptor_id in index.values
         )
-    named_value = " ".join(_split(element.name))
-    value_of = index.value_names.get(named_value, set())
+    value_of, flagged = _values_named(element.name, index)
     if value_of:
         pool.update(n for n, c in enumerate(index.candidates) if c.prop.descriptor_id in value_of)
     fallbacks = {}
     if context.subject == "assessment":
         fallbacks.update(_assessment_fallbacks(found, element.name))
     if _names_a_student_identifier(found, context.subject):
-        fallbacks[STUDENT_ID] = (4.0, "names a student identifier")
+        # In a student or assessment file, "State ID" or "Local ID" is the student's, not the
+        # state agency's or a course's: the row is about a student.
+        strength = 10.0 if context.subject in ("student", "assessment") else 4.0
+        fallbacks[STUDENT_ID] = (strength, "names a student identifier")
     entities = _named_entity(found, context.subject)
     if entities:
         why = f"names the {entities[0]} the row belongs to"
@@ -621,6 +701,7 @@ def suggest_properties(*, element, limit: int = 5, context: CollectionContext | 
             if str(target) in index.by_path:
                 pool.add(index.by_path[str(target)])
     compatible = COMPATIBLE_TYPES.get(element.data_type, set())
+    named_type = _type_named(found)
     scored = []
     for number in pool:
         suggestion = _score(
@@ -635,6 +716,8 @@ def suggest_properties(*, element, limit: int = 5, context: CollectionContext | 
             fallback=fallbacks.get(number),
             accepted=accepted,
             value_of=value_of,
+            flagged=flagged,
+            named_type=named_type,
             element_type=element.data_type,
         )
         if suggestion is not None:
@@ -657,6 +740,8 @@ def _score(
     accepted,
     value_of,
     element_type,
+    flagged=False,
+    named_type=None,
 ):
     prop = candidate.prop
     idf = index.idf
@@ -706,7 +791,10 @@ def _score(
     if evidence:
         score += evidence
         reasons.append(why)
-    if prop.descriptor_id in value_of:
+    if prop.descriptor_id in value_of and flagged:
+        score += 16.0
+        reasons.append(f"the name flags a value of {prop.descriptor.name}")
+    elif prop.descriptor_id in value_of:
         score += 8.0
         reasons.append(f"the name is a value of {prop.descriptor.name}")
     for name, targets in accepted:
@@ -739,10 +827,26 @@ def _score(
         else:
             score *= 0.6
             reasons.append(f"data type {prop.data_type} differs")
+    if named_type == "date":
+        if prop.data_type in ("date", "datetime"):
+            score *= 1.15
+        else:
+            score *= 0.6
+            reasons.append(f"the name says a date; {prop.data_type} is not one")
     if candidate.in_collection and not (
         context_hits - {_stem(w) for w in _split(prop.resource.name)}
     ):
         score *= 0.85
+    named = {a for c in found for a in c.alternatives} & ENTITY_NAMES
+    owned = candidate.leaf & ENTITY_NAMES
+    if named and owned and not named & owned:
+        # "School Identifier" is not the student's identifier: the property names another entity.
+        score *= 0.5
+    if (
+        prop.path.startswith(ITEM_LEVEL)
+        and not {a for c in found for a in c.alternatives} & ITEM_WORDS
+    ):
+        score *= 0.5  # item-level results only when the column names an item or question
     if prop.path.endswith(("ReportingMethod", "ResultDatatypeType")):
         score *= 0.6  # what a result means, not the value a column holds
     if prop.data_type == "reference" and not fallback:
