@@ -69,6 +69,7 @@ ABBREVIATIONS = {
     "el": ["english", "learner", "limited", "proficiency"],
     "esl": ["english", "language", "instruction"],
     "sped": ["special", "education"],
+    "ed": ["education"],
     "swd": ["disability"],
     "iep": ["iep", "special", "education"],
     "idea": ["idea", "special", "education"],
@@ -388,6 +389,8 @@ class CollectionContext:
     subject_evidence: str = ""
     accepted: dict = field(default_factory=dict)
     resources: Counter = field(default_factory=Counter)
+    parts: frozenset = frozenset()
+    heading: frozenset = frozenset()
 
 
 def _stem_key(found: list[Concept]) -> frozenset:
@@ -423,7 +426,10 @@ def collection_context(*, collection, elements=None) -> CollectionContext:
         for subject, subject_words in SUBJECT_WORDS.items():
             if words & subject_words:
                 tally[subject] += 1
-    context = CollectionContext()
+    context = CollectionContext(
+        parts=_repeated_parts(elements, index.vocabulary),
+        heading=frozenset(w for w in heading if len(w) > 2) - GENERIC - HEADING_NOISE,
+    )
     if tally:
         (subject, count), *rest = tally.most_common()
         runner_up = rest[0][1] if rest else 0
@@ -450,6 +456,23 @@ def collection_context(*, collection, elements=None) -> CollectionContext:
             if mapping.element.collection_id == collection.pk:
                 context.resources.update({t.resource.name for t in targets})
     return context
+
+
+# Words of resource names too common to say which resource a collection is about.
+HEADING_NOISE = _words("student association program education organization")
+
+
+def _heading_factor(resource: str, heading: frozenset) -> tuple[float, str]:
+    """A collection named after a resource's subject (a special education exit file) prefers
+    that resource (StudentSpecialEducationProgramAssociation) among equals."""
+    if not heading:
+        return 1.0, ""
+    shared = {_stem(w) for w in _split(resource)} & heading
+    if not shared:
+        return 1.0, ""
+    return min(1.0 + 0.15 * len(shared), 1.3), (
+        f"the collection's name shares {', '.join(sorted(shared))} with {resource}"
+    )
 
 
 def _subject_factor(resource: str, subject: str | None) -> tuple[float, str]:
@@ -509,20 +532,58 @@ ITEM_LEVEL = ("StudentAssessmentItem.", "AssessmentItem")
 ITEM_WORDS = frozenset({"item", "question", "response", "answer"})
 
 
-def _assessment_fallbacks(found: list[Concept], name: str) -> dict[str, tuple[float, str]]:
+RESULT_TAIL_WORDS = SCORE_WORDS | LEVEL_WORDS | _words("rank error sem")
+
+
+def _result_tail(found: list[Concept]) -> tuple[tuple, tuple]:
+    """Split a result column's name into what it measures and the kind of result it is:
+    ``Reading Scale Score`` -> (reading), (scale, score)."""
+    written = [c.written for c in found]
+    cut = len(written)
+    while cut and written[cut - 1] in RESULT_TAIL_WORDS:
+        cut -= 1
+    return tuple(written[:cut]), tuple(written[cut:])
+
+
+def _repeated_parts(elements, vocabulary) -> frozenset:
+    """Names of the columns that repeat one kind of result for several parts of a test
+    (``Reading Scale Score``, ``Listening Scale Score``): those are the parts; a column of the
+    same kind with nothing before it, or named overall/total/composite, is the whole test."""
+    heads = defaultdict(dict)
+    for element in elements:
+        head, tail = _result_tail(concepts(element.name, vocabulary))
+        if tail:
+            heads[tail][element.name] = head
+    parts = set()
+    for members in heads.values():
+        named = {n: h for n, h in members.items() if h and not set(h) & WHOLE_TEST_WORDS}
+        if len({h for h in named.values()}) >= 2:
+            parts.update(named)
+    return frozenset(parts)
+
+
+def _assessment_fallbacks(
+    found: list[Concept], name: str, parts: frozenset = frozenset()
+) -> dict[str, tuple[float, str]]:
     words = {w for c in found for w in c.alternatives | {c.written}}
-    # A numbered column (Goal1, "Reporting Category 2") is one of several parts of the test.
+    # A numbered column (Goal1, "Reporting Category 2") is one of several parts of the test, and
+    # so is one of several columns giving one kind of result for different things.
     part = bool(words & PART_WORDS) or bool(re.search(r"[A-Za-z][0-9]|(^|[\s_])[0-9]\b", name))
-    part = part and not words & WHOLE_TEST_WORDS
+    part = (part or name in parts) and not words & WHOLE_TEST_WORDS
+    of_what = ""
+    if part and name in parts:
+        of_what = " for one part of the test (other columns give the same result for other parts)"
+    elif part:
+        of_what = " for one part of the test"
     out = {}
     for path, base in ASSESSMENT_FALLBACKS.values():
         out[path] = (base, "assessment result column: score results take most columns")
     if words & SCORE_WORDS:
         path = ASSESSMENT_FALLBACKS["part score" if part else "overall score"][0]
-        out[path] = (out[path][0] + 5.0, "assessment result column named as a score")
+        out[path] = (out[path][0] + 5.0, f"assessment result column named as a score{of_what}")
     if words & LEVEL_WORDS:
         path = ASSESSMENT_FALLBACKS["part level" if part else "overall level"][0]
-        out[path] = (out[path][0] + 6.0, "assessment result column named as a level")
+        out[path] = (out[path][0] + 6.0, f"assessment result column named as a level{of_what}")
     if "date" in words:
         path = ASSESSMENT_FALLBACKS["date"][0]
         out[path] = (5.0, "assessment result column named as a date")
@@ -677,8 +738,9 @@ def suggest_properties(*, element, limit: int = 5, context: CollectionContext | 
         pool.update(n for n, c in enumerate(index.candidates) if c.prop.descriptor_id in value_of)
     fallbacks = {}
     if context.subject == "assessment":
-        fallbacks.update(_assessment_fallbacks(found, element.name))
-    if _names_a_student_identifier(found, context.subject):
+        fallbacks.update(_assessment_fallbacks(found, element.name, context.parts))
+    student_identifier = _names_a_student_identifier(found, context.subject)
+    if student_identifier:
         # In a student or assessment file, "State ID" or "Local ID" is the student's, not the
         # state agency's or a course's: the row is about a student.
         strength = 10.0 if context.subject in ("student", "assessment") else 4.0
@@ -718,6 +780,7 @@ def suggest_properties(*, element, limit: int = 5, context: CollectionContext | 
             value_of=value_of,
             flagged=flagged,
             named_type=named_type,
+            student_identifier=student_identifier,
             element_type=element.data_type,
         )
         if suggestion is not None:
@@ -742,6 +805,7 @@ def _score(
     element_type,
     flagged=False,
     named_type=None,
+    student_identifier=False,
 ):
     prop = candidate.prop
     idf = index.idf
@@ -808,6 +872,10 @@ def _score(
     score *= factor
     if why:
         reasons.append(why)
+    factor, why = _heading_factor(prop.resource.name, context.heading)
+    score *= factor
+    if why:
+        reasons.append(why)
     if context.resources.get(prop.resource.name):
         score *= 1.2
         reasons.append(f"this collection already maps to {prop.resource.name}")
@@ -838,6 +906,8 @@ def _score(
     ):
         score *= 0.85
     named = {a for c in found for a in c.alternatives} & ENTITY_NAMES
+    if student_identifier:
+        named = named | {"student"}  # "Local ID" in a student file: the student's
     owned = candidate.leaf & ENTITY_NAMES
     if named and owned and not named & owned:
         # "School Identifier" is not the student's identifier: the property names another entity.
