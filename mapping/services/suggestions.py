@@ -158,6 +158,7 @@ ABBREVIATIONS = {
     "completed": ["end"],
     "complete": ["end"],
     "taker": ["student"],
+    "taken": ["taken", "administration"],
     "examinee": ["student"],
     "pupil": ["student"],
     "stu": ["student"],
@@ -230,6 +231,12 @@ def _split(text: str) -> list[str]:
     text = re.sub(r"([A-Z]+)([A-Z][a-z])", r"\1 \2", text)
     text = re.sub(r"([A-Za-z])([0-9])|([0-9])([A-Za-z])", r"\1\3 \2\4", text)
     return re.findall(r"[a-z0-9]+", text.lower())
+
+
+@lru_cache(maxsize=4096)
+def _name_stems(name: str) -> frozenset:
+    """Stemmed words of a resource name (cached: every candidate asks for its resource's)."""
+    return frozenset(_stem(w) for w in _split(name))
 
 
 def tokens(text: str) -> list[str]:
@@ -467,7 +474,7 @@ def _heading_factor(resource: str, heading: frozenset) -> tuple[float, str]:
     that resource (StudentSpecialEducationProgramAssociation) among equals."""
     if not heading:
         return 1.0, ""
-    shared = {_stem(w) for w in _split(resource)} & heading
+    shared = _name_stems(resource) & heading
     if not shared:
         return 1.0, ""
     return min(1.0 + 0.15 * len(shared), 1.3), (
@@ -513,7 +520,7 @@ def _subject_factor(resource: str, subject: str | None) -> tuple[float, str]:
 # (a score word, a level word, a date, a part of the test) tells which.
 SCORE_WORDS = _words("score scale raw percentile lexile quantile rit ss point correct duration")
 # Lexile and Quantile measures describe the whole test even though "measure" often names a part.
-WHOLE_TEST_WORDS = _words("lexile quantile overall total composite")
+WHOLE_TEST_WORDS = _words("lexile quantile overall total composite sum")
 LEVEL_WORDS = _words("level performance proficiency achievement band category adjective")
 PART_WORDS = _words("goal domain strand claim subtest subscore cluster objective skill measure")
 ASSESSMENT_FALLBACKS = {
@@ -527,6 +534,8 @@ ASSESSMENT_FALLBACKS = {
     "date": ("StudentAssessment.AdministrationDate", 0.0),
 }
 STUDENT_ID = "Student.StudentUniqueId"
+ADMINISTRATION_END = "StudentAssessment.AdministrationEndDate"
+TEST_WINDOW = "AssessmentPeriod."
 ENTITY_NAMES = frozenset({"student", "staff", "school", "agency", "contact", "course", "section"})
 ITEM_LEVEL = ("StudentAssessmentItem.", "AssessmentItem")
 ITEM_WORDS = frozenset({"item", "question", "response", "answer"})
@@ -585,8 +594,13 @@ def _assessment_fallbacks(
         path = ASSESSMENT_FALLBACKS["part level" if part else "overall level"][0]
         out[path] = (out[path][0] + 6.0, f"assessment result column named as a level{of_what}")
     if "date" in words:
-        path = ASSESSMENT_FALLBACKS["date"][0]
-        out[path] = (5.0, "assessment result column named as a date")
+        # A student's row: its dates say when the student sat the test, not the test's window
+        # (AssessmentPeriod): a start date is the administration date, an end date its end.
+        if words & {"end", "exit"}:
+            out[ADMINISTRATION_END] = (9.0, "assessment result column named as an end date")
+        else:
+            path = ASSESSMENT_FALLBACKS["date"][0]
+            out[path] = (9.0, "assessment result column named as a date")
     return {path: value for path, value in out.items() if value[0] > 0}
 
 
@@ -673,6 +687,20 @@ def _type_named(found: list[Concept]) -> str | None:
 FLAG_WORDS = frozenset({"ind", "indicator", "flag", "flg", "yn", "status", "stat"})
 
 
+QUALIFIED_ENTITIES = frozenset({"lea", "school", "sch", "student", "stu", "staff", "teacher"})
+QUALIFIERS = frozenset({"state", "local", "district"})
+
+
+def _drop_qualifiers(found: list[Concept]) -> list[Concept]:
+    """In ``LEA_Identifier_State`` or ``StateStudentIdentifier`` "state" says who assigned the
+    identifier, not that the state agency is meant: it is dropped when another entity is named."""
+    written = {c.written for c in found}
+    if not (written & QUALIFIED_ENTITIES and written & (IDENTIFIER_WORDS | {"identifier"})):
+        return found
+    kept = [c for c in found if c.written not in QUALIFIERS]
+    return kept or found
+
+
 def _same_word(a: str, b: str) -> bool:
     """``homelessness`` ~ ``homeless``, ``disadvantage`` ~ ``disadvantaged``."""
     if a == b:
@@ -711,7 +739,7 @@ def suggest_properties(*, element, limit: int = 5, context: CollectionContext | 
     index = _index(version.pk, _version_stamp(version))
     if context is None:
         context = collection_context(collection=element.collection)
-    found = concepts(element.name, index.vocabulary)
+    found = _drop_qualifiers(concepts(element.name, index.vocabulary))
     definition = {w for w in tokens(element.definition) if w not in GENERIC and len(w) > 2} - {
         a for c in found for a in c.alternatives
     }
@@ -901,9 +929,7 @@ def _score(
         else:
             score *= 0.6
             reasons.append(f"the name says a date; {prop.data_type} is not one")
-    if candidate.in_collection and not (
-        context_hits - {_stem(w) for w in _split(prop.resource.name)}
-    ):
+    if candidate.in_collection and not (context_hits - _name_stems(prop.resource.name)):
         score *= 0.85
     named = {a for c in found for a in c.alternatives} & ENTITY_NAMES
     if student_identifier:
@@ -912,6 +938,8 @@ def _score(
     if named and owned and not named & owned:
         # "School Identifier" is not the student's identifier: the property names another entity.
         score *= 0.5
+    if context.subject == "assessment" and prop.path.startswith(TEST_WINDOW):
+        score *= 0.6  # the test's window, not when this student sat it
     if (
         prop.path.startswith(ITEM_LEVEL)
         and not {a for c in found for a in c.alternatives} & ITEM_WORDS
