@@ -589,7 +589,7 @@ def _assessment_fallbacks(
         out[path] = (base, "assessment result column: score results take most columns")
     if words & SCORE_WORDS:
         path = ASSESSMENT_FALLBACKS["part score" if part else "overall score"][0]
-        out[path] = (out[path][0] + 5.0, f"assessment result column named as a score{of_what}")
+        out[path] = (out[path][0] + 8.0, f"assessment result column named as a score{of_what}")
     if words & LEVEL_WORDS:
         path = ASSESSMENT_FALLBACKS["part level" if part else "overall level"][0]
         out[path] = (out[path][0] + 6.0, f"assessment result column named as a level{of_what}")
