@@ -6,8 +6,23 @@ from collections import defaultdict
 
 from django.db.models import Count
 
-from mapping.models import EdFiResource, MappingKind, StateCode, StateElement
+from mapping.models import (
+    DataStandardVersion,
+    EdFiResource,
+    MappingKind,
+    StateCode,
+    StateElement,
+)
 from mapping.querysets import COVERAGE_STATUSES
+
+
+def _version_key(version: DataStandardVersion) -> tuple:
+    return tuple(int(p) if p.isdigit() else 0 for p in version.version.split("."))
+
+
+def latest_version() -> DataStandardVersion | None:
+    """The newest Data Standard loaded (by version number), or None before any import."""
+    return max(DataStandardVersion.objects.all(), key=_version_key, default=None)
 
 
 def resources_by_domain(*, version) -> list[tuple[str, list]]:

@@ -25,11 +25,31 @@ from mapping.models import (
     StateCollection,
     StateElement,
 )
+from mapping.services import versions
 from mapping.services.mappings import TRANSITIONS, check_editable, target_problems
+from mapping.services.state import map_state_code
 
 
 def _as_drf_error(exc: DjangoValidationError) -> serializers.ValidationError:
     return serializers.ValidationError(exc.messages)
+
+
+class _SavedByService:
+    """Creates and updates go through a service, which refuses catalog rows of
+    another Data Standard version than the plan's, as the pages and imports do
+    (``save_with(obj)``)."""
+
+    @staticmethod
+    def save_with(obj):
+        raise NotImplementedError
+
+    def create(self, validated_data):
+        return type(self).save_with(self.Meta.model(**validated_data))
+
+    def update(self, instance, validated_data):
+        for name, value in validated_data.items():
+            setattr(instance, name, value)
+        return type(self).save_with(instance)
 
 
 class DataStandardVersionSerializer(serializers.ModelSerializer):
@@ -93,7 +113,9 @@ class DescriptorValueSerializer(serializers.ModelSerializer):
         fields = ["id", "descriptor", "code_value", "short_description", "description", "uri"]
 
 
-class MappingPlanSerializer(serializers.ModelSerializer):
+class MappingPlanSerializer(_SavedByService, serializers.ModelSerializer):
+    save_with = staticmethod(lambda plan: versions.save_plan(plan=plan))
+
     class Meta:
         model = MappingPlan
         fields = ["id", "name", "data_standard_version", "description"]
@@ -111,7 +133,9 @@ class StateElementSerializer(serializers.ModelSerializer):
         fields = ["id", "collection", "name", "definition", "data_type", "required", "code_set"]
 
 
-class StateCodeSetSerializer(serializers.ModelSerializer):
+class StateCodeSetSerializer(_SavedByService, serializers.ModelSerializer):
+    save_with = staticmethod(lambda code_set: versions.save_code_set(code_set=code_set))
+
     class Meta:
         model = StateCodeSet
         fields = ["id", "plan", "name", "descriptor"]
@@ -232,11 +256,22 @@ class DescriptorMappingSerializer(serializers.ModelSerializer):
                 raise serializers.ValidationError(exc.messages) from None
         code = attrs.get("state_code") or self.instance.state_code
         value = attrs.get("descriptor_value") or self.instance.descriptor_value
-        if value.descriptor.version_id != code.code_set.plan.data_standard_version_id:
-            raise serializers.ValidationError(
-                {"descriptor_value": "Not in the plan's Data Standard version."}
-            )
+        problems = versions.other_version_problems(
+            version=code.code_set.plan.data_standard_version, items=[value]
+        )
+        if problems:
+            raise serializers.ValidationError({"descriptor_value": problems})
         return attrs
+
+    def create(self, validated_data):
+        request = self.context.get("request")
+        mapping, _ = map_state_code(
+            state_code=validated_data["state_code"],
+            descriptor_value=validated_data["descriptor_value"],
+            notes=validated_data.get("notes", ""),
+            user=getattr(request, "user", None),
+        )
+        return mapping
 
 
 class LocalCodeSetSerializer(serializers.ModelSerializer):
@@ -316,8 +351,9 @@ class PracticeChangeSerializer(serializers.ModelSerializer):
         fields = ["id", "plan", "description", "owner", "affected_collection", "status"]
 
 
-class LineageAssignmentSerializer(serializers.ModelSerializer):
+class LineageAssignmentSerializer(_SavedByService, serializers.ModelSerializer):
     resource_name = serializers.CharField(source="resource.name", read_only=True)
+    save_with = staticmethod(lambda step: versions.save_lineage_assignment(assignment=step))
 
     class Meta:
         model = LineageAssignment
@@ -334,8 +370,9 @@ class LineageAssignmentSerializer(serializers.ModelSerializer):
     def validate(self, attrs):
         plan = attrs.get("plan") or self.instance.plan
         resource = attrs.get("resource") or self.instance.resource
-        if resource.version_id != plan.data_standard_version_id:
-            raise serializers.ValidationError(
-                {"resource": "Choose a resource of the plan's Data Standard version."}
-            )
+        problems = versions.other_version_problems(
+            version=plan.data_standard_version, items=[resource]
+        )
+        if problems:
+            raise serializers.ValidationError({"resource": problems})
         return attrs

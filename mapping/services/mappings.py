@@ -18,6 +18,7 @@ from mapping.models import (
     MappingKind,
     MappingStatus,
 )
+from mapping.services.versions import other_version_problems
 from rolloutplanner.review import (
     SELF_APPROVAL_EXPLANATION,
     SelfApprovalRefused,
@@ -31,11 +32,7 @@ EDITABLE_FIELDS = ("kind", "logical_map", "transformation_rule", "owner", "comme
 def target_problems(*, mapping_kind: str, targets: Iterable[EdFiProperty], version) -> list[str]:
     """What is wrong with these targets for a mapping of this kind in ``version`` (empty: fine)."""
     targets = list(targets)
-    problems = []
-    wrong_version = [t for t in targets if t.resource.version_id != version.pk]
-    if wrong_version:
-        names = ", ".join(str(t) for t in wrong_version)
-        problems.append(f"{names} is not in the targeted Data Standard {version.version}.")
+    problems = other_version_problems(version=version, items=targets)
     if mapping_kind in KINDS_WITH_TARGETS and not targets:
         problems.append("A 1:1 or close mapping names at least one Ed-Fi property.")
     if mapping_kind in {MappingKind.NOT_MAPPED, MappingKind.RETIRE} and targets:

@@ -956,10 +956,13 @@ def _score(
 
 def candidate_values(*, code_set) -> list[DescriptorValue]:
     """The values a code set's codes may map to: its descriptor's, else the whole version's."""
-    values = DescriptorValue.objects.select_related("descriptor")
+    # Only the plan's version: a "Map to" button for another version's value could not save.
+    values = DescriptorValue.objects.for_plan(code_set.plan).select_related("descriptor")
     if code_set.descriptor_id:
-        return list(values.filter(descriptor_id=code_set.descriptor_id))
-    return list(values.filter(descriptor__version=code_set.plan.data_standard_version_id))
+        own = list(values.filter(descriptor_id=code_set.descriptor_id))
+        if own:
+            return own
+    return list(values)
 
 
 def suggest_descriptor_values(

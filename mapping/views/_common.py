@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 
-from rolloutplanner.permissions import VIEW, user_can
+from rolloutplanner.permissions import VIEW, user_can, user_can_save
 from rolloutplanner.review import SelfApprovalRefused
 from rolloutplanner.views import generic
 
@@ -56,3 +56,29 @@ def _redirect_with_errors(request, obj, exc: ValidationError | SelfApprovalRefus
     for message in exc.messages if isinstance(exc, ValidationError) else [str(exc)]:
         messages.error(request, message)
     return redirect(obj)
+
+
+class ServiceSaveMixin:
+    """Create/update pages whose save goes through a service (``save_service(obj)``); what the
+    service refuses is shown on the form instead of being saved."""
+
+    save_service = None  # staticmethod(lambda obj: service(...=obj))
+
+    def form_valid(self, form):
+        instance = form.save(commit=False)
+        if not user_can_save(self.request.user, instance):
+            raise PermissionDenied(
+                f"You may not save this {self.model._meta.verbose_name} for that organisation."
+            )
+        try:
+            self.object = self.save_service(instance)
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error(None, exc.messages)
+            return self.form_invalid(form)
+        form.save_m2m()
+        messages.success(self.request, self.success_message)
+        return redirect(self.object)
