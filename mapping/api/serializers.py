@@ -216,6 +216,47 @@ class PropertySuggestionSerializer(serializers.Serializer):
     reasons = serializers.ListField(child=serializers.CharField())
 
 
+class CopyToSiblingSerializer(serializers.Serializer):
+    sibling = serializers.PrimaryKeyRelatedField(
+        queryset=StateElement.objects.all(), help_text="The sibling state element (column)."
+    )
+
+
+class _UsedMappingSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    element = serializers.CharField(source="__str__")
+    plan = serializers.IntegerField(source="element.collection.plan_id")
+    kind = serializers.CharField()
+    status = serializers.CharField()
+
+
+class _UsedLineageSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    plan = serializers.IntegerField(source="plan_id")
+    source_system = serializers.CharField()
+    load_order = serializers.IntegerField()
+
+
+class _UsedCodeSetSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    plan = serializers.IntegerField(source="plan_id")
+
+
+class _UsedPlanSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class PropertyUsageSerializer(serializers.Serializer):
+    """Where an Ed-Fi property is used (``selectors.property_usage``)."""
+
+    plans = _UsedPlanSerializer(many=True)
+    mappings = _UsedMappingSerializer(many=True)
+    lineage = _UsedLineageSerializer(many=True)
+    code_sets = _UsedCodeSetSerializer(many=True)
+
+
 class TransitionSerializer(serializers.Serializer):
     transition = serializers.ChoiceField(choices=TRANSITIONS)
 

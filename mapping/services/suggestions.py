@@ -233,6 +233,11 @@ def _split(text: str) -> list[str]:
     return re.findall(r"[a-z0-9]+", text.lower())
 
 
+def split_name(text: str) -> list[str]:
+    """The lower-case words of a name as a state writes it (``ETHNIC_CODE``, ``EthnicDesc``)."""
+    return _split(text)
+
+
 @lru_cache(maxsize=4096)
 def _name_stems(name: str) -> frozenset:
     """Stemmed words of a resource name (cached: every candidate asks for its resource's)."""

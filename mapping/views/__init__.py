@@ -72,6 +72,7 @@ from mapping.views.mappings import (
     accept_property_suggestion,
     add_feedback,
     bulk_update_mappings,
+    copy_to_sibling,
     transition_mapping,
 )
 from mapping.views.plans import (
@@ -195,6 +196,7 @@ __all__ = [
     "accept_property_suggestion",
     "add_feedback",
     "bulk_update_mappings",
+    "copy_to_sibling",
     "export_plan",
     "import_spec",
     "plan_lineage",
