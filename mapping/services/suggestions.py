@@ -526,7 +526,7 @@ def _subject_factor(resource: str, subject: str | None) -> tuple[float, str]:
 SCORE_WORDS = _words("score scale raw percentile lexile quantile rit ss point correct duration")
 # Lexile and Quantile measures describe the whole test even though "measure" often names a part.
 WHOLE_TEST_WORDS = _words("lexile quantile overall total composite sum")
-LEVEL_WORDS = _words("level performance proficiency achievement band category adjective")
+LEVEL_WORDS = _words("level performance proficiency achievement band category adjective met")
 PART_WORDS = _words("goal domain strand claim subtest subscore cluster objective skill measure")
 ASSESSMENT_FALLBACKS = {
     "overall score": ("StudentAssessment.ScoreResult.Result", 2.5),
@@ -541,7 +541,11 @@ ASSESSMENT_FALLBACKS = {
 STUDENT_ID = "Student.StudentUniqueId"
 ADMINISTRATION_END = "StudentAssessment.AdministrationEndDate"
 TEST_WINDOW = "AssessmentPeriod."
-ENTITY_NAMES = frozenset({"student", "staff", "school", "agency", "contact", "course", "section"})
+OBJECTIVE_REFERENCE = "StudentAssessment.StudentObjectiveAssessment.ObjectiveAssessmentReference"
+PART_NAME_WORDS = _words("name title label description desc")
+ENTITY_NAMES = frozenset(
+    {"student", "staff", "school", "agency", "contact", "course", "section", "assessment"}
+)
 ITEM_LEVEL = ("StudentAssessmentItem.", "AssessmentItem")
 ITEM_WORDS = frozenset({"item", "question", "response", "answer"})
 
@@ -598,6 +602,9 @@ def _assessment_fallbacks(
     if words & LEVEL_WORDS:
         path = ASSESSMENT_FALLBACKS["part level" if part else "overall level"][0]
         out[path] = (out[path][0] + 6.0, f"assessment result column named as a level{of_what}")
+    if part and words & PART_NAME_WORDS and not words & (SCORE_WORDS | LEVEL_WORDS):
+        # "Goal1Name": which part of the test the neighbouring result columns are about.
+        out[OBJECTIVE_REFERENCE] = (9.0, "assessment result column naming a part of the test")
     if "date" in words:
         # A student's row: its dates say when the student sat the test, not the test's window
         # (AssessmentPeriod): a start date is the administration date, an end date its end.
@@ -956,6 +963,11 @@ def _score(
         score *= 0.6
     if prop.is_identity:
         score *= 1.05
+    if prop.resource.is_abstract:
+        # School, LEA and SEA (or every program association) carry the same property: when the
+        # name does not say which, the shared one of the abstract resource is meant.
+        score *= 1.05
+        reasons.append(f"shared by every {prop.resource.name}")
     return Suggestion(prop, round(score, 2), reasons)
 
 

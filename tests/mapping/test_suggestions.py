@@ -206,3 +206,19 @@ def test_state_qualifying_another_entitys_identifier_is_not_the_state_agency(cat
     directory = _collection(catalog, "School directory", ["LEA_Identifier_State", "SCHOOL_NAME"])
     best = _best(directory, "LEA_Identifier_State")[0]
     assert str(best.target) == "LocalEducationAgency.LocalEducationAgencyId"
+
+
+def test_a_part_name_column_and_a_property_every_organization_shares(catalog):
+    results = _collection(
+        catalog, "Growth results", ["Student ID", "Goal1Name", "Goal1RitScore", "Goal2Name"]
+    )
+    part = _best(results, "Goal1Name")[0]
+    assert str(part.target) == (
+        "StudentAssessment.StudentObjectiveAssessment.ObjectiveAssessmentReference"
+    )
+    assert "assessment result column naming a part of the test" in part.reasons
+
+    directory = _collection(catalog, "Directory", ["Address City", "Web Site Address"])
+    city = _best(directory, "Address City")[0]
+    assert str(city.target) == "EducationOrganization.Address.City"
+    assert "shared by every EducationOrganization" in city.reasons
