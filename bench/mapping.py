@@ -7,7 +7,7 @@ held-out sources apart (see bench/suggestion_corpus.py for the split and the wei
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/rp_mapping .venv/bin/python bench/mapping.py
     ... bench/mapping.py --suggestions-only     # only the suggestion table
-    ... bench/mapping.py --suggestions-only --misses   # and every held-out and tuning miss
+    ... bench/mapping.py --suggestions-only --misses   # and every tuning source's miss
 
 The generated plan is deleted at the end; the catalog stays (its import is idempotent).
 """

@@ -4,6 +4,7 @@ import django_filters
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 
+from mapping import selectors
 from mapping.models import (
     CoverageRun,
     DataStandardVersion,
@@ -30,20 +31,41 @@ from mapping.models import (
 )
 
 
-class EdFiResourceFilterSet(django_filters.FilterSet):
+class _OneVersion(django_filters.FilterSet):
+    """A catalog search shows one Data Standard: the version asked for, the plan's, or else the
+    newest; with several versions loaded it would otherwise list every row once per version."""
+
+    plan = django_filters.ModelChoiceFilter(
+        queryset=MappingPlan.objects.all(), method="for_plan", label="Plan's Data Standard"
+    )
+
+    def for_plan(self, queryset, name, value):
+        return queryset.for_plan(value)
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        chosen = self.form.cleaned_data
+        if not chosen.get("version") and not chosen.get("plan"):
+            latest = selectors.latest_version()
+            if latest is not None:
+                queryset = queryset.for_version(latest)
+        return queryset
+
+
+class EdFiResourceFilterSet(_OneVersion):
     q = django_filters.CharFilter(method="search", label="Search")
     version = django_filters.ModelChoiceFilter(queryset=DataStandardVersion.objects.all())
     domain = django_filters.CharFilter(field_name="primary_domain", lookup_expr="iexact")
 
     class Meta:
         model = EdFiResource
-        fields = ["q", "version", "domain", "kind"]
+        fields = ["q", "version", "plan", "domain", "kind"]
 
     def search(self, queryset, name, value):
         return queryset.filter(Q(name__icontains=value) | Q(definition__icontains=value))
 
 
-class EdFiPropertyFilterSet(django_filters.FilterSet):
+class EdFiPropertyFilterSet(_OneVersion):
     q = django_filters.CharFilter(method="search", label="Search")
     version = django_filters.ModelChoiceFilter(
         field_name="resource__version", queryset=DataStandardVersion.objects.all()
@@ -52,7 +74,7 @@ class EdFiPropertyFilterSet(django_filters.FilterSet):
 
     class Meta:
         model = EdFiProperty
-        fields = ["q", "version", "resource", "data_type", "is_identity", "required"]
+        fields = ["q", "version", "plan", "resource", "data_type", "is_identity", "required"]
 
     def search(self, queryset, name, value):
         return queryset.filter(
@@ -60,13 +82,13 @@ class EdFiPropertyFilterSet(django_filters.FilterSet):
         )
 
 
-class DescriptorFilterSet(django_filters.FilterSet):
+class DescriptorFilterSet(_OneVersion):
     q = django_filters.CharFilter(method="search", label="Search")
     version = django_filters.ModelChoiceFilter(queryset=DataStandardVersion.objects.all())
 
     class Meta:
         model = Descriptor
-        fields = ["q", "version"]
+        fields = ["q", "version", "plan"]
 
     def search(self, queryset, name, value):
         return queryset.filter(
@@ -76,13 +98,16 @@ class DescriptorFilterSet(django_filters.FilterSet):
         ).distinct()
 
 
-class DescriptorValueFilterSet(django_filters.FilterSet):
+class DescriptorValueFilterSet(_OneVersion):
     descriptor = django_filters.CharFilter(field_name="descriptor__name", lookup_expr="iexact")
     q = django_filters.CharFilter(field_name="code_value", lookup_expr="icontains")
+    version = django_filters.ModelChoiceFilter(
+        field_name="descriptor__version", queryset=DataStandardVersion.objects.all()
+    )
 
     class Meta:
         model = DescriptorValue
-        fields = ["descriptor", "q"]
+        fields = ["descriptor", "q", "version", "plan"]
 
 
 class MappingPlanFilterSet(django_filters.FilterSet):

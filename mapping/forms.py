@@ -1,10 +1,14 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Case, When
 
 from mapping.importers import own_layout
 from mapping.models import (
     DataStandardVersion,
+    Descriptor,
     DescriptorMapping,
+    DescriptorValue,
+    EdFiResource,
     ElementMapping,
     Extension,
     LineageAssignment,
@@ -22,6 +26,7 @@ from mapping.models import (
     StateElement,
     TargetKind,
 )
+from mapping.services import versions
 from mapping.services.grid import find_properties
 from mapping.services.mappings import TRANSITIONS, check_editable, target_problems
 from mapping.services.targets import resolve_target_value
@@ -30,10 +35,41 @@ from rolloutplanner.forms import ModelForm
 from rolloutplanner.spreadsheets import validate_import_upload
 
 
+def _chosen(form, name, model):
+    """The object a create form's field is set to, from the instance, the request or the
+    query string (``?plan=3``), or None when the user has not chosen one yet."""
+    if form.instance.pk or getattr(form.instance, f"{name}_id", None):
+        return getattr(form.instance, name)
+    raw = form.data.get(name) if form.is_bound else form.initial.get(name)
+    if isinstance(raw, model):
+        return raw
+    try:
+        return model.objects.filter(pk=int(raw)).first() if raw else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _offer_plan_version(field, plan, model) -> None:
+    """Only the plan's Data Standard; before a plan is chosen, every row names its version."""
+    if plan is not None:
+        field.queryset = model.objects.for_plan(plan)
+    else:
+        field.label_from_instance = lambda obj: (
+            f"{obj} (Data Standard {versions.version_of(obj).version})"
+        )
+
+
 class MappingPlanForm(ModelForm):
     class Meta:
         model = MappingPlan
         fields = ["name", "data_standard_version", "description"]
+
+    def clean(self):
+        cleaned = super().clean()
+        version = cleaned.get("data_standard_version")
+        for problem in versions.plan_version_change_problems(plan=self.instance, version=version):
+            self.add_error("data_standard_version", problem)
+        return cleaned
 
 
 class StateCollectionForm(ModelForm):
@@ -59,6 +95,24 @@ class StateCodeSetForm(ModelForm):
     class Meta:
         model = StateCodeSet
         fields = ["plan", "name", "descriptor"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        plan = _chosen(self, "plan", MappingPlan)
+        _offer_plan_version(self.fields["descriptor"], plan, Descriptor)
+        self.fields["descriptor"].queryset = self.fields["descriptor"].queryset.select_related(
+            "version"
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        plan, descriptor = cleaned.get("plan"), cleaned.get("descriptor")
+        if plan and descriptor:
+            for problem in versions.other_version_problems(
+                version=plan.data_standard_version, items=[descriptor]
+            ):
+                self.add_error("descriptor", problem)
+        return cleaned
 
 
 class StateCodeForm(ModelForm):
@@ -201,6 +255,21 @@ class DescriptorMappingForm(ModelForm):
         model = DescriptorMapping
         fields = ["state_code", "descriptor_value", "notes"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        code = _chosen(self, "state_code", StateCode)
+        plan = code.code_set.plan if code is not None else None
+        field = self.fields["descriptor_value"]
+        _offer_plan_version(field, plan, DescriptorValue)
+        field.queryset = field.queryset.select_related("descriptor__version")
+        if code is not None and code.code_set.descriptor_id:
+            # The code set names its descriptor: its values come first, the rest stay possible.
+            field.queryset = field.queryset.order_by(
+                Case(When(descriptor_id=code.code_set.descriptor_id, then=0), default=1),
+                "descriptor__name",
+                "code_value",
+            )
+
     def clean(self):
         cleaned = super().clean()
         if self.instance.pk:
@@ -211,11 +280,10 @@ class DescriptorMappingForm(ModelForm):
                 raise forms.ValidationError(exc.messages) from None
         code, value = cleaned.get("state_code"), cleaned.get("descriptor_value")
         if code and value:
-            version_id = code.code_set.plan.data_standard_version_id
-            if value.descriptor.version_id != version_id:
-                self.add_error(
-                    "descriptor_value", "Choose a value of the plan's Data Standard version."
-                )
+            for problem in versions.other_version_problems(
+                version=code.code_set.plan.data_standard_version, items=[value]
+            ):
+                self.add_error("descriptor_value", problem)
         return cleaned
 
 
@@ -251,6 +319,13 @@ class UpgradeImpactForm(forms.Form):
     version = forms.ModelChoiceField(
         queryset=DataStandardVersion.objects.all(), label="Compare with Data Standard"
     )
+
+    def __init__(self, *args, plan=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if plan is not None:  # comparing a plan with its own version tells nothing
+            self.fields["version"].queryset = DataStandardVersion.objects.exclude(
+                pk=plan.data_standard_version_id
+            )
 
 
 class SeedDataElementForm(ModelForm):
@@ -292,11 +367,22 @@ class LineageAssignmentForm(ModelForm):
         model = LineageAssignment
         fields = ["plan", "resource", "source_system", "properties", "load_order"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        plan = _chosen(self, "plan", MappingPlan)
+        _offer_plan_version(self.fields["resource"], plan, EdFiResource)
+        self.fields["resource"].queryset = self.fields["resource"].queryset.select_related(
+            "version"
+        )
+
     def clean(self):
         cleaned = super().clean()
         plan, resource = cleaned.get("plan"), cleaned.get("resource")
-        if plan and resource and resource.version_id != plan.data_standard_version_id:
-            self.add_error("resource", "Choose a resource of the plan's Data Standard version.")
+        if plan and resource:
+            for problem in versions.other_version_problems(
+                version=plan.data_standard_version, items=[resource]
+            ):
+                self.add_error("resource", problem)
         return cleaned
 
 

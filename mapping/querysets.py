@@ -9,25 +9,44 @@ from rolloutplanner.permissions import RestrictedQuerySet
 
 
 class CatalogQuerySet(RestrictedQuerySet):
-    """Ed-Fi catalog rows: read by everyone signed in, changed only by imports."""
+    """Ed-Fi catalog rows: read by everyone signed in, changed only by imports.
+
+    Several Data Standard versions live side by side; whatever a plan offers or accepts comes
+    from its own version only (``for_version``/``for_plan``).
+    """
+
+    version_path = "pk"  # the lookup from a row to its DataStandardVersion
+
+    def for_version(self, version):
+        return self.filter(**{self.version_path: version})
+
+    def for_plan(self, plan):
+        return self.for_version(plan.data_standard_version_id)
 
 
 class EdFiResourceQuerySet(CatalogQuerySet):
+    version_path = "version"
+
     def with_property_counts(self):
         return self.select_related("version").annotate(property_count=Count("properties"))
 
 
 class EdFiPropertyQuerySet(CatalogQuerySet):
-    def for_version(self, version):
-        return self.filter(resource__version=version)
+    version_path = "resource__version"
 
     def with_resource(self):
         return self.select_related("resource", "resource__version", "descriptor")
 
 
 class DescriptorQuerySet(CatalogQuerySet):
+    version_path = "version"
+
     def with_value_counts(self):
         return self.select_related("version").annotate(value_count=Count("values"))
+
+
+class DescriptorValueQuerySet(CatalogQuerySet):
+    version_path = "descriptor__version"
 
 
 class MappingPlanQuerySet(RestrictedQuerySet):

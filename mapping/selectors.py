@@ -6,8 +6,27 @@ from collections import defaultdict
 
 from django.db.models import Count
 
-from mapping.models import EdFiResource, MappingKind, StateCode, StateElement
+from mapping.models import (
+    DataStandardVersion,
+    EdFiResource,
+    ElementMapping,
+    LineageAssignment,
+    MappingKind,
+    StateCode,
+    StateCodeSet,
+    StateElement,
+)
 from mapping.querysets import COVERAGE_STATUSES
+from rolloutplanner.permissions import VIEW
+
+
+def _version_key(version: DataStandardVersion) -> tuple:
+    return tuple(int(p) if p.isdigit() else 0 for p in version.version.split("."))
+
+
+def latest_version() -> DataStandardVersion | None:
+    """The newest Data Standard loaded (by version number), or None before any import."""
+    return max(DataStandardVersion.objects.all(), key=_version_key, default=None)
 
 
 def resources_by_domain(*, version) -> list[tuple[str, list]]:
@@ -104,3 +123,45 @@ def plan_coverage(*, plan) -> dict:
             name: _coverage_summary(per_collection[name]) for name in sorted(per_collection)
         },
     }
+
+
+def _path_overlaps(paths: set[str], path: str) -> bool:
+    """A lineage step writing ``BirthData`` writes ``BirthData.BirthDate`` and the reverse."""
+    return any(p == path or p.startswith(path + ".") or path.startswith(p + ".") for p in paths)
+
+
+def property_usage(*, prop, user) -> dict:
+    """Where an Ed-Fi property is used, as far as ``user`` may see: the mappings that target
+    it (with their plans), the lineage steps that write it, and the code sets mapped onto its
+    descriptor."""
+    mappings = list(
+        ElementMapping.objects.restrict(user, VIEW)
+        .filter(targets=prop)
+        .select_related("element__collection__plan")
+        .order_by("element__collection__plan__name", "element__collection__name", "element__name")
+    )
+    steps = [
+        step
+        for step in LineageAssignment.objects.restrict(user, VIEW)
+        .filter(resource=prop.resource)
+        .select_related("plan", "resource")
+        .order_by("plan__name", "load_order")
+        if not step.property_paths or _path_overlaps(step.property_paths, prop.path)
+    ]
+    code_sets = (
+        list(
+            StateCodeSet.objects.restrict(user, VIEW)
+            .filter(descriptor_id=prop.descriptor_id)
+            .select_related("plan")
+            .order_by("plan__name", "name")
+        )
+        if prop.descriptor_id
+        else []
+    )
+    plans = sorted(
+        {m.element.collection.plan for m in mappings}
+        | {s.plan for s in steps}
+        | {c.plan for c in code_sets},
+        key=lambda plan: plan.name,
+    )
+    return {"plans": plans, "mappings": mappings, "lineage": steps, "code_sets": code_sets}

@@ -58,6 +58,11 @@ urlpatterns = [
         name="elementmapping-accept",
     ),
     path("mappings/<int:pk>/feedback/", views.add_feedback, name="elementmapping-feedback"),
+    path(
+        "mappings/<int:pk>/copy-to-sibling/",
+        views.copy_to_sibling,
+        name="elementmapping-copy",
+    ),
     *_crud("feedback", "mappingfeedback", "MappingFeedback"),
     *_crud("descriptor-mappings", "descriptormapping", "DescriptorMapping"),
     path(

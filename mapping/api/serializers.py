@@ -24,12 +24,14 @@ from mapping.models import (
     StateCollection,
     StateElement,
 )
+from mapping.services import versions
 from mapping.services.mappings import (
     TRANSITIONS,
     check_editable,
     target_problems,
     target_reading,
 )
+from mapping.services.state import map_state_code
 from mapping.services.targets import describe_target
 from rolloutplanner.api.serializers import CleanedModelSerializer
 
@@ -39,6 +41,24 @@ READING_FIELDS = {
     "target_value": "target_value",
     "rule": "transformation_rule",
 }
+
+
+class _SavedByService:
+    """Creates and updates go through a service, which refuses catalog rows of
+    another Data Standard version than the plan's, as the pages and imports do
+    (``save_with(obj)``)."""
+
+    @staticmethod
+    def save_with(obj):
+        raise NotImplementedError
+
+    def create(self, validated_data):
+        return type(self).save_with(self.Meta.model(**validated_data))
+
+    def update(self, instance, validated_data):
+        for name, value in validated_data.items():
+            setattr(instance, name, value)
+        return type(self).save_with(instance)
 
 
 class DataStandardVersionSerializer(serializers.ModelSerializer):
@@ -102,7 +122,9 @@ class DescriptorValueSerializer(serializers.ModelSerializer):
         fields = ["id", "descriptor", "code_value", "short_description", "description", "uri"]
 
 
-class MappingPlanSerializer(serializers.ModelSerializer):
+class MappingPlanSerializer(_SavedByService, serializers.ModelSerializer):
+    save_with = staticmethod(lambda plan: versions.save_plan(plan=plan))
+
     class Meta:
         model = MappingPlan
         fields = ["id", "name", "data_standard_version", "description"]
@@ -120,7 +142,9 @@ class StateElementSerializer(serializers.ModelSerializer):
         fields = ["id", "collection", "name", "definition", "data_type", "required", "code_set"]
 
 
-class StateCodeSetSerializer(serializers.ModelSerializer):
+class StateCodeSetSerializer(_SavedByService, serializers.ModelSerializer):
+    save_with = staticmethod(lambda code_set: versions.save_code_set(code_set=code_set))
+
     class Meta:
         model = StateCodeSet
         fields = ["id", "plan", "name", "descriptor"]
@@ -218,6 +242,47 @@ class PropertySuggestionSerializer(serializers.Serializer):
     reasons = serializers.ListField(child=serializers.CharField())
 
 
+class CopyToSiblingSerializer(serializers.Serializer):
+    sibling = serializers.PrimaryKeyRelatedField(
+        queryset=StateElement.objects.all(), help_text="The sibling state element (column)."
+    )
+
+
+class _UsedMappingSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    element = serializers.CharField(source="__str__")
+    plan = serializers.IntegerField(source="element.collection.plan_id")
+    kind = serializers.CharField()
+    status = serializers.CharField()
+
+
+class _UsedLineageSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    plan = serializers.IntegerField(source="plan_id")
+    source_system = serializers.CharField()
+    load_order = serializers.IntegerField()
+
+
+class _UsedCodeSetSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    plan = serializers.IntegerField(source="plan_id")
+
+
+class _UsedPlanSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class PropertyUsageSerializer(serializers.Serializer):
+    """Where an Ed-Fi property is used (``selectors.property_usage``)."""
+
+    plans = _UsedPlanSerializer(many=True)
+    mappings = _UsedMappingSerializer(many=True)
+    lineage = _UsedLineageSerializer(many=True)
+    code_sets = _UsedCodeSetSerializer(many=True)
+
+
 class TransitionSerializer(serializers.Serializer):
     transition = serializers.ChoiceField(choices=TRANSITIONS)
 
@@ -255,11 +320,22 @@ class DescriptorMappingSerializer(serializers.ModelSerializer):
             check_editable(DescriptorMapping.objects.get(pk=self.instance.pk))
         code = attrs.get("state_code") or self.instance.state_code
         value = attrs.get("descriptor_value") or self.instance.descriptor_value
-        if value.descriptor.version_id != code.code_set.plan.data_standard_version_id:
-            raise serializers.ValidationError(
-                {"descriptor_value": "Not in the plan's Data Standard version."}
-            )
+        problems = versions.other_version_problems(
+            version=code.code_set.plan.data_standard_version, items=[value]
+        )
+        if problems:
+            raise serializers.ValidationError({"descriptor_value": problems})
         return attrs
+
+    def create(self, validated_data):
+        request = self.context.get("request")
+        mapping, _ = map_state_code(
+            state_code=validated_data["state_code"],
+            descriptor_value=validated_data["descriptor_value"],
+            notes=validated_data.get("notes", ""),
+            user=getattr(request, "user", None),
+        )
+        return mapping
 
 
 class LocalCodeSetSerializer(serializers.ModelSerializer):
@@ -331,8 +407,9 @@ class PracticeChangeSerializer(serializers.ModelSerializer):
         fields = ["id", "plan", "description", "owner", "affected_collection", "status"]
 
 
-class LineageAssignmentSerializer(serializers.ModelSerializer):
+class LineageAssignmentSerializer(_SavedByService, serializers.ModelSerializer):
     resource_name = serializers.CharField(source="resource.name", read_only=True)
+    save_with = staticmethod(lambda step: versions.save_lineage_assignment(assignment=step))
 
     class Meta:
         model = LineageAssignment
@@ -349,8 +426,9 @@ class LineageAssignmentSerializer(serializers.ModelSerializer):
     def validate(self, attrs):
         plan = attrs.get("plan") or self.instance.plan
         resource = attrs.get("resource") or self.instance.resource
-        if resource.version_id != plan.data_standard_version_id:
-            raise serializers.ValidationError(
-                {"resource": "Choose a resource of the plan's Data Standard version."}
-            )
+        problems = versions.other_version_problems(
+            version=plan.data_standard_version, items=[resource]
+        )
+        if problems:
+            raise serializers.ValidationError({"resource": problems})
         return attrs

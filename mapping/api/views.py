@@ -30,7 +30,7 @@ from mapping.models import (
     StateCollection,
     StateElement,
 )
-from mapping.selectors import plan_coverage
+from mapping.selectors import plan_coverage, property_usage
 from mapping.services import feedback as feedback_services
 from mapping.services import mappings as mapping_services
 from mapping.services import state as state_services
@@ -63,6 +63,14 @@ class EdFiPropertyViewSet(_ReadOnly):
     serializer_class = serializers.EdFiPropertySerializer
     filterset_class = filtersets.EdFiPropertyFilterSet
     select_related = ("resource",)
+
+    @extend_schema(responses=serializers.PropertyUsageSerializer)
+    @action(detail=True, methods=["get"], url_path="where-used")
+    def where_used(self, request, pk=None):
+        """Which plans, mappings, lineage steps and code sets (of its descriptor) use the
+        property, as far as the caller may see them."""
+        usage = property_usage(prop=self.get_object(), user=request.user)
+        return Response(serializers.PropertyUsageSerializer(usage).data)
 
 
 class DescriptorViewSet(_ReadOnly):
@@ -164,6 +172,25 @@ class ElementMappingViewSet(ReviewActionMixin, RestrictedModelViewSet):
             raise PermissionDenied("You may not change this mapping, so it has no suggestions.")
         found = suggest_properties(element=mapping.element)
         return Response(serializers.PropertySuggestionSerializer(found, many=True).data)
+
+    @extend_schema(request=serializers.CopyToSiblingSerializer)
+    @action(detail=True, methods=["post"], url_path="copy-to-sibling")
+    def copy_to_sibling(self, request, pk=None):
+        """Give a sibling column (``*_CODE`` → ``*_DESC``) this mapping's kind, targets,
+        logical map, rule and owner; returns the sibling's mapping."""
+        mapping = self.get_object()
+        body = serializers.CopyToSiblingSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        sibling = body.validated_data["sibling"]
+        sibling_mapping = getattr(sibling, "mapping", None)
+        if not user_can(request.user, mapping, CHANGE) or (
+            sibling_mapping is not None and not user_can(request.user, sibling_mapping, CHANGE)
+        ):
+            raise PermissionDenied("You may not change these mappings.")
+        copied = mapping_services.copy_mapping_to_sibling(
+            mapping=mapping, sibling=sibling, user=request.user
+        )
+        return Response(self.get_serializer(self.get_queryset().get(pk=copied.pk)).data)
 
     def perform_update(self, serializer):
         data = dict(serializer.validated_data)

@@ -7,6 +7,7 @@ from simple_history.models import HistoricalRecords
 from mapping.querysets import (
     CatalogQuerySet,
     DescriptorQuerySet,
+    DescriptorValueQuerySet,
     EdFiPropertyQuerySet,
     EdFiResourceQuerySet,
 )
@@ -160,7 +161,7 @@ class DescriptorValue(models.Model):
     description = models.TextField(blank=True)
 
     history = HistoricalRecords()
-    objects = CatalogQuerySet.as_manager()
+    objects = DescriptorValueQuerySet.as_manager()
 
     class Meta:
         ordering = ["descriptor__name", "code_value"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable
 
 from django.db import transaction
@@ -9,6 +10,8 @@ from django.db.models import Count, Q
 
 from mapping.models import (
     CoverageRun,
+    Descriptor,
+    DescriptorMapping,
     EdFiProperty,
     ElementMapping,
     MappingKind,
@@ -167,13 +170,98 @@ def upgrade_impact(*, plan: MappingPlan, version) -> dict:
                         **problems[target.pk],
                     }
                 )
+    descriptors, value_changes = descriptor_value_changes(plan=plan, version=version)
     return {
         "plan": plan.name,
         "from_version": plan.data_standard_version.version,
         "to_version": version.version,
         "targets_checked": len(targets),
         "broken": affected,
+        "descriptors_checked": descriptors,
+        "descriptor_values": value_changes,
     }
+
+
+def descriptor_value_changes(*, plan: MappingPlan, version) -> tuple[int, list[dict]]:
+    """Values added, removed or renamed in ``version`` for the descriptors ``plan`` uses (its
+    code sets', its descriptor mappings' and its target properties'), each with the state codes
+    mapped to the old value. Returns the number of descriptors checked and the changes."""
+    used = (
+        Descriptor.objects.filter(version=plan.data_standard_version_id)
+        .filter(
+            Q(state_code_sets__plan=plan)
+            | Q(values__state_mappings__state_code__code_set__plan=plan)
+            | Q(properties__mappings__element__collection__plan=plan)
+        )
+        .distinct()
+        .order_by("name")
+    )
+    used = list(used)
+    other = {
+        d.name: d
+        for d in Descriptor.objects.filter(version=version, name__in=[d.name for d in used])
+    }
+    codes = defaultdict(list)
+    for value_id, code in DescriptorMapping.objects.filter(
+        state_code__code_set__plan=plan
+    ).values_list("descriptor_value_id", "state_code__code"):
+        codes[value_id].append(code)
+    changes = []
+    for descriptor in used:
+        old = {v.code_value: v for v in descriptor.values.all()}
+        match = other.get(descriptor.name)
+        if match is None:
+            changes.append(
+                _value_change(descriptor, "removed", "", "the descriptor is not in the version")
+            )
+            continue
+        new = {v.code_value: v for v in match.values.all()}
+        removed = [old[c] for c in sorted(set(old) - set(new))]
+        added = [new[c] for c in sorted(set(new) - set(old))]
+        for value in removed:
+            renamed = _renamed_to(value, added)
+            if renamed is not None:
+                added.remove(renamed)
+                change = _value_change(
+                    descriptor, "renamed", value.code_value, f"now {renamed.code_value}"
+                )
+            else:
+                change = _value_change(descriptor, "removed", value.code_value, "")
+            change["state_codes"] = sorted(codes.get(value.pk, []))
+            changes.append(change)
+        for value in added:
+            changes.append(_value_change(descriptor, "added", value.code_value, ""))
+    return len(used), changes
+
+
+def _value_change(descriptor, change: str, value: str, detail: str) -> dict:
+    return {
+        "descriptor": descriptor.name,
+        "change": change,
+        "value": value,
+        "detail": detail,
+        "state_codes": [],
+    }
+
+
+def _renamed_to(value, added: list):
+    """The added value that is ``value`` under a new code: same code but for case and spacing,
+    or the same short description or description."""
+
+    def squeeze(text: str) -> str:
+        return "".join(ch for ch in (text or "").lower() if ch.isalnum())
+
+    for candidate in added:
+        if squeeze(candidate.code_value) == squeeze(value.code_value):
+            return candidate
+    for field in ("short_description", "description"):
+        wanted = squeeze(getattr(value, field))
+        if not wanted:
+            continue
+        for candidate in added:
+            if squeeze(getattr(candidate, field)) == wanted:
+                return candidate
+    return None
 
 
 def _property_change(prop, other: dict, by_api_path: dict) -> dict | None:

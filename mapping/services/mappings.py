@@ -19,7 +19,9 @@ from mapping.models import (
     MappingStatus,
     TargetKind,
 )
+from mapping.services.suggestions import split_name
 from mapping.services.targets import target_kind_problems
+from mapping.services.versions import other_version_problems
 from rolloutplanner.review import (
     SELF_APPROVAL_EXPLANATION,
     SelfApprovalRefused,
@@ -54,13 +56,7 @@ def target_problems(
     condition such as "characteristic Immigrant present"): see ``mapping.services.targets``.
     """
     targets = list(targets)
-    problems = []
-    wrong_version = [t for t in targets if t.resource.version_id != version.pk]
-    if wrong_version:
-        names = ", ".join(str(t) for t in wrong_version)
-        problems.append(f"{names} is not in the targeted Data Standard {version.version}.")
-    if target_value is not None and target_value.descriptor.version_id != version.pk:
-        problems.append(f"{target_value} is not in the targeted Data Standard {version.version}.")
+    problems = other_version_problems(version=version, items=[*targets, target_value])
     if mapping_kind not in KINDS_WITH_TARGETS and target_kind != TargetKind.PROPERTY:
         problems.append("Only a 1:1 or close mapping reads its targets as a condition or rule.")
     elif mapping_kind in KINDS_WITH_TARGETS and targets:
@@ -332,3 +328,67 @@ def review_context(*, mapping: ElementMapping | DescriptorMapping, user) -> dict
         "transitions": available_transitions(mapping, user),
         "approval_refused": SELF_APPROVAL_EXPLANATION if own else "",
     }
+
+
+# Trailing words that say how a column writes one thing: ETHNIC_CODE and ETHNIC_DESC are siblings.
+SIBLING_SUFFIXES = frozenset({"code", "cd", "desc", "descr", "description", "text", "txt"})
+
+
+def _sibling_key(name: str) -> tuple[tuple[str, ...], str] | None:
+    """(the words naming the thing, the suffix saying how it is written), or None."""
+    words = split_name(name)
+    if len(words) < 2 or words[-1] not in SIBLING_SUFFIXES:
+        return None
+    return tuple(words[:-1]), words[-1]
+
+
+def sibling_elements(element) -> list:
+    """The columns of ``element``'s collection that write the same thing another way
+    (``ETHNIC_CODE`` → ``ETHNIC_DESC``), in name order."""
+    key = _sibling_key(element.name)
+    if key is None:
+        return []
+    others = element.collection.elements.exclude(pk=element.pk).order_by("name")
+    return [
+        other
+        for other in others
+        if (found := _sibling_key(other.name)) is not None
+        and found[0] == key[0]
+        and found[1] != key[1]
+    ]
+
+
+COPIED_FIELDS = (
+    "kind",
+    "target_kind",
+    "target_value",
+    "active_on",
+    "logical_map",
+    "transformation_rule",
+    "owner",
+)
+
+
+@transaction.atomic
+def copy_mapping_to_sibling(*, mapping: ElementMapping, sibling, user) -> ElementMapping:
+    """Give ``sibling`` (a sibling column of the mapping's element) the same kind, targets,
+    logical map, rule and owner, through the usual edit rules: an approved sibling mapping is
+    refused, and so are targets outside the plan's Data Standard."""
+    if sibling.pk not in {e.pk for e in sibling_elements(mapping.element)}:
+        raise ValidationError(
+            f"{sibling.name} is not a sibling column of {mapping.element.name} (same name, "
+            "another CODE/DESC ending, same collection)."
+        )
+    if mapping.kind == MappingKind.NOT_MAPPED:
+        raise ValidationError(f"{mapping.element.name} is not mapped yet: nothing to copy.")
+    target = ElementMapping.objects.filter(element=sibling).first()
+    if target is None:
+        target = ElementMapping.objects.create(element=sibling)
+    copied = update_mapping(
+        mapping=target,
+        user=user,
+        targets=list(mapping.targets.select_related("resource")),
+        **{name: getattr(mapping, name) for name in COPIED_FIELDS},
+    )
+    update_change_reason(copied, f"copied from {mapping.element.name}")
+    return copied

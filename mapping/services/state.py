@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from mapping.models import DescriptorMapping, ElementMapping, StateElement
 from mapping.services.mappings import record_review_author, take_review_state
+from mapping.services.versions import check_same_version
 
 
 @transaction.atomic
@@ -27,11 +27,9 @@ def map_state_code(
     only through a new review; a change while in review makes ``user`` its author.
     ``notes=None`` keeps the current notes.
     """
-    version = state_code.code_set.plan.data_standard_version
-    if descriptor_value.descriptor.version_id != version.pk:
-        raise ValidationError(
-            f"{descriptor_value} is not in the targeted Data Standard {version.version}."
-        )
+    check_same_version(
+        version=state_code.code_set.plan.data_standard_version, items=[descriptor_value]
+    )
     mapping = DescriptorMapping.objects.select_for_update().filter(state_code=state_code).first()
     if mapping is None:
         mapping = DescriptorMapping.objects.create(
@@ -53,10 +51,15 @@ def map_state_code(
 
 @transaction.atomic
 def update_descriptor_mapping(*, mapping: DescriptorMapping, user, **fields) -> DescriptorMapping:
-    """Change an unapproved descriptor mapping (state code, descriptor value, notes)."""
+    """Change an unapproved descriptor mapping (state code, descriptor value, notes); the value
+    must be of the plan's Data Standard."""
     take_review_state(mapping)
     for name, value in fields.items():
         setattr(mapping, name, value)
+    check_same_version(
+        version=mapping.state_code.code_set.plan.data_standard_version,
+        items=[mapping.descriptor_value],
+    )
     record_review_author(mapping, user)
     mapping.save()
     return mapping

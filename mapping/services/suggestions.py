@@ -69,6 +69,7 @@ ABBREVIATIONS = {
     "el": ["english", "learner", "limited", "proficiency"],
     "esl": ["english", "language", "instruction"],
     "sped": ["special", "education"],
+    "ed": ["education"],
     "swd": ["disability"],
     "iep": ["iep", "special", "education"],
     "idea": ["idea", "special", "education"],
@@ -151,6 +152,25 @@ ABBREVIATIONS = {
     "accom": ["accommodation"],
     "accomm": ["accommodation"],
     "acc": ["accommodation"],
+    "tested": ["tested", "administration", "assessment"],
+    "finish": ["end"],
+    "finished": ["end"],
+    "completed": ["end"],
+    "complete": ["end"],
+    "taker": ["student"],
+    "taken": ["taken", "administration"],
+    "examinee": ["student"],
+    "pupil": ["student"],
+    "stu": ["student"],
+    "std": ["student"],
+    "stdnt": ["student"],
+    "ach": ["achievement", "performance"],
+    "achlev": ["performance", "level"],
+    "perc": ["percent"],
+    "corr": ["correct"],
+    "homelessness": ["homeless"],
+    "disadvantage": ["disadvantaged"],
+    "grades": ["grade", "level"],
 }
 # Words that say little about which property is meant, only how the value is written.
 GENERIC = _words(
@@ -211,6 +231,17 @@ def _split(text: str) -> list[str]:
     text = re.sub(r"([A-Z]+)([A-Z][a-z])", r"\1 \2", text)
     text = re.sub(r"([A-Za-z])([0-9])|([0-9])([A-Za-z])", r"\1\3 \2\4", text)
     return re.findall(r"[a-z0-9]+", text.lower())
+
+
+def split_name(text: str) -> list[str]:
+    """The lower-case words of a name as a state writes it (``ETHNIC_CODE``, ``EthnicDesc``)."""
+    return _split(text)
+
+
+@lru_cache(maxsize=4096)
+def _name_stems(name: str) -> frozenset:
+    """Stemmed words of a resource name (cached: every candidate asks for its resource's)."""
+    return frozenset(_stem(w) for w in _split(name))
 
 
 def tokens(text: str) -> list[str]:
@@ -370,6 +401,8 @@ class CollectionContext:
     subject_evidence: str = ""
     accepted: dict = field(default_factory=dict)
     resources: Counter = field(default_factory=Counter)
+    parts: frozenset = frozenset()
+    heading: frozenset = frozenset()
 
 
 def _stem_key(found: list[Concept]) -> frozenset:
@@ -405,7 +438,10 @@ def collection_context(*, collection, elements=None) -> CollectionContext:
         for subject, subject_words in SUBJECT_WORDS.items():
             if words & subject_words:
                 tally[subject] += 1
-    context = CollectionContext()
+    context = CollectionContext(
+        parts=_repeated_parts(elements, index.vocabulary),
+        heading=frozenset(w for w in heading if len(w) > 2) - GENERIC - HEADING_NOISE,
+    )
     if tally:
         (subject, count), *rest = tally.most_common()
         runner_up = rest[0][1] if rest else 0
@@ -432,6 +468,23 @@ def collection_context(*, collection, elements=None) -> CollectionContext:
             if mapping.element.collection_id == collection.pk:
                 context.resources.update({t.resource.name for t in targets})
     return context
+
+
+# Words of resource names too common to say which resource a collection is about.
+HEADING_NOISE = _words("student association program education organization")
+
+
+def _heading_factor(resource: str, heading: frozenset) -> tuple[float, str]:
+    """A collection named after a resource's subject (a special education exit file) prefers
+    that resource (StudentSpecialEducationProgramAssociation) among equals."""
+    if not heading:
+        return 1.0, ""
+    shared = _name_stems(resource) & heading
+    if not shared:
+        return 1.0, ""
+    return min(1.0 + 0.15 * len(shared), 1.3), (
+        f"the collection's name shares {', '.join(sorted(shared))} with {resource}"
+    )
 
 
 def _subject_factor(resource: str, subject: str | None) -> tuple[float, str]:
@@ -470,8 +523,10 @@ def _subject_factor(resource: str, subject: str | None) -> tuple[float, str]:
 # In an assessment result file, a column without a closer match is usually a score result or a
 # performance level of the assessment or one of its objective assessments; what its name says
 # (a score word, a level word, a date, a part of the test) tells which.
-SCORE_WORDS = _words("score scale raw percentile lexile quantile rit ss point correct")
-LEVEL_WORDS = _words("level performance proficiency achievement band category adjective")
+SCORE_WORDS = _words("score scale raw percentile lexile quantile rit ss point correct duration")
+# Lexile and Quantile measures describe the whole test even though "measure" often names a part.
+WHOLE_TEST_WORDS = _words("lexile quantile overall total composite sum")
+LEVEL_WORDS = _words("level performance proficiency achievement band category adjective met")
 PART_WORDS = _words("goal domain strand claim subtest subscore cluster objective skill measure")
 ASSESSMENT_FALLBACKS = {
     "overall score": ("StudentAssessment.ScoreResult.Result", 2.5),
@@ -484,35 +539,94 @@ ASSESSMENT_FALLBACKS = {
     "date": ("StudentAssessment.AdministrationDate", 0.0),
 }
 STUDENT_ID = "Student.StudentUniqueId"
+ADMINISTRATION_END = "StudentAssessment.AdministrationEndDate"
+TEST_WINDOW = "AssessmentPeriod."
+OBJECTIVE_REFERENCE = "StudentAssessment.StudentObjectiveAssessment.ObjectiveAssessmentReference"
+PART_NAME_WORDS = _words("name title label description desc")
+ENTITY_NAMES = frozenset(
+    {"student", "staff", "school", "agency", "contact", "course", "section", "assessment"}
+)
+ITEM_LEVEL = ("StudentAssessmentItem.", "AssessmentItem")
+ITEM_WORDS = frozenset({"item", "question", "response", "answer"})
 
 
-def _assessment_fallbacks(found: list[Concept], name: str) -> dict[str, tuple[float, str]]:
+RESULT_TAIL_WORDS = SCORE_WORDS | LEVEL_WORDS | _words("rank error sem")
+
+
+def _result_tail(found: list[Concept]) -> tuple[tuple, tuple]:
+    """Split a result column's name into what it measures and the kind of result it is:
+    ``Reading Scale Score`` -> (reading), (scale, score)."""
+    written = [c.written for c in found]
+    cut = len(written)
+    while cut and written[cut - 1] in RESULT_TAIL_WORDS:
+        cut -= 1
+    return tuple(written[:cut]), tuple(written[cut:])
+
+
+def _repeated_parts(elements, vocabulary) -> frozenset:
+    """Names of the columns that repeat one kind of result for several parts of a test
+    (``Reading Scale Score``, ``Listening Scale Score``): those are the parts; a column of the
+    same kind with nothing before it, or named overall/total/composite, is the whole test."""
+    heads = defaultdict(dict)
+    for element in elements:
+        head, tail = _result_tail(concepts(element.name, vocabulary))
+        if tail:
+            heads[tail][element.name] = head
+    parts = set()
+    for members in heads.values():
+        named = {n: h for n, h in members.items() if h and not set(h) & WHOLE_TEST_WORDS}
+        if len({h for h in named.values()}) >= 2:
+            parts.update(named)
+    return frozenset(parts)
+
+
+def _assessment_fallbacks(
+    found: list[Concept], name: str, parts: frozenset = frozenset()
+) -> dict[str, tuple[float, str]]:
     words = {w for c in found for w in c.alternatives | {c.written}}
-    part = bool(words & PART_WORDS) or bool(re.search(r"[A-Za-z][0-9]", name))
+    # A numbered column (Goal1, "Reporting Category 2") is one of several parts of the test, and
+    # so is one of several columns giving one kind of result for different things.
+    part = bool(words & PART_WORDS) or bool(re.search(r"[A-Za-z][0-9]|(^|[\s_])[0-9]\b", name))
+    part = (part or name in parts) and not words & WHOLE_TEST_WORDS
+    of_what = ""
+    if part and name in parts:
+        of_what = " for one part of the test (other columns give the same result for other parts)"
+    elif part:
+        of_what = " for one part of the test"
     out = {}
     for path, base in ASSESSMENT_FALLBACKS.values():
         out[path] = (base, "assessment result column: score results take most columns")
     if words & SCORE_WORDS:
         path = ASSESSMENT_FALLBACKS["part score" if part else "overall score"][0]
-        out[path] = (out[path][0] + 5.0, "assessment result column named as a score")
+        out[path] = (out[path][0] + 8.0, f"assessment result column named as a score{of_what}")
     if words & LEVEL_WORDS:
         path = ASSESSMENT_FALLBACKS["part level" if part else "overall level"][0]
-        out[path] = (out[path][0] + 6.0, "assessment result column named as a level")
+        out[path] = (out[path][0] + 6.0, f"assessment result column named as a level{of_what}")
+    if part and words & PART_NAME_WORDS and not words & (SCORE_WORDS | LEVEL_WORDS):
+        # "Goal1Name": which part of the test the neighbouring result columns are about.
+        out[OBJECTIVE_REFERENCE] = (9.0, "assessment result column naming a part of the test")
     if "date" in words:
-        path = ASSESSMENT_FALLBACKS["date"][0]
-        out[path] = (5.0, "assessment result column named as a date")
+        # A student's row: its dates say when the student sat the test, not the test's window
+        # (AssessmentPeriod): a start date is the administration date, an end date its end.
+        if words & {"end", "exit"}:
+            out[ADMINISTRATION_END] = (9.0, "assessment result column named as an end date")
+        else:
+            path = ASSESSMENT_FALLBACKS["date"][0]
+            out[path] = (9.0, "assessment result column named as a date")
     return {path: value for path, value in out.items() if value[0] > 0}
 
 
 def _names_a_student_identifier(found: list[Concept], subject: str | None) -> bool:
     words = {c.written for c in found}
+    meant = words | {a for c in found for a in c.alternatives}
     identifier = bool(words & {"id", "identifier", "number", "uid", "ssid", "sasid"})
     other = {"school", "sch", "lea", "district", "dist", "sea", "agency", "staff", "teacher"}
+    other |= {"test", "assessment", "course", "section", "session", "form", "item", "batch"}
     return (
         identifier
         and subject in (None, "student", "assessment")
         and not words & other
-        and bool(words & {"student", "state", "local", "stu", "child"} or len(words) == 1)
+        and bool(meant & {"student", "state", "local", "child"} or len(words) == 1)
     )
 
 
@@ -562,6 +676,71 @@ def _code_evidence(candidate, codes, index) -> tuple[float, str]:
     return 12.0 * share, f"allowed codes {shown} match {candidate.prop.descriptor.name} values"
 
 
+# Words that only say how a "this value applies" column is written (IMMIGRANT_IND_CODE, Homeless
+# Status): what is left may be a descriptor value, such as a student characteristic.
+PRESENCE_WORDS = frozenset(
+    {"code", "cd", "ind", "indicator", "flag", "flg", "yn", "status", "stat", "type", "desc"}
+)
+
+
+DATE_WORDS = frozenset({"date", "dt", "dte", "dob", "bdate", "birthdate"})
+
+
+def _type_named(found: list[Concept]) -> str | None:
+    """The type a name's last word declares (ENTRY_DATE, Birthdate, DOB), if any."""
+    if not found:
+        return None
+    last = found[-1]
+    if last.written in DATE_WORDS or (last.source or last.written) in DATE_WORDS:
+        return "date"
+    return None
+
+
+FLAG_WORDS = frozenset({"ind", "indicator", "flag", "flg", "yn", "status", "stat"})
+
+
+QUALIFIED_ENTITIES = frozenset({"lea", "school", "sch", "student", "stu", "staff", "teacher"})
+QUALIFIERS = frozenset({"state", "local", "district"})
+
+
+def _drop_qualifiers(found: list[Concept]) -> list[Concept]:
+    """In ``LEA_Identifier_State`` or ``StateStudentIdentifier`` "state" says who assigned the
+    identifier, not that the state agency is meant: it is dropped when another entity is named."""
+    written = {c.written for c in found}
+    if not (written & QUALIFIED_ENTITIES and written & (IDENTIFIER_WORDS | {"identifier"})):
+        return found
+    kept = [c for c in found if c.written not in QUALIFIERS]
+    return kept or found
+
+
+def _same_word(a: str, b: str) -> bool:
+    """``homelessness`` ~ ``homeless``, ``disadvantage`` ~ ``disadvantaged``."""
+    if a == b:
+        return True
+    short, long = sorted((a, b), key=len)
+    return len(short) >= 5 and long.startswith(short)
+
+
+def _values_named(name: str, index) -> tuple[set[int], bool]:
+    """Descriptors one of whose values the element's name is, and whether the name says the
+    value applies (IMMIGRANT_IND, Homelessness Status): then it is a flag for that value, not a
+    column that merely shares a word with one (``Composite``, ``English``)."""
+    words = _split(name)
+    found = set(index.value_names.get(" ".join(words), set()))
+    kept = [w for w in words if w not in PRESENCE_WORDS and w not in STOP_WORDS]
+    # CODE or TYPE alone (SCHOOL_CODE) says how a value is written, not that one applies.
+    if not kept or not set(words) & FLAG_WORDS:
+        return found, False
+    flagged = set()
+    for text, descriptor_ids in index.value_names.items():
+        value_words = text.split()
+        if len(value_words) == len(kept) and all(
+            _same_word(a, b) for a, b in zip(kept, value_words, strict=True)
+        ):
+            flagged |= descriptor_ids
+    return found | flagged, bool(flagged)
+
+
 def suggest_properties(*, element, limit: int = 5, context: CollectionContext | None = None):
     """Ed-Fi properties of the plan's Data Standard most likely to hold ``element``, best first.
 
@@ -572,7 +751,7 @@ def suggest_properties(*, element, limit: int = 5, context: CollectionContext | 
     index = _index(version.pk, _version_stamp(version))
     if context is None:
         context = collection_context(collection=element.collection)
-    found = concepts(element.name, index.vocabulary)
+    found = _drop_qualifiers(concepts(element.name, index.vocabulary))
     definition = {w for w in tokens(element.definition) if w not in GENERIC and len(w) > 2} - {
         a for c in found for a in c.alternatives
     }
@@ -594,15 +773,18 @@ def suggest_properties(*, element, limit: int = 5, context: CollectionContext | 
         pool.update(
             n for n, c in enumerate(index.candidates) if c.prop.descriptor_id in index.values
         )
-    named_value = " ".join(_split(element.name))
-    value_of = index.value_names.get(named_value, set())
+    value_of, flagged = _values_named(element.name, index)
     if value_of:
         pool.update(n for n, c in enumerate(index.candidates) if c.prop.descriptor_id in value_of)
     fallbacks = {}
     if context.subject == "assessment":
-        fallbacks.update(_assessment_fallbacks(found, element.name))
-    if _names_a_student_identifier(found, context.subject):
-        fallbacks[STUDENT_ID] = (4.0, "names a student identifier")
+        fallbacks.update(_assessment_fallbacks(found, element.name, context.parts))
+    student_identifier = _names_a_student_identifier(found, context.subject)
+    if student_identifier:
+        # In a student or assessment file, "State ID" or "Local ID" is the student's, not the
+        # state agency's or a course's: the row is about a student.
+        strength = 10.0 if context.subject in ("student", "assessment") else 4.0
+        fallbacks[STUDENT_ID] = (strength, "names a student identifier")
     entities = _named_entity(found, context.subject)
     if entities:
         why = f"names the {entities[0]} the row belongs to"
@@ -621,6 +803,7 @@ def suggest_properties(*, element, limit: int = 5, context: CollectionContext | 
             if str(target) in index.by_path:
                 pool.add(index.by_path[str(target)])
     compatible = COMPATIBLE_TYPES.get(element.data_type, set())
+    named_type = _type_named(found)
     scored = []
     for number in pool:
         suggestion = _score(
@@ -635,6 +818,9 @@ def suggest_properties(*, element, limit: int = 5, context: CollectionContext | 
             fallback=fallbacks.get(number),
             accepted=accepted,
             value_of=value_of,
+            flagged=flagged,
+            named_type=named_type,
+            student_identifier=student_identifier,
             element_type=element.data_type,
         )
         if suggestion is not None:
@@ -657,6 +843,9 @@ def _score(
     accepted,
     value_of,
     element_type,
+    flagged=False,
+    named_type=None,
+    student_identifier=False,
 ):
     prop = candidate.prop
     idf = index.idf
@@ -706,7 +895,10 @@ def _score(
     if evidence:
         score += evidence
         reasons.append(why)
-    if prop.descriptor_id in value_of:
+    if prop.descriptor_id in value_of and flagged:
+        score += 16.0
+        reasons.append(f"the name flags a value of {prop.descriptor.name}")
+    elif prop.descriptor_id in value_of:
         score += 8.0
         reasons.append(f"the name is a value of {prop.descriptor.name}")
     for name, targets in accepted:
@@ -717,6 +909,10 @@ def _score(
     if score <= 0:
         return None
     factor, why = _subject_factor(prop.resource.name, context.subject)
+    score *= factor
+    if why:
+        reasons.append(why)
+    factor, why = _heading_factor(prop.resource.name, context.heading)
     score *= factor
     if why:
         reasons.append(why)
@@ -739,25 +935,51 @@ def _score(
         else:
             score *= 0.6
             reasons.append(f"data type {prop.data_type} differs")
-    if candidate.in_collection and not (
-        context_hits - {_stem(w) for w in _split(prop.resource.name)}
-    ):
+    if named_type == "date":
+        if prop.data_type in ("date", "datetime"):
+            score *= 1.15
+        else:
+            score *= 0.6
+            reasons.append(f"the name says a date; {prop.data_type} is not one")
+    if candidate.in_collection and not (context_hits - _name_stems(prop.resource.name)):
         score *= 0.85
+    named = {a for c in found for a in c.alternatives} & ENTITY_NAMES
+    if student_identifier:
+        named = named | {"student"}  # "Local ID" in a student file: the student's
+    owned = candidate.leaf & ENTITY_NAMES
+    if named and owned and not named & owned:
+        # "School Identifier" is not the student's identifier: the property names another entity.
+        score *= 0.5
+    if context.subject == "assessment" and prop.path.startswith(TEST_WINDOW):
+        score *= 0.6  # the test's window, not when this student sat it
+    if (
+        prop.path.startswith(ITEM_LEVEL)
+        and not {a for c in found for a in c.alternatives} & ITEM_WORDS
+    ):
+        score *= 0.5  # item-level results only when the column names an item or question
     if prop.path.endswith(("ReportingMethod", "ResultDatatypeType")):
         score *= 0.6  # what a result means, not the value a column holds
     if prop.data_type == "reference" and not fallback:
         score *= 0.6
     if prop.is_identity:
         score *= 1.05
+    if prop.resource.is_abstract:
+        # School, LEA and SEA (or every program association) carry the same property: when the
+        # name does not say which, the shared one of the abstract resource is meant.
+        score *= 1.05
+        reasons.append(f"shared by every {prop.resource.name}")
     return Suggestion(prop, round(score, 2), reasons)
 
 
 def candidate_values(*, code_set) -> list[DescriptorValue]:
     """The values a code set's codes may map to: its descriptor's, else the whole version's."""
-    values = DescriptorValue.objects.select_related("descriptor")
+    # Only the plan's version: a "Map to" button for another version's value could not save.
+    values = DescriptorValue.objects.for_plan(code_set.plan).select_related("descriptor")
     if code_set.descriptor_id:
-        return list(values.filter(descriptor_id=code_set.descriptor_id))
-    return list(values.filter(descriptor__version=code_set.plan.data_standard_version_id))
+        own = list(values.filter(descriptor_id=code_set.descriptor_id))
+        if own:
+            return own
+    return list(values)
 
 
 def suggest_descriptor_values(

@@ -73,6 +73,7 @@ from mapping.views.mappings import (
     accept_property_suggestion,
     add_feedback,
     bulk_update_mappings,
+    copy_to_sibling,
     transition_mapping,
 )
 from mapping.views.own_layout import import_own_layout
@@ -197,6 +198,7 @@ __all__ = [
     "accept_property_suggestion",
     "add_feedback",
     "bulk_update_mappings",
+    "copy_to_sibling",
     "export_plan",
     "collection_grid",
     "import_own_layout",

@@ -51,3 +51,15 @@ def _redirect_with_errors(request, obj, exc: ValidationError | SelfApprovalRefus
     for message in exc.messages if isinstance(exc, ValidationError) else [str(exc)]:
         messages.error(request, message)
     return redirect(obj)
+
+
+class ServiceSaveMixin:
+    """Create/update pages whose save goes through a service (``save_service(obj)``); the
+    generic view shows what the service refuses on the form and checks the ownership rule."""
+
+    save_service = None  # staticmethod(lambda obj: service(...=obj))
+
+    def save_form(self, form):
+        saved = self.save_service(form.save(commit=False))
+        form.save_m2m()
+        return saved

@@ -72,7 +72,8 @@ class EdFiPropertyListView(ReadOnlyListView):
 
 class EdFiPropertyDetailView(ReadOnlyDetailView):
     model = EdFiProperty
-    select_related = ("resource", "descriptor")
+    template_name = "mapping/edfiproperty_detail.html"
+    select_related = ("resource", "resource__version", "descriptor")
     detail_fields = [
         "resource",
         "path",
@@ -86,6 +87,11 @@ class EdFiPropertyDetailView(ReadOnlyDetailView):
         "api_path",
         "definition",
     ]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["usage"] = selectors.property_usage(prop=self.object, user=self.request.user)
+        return context
 
 
 class DescriptorListView(ReadOnlyListView):

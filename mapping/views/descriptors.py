@@ -58,6 +58,17 @@ class DescriptorMappingCreateView(generic.ObjectCreateView):
     model = DescriptorMapping
     form_class = forms.DescriptorMappingForm
 
+    def form_valid(self, form):
+        try:
+            self.object, _ = state_services.map_state_code(
+                user=self.request.user, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            form.add_error("descriptor_value", exc.messages)
+            return self.form_invalid(form)
+        messages.success(self.request, self.success_message)
+        return redirect(self.object)
+
 
 class DescriptorMappingUpdateView(generic.ObjectUpdateView):
     model = DescriptorMapping

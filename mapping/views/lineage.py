@@ -10,8 +10,10 @@ from mapping.models import (
     LineageAssignment,
     MappingPlan,
 )
+from mapping.services import versions
 from mapping.services.lineage import lineage_conflicts, lineage_graph
 from mapping.views._common import (
+    ServiceSaveMixin,
     _object_for,
 )
 from rolloutplanner.views import generic
@@ -30,14 +32,19 @@ class LineageAssignmentDetailView(generic.ObjectDetailView):
     detail_fields = ["plan", "resource", "source_system", "properties", "load_order"]
 
 
-class LineageAssignmentCreateView(generic.ObjectCreateView):
-    model = LineageAssignment
-    form_class = forms.LineageAssignmentForm
+SAVE_ASSIGNMENT = staticmethod(lambda step: versions.save_lineage_assignment(assignment=step))
 
 
-class LineageAssignmentUpdateView(generic.ObjectUpdateView):
+class LineageAssignmentCreateView(ServiceSaveMixin, generic.ObjectCreateView):
     model = LineageAssignment
     form_class = forms.LineageAssignmentForm
+    save_service = SAVE_ASSIGNMENT
+
+
+class LineageAssignmentUpdateView(ServiceSaveMixin, generic.ObjectUpdateView):
+    model = LineageAssignment
+    form_class = forms.LineageAssignmentForm
+    save_service = SAVE_ASSIGNMENT
 
 
 class LineageAssignmentDeleteView(generic.ObjectDeleteView):

@@ -14,6 +14,7 @@ from mapping.models import (
     EdFiProperty,
     ElementMapping,
     MappingFeedback,
+    StateElement,
 )
 from mapping.services import feedback as feedback_services
 from mapping.services import mappings as mapping_services
@@ -81,6 +82,8 @@ class ElementMappingDetailView(generic.ObjectDetailView):
         context["feedback_form"] = forms.FeedbackForm()
         if context["can_change"] and mapping.status != "approved":
             context["suggestions"] = suggest_properties(element=mapping.element)
+        if context["can_change"] and mapping.kind != "not_mapped":
+            context["siblings"] = mapping_services.sibling_elements(mapping.element)
         context.update(mapping_services.review_context(mapping=mapping, user=user))
         return context
 
@@ -132,6 +135,24 @@ def accept_property_suggestion(request, pk):
         return _redirect_with_errors(request, mapping, exc)
     messages.success(request, f"{target} added as a target.")
     return redirect(mapping)
+
+
+@login_required
+@require_POST
+def copy_to_sibling(request, pk):
+    """Copy the mapping to a sibling column (``*_CODE`` → ``*_DESC``) of its collection."""
+    mapping = _object_for(request, ElementMapping, pk, CHANGE)
+    sibling = get_object_or_404(StateElement, pk=request.POST.get("sibling"))
+    if hasattr(sibling, "mapping"):
+        _object_for(request, ElementMapping, sibling.mapping.pk, CHANGE)
+    try:
+        copied = mapping_services.copy_mapping_to_sibling(
+            mapping=mapping, sibling=sibling, user=request.user
+        )
+    except ValidationError as exc:
+        return _redirect_with_errors(request, mapping, exc)
+    messages.success(request, f"The mapping of {mapping.element.name} is copied to {sibling.name}.")
+    return redirect(copied)
 
 
 @login_required

@@ -15,9 +15,11 @@ from mapping.models import (
     StateCodeSet,
     StateCollection,
 )
+from mapping.services import versions
 from mapping.services.mappings import identity_gaps
 from mapping.services.state_spec import import_state_spec, start_spec_import
 from mapping.views._common import (
+    ServiceSaveMixin,
     _download,
     _object_for,
 )
@@ -49,18 +51,23 @@ class MappingPlanDetailView(generic.ObjectDetailView):
         context["coverage"] = selectors.plan_coverage(plan=plan)
         context["coverage_runs"] = plan.coverage_runs.all()[:20]
         context["identity_gaps"] = identity_gaps(plan=plan)
-        context["upgrade_form"] = forms.UpgradeImpactForm()
+        context["upgrade_form"] = forms.UpgradeImpactForm(plan=plan)
         return context
 
 
-class MappingPlanCreateView(generic.ObjectCreateView):
-    model = MappingPlan
-    form_class = forms.MappingPlanForm
+SAVE_PLAN = staticmethod(lambda plan: versions.save_plan(plan=plan))
 
 
-class MappingPlanUpdateView(generic.ObjectUpdateView):
+class MappingPlanCreateView(ServiceSaveMixin, generic.ObjectCreateView):
     model = MappingPlan
     form_class = forms.MappingPlanForm
+    save_service = SAVE_PLAN
+
+
+class MappingPlanUpdateView(ServiceSaveMixin, generic.ObjectUpdateView):
+    model = MappingPlan
+    form_class = forms.MappingPlanForm
+    save_service = SAVE_PLAN
 
 
 class MappingPlanDeleteView(generic.ObjectDeleteView):
@@ -136,7 +143,7 @@ def upgrade_impact_result(request, job_pk):
 @require_POST
 def start_upgrade_impact(request, pk):
     plan = _object_for(request, MappingPlan, pk, CHANGE)
-    form = forms.UpgradeImpactForm(request.POST)
+    form = forms.UpgradeImpactForm(request.POST, plan=plan)
     if not form.is_valid():
         messages.error(request, "Choose a Data Standard version to compare with.")
         return redirect(plan)

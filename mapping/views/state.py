@@ -11,11 +11,15 @@ from mapping.models import (
     StateElement,
 )
 from mapping.services import state as state_services
+from mapping.services import versions
 from mapping.services.suggestions import (
     candidate_values,
     suggest_descriptor_values,
 )
+from mapping.views._common import ServiceSaveMixin
 from rolloutplanner.views import generic
+
+SAVE_CODE_SET = staticmethod(lambda code_set: versions.save_code_set(code_set=code_set))
 
 
 class StateCollectionListView(generic.ObjectListView):
@@ -121,14 +125,16 @@ class StateCodeSetDetailView(generic.ObjectDetailView):
         return context
 
 
-class StateCodeSetCreateView(generic.ObjectCreateView):
+class StateCodeSetCreateView(ServiceSaveMixin, generic.ObjectCreateView):
     model = StateCodeSet
     form_class = forms.StateCodeSetForm
+    save_service = SAVE_CODE_SET
 
 
-class StateCodeSetUpdateView(generic.ObjectUpdateView):
+class StateCodeSetUpdateView(ServiceSaveMixin, generic.ObjectUpdateView):
     model = StateCodeSet
     form_class = forms.StateCodeSetForm
+    save_service = SAVE_CODE_SET
 
 
 class StateCodeSetDeleteView(generic.ObjectDeleteView):

@@ -146,3 +146,79 @@ def test_the_mapping_page_shows_why_each_suggestion_is_made(client, world, membe
     page = client.get(mapping.get_absolute_url()).content.decode()
     assert "StudentSchoolAssociation.EntryGradeLevel" in page
     assert "reads LVL as level" in page and "a student collection" in page
+
+
+def _collection(catalog, name, elements):
+    plan = f.MappingPlanFactory(data_standard_version=catalog)
+    collection = f.StateCollectionFactory(plan=plan, name=name)
+    for element in elements:
+        f.StateElementFactory(
+            collection=collection, name=element, definition="", data_type=DataType.STRING
+        )
+    return collection
+
+
+def test_a_flag_named_after_a_descriptor_value_points_to_that_descriptor(catalog):
+    demographics = _collection(
+        catalog, "Student demographics", ["STUDENT_ID", "BIRTH_DATE", "IMMIGRANT_IND_CODE"]
+    )
+    best = _best(demographics, "IMMIGRANT_IND_CODE")[0]
+    assert best.target.descriptor.name == "StudentCharacteristicDescriptor"
+    assert "the name flags a value of StudentCharacteristicDescriptor" in best.reasons
+    # CODE alone does not make a flag: SCHOOL_CODE is not the value "School" of a descriptor.
+    demographics.elements.create(name="SCHOOL_CODE", definition="", data_type=DataType.STRING)
+    school = _best(demographics, "SCHOOL_CODE")
+    assert all("flags a value" not in " ".join(s.reasons) for s in school)
+
+
+def test_an_assessment_file_reads_parts_identifiers_and_dates(catalog):
+    results = _collection(
+        catalog,
+        "Reading benchmark results",
+        [
+            "Local ID",
+            "Test Start Date",
+            "Overall Scale Score",
+            "Vocabulary Scale Score",
+            "Comprehension Scale Score",
+            "Raw Score",
+        ],
+    )
+    student = _best(results, "Local ID")[0]
+    assert str(student.target) == "Student.StudentUniqueId"
+    assert "names a student identifier" in student.reasons
+
+    assert str(_best(results, "Test Start Date")[0].target) == (
+        "StudentAssessment.AdministrationDate"
+    )
+    assert str(_best(results, "Overall Scale Score")[0].target) == (
+        "StudentAssessment.ScoreResult.Result"
+    )
+    part = _best(results, "Vocabulary Scale Score")[0]
+    assert str(part.target) == "StudentAssessment.StudentObjectiveAssessment.ScoreResult.Result"
+    assert any("other columns give the same result for other parts" in r for r in part.reasons)
+    # An item-level raw score is held back when the column names no item.
+    raw = [str(s.target) for s in _best(results, "Raw Score")]
+    assert "StudentAssessment.ScoreResult.Result" in raw[:2]
+
+
+def test_state_qualifying_another_entitys_identifier_is_not_the_state_agency(catalog):
+    directory = _collection(catalog, "School directory", ["LEA_Identifier_State", "SCHOOL_NAME"])
+    best = _best(directory, "LEA_Identifier_State")[0]
+    assert str(best.target) == "LocalEducationAgency.LocalEducationAgencyId"
+
+
+def test_a_part_name_column_and_a_property_every_organization_shares(catalog):
+    results = _collection(
+        catalog, "Growth results", ["Student ID", "Goal1Name", "Goal1RitScore", "Goal2Name"]
+    )
+    part = _best(results, "Goal1Name")[0]
+    assert str(part.target) == (
+        "StudentAssessment.StudentObjectiveAssessment.ObjectiveAssessmentReference"
+    )
+    assert "assessment result column naming a part of the test" in part.reasons
+
+    directory = _collection(catalog, "Directory", ["Address City", "Web Site Address"])
+    city = _best(directory, "Address City")[0]
+    assert str(city.target) == "EducationOrganization.Address.City"
+    assert "shared by every EducationOrganization" in city.reasons
