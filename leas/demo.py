@@ -25,6 +25,8 @@ from leas.models import (
 )
 from leas.services.cohorts import save_cohort_version, suggest_cohort
 from leas.services.readiness import ensure_readiness_checklist
+from rolloutplanner.demo import demo_step
+from vendors.models import ProductType
 
 PILOT_COHORT = "Pilot cohort 2026–27"
 PILOT_SIZE = 8
@@ -236,3 +238,17 @@ def _people(today: date, pilot_leas: Sequence[LEA], rng: random.Random) -> None:
                     state_data_hours=10,
                     started_on=person.left_on + timedelta(days=7),
                 )
+
+
+@demo_step(20)
+def seed_leas_step(world: dict) -> None:
+    sis_vendors = [v for v in world["vendors"] if v.product_type == ProductType.SIS]
+    world["leas_created"] = seed_leas(rng=random.Random(2026), sis_vendors=sis_vendors)
+    world["first_lea"] = first_lea()
+    world["leas"] = LEA.objects.count()
+
+
+@demo_step(50)
+def seed_lea_story_step(world: dict) -> None:
+    world["pilot"] = seed_pilot_cohort(user=world["users"]["sea"])
+    seed_lea_story(today=world["today"], pilot_leas=world["pilot"], rng=random.Random(2027))

@@ -20,6 +20,7 @@ from mapping.models.state import DataType
 from mapping.services.catalog import import_edfi_model
 from mapping.services.mappings import transition_mapping, update_mapping
 from mapping.services.state import create_element
+from rolloutplanner.demo import demo_step
 
 PLAN_NAME = "State collections to Ed-Fi 5.2"
 
@@ -109,3 +110,11 @@ def seed_mapping_plan(*, author, approver) -> MappingPlan | None:
         if status == "approved":
             transition_mapping(mapping=mapping, transition="approve", user=approver)
     return plan
+
+
+@demo_step(80)
+def seed_mapping_step(world: dict) -> None:
+    seed_catalog()
+    world["mapping_plan"] = seed_mapping_plan(
+        author=world["users"]["sea"], approver=world["users"]["sea2"]
+    )

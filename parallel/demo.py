@@ -31,6 +31,7 @@ from parallel.services.runs import start_reconciliation
 from parallel.services.triage import triage_group
 from parallel.services.uploads import upload_submission
 from parallel.synthetic import generate
+from rolloutplanner.demo import demo_step
 
 CYCLE_NAME = "Child count (parallel year)"
 DEFINITION_CODE = "idea-child-count-school-age"
@@ -122,3 +123,13 @@ def _triage(cycle, user) -> None:
             responsible_party=party,
             responsible_vendor=vendor,
         )
+
+
+@demo_step(90)
+def seed_parallel_step(world: dict) -> None:
+    world["note"] = seed_parallel_story(
+        today=world["today"],
+        pilot_leas=world["pilot"],
+        sea_user=world["users"]["sea"],
+        mapping_plan=world["mapping_plan"],
+    )

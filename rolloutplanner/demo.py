@@ -1,12 +1,17 @@
-"""The platform's part of the demo: the demo logins.
+"""The platform's part of the demo (the demo logins) and the registry of demo steps.
 
-Each domain app seeds its own part of the story in ``<app>/demo.py``; the ``seed_demo``
-management command composes them (the platform imports no domain app).
+Each app seeds its own part of the story in ``<app>/demo.py`` and registers it with
+``@demo_step(order)``; ``seed_demo`` runs the steps in order over one shared ``world`` dict
+(what a step leaves there, a later step reads), so the platform imports no domain app.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from django.apps import apps
 from django.contrib.auth import get_user_model
+from django.utils.module_loading import autodiscover_modules
 
 from rolloutplanner.models import UserProfile
 from rolloutplanner.roles import Role
@@ -23,6 +28,41 @@ DEMO_USERS = [
     ("vendor", "Vic", "Hart", Role.VENDOR_CONTACT),
     ("admin", "Ada", "Stone", Role.ADMINISTRATOR),
 ]
+
+
+_STEPS: list[tuple[int, Callable[[dict], None]]] = []
+
+
+def demo_step(order: int):
+    """Register ``step(world)`` to run at ``order`` (lower first) when the demo is seeded."""
+
+    def register(step):
+        if step not in [registered for _, registered in _STEPS]:
+            _STEPS.append((order, step))
+        return step
+
+    return register
+
+
+def run_demo_steps(world: dict) -> dict:
+    """Run every app's registered demo step in order over ``world``; returns it."""
+    autodiscover_modules("demo")
+    for _, step in sorted(_STEPS, key=lambda registered: registered[0]):
+        step(world)
+    return world
+
+
+def has_demo_data() -> bool:
+    """Whether the database already holds a state (any LEA), looked up by label."""
+    return apps.get_model("leas", "LEA").objects.exists()
+
+
+@demo_step(30)
+def seed_demo_users(world: dict) -> None:
+    """The demo logins; the coordinator works for the first LEA, the vendor contact for its
+    student information system's vendor."""
+    lea = world["first_lea"]
+    world["users"] = demo_users(lea=lea, vendor=lea.sis_vendor)
 
 
 def demo_users(*, lea, vendor) -> dict[str, object]:

@@ -297,7 +297,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     # Element and descriptor mappings share one review status: one named enum for both.
-    "ENUM_NAME_OVERRIDES": {"MappingStatusEnum": "mapping.models.MappingStatus"},
+    "ENUM_NAME_OVERRIDES": {
+        "MappingStatusEnum": "mapping.models.MappingStatus",
+        "ReadinessStatusEnum": "leas.models.ReadinessStatus",
+    },
 }
 
 # Content Security Policy: everything is served from this origin (no CDN).

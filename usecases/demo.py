@@ -12,6 +12,7 @@ import random
 from collections.abc import Sequence
 from datetime import date, timedelta
 
+from rolloutplanner.demo import demo_step
 from usecases.models import (
     AssessmentItem,
     AssessmentRound,
@@ -407,3 +408,14 @@ def _communications(today: date, users: dict) -> None:
                 sent_on=today + timedelta(days=days) - timedelta(days=30),
                 summary="Sent as planned.",
             )
+
+
+@demo_step(70)
+def seed_planning_story_step(world: dict) -> None:
+    seed_planning_story(
+        today=world["today"],
+        users=world["users"],
+        pilot_leas=world["pilot"],
+        vendors=world["vendors"],
+        rng=random.Random(2029),
+    )

@@ -9,6 +9,7 @@ import random
 from collections.abc import Sequence
 from datetime import date, timedelta
 
+from rolloutplanner.demo import demo_step
 from vendors.models import (
     APICredential,
     AssistanceLevel,
@@ -217,3 +218,18 @@ def _credentials(pilot_leas: Sequence, today: date, sea_user) -> None:
             leaked_secret="demo-secret-2",
             today=today - timedelta(days=3),
         )
+
+
+@demo_step(10)
+def seed_vendors_step(world: dict) -> None:
+    world["vendors"] = seed_vendors()
+
+
+@demo_step(60)
+def seed_vendor_story_step(world: dict) -> None:
+    seed_vendor_story(
+        today=world["today"],
+        pilot_leas=world["pilot"],
+        sea_user=world["users"]["sea"],
+        rng=random.Random(2028),
+    )

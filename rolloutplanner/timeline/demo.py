@@ -9,6 +9,7 @@ from datetime import date, timedelta
 
 from django.utils import timezone
 
+from rolloutplanner.demo import demo_step
 from rolloutplanner.timeline import services as timeline_services
 from rolloutplanner.timeline.models import Baseline, Milestone, MilestoneKind, Scope
 
@@ -52,3 +53,8 @@ def demo_timeline(today: date | None = None) -> int:
             milestone=step, user=None, changes=changes, reason="Demo progress"
         )
     return created
+
+
+@demo_step(40)
+def demo_timeline_step(world: dict) -> None:
+    world["steps_created"] = demo_timeline(world["today"])

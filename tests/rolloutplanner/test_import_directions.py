@@ -23,7 +23,6 @@ PLATFORM = "rolloutplanner"
 COMPOSITION_POINTS = {
     "rolloutplanner/urls.py",
     "rolloutplanner/home.py",
-    "rolloutplanner/management/commands/seed_demo.py",
 }
 
 # Domain app -> the domain apps it may import (the platform it may always import).

@@ -1,61 +1,34 @@
-"""Compose the demo state from each app's demo part (the command is a composition point)."""
-
-import random
+"""Compose the demo state from each app's registered demo steps (see rolloutplanner.demo)."""
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import timezone
 
-from leas import demo as leas_demo
-from mapping import demo as mapping_demo
-from parallel import demo as parallel_demo
 from rolloutplanner import demo as platform_demo
 from rolloutplanner.jobs import timed
-from rolloutplanner.timeline import demo as timeline_demo
-from usecases import demo as usecases_demo
-from vendors import demo as vendors_demo
-from vendors.models import ProductType
 
 
 def seed_demo() -> dict:
     """Build the state of a rollout in the middle of its pilot, in one transaction.
 
-    Deterministic (each part draws from its own seeded random generator) and idempotent: a
-    part already present is left as it is, so a second run changes nothing and edits made
-    during a demonstration are kept. Dates are relative to today.
+    Each app's ``@demo_step`` runs in order over one ``world`` dict. Deterministic (each part
+    draws from its own seeded random generator) and idempotent: a part already present is left
+    as it is, so a second run changes nothing and edits made during a demonstration are kept.
+    Dates are relative to today.
     """
-    today = timezone.localdate()
     # The review workflow e-mails reviewers and leadership; the demo's addresses are fictional.
     with (
         override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"),
         transaction.atomic(),
     ):
-        vendors = vendors_demo.seed_vendors()
-        sis_vendors = [v for v in vendors if v.product_type == ProductType.SIS]
-        leas_created = leas_demo.seed_leas(rng=random.Random(2026), sis_vendors=sis_vendors)
-        first_lea = leas_demo.first_lea()
-        users = platform_demo.demo_users(lea=first_lea, vendor=first_lea.sis_vendor)
-        steps_created = timeline_demo.demo_timeline(today)
-        pilot = leas_demo.seed_pilot_cohort(user=users["sea"])
-        leas_demo.seed_lea_story(today=today, pilot_leas=pilot, rng=random.Random(2027))
-        vendors_demo.seed_vendor_story(
-            today=today, pilot_leas=pilot, sea_user=users["sea"], rng=random.Random(2028)
-        )
-        usecases_demo.seed_planning_story(
-            today=today, users=users, pilot_leas=pilot, vendors=vendors, rng=random.Random(2029)
-        )
-        mapping_demo.seed_catalog()
-        plan = mapping_demo.seed_mapping_plan(author=users["sea"], approver=users["sea2"])
-        note = parallel_demo.seed_parallel_story(
-            today=today, pilot_leas=pilot, sea_user=users["sea"], mapping_plan=plan
-        )
+        world = platform_demo.run_demo_steps({"today": timezone.localdate()})
     return {
-        "leas_created": leas_created,
-        "leas": leas_demo.LEA.objects.count(),
-        "vendors": len(vendors),
-        "steps_created": steps_created,
-        "note": note,
+        "leas_created": world["leas_created"],
+        "leas": world["leas"],
+        "vendors": len(world["vendors"]),
+        "steps_created": world["steps_created"],
+        "note": world.get("note", ""),
     }
 
 
@@ -71,9 +44,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, if_empty=False, **options):
-        from leas.models import LEA
-
-        if if_empty and LEA.objects.exists():
+        if if_empty and platform_demo.has_demo_data():
             self.stdout.write("Demo data skipped: the database already has LEAs.")
         else:
             timings: dict[str, float] = {}
