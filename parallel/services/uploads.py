@@ -14,9 +14,9 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from parallel.errors import InputError
 from parallel.importers import edfi_json, legacy_csv
 from parallel.models import EdFiResource, Side, SubmissionFile
-from parallel.staging import InputError
 from rolloutplanner.permissions import user_can_add
 
 DEFAULT_MAX_UPLOAD_BYTES = 4 * 1024**3
