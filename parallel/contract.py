@@ -20,6 +20,7 @@ CONTRACT_FILE = Path(__file__).parent / "data" / "edfi_contract.json"
 # A date as the contract's "date" format accepts it (years 1900–2099).
 DATE = re.compile(r"(19|20)\d\d-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])", re.ASCII).fullmatch
 DATE_PATTERN = r"(19|20)[0-9][0-9]-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])"
+QUOTED_DATE_PATTERN = f'"{DATE_PATTERN}"'
 ARTICLES = {"integer": "an integer", "array": "an array", "object": "an object"}
 
 
@@ -41,8 +42,8 @@ def spec_of(endpoint: str) -> dict | None:
 _IS = {
     "string": "left({v}::VARCHAR, 1) = '\"'",
     "boolean": "{v}::VARCHAR IN ('true', 'false')",
-    "integer": "regexp_full_match({v}::VARCHAR, '-?[0-9]+')",
-    "number": "regexp_matches({v}::VARCHAR, '^-?[0-9]')",
+    "integer": "TRY_CAST({v}::VARCHAR AS HUGEINT) IS NOT NULL",
+    "number": "TRY_CAST({v}::VARCHAR AS DOUBLE) IS NOT NULL",
     "object": "left({v}::VARCHAR, 1) = '{{'",
     "array": "left({v}::VARCHAR, 1) = '['",
 }
@@ -52,6 +53,53 @@ def structure(spec: dict) -> str:
     """The from_json structure reading every member of ``spec`` as raw JSON."""
     members = {name: "JSON" for name in spec.get("properties", {})}
     return json.dumps(members or {"_": "JSON"})
+
+
+def ok_sql(spec: dict, value: str, params: Params) -> str:
+    """SQL that is true when the parsed object ``value`` keeps ``spec``: the same checks as
+    :func:`problems_sql` without building reasons, for the pass over every record (reasons
+    are built for the few records that fail)."""
+    parts = [f"{value}.{quote(name)} IS NOT NULL" for name in spec.get("required", [])]
+    for name, member_spec in spec.get("properties", {}).items():
+        member = f"{value}.{quote(name)}"
+        check = _value_ok(member, member_spec, params)
+        if check:
+            parts.append(f"({member} IS NULL OR {check})")
+    return "(" + " AND ".join(parts) + ")" if parts else "true"
+
+
+def _value_ok(v: str, spec: dict, params: Params) -> str | None:
+    kind = spec["type"]
+    test = _IS.get(kind)
+    if test is None:
+        return None
+    checks = [test.format(v=v)]
+    if kind == "string":
+        # On the raw JSON text ("…" with its quotes): a string without escapes is as long as its
+        # text less two; only a longer text (escapes) is decoded to be measured exactly.
+        raw = f"{v}::VARCHAR"
+        text = f"json_extract_string({v}, '$')"
+        if spec.get("minLength"):
+            low = int(spec["minLength"])
+            checks.append(f"(length({raw}) - 2 >= {low} OR length({text}) >= {low})")
+        if "maxLength" in spec:
+            high = int(spec["maxLength"])
+            checks.append(
+                f"CASE WHEN length({raw}) - 2 <= {high} THEN true ELSE length({text}) <= {high} END"
+            )
+        if spec.get("format") == "date":
+            checks.append(f"regexp_full_match({raw}, {params.add(QUOTED_DATE_PATTERN)})")
+    elif kind == "object" and spec.get("properties"):
+        checks.append(ok_sql(spec, f"from_json({v}, {constant(structure(spec))})", params))
+    elif kind == "array" and spec.get("items", {}).get("type") == "object":
+        items = spec["items"]
+        each = ok_sql(items, f"from_json(i, {constant(structure(items))})", params)
+        checks.append(
+            f"coalesce(list_bool_and(list_transform(from_json({v}, '[\"JSON\"]'), lambda i: "
+            f"left(i::VARCHAR, 1) = '{{' AND {each})), true)"
+        )
+    # CASE keeps the nested checks from running on a value of the wrong type.
+    return f"CASE WHEN {checks[0]} THEN {' AND '.join(checks[1:]) or 'true'} ELSE false END"
 
 
 def problems_sql(spec: dict, value: str, params: Params, prefix: str = "") -> str:

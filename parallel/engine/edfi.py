@@ -62,18 +62,17 @@ def load(con: duckdb.DuckDBPyConnection, *, path, name: str, endpoint: str,
     )
     record = "r"
     columns = [f"{vocabulary.path_sql(record, p, params)} AS {quote(p)}" for p in wanted]
-    reasons = contract.problems_sql(spec, record, params)
-    own = _own_checks(record, resource, wanted, params)
-    not_object = params.add("not a JSON object")
+    own = _own_checks(record, resource, wanted, params, ok=True)
+    clean = f"{contract.ok_sql(spec, record, params)} AND {own}"
+    # Every record is checked with booleans only; the text of the few that fail is kept so
+    # that their reasons are spelled out afterwards (``_record_problems``).
     sql = f"""
         CREATE OR REPLACE TABLE {quote(table)} AS
         SELECT t.is_object, t.blank, t.deep,
-               CASE WHEN t.blank THEN []::VARCHAR[]
-                    WHEN NOT t.is_object THEN [{not_object}]
-                    ELSE list_concat({reasons}, {own}) END AS reasons,
+               CASE WHEN t.blank OR (t.is_object AND {clean}) THEN NULL ELSE t.j END AS failed,
                {", ".join(columns)}
         FROM (
-            SELECT coalesce(trim(j) = '', true) AS blank,
+            SELECT j, coalesce(trim(j) = '', true) AS blank,
                    -- Ed-Fi records are shallow and short: a long line with many brackets is
                    -- scanned as the Ed-Fi API would parse it (depth limit), below.
                    coalesce(length(j) > 4096 AND length(j) - length(replace(replace(j, '[', ''),
@@ -97,24 +96,31 @@ def load(con: duckdb.DuckDBPyConnection, *, path, name: str, endpoint: str,
     return Loaded(endpoint=endpoint, path=Path(path), name=name, table=table, paths=tuple(wanted))
 
 
-def _own_checks(record: str, resource, paths: list[str], params: Params) -> str:
-    """The report's own checks: natural key members present, descriptors as URIs."""
-    parts = []
+def _own_checks(record: str, resource, paths: list[str], params: Params, *, ok: bool) -> str:
+    """The report's own checks: natural key members present, descriptors as URIs; with ``ok``
+    whether a record passes them all, else the list of reasons it fails."""
+    parts, tests = [], []
     for path in resource.key:
-        reason = params.add(f"required member {path} is missing")
         value = vocabulary.path_sql(record, path, params, raw=True)
-        parts.append(f"CASE WHEN coalesce({value}, '') = '' THEN {reason} END")
+        tests.append(f"coalesce({value}, '') <> ''")
+        if not ok:
+            reason = params.add(f"required member {path} is missing")
+            parts.append(f"CASE WHEN coalesce({value}, '') = '' THEN {reason} END")
     descriptors = [path for path in paths if vocabulary.is_descriptor(path)]
     pattern = params.add(DESCRIPTOR_URI) if descriptors else None
     for path in descriptors:
-        reason = params.add(f"{path} is not a descriptor URI (uri://namespace/Descriptor#Code)")
         value = vocabulary.path_sql(record, path, params, raw=True)
         if "[]" in path:
             each = f"lambda u: NOT regexp_full_match(u, {pattern})"
             bad = f"list_bool_or(list_transform({value}, {each}))"
         else:
             bad = f"NOT regexp_full_match({value}, {pattern})"
-        parts.append(f"CASE WHEN coalesce({bad}, false) THEN {reason} END")
+        tests.append(f"NOT coalesce({bad}, false)")
+        if not ok:
+            reason = params.add(f"{path} is not a descriptor URI (uri://namespace/Descriptor#Code)")
+            parts.append(f"CASE WHEN coalesce({bad}, false) THEN {reason} END")
+    if ok:
+        return " AND ".join(tests) or "true"
     if not parts:
         return "[]::VARCHAR[]"
     return f"list_filter([{', '.join(parts)}], lambda x: x IS NOT NULL)"
@@ -158,9 +164,24 @@ def problems(con: duckdb.DuckDBPyConnection, loaded: dict[str, Loaded],
 
 
 def _record_problems(con, item: Loaded) -> list[str]:
+    """The reasons of the records that failed the checks, spelled out from their kept text."""
+    spec = contract.spec_of(item.endpoint) or {"properties": {}, "required": []}
+    resource = vocabulary.RESOURCES[item.endpoint]
+    params = Params()
+    reasons = contract.problems_sql(spec, "r", params)
+    own = _own_checks("r", resource, list(item.paths), params, ok=False)
+    not_object = params.add("not a JSON object")
     rows = con.execute(
-        f"SELECT rowid + 1, reasons FROM {quote(item.table)} WHERE len(reasons) > 0 "
-        f"ORDER BY rowid LIMIT {MAX_PROBLEMS}"
+        f"""
+        SELECT line, CASE WHEN NOT is_object THEN [{not_object}]
+                          ELSE list_concat({reasons}, {own}) END
+        FROM (SELECT rowid + 1 AS line, is_object,
+                     CASE WHEN is_object THEN from_json(ltrim(failed, chr(65279)),
+                          {constant(contract.structure(spec))}) END AS r
+              FROM {quote(item.table)} WHERE failed IS NOT NULL)
+        ORDER BY line LIMIT {MAX_PROBLEMS}
+        """,
+        params.values,
     ).fetchall()
     return [f"{item.name} line {line}: {'; '.join(dict.fromkeys(why))}." for line, why in rows]
 
