@@ -55,25 +55,28 @@ def structure(spec: dict) -> str:
     return json.dumps(members or {"_": "JSON"})
 
 
-def ok_sql(spec: dict, value: str, params: Params) -> str:
+def ok_sql(spec: dict, value: str, params: Params, depth: int = 0) -> str:
     """SQL that is true when the parsed object ``value`` keeps ``spec``: the same checks as
     :func:`problems_sql` without building reasons, for the pass over every record (reasons
     are built for the few records that fail)."""
     parts = [f"{value}.{quote(name)} IS NOT NULL" for name in spec.get("required", [])]
     for name, member_spec in spec.get("properties", {}).items():
         member = f"{value}.{quote(name)}"
-        check = _value_ok(member, member_spec, params)
+        check = _value_ok(member, member_spec, params, depth)
         if check:
             parts.append(f"({member} IS NULL OR {check})")
     return "(" + " AND ".join(parts) + ")" if parts else "true"
 
 
-def _value_ok(v: str, spec: dict, params: Params) -> str | None:
+def _value_ok(v: str, spec: dict, params: Params, depth: int = 0) -> str | None:
     kind = spec["type"]
     test = _IS.get(kind)
     if test is None:
         return None
     checks = [test.format(v=v)]
+    # A nested object is parsed once and checked inside a lambda (``o<depth>``): written out
+    # inline, each of its members would parse it again.
+    name = f"o{depth}"
     if kind == "string":
         # On the raw JSON text ("…" with its quotes): a string without escapes is as long as its
         # text less two; only a longer text (escapes) is decoded to be measured exactly.
@@ -90,13 +93,22 @@ def _value_ok(v: str, spec: dict, params: Params) -> str | None:
         if spec.get("format") == "date":
             checks.append(f"regexp_full_match({raw}, {params.add(QUOTED_DATE_PATTERN)})")
     elif kind == "object" and spec.get("properties"):
-        checks.append(ok_sql(spec, f"from_json({v}, {constant(structure(spec))})", params))
+        inner = ok_sql(spec, name, params, depth + 1)
+        checks.append(
+            f"list_transform([from_json({v}, {constant(structure(spec))})], "
+            f"lambda {name}: {inner})[1]"
+        )
     elif kind == "array" and spec.get("items", {}).get("type") == "object":
         items = spec["items"]
-        each = ok_sql(items, f"from_json(i, {constant(structure(items))})", params)
+        inner = ok_sql(items, name, params, depth + 1)
+        each = constant("[" + structure(items) + "]")
         checks.append(
-            f"coalesce(list_bool_and(list_transform(from_json({v}, '[\"JSON\"]'), lambda i: "
-            f"left(i::VARCHAR, 1) = '{{' AND {each})), true)"
+            f"coalesce(list_bool_and(list_transform(from_json({v}, '[\"JSON\"]'), "
+            f"lambda i: left(i::VARCHAR, 1) = '{{')), true)"
+        )
+        checks.append(
+            f"coalesce(list_bool_and(list_transform(from_json({v}, {each}), "
+            f"lambda {name}: {inner})), true)"
         )
     # CASE keeps the nested checks from running on a value of the wrong type.
     return f"CASE WHEN {checks[0]} THEN {' AND '.join(checks[1:]) or 'true'} ELSE false END"

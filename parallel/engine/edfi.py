@@ -66,6 +66,7 @@ def load(con: duckdb.DuckDBPyConnection, *, path, name: str, endpoint: str,
     clean = f"{contract.ok_sql(spec, record, params)} AND {own}"
     # Every record is checked with booleans only; the text of the few that fail is kept so
     # that their reasons are spelled out afterwards (``_record_problems``).
+    structure = constant(contract.structure(spec))
     sql = f"""
         CREATE OR REPLACE TABLE {quote(table)} AS
         SELECT t.is_object, t.blank, t.deep,
@@ -75,11 +76,13 @@ def load(con: duckdb.DuckDBPyConnection, *, path, name: str, endpoint: str,
             SELECT j, coalesce(trim(j) = '', true) AS blank,
                    -- Ed-Fi records are shallow and short: a long line with many brackets is
                    -- scanned as the Ed-Fi API would parse it (depth limit), below.
-                   coalesce(length(j) > 4096 AND length(j) - length(replace(replace(j, '[', ''),
-                            '{{', '')) > 256, false) AS deep,
-                   coalesce(ltrim(j, chr(65279) || ' ')[1] = '{{', false) AS is_object,
-                   CASE WHEN ltrim(j, chr(65279) || ' ')[1] = '{{'
-                        THEN from_json(ltrim(j, chr(65279)), {constant(contract.structure(spec))})
+                   CASE WHEN length(j) > 4096 THEN length(j) - length(replace(replace(j, '[', ''),
+                        '{{', '')) > 256 ELSE false END AS deep,
+                   coalesce(left(j, 1) = '{{' OR ltrim(j, chr(65279) || ' ')[1] = '{{', false)
+                       AS is_object,
+                   CASE WHEN left(j, 1) = '{{' THEN from_json(j, {structure})
+                        WHEN ltrim(j, chr(65279) || ' ')[1] = '{{'
+                        THEN from_json(ltrim(j, chr(65279)), {structure})
                    END AS r
             FROM {source}
         ) t
@@ -189,10 +192,13 @@ def _record_problems(con, item: Loaded) -> list[str]:
 def _duplicates(con, item: Loaded) -> list[str]:
     key = vocabulary.RESOURCES[item.endpoint].key
     columns = ", ".join(quote(k) for k in key)
+    # The duplicated keys first (a plain count per key), then only their lines.
+    table = quote(item.table)
     rows = con.execute(
-        f"SELECT {columns}, list(rowid + 1 ORDER BY rowid) AS lines FROM {quote(item.table)} "
-        f"WHERE is_object GROUP BY {columns} HAVING count(*) > 1 "
-        f"ORDER BY lines[1] LIMIT {MAX_PROBLEMS}"
+        f"SELECT {columns}, list(rowid + 1 ORDER BY rowid) AS lines FROM {table} "
+        f"WHERE is_object AND ({columns}) IN (SELECT ({columns}) FROM {table} WHERE is_object "
+        f"GROUP BY {columns} HAVING count(*) > 1) "
+        f"GROUP BY {columns} ORDER BY lines[1] LIMIT {MAX_PROBLEMS}"
     ).fetchall()
     problems = []
     for row in rows:

@@ -108,9 +108,11 @@ def _validate(con, *, files: list[LegacyFile], definition, lea_ids: list[str]) -
     checks.append((None, f"coalesce({lea_ok}, false)"))
     flags = ", ".join(condition for _, condition in checks)
     fields = ", ".join(quote(c["field"]) for c in definition.columns)
+    every = " AND ".join(condition for _, condition in checks)
+    # Rows are filtered with the plain conjunction; the per-check flags only for those failing.
     failing = con.execute(
-        f"SELECT * FROM (SELECT file_no, row_no, [{flags}] AS ok, {fields} FROM legacy) "
-        f"WHERE NOT list_bool_and(ok) ORDER BY file_no, row_no LIMIT {MAX_PROBLEMS}",
+        f"SELECT file_no, row_no, [{flags}] AS ok, {fields} FROM legacy "
+        f"WHERE NOT ({every}) ORDER BY file_no, row_no LIMIT {MAX_PROBLEMS}",
         p.values,
     ).fetchall()
     duplicates = con.execute(

@@ -99,14 +99,15 @@ def run_reconciliation(*, run: ReconciliationRun, progress: Progress = _noop) ->
 
 
 class _engine:
-    """A DuckDB database in the run's folder: memory bounded by the setting, spilling there."""
+    """A DuckDB database held in memory up to the setting, spilling to the run's folder beyond
+    it (no database file to write and checkpoint: nothing outlives the run anyway)."""
 
     def __init__(self, folder: Path):
         self.folder = folder
 
     def __enter__(self) -> duckdb.DuckDBPyConnection:
         self.con = duckdb.connect(
-            str(self.folder / "run.duckdb"),
+            ":memory:",
             config={
                 "memory_limit": settings.PARALLEL_MEMORY_LIMIT,
                 "temp_directory": str(self.folder / "tmp"),

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from parallel.errors import InputError
-from parallel.models import Discrepancy, DifferenceCause, LEARunSummary, RunState
+from parallel.models import DifferenceCause, Discrepancy, LEARunSummary, RunState
 from parallel.services.reconcile import run_reconciliation
 
 pytestmark = pytest.mark.django_db
@@ -120,7 +120,8 @@ def test_a_student_in_two_leas_is_a_warning_and_the_other_lea_is_named(make_coll
     assert row.explanation == f"The legacy file reports the student in LEA {record['lea_id']}"
     run.refresh_from_db()
     (warning,) = run.warnings
-    assert (warning["code"], warning["count"], warning["examples"]) == ("several_leas", 1, [student])
+    assert (warning["code"], warning["count"]) == ("several_leas", 1)
+    assert warning["examples"] == [student]
 
 
 def test_legacy_columns_outside_the_layout_are_ignored_and_listed(make_collection):
