@@ -54,7 +54,7 @@ def derive_sql(definition, snapshot: date) -> Compiled:
     record = source["record"]
     p = Params()
     snap = f"{p.add(snapshot)}::DATE"
-    snap_number = p.add(int(snapshot.strftime("%Y%m%d")))
+    snap_number = _Lazy(p, "snap_number", int(snapshot.strftime("%Y%m%d")))
     student = f"record.{quote(record['student'])}"
     lea_alias, _, lea_path = record["lea"].partition(".")
     lea = f"{quote(lea_alias)}.{quote(lea_path)}"
@@ -145,6 +145,18 @@ def derive_sql(definition, snapshot: date) -> Compiled:
         {" ".join(xw_joins)}
     """
     return Compiled(sql, p.values)
+
+
+class _Lazy:
+    """A bound value whose ``$n`` is taken when the SQL text first uses it."""
+
+    def __init__(self, params: Params, key: str, value):
+        self.params, self.key, self.value = params, key, value
+
+    def __str__(self) -> str:
+        return self.params.once(self.key, self.value)
+
+    __format__ = lambda self, spec: str(self)  # noqa: E731
 
 
 def _crosswalk(name: str, raw: str, p: Params) -> tuple[str, str, list[str]]:

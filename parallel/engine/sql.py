@@ -34,6 +34,14 @@ class Params:
         self.values.append(value)
         return f"${len(self.values)}"
 
+    def once(self, key: str, value) -> str:
+        """``$n`` of a value bound only if some part of the SQL uses it (DuckDB refuses
+        parameters the statement does not use), and bound once however many parts do."""
+        named = self.__dict__.setdefault("_named", {})
+        if key not in named:
+            named[key] = self.add(value)
+        return named[key]
+
 
 def constant(text: str) -> str:
     """A string constant written into the SQL text, for the few arguments DuckDB must know

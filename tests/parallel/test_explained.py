@@ -187,3 +187,103 @@ def test_the_generated_sql_binds_values_and_quotes_names(make_collection):
     assert quote('a"b') == '"a""b"'
     with pytest.raises(ValueError):
         quote("")
+
+
+def _fall_membership(enrolment):
+    """A report comparing dates (with a tolerance), school, grade and a boolean as a code."""
+    from parallel.models import ReportDefinition
+
+    columns = [
+        ("LEA_ID", "lea_id"), ("STUDENT_ID", "student_id"), ("SCHOOL_ID", "school_id"),
+        ("ENTRY_DATE", "entry_date"), ("GRADE_LEVEL", "grade_level"), ("REPEATER", "repeater"),
+    ]  # fmt: skip
+    grade = next(c for c in enrolment.columns if c["field"] == "grade_level")
+    return ReportDefinition.objects.create(
+        code="fall-membership-test", name="Fall membership (test)", derivation="enrolment",
+        columns=[
+            {"column": c, "field": f, "label": c, "category": "",
+             "permitted_values": grade["permitted_values"] if f == "grade_level" else []}
+            for c, f in columns
+        ],
+        record_key=["lea_id", "student_id"],
+        compared_fields=["school_id", "entry_date", "grade_level", "repeater"],
+        category_sets=[{"code": "TOT", "name": "Total", "fields": []}],
+        crosswalk=[e for e in enrolment.crosswalk if e["field"] == "grade_level"],
+        edfi_source={
+            "record": {
+                "resource": "studentSchoolAssociations",
+                "student": "studentReference.studentUniqueId",
+                "lea": "school.localEducationAgencyReference.localEducationAgencyId",
+                "through": [{"as": "school", "resource": "schools",
+                             "on": {"schoolReference.schoolId": "schoolId"}}],
+                "active": {"begin": "entryDate", "end": "exitWithdrawDate"},
+                "prefer": [{"path": "entryDate", "descending": True}],
+            },
+            "fields": {
+                "school_id": {"source": "member", "path": "record.schoolReference.schoolId"},
+                "entry_date": {"source": "date", "path": "record.entryDate",
+                               "tolerance_days": 3},
+                "grade_level": {"source": "descriptor",
+                                "path": "record.entryGradeLevelDescriptor"},
+                "repeater": {"source": "boolean_code", "path": "record.repeatGradeIndicator",
+                             "true": "Y", "false": "N"},
+            },
+        },
+    )  # fmt: skip
+
+
+def test_a_report_defined_as_data_compares_dates_schools_grades_and_codes(world, tmp_path):
+    from parallel.models import Side
+    from rolloutplanner.roles import Role
+    from tests.parallel.conftest import Collection
+    from tests.parallel.factories import CollectionCycleFactory, shipped_definition
+
+    definition = _fall_membership(shipped_definition("enrolment"))
+    cycle = CollectionCycleFactory(report_definition=definition)
+    cycle.leas.set([world.own_lea])
+    lea = world.own_lea.state_lea_id
+    grade = "uri://ed-fi.org/GradeLevelDescriptor#"
+    schools = [{"schoolId": s, "nameOfInstitution": "S", "gradeLevels": [],
+                "educationOrganizationCategories": [],
+                "localEducationAgencyReference": {"localEducationAgencyId": int(lea)}}
+               for s in (101, 102)]  # fmt: skip
+
+    def ssa(student, school, entry, repeat=False):
+        return {"studentReference": {"studentUniqueId": student},
+                "schoolReference": {"schoolId": school}, "entryDate": entry,
+                "entryGradeLevelDescriptor": grade + "Fifth grade",
+                "repeatGradeIndicator": repeat}  # fmt: skip
+
+    files = {
+        "schools": schools,
+        "studentSchoolAssociations": [
+            ssa("S1", 101, "2025-08-20"), ssa("S2", 101, "2025-08-22"),
+            ssa("S3", 101, "2025-09-10"), ssa("S4", 102, "2025-08-20", repeat=True),
+            ssa("S5", 101, "2025-10-15"),  # enters after the snapshot date: excluded
+        ],
+    }  # fmt: skip
+    legacy = tmp_path / "fall.csv"
+    legacy.write_text(
+        "LEA_ID,STUDENT_ID,SCHOOL_ID,ENTRY_DATE,GRADE_LEVEL,REPEATER\n"
+        f"{lea},S1,101,2025-08-20,05,N\n{lea},S2,101,2025-08-20,05,N\n"
+        f"{lea},S3,101,2025-08-20,05,N\n{lea},S4,101,2025-08-20,05,N\n"
+        f"{lea},S5,101,2025-08-20,05,N\n"
+    )
+    collection = Collection(cycle=cycle, data=None, user=world.users[Role.SEA_TEAM])
+    collection.upload(legacy, Side.LEGACY)
+    for resource, records in files.items():
+        path = tmp_path / f"{resource}.jsonl"
+        path.write_text("".join(json.dumps(r) + "\n" for r in records))
+        collection.upload(path, Side.EDFI)
+    run = collection.new_run()
+
+    run_reconciliation(run=run)
+
+    found = {(d.kind, d.student_id, d.field, d.legacy_value, d.edfi_value, d.cause)
+             for d in Discrepancy.objects.filter(run=run)}  # fmt: skip
+    assert found == {
+        ("mismatch", "S3", "entry_date", "2025-08-20", "2025-09-10", ""),  # beyond 3 days
+        ("mismatch", "S4", "school_id", "101", "102", ""),
+        ("mismatch", "S4", "repeater", "N", "Y", ""),
+        ("only_legacy", "S5", "", "", "", "excluded"),
+    }  # S2 is 2 days off: within the tolerance
