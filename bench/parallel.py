@@ -219,7 +219,7 @@ def _new_run(run):
 
 def _job(run, data, directory: Path, args) -> tuple[float, float, bool]:
     """Run the job in a fresh worker process; prints its figures, returns (total s, peak MB,
-    whether the injected truth was found exactly)."""
+    whether the injected truth was found exactly, the worker's CPU seconds)."""
     from django.db import connection
 
     from rolloutplanner.jobs import enqueue_job
@@ -229,12 +229,15 @@ def _job(run, data, directory: Path, args) -> tuple[float, float, bool]:
     Job.objects.filter(pk=job.pk).update(state="queued")
     connection.close()
     wall = time.perf_counter()
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     worker = multiprocessing.get_context("spawn").Process(
         target=_run_job, args=(job.pk, str(directory))
     )
     worker.start()
     worker.join()
     wall = time.perf_counter() - wall
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
     # The largest child so far: each run's worker is a fresh process of the same code.
     peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     job.refresh_from_db()
@@ -251,7 +254,8 @@ def _job(run, data, directory: Path, args) -> tuple[float, float, bool]:
     print(f"load (read+derive)  {load:.2f} s  (legacy {timings['legacy_load_seconds']:.2f} s, "
           f"Ed-Fi {timings['edfi_load_seconds']:.2f} s)")  # fmt: skip
     print(f"compare + write     {timings['compare_seconds']:.2f} s")
-    print(f"total (job)         {timings['total_seconds']:.2f} s  (worker wall {wall:.2f} s)")
+    print(f"total (job)         {timings['total_seconds']:.2f} s  (worker wall {wall:.2f} s, "
+          f"worker CPU {cpu:.2f} s)")  # fmt: skip
     print(f"peak worker RSS     {peak_mb:.0f} MB")
     steps = {
         k: v
@@ -259,7 +263,7 @@ def _job(run, data, directory: Path, args) -> tuple[float, float, bool]:
         if k.startswith(("stage_", "validate_", "derive", "diff", "insert", "carry"))
     }
     print("steps               " + ", ".join(f"{k[:-8]} {v:.2f}" for k, v in steps.items()))
-    return timings["total_seconds"], peak_mb, correct
+    return timings["total_seconds"], peak_mb, correct, cpu
 
 
 def main() -> None:
@@ -287,21 +291,25 @@ def main() -> None:
         for attempt in range(args.repeat):
             if attempt:
                 run = _new_run(run)
-            seconds, peak_mb, correct = _job(run, data, directory, args)
+            seconds, peak_mb, correct, job_cpu = _job(run, data, directory, args)
             jobs.append(seconds)
             if args.reference:
                 from bench.parallel_reference import reference
 
                 definition = run.cycle.report_definition
+                cpu_before = time.process_time()
                 ref_seconds, ref_found = reference(
                     data=data, snapshot=str(run.cycle.snapshot_date),
                     crosswalk=definition.crosswalk, population=definition.population,
                     columns=definition.columns, fields=definition.compared_fields,
                 )  # fmt: skip
+                ref_cpu = time.process_time() - cpu_before
                 references.append(ref_seconds)
-                print(f"reference (DuckDB)  {ref_seconds:.2f} s, {len(ref_found):,} differences "
+                print(f"reference (DuckDB)  {ref_seconds:.2f} s (CPU {ref_cpu:.2f} s), "
+                      f"{len(ref_found):,} differences "
                       f"({'equal to' if ref_found == data.truth else 'NOT'} injected); "
-                      f"ratio job/reference {seconds / ref_seconds:.2f}x")  # fmt: skip
+                      f"ratio job/reference {seconds / ref_seconds:.2f}x "
+                      f"(CPU: worker / reference {job_cpu / ref_cpu:.2f}x)")  # fmt: skip
         if args.repeat > 1:
             median = statistics.median(jobs)
             print(f"job total           min {min(jobs):.2f} s, median {median:.2f} s")
