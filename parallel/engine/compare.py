@@ -187,11 +187,13 @@ def _field_sql(name, spec, source, p: Params, snap, snap_number, population):
     if kind == "age_on":
         birth = _ref(spec["birth"], source)
         age = f"(({snap_number} - {_as_number(birth)}) // 10000)::VARCHAR"
-        codes = p.add(_json(population.get("age_codes", {})))
-        value = (
-            f"CASE WHEN {birth} IS NULL THEN 'MISSING' ELSE "
-            f"coalesce(json_extract_string({codes}::JSON, '$.\"' || {age} || '\"'), {age}) END"
+        # The report's own codes for some ages (e.g. 5 → AGE05NOTK), else the age itself.
+        codes = " ".join(
+            f"WHEN {p.add(str(years))} THEN {p.add(code)}"
+            for years, code in population.get("age_codes", {}).items()
         )
+        coded = f"CASE {age} {codes} ELSE {age} END" if codes else age
+        value = f"CASE WHEN {birth} IS NULL THEN 'MISSING' ELSE {coded} END"
         return value, birth, none, []
     if kind == "descriptor":
         if spec.get("first_by"):
@@ -249,12 +251,6 @@ def _field_sql(name, spec, source, p: Params, snap, snap_number, population):
 
 def _resource(source: dict, alias: str) -> str:
     return vocabulary.aliases_of(source)[alias]
-
-
-def _json(value) -> str:
-    import json
-
-    return json.dumps(value)
 
 
 def differs_sql(definition, name: str, left: str, right: str) -> str:

@@ -73,12 +73,16 @@ def load(con: duckdb.DuckDBPyConnection, *, path, name: str, endpoint: str,
                CASE WHEN t.blank OR (t.is_object AND {clean}) THEN NULL ELSE t.j END AS failed,
                {", ".join(columns)}
         FROM (
-            SELECT j, coalesce(trim(j) = '', true) AS blank,
+            SELECT j,
+                   -- Cheap tests first: most lines are records and long.
+                   CASE WHEN j IS NULL THEN true WHEN left(j, 1) = '{{' THEN false
+                        ELSE trim(j) = '' END AS blank,
                    -- Ed-Fi records are shallow and short: a long line with many brackets is
                    -- scanned as the Ed-Fi API would parse it (depth limit), below.
                    CASE WHEN length(j) > 4096 THEN length(j) - length(replace(replace(j, '[', ''),
                         '{{', '')) > 256 ELSE false END AS deep,
-                   coalesce(left(j, 1) = '{{' OR ltrim(j, chr(65279) || ' ')[1] = '{{', false)
+                   CASE WHEN left(j, 1) = '{{' THEN true
+                        ELSE coalesce(ltrim(j, chr(65279) || ' ')[1] = '{{', false) END
                        AS is_object,
                    CASE WHEN left(j, 1) = '{{' THEN from_json(j, {structure})
                         WHEN ltrim(j, chr(65279) || ' ')[1] = '{{'
