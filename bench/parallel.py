@@ -8,7 +8,11 @@ descriptor URIs) with about 2 % injected discrepancies of known kinds, runs the 
 path (``rolloutplanner.jobs.execute_job`` in a separate worker process, as the Celery task does),
 checks that the discrepancies found equal the injected ones, and prints load time, compare time,
 total and the worker's peak RSS. ``--baseline datacompy`` runs the same comparison with datacompy
-on pandas in the same run and prints the ratio.
+on pandas in the same run and prints the ratio. ``--reference`` runs it as a plain DuckDB script
+outside the app (``bench/parallel_reference.py``: same files, nothing validated or stored) in the
+same run and prints both times and their ratio (job total / reference), and whether the
+reference found the injected truth too. ``--repeat N`` runs the job (and the reference) N times
+on the same files and prints min/median.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ import hashlib
 import multiprocessing
 import os
 import resource
+import statistics
 import sys
 import tempfile
 import time
@@ -203,6 +208,64 @@ def _datacompy_baseline(data, definition) -> tuple[float, int]:
     return time.perf_counter() - started, differences
 
 
+def _new_run(run):
+    """Another run of the same cycle over the same files (a fresh job, nothing reused)."""
+    from parallel.models import ReconciliationRun
+
+    again = ReconciliationRun.objects.create(cycle=run.cycle, number=run.number + 1)
+    again.files.set(run.files.all())
+    return again
+
+
+def _job(run, data, directory: Path, args) -> tuple[float, float, bool]:
+    """Run the job in a fresh worker process; prints its figures, returns (total s, peak MB,
+    whether the injected truth was found exactly, the worker's CPU seconds)."""
+    from django.db import connection
+
+    from rolloutplanner.jobs import enqueue_job
+    from rolloutplanner.models import Job
+
+    job = enqueue_job(kind="parallel_reconcile", parameters={"run_id": run.pk})
+    Job.objects.filter(pk=job.pk).update(state="queued")
+    connection.close()
+    wall = time.perf_counter()
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    worker = multiprocessing.get_context("spawn").Process(
+        target=_run_job, args=(job.pk, str(directory))
+    )
+    worker.start()
+    worker.join()
+    wall = time.perf_counter() - wall
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    # The largest child so far: each run's worker is a fresh process of the same code.
+    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    job.refresh_from_db()
+    run.refresh_from_db()
+    if job.state != "succeeded":
+        sys.exit(f"job {job.state}: {job.error}")
+    found = _found(run)
+    correct = found == data.truth
+    timings = run.timings
+    load = timings["legacy_load_seconds"] + timings["edfi_load_seconds"]
+    print(f"students            {args.students:,} over {args.leas} LEAs")
+    print(f"injected / found    {len(data.truth):,} / {len(found):,}  "
+          f"({'equal' if correct else 'DIFFERENT'})")  # fmt: skip
+    print(f"load (read+derive)  {load:.2f} s  (legacy {timings['legacy_load_seconds']:.2f} s, "
+          f"Ed-Fi {timings['edfi_load_seconds']:.2f} s)")  # fmt: skip
+    print(f"compare + write     {timings['compare_seconds']:.2f} s")
+    print(f"total (job)         {timings['total_seconds']:.2f} s  (worker wall {wall:.2f} s, "
+          f"worker CPU {cpu:.2f} s)")  # fmt: skip
+    print(f"peak worker RSS     {peak_mb:.0f} MB")
+    steps = {
+        k: v
+        for k, v in timings.items()
+        if k.startswith(("stage_", "validate_", "derive", "diff", "insert", "carry"))
+    }
+    print("steps               " + ", ".join(f"{k[:-8]} {v:.2f}" for k, v in steps.items()))
+    return timings["total_seconds"], peak_mb, correct, cpu
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--students", type=int, default=10_000)
@@ -210,6 +273,8 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=0.02)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--baseline", choices=["datacompy"], default=None)
+    parser.add_argument("--reference", action="store_true", help="also run the DuckDB reference")
+    parser.add_argument("--repeat", type=int, default=1, help="runs of the job (and reference)")
     parser.add_argument(
         "--data-dir",
         type=Path,
@@ -221,45 +286,43 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="parallel-bench-") as tmp:
         directory = args.data_dir or Path(tmp)
         _setup(directory)
-        from rolloutplanner.jobs import enqueue_job
-        from rolloutplanner.models import Job
-
         data, run = _prepare(args, directory)
-        job = enqueue_job(kind="parallel_reconcile", parameters={"run_id": run.pk})
-        Job.objects.filter(pk=job.pk).update(state="queued")
-        from django.db import connection
+        jobs, references = [], []
+        for attempt in range(args.repeat):
+            if attempt:
+                run = _new_run(run)
+            seconds, peak_mb, correct, job_cpu = _job(run, data, directory, args)
+            jobs.append(seconds)
+            if args.reference:
+                from bench.parallel_reference import reference
 
-        connection.close()
-        wall = time.perf_counter()
-        worker = multiprocessing.get_context("spawn").Process(
-            target=_run_job, args=(job.pk, str(directory))
-        )
-        worker.start()
-        worker.join()
-        wall = time.perf_counter() - wall
-        peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-        job.refresh_from_db()
-        run.refresh_from_db()
-        if job.state != "succeeded":
-            sys.exit(f"job {job.state}: {job.error}")
-        found = _found(run)
-        correct = found == data.truth
-        timings = run.timings
-        load = timings["legacy_load_seconds"] + timings["edfi_load_seconds"]
-        print(f"students            {args.students:,} over {args.leas} LEAs")
-        print(f"injected / found    {len(data.truth):,} / {len(found):,}  "
-              f"({'equal' if correct else 'DIFFERENT'})")  # fmt: skip
-        print(f"load (COPY+flatten) {load:.2f} s  (legacy {timings['legacy_load_seconds']:.2f} s, "
-              f"Ed-Fi {timings['edfi_load_seconds']:.2f} s)")  # fmt: skip
-        print(f"compare + write     {timings['compare_seconds']:.2f} s")
-        print(f"total (job)         {timings['total_seconds']:.2f} s  (worker wall {wall:.2f} s)")
-        print(f"peak worker RSS     {peak_mb:.0f} MB")
-        steps = {
-            k: v
-            for k, v in timings.items()
-            if k.startswith(("stage_", "validate_", "derive", "diff", "cells", "insert", "carry"))
-        }
-        print("steps               " + ", ".join(f"{k[:-8]} {v:.2f}" for k, v in steps.items()))
+                definition = run.cycle.report_definition
+                cpu_before = time.process_time()
+                ref_seconds, ref_found = reference(
+                    data=data, snapshot=str(run.cycle.snapshot_date),
+                    crosswalk=definition.crosswalk, population=definition.population,
+                    columns=definition.columns, fields=definition.compared_fields,
+                )  # fmt: skip
+                ref_cpu = time.process_time() - cpu_before
+                references.append(ref_seconds)
+                print(f"reference (DuckDB)  {ref_seconds:.2f} s (CPU {ref_cpu:.2f} s), "
+                      f"{len(ref_found):,} differences "
+                      f"({'equal to' if ref_found == data.truth else 'NOT'} injected); "
+                      f"ratio job/reference {seconds / ref_seconds:.2f}x "
+                      f"(CPU: worker / reference {job_cpu / ref_cpu:.2f}x)")  # fmt: skip
+        if args.repeat > 1:
+            median = statistics.median(jobs)
+            print(f"job total           min {min(jobs):.2f} s, median {median:.2f} s")
+            if references:
+                print(
+                    f"reference           min {min(references):.2f} s, "
+                    f"median {statistics.median(references):.2f} s"
+                )
+                ratios = [j / r for j, r in zip(jobs, references, strict=True)]
+                print(
+                    f"ratio job/reference min {min(ratios):.2f}x, "
+                    f"median {statistics.median(ratios):.2f}x"
+                )
         if args.baseline == "datacompy":
             try:
                 seconds, differences = _datacompy_baseline(data, run.cycle.report_definition)
@@ -270,7 +333,7 @@ def main() -> None:
                 print(f"datacompy           {seconds:.2f} s, {differences:,} differences "
                       f"({'equal to' if differences == len(data.truth) else 'NOT'} injected), "
                       f"bench process peak RSS {base_peak:.0f} MB; "
-                      f"ratio {seconds / timings['total_seconds']:.1f}x")  # fmt: skip
+                      f"ratio {seconds / run.timings['total_seconds']:.1f}x")  # fmt: skip
         if not correct:
             sys.exit(1)
 

@@ -3,9 +3,8 @@
 ``data/edfi_contract.json`` (built from Ed-Fi's OpenAPI specification by
 ``data/build_contract.py``) gives, per resource, its members' JSON types, required members,
 string lengths and date formats, through references and collections. A record is checked
-against it twice over, with the same rules and messages: record by record here
-(:func:`record_problems`, the path that names each problem's line) and column-wise over Arrow
-batches (:func:`check_batch`, which only says whether a batch is clean).
+against it once, in SQL: :func:`problems_sql` compiles the contract into a DuckDB expression
+giving, per record, every reason it breaks the contract (the engine names each one's line).
 """
 
 from __future__ import annotations
@@ -15,27 +14,13 @@ import re
 from functools import cache
 from pathlib import Path
 
-import pyarrow as pa
-import pyarrow.compute as pc
+from parallel.engine.sql import Params, constant, quote
 
 CONTRACT_FILE = Path(__file__).parent / "data" / "edfi_contract.json"
-# A date as both paths accept it (years 1900–2099): record by record, and for Arrow (RE2).
+# A date as the contract's "date" format accepts it (years 1900–2099).
 DATE = re.compile(r"(19|20)\d\d-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])", re.ASCII).fullmatch
-DATE_PATTERN = r"^(19|20)[0-9][0-9]-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
-ARROW_TYPES = {
-    "string": pa.string(),
-    "integer": pa.int64(),
-    "number": pa.float64(),
-    "boolean": pa.bool_(),
-}
-JSON_TYPES = {
-    "string": (str,),
-    "integer": (int,),
-    "number": (int, float),
-    "boolean": (bool,),
-    "object": (dict,),
-    "array": (list,),
-}
+DATE_PATTERN = r"(19|20)[0-9][0-9]-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])"
+QUOTED_DATE_PATTERN = f'"{DATE_PATTERN}"'
 ARTICLES = {"integer": "an integer", "array": "an array", "object": "an object"}
 
 
@@ -48,127 +33,143 @@ def spec_of(endpoint: str) -> dict | None:
     return contract().get(endpoint)
 
 
-# Record by record -------------------------------------------------------------------------
+# In SQL -------------------------------------------------------------------------------------
+#
+# A record is parsed once into its top-level members as raw JSON text (DuckDB's from_json with
+# JSON leaves); a member's JSON type is read from its first character, nested objects and array
+# items are parsed again from their own (small) text.
+
+_IS = {
+    "string": "left({v}::VARCHAR, 1) = '\"'",
+    "boolean": "{v}::VARCHAR IN ('true', 'false')",
+    "integer": "TRY_CAST({v}::VARCHAR AS HUGEINT) IS NOT NULL",
+    "number": "TRY_CAST({v}::VARCHAR AS DOUBLE) IS NOT NULL",
+    "object": "left({v}::VARCHAR, 1) = '{{'",
+    "array": "left({v}::VARCHAR, 1) = '['",
+}
 
 
-def record_problems(record: dict, spec: dict, prefix: str = "") -> list[str]:
-    """Every way ``record`` (a JSON object) breaks ``spec``, as readable reasons."""
-    problems = []
-    for name in spec.get("required", []):
-        if record.get(name) is None:
-            problems.append(f"required member {prefix}{name} is missing")
-    for name, member in spec.get("properties", {}).items():
-        value = record.get(name)
-        if value is not None:
-            problems += _value_problems(value, member, f"{prefix}{name}")
-    return problems
+def structure(spec: dict) -> str:
+    """The from_json structure reading every member of ``spec`` as raw JSON."""
+    members = {name: "JSON" for name in spec.get("properties", {})}
+    return json.dumps(members or {"_": "JSON"})
 
 
-def _value_problems(value, spec: dict, path: str) -> list[str]:
+def ok_sql(spec: dict, value: str, params: Params, depth: int = 0) -> str:
+    """SQL that is true when the parsed object ``value`` keeps ``spec``: the same checks as
+    :func:`problems_sql` without building reasons, for the pass over every record (reasons
+    are built for the few records that fail)."""
+    parts = [f"{value}.{quote(name)} IS NOT NULL" for name in spec.get("required", [])]
+    for name, member_spec in spec.get("properties", {}).items():
+        member = f"{value}.{quote(name)}"
+        check = _value_ok(member, member_spec, params, depth)
+        if check:
+            parts.append(f"({member} IS NULL OR {check})")
+    return "(" + " AND ".join(parts) + ")" if parts else "true"
+
+
+def _value_ok(v: str, spec: dict, params: Params, depth: int = 0) -> str | None:
     kind = spec["type"]
-    expected = JSON_TYPES.get(kind, ())
-    if not isinstance(value, expected) or (kind != "boolean" and isinstance(value, bool)):
-        return [f"{path} is not {ARTICLES.get(kind, 'a ' + kind)}"]
+    test = _IS.get(kind)
+    if test is None:
+        return None
+    checks = [test.format(v=v)]
+    # A nested object is parsed once and checked inside a lambda (``o<depth>``): written out
+    # inline, each of its members would parse it again.
+    name = f"o{depth}"
     if kind == "string":
-        return _string_problems(value, spec, path)
-    if kind == "object" and "properties" in spec:
-        return record_problems(value, spec, f"{path}.")
-    if kind == "array" and "items" in spec:
-        problems = []
-        for item in value:
-            if not isinstance(item, dict):
-                problems.append(f"{path}[] is not an object")
-            else:
-                problems += record_problems(item, spec["items"], f"{path}[].")
-        return list(dict.fromkeys(problems))
-    return []
+        # On the raw JSON text ("…" with its quotes): a string without escapes is as long as its
+        # text less two; only a longer text (escapes) is decoded to be measured exactly.
+        raw = f"{v}::VARCHAR"
+        text = f"json_extract_string({v}, '$')"
+        if spec.get("minLength"):
+            low = int(spec["minLength"])
+            checks.append(f"(length({raw}) - 2 >= {low} OR length({text}) >= {low})")
+        if "maxLength" in spec:
+            high = int(spec["maxLength"])
+            checks.append(
+                f"CASE WHEN length({raw}) - 2 <= {high} THEN true ELSE length({text}) <= {high} END"
+            )
+        if spec.get("format") == "date":
+            checks.append(f"regexp_full_match({raw}, {params.add(QUOTED_DATE_PATTERN)})")
+    elif kind == "object" and spec.get("properties"):
+        inner = ok_sql(spec, name, params, depth + 1)
+        checks.append(
+            f"list_transform([from_json({v}, {constant(structure(spec))})], "
+            f"lambda {name}: {inner})[1]"
+        )
+    elif kind == "array" and spec.get("items", {}).get("type") == "object":
+        items = spec["items"]
+        inner = ok_sql(items, name, params, depth + 1)
+        each = constant("[" + structure(items) + "]")
+        checks.append(
+            f"coalesce(list_bool_and(list_transform(from_json({v}, '[\"JSON\"]'), "
+            f"lambda i: left(i::VARCHAR, 1) = '{{')), true)"
+        )
+        checks.append(
+            f"coalesce(list_bool_and(list_transform(from_json({v}, {each}), "
+            f"lambda {name}: {inner})), true)"
+        )
+    # CASE keeps the nested checks from running on a value of the wrong type.
+    return f"CASE WHEN {checks[0]} THEN {' AND '.join(checks[1:]) or 'true'} ELSE false END"
 
 
-def _string_problems(value: str, spec: dict, path: str) -> list[str]:
-    problems = []
-    if len(value) < spec.get("minLength", 0):
-        problems.append(f"{path} is shorter than {spec['minLength']} character(s)")
-    if "maxLength" in spec and len(value) > spec["maxLength"]:
-        problems.append(f"{path} is longer than {spec['maxLength']} characters")
-    if spec.get("format") == "date" and DATE(value) is None:
-        problems.append(f"{path} is not a date between 1900 and 2099")
-    return problems
+def problems_sql(spec: dict, value: str, params: Params, prefix: str = "") -> str:
+    """SQL for the list of reasons the parsed object ``value`` breaks ``spec`` (may be empty).
 
-
-# Column-wise --------------------------------------------------------------------------------
-
-
-def arrow_type(spec: dict) -> pa.DataType | None:
-    """The Arrow type that parses a member as the contract types it (None: not read)."""
-    kind = spec["type"]
-    if kind in ARROW_TYPES:
-        return ARROW_TYPES[kind]
-    if kind == "object" and spec.get("properties"):
-        fields = [(n, t) for n, m in spec["properties"].items() if (t := arrow_type(m))]
-        return pa.struct(fields) if fields else None
-    if kind == "array" and "items" in spec:
-        items = arrow_type(spec["items"])
-        return pa.list_(items) if items else None
-    return None
-
-
-def arrow_schema(spec: dict) -> pa.Schema:
-    """Every member the contract types, nested as the API nests them."""
-    return pa.schema(list(arrow_type(spec)))
-
-
-def all_true(mask: pa.Array) -> bool:
-    """Whether no value of a boolean column is false (nulls and empty columns pass)."""
-    return bool(pc.all(pc.fill_null(mask, True), min_count=0).as_py())
-
-
-def check_batch(batch: pa.RecordBatch, spec: dict) -> bool:
-    """Whether every record of ``batch`` keeps ``spec`` (Arrow already checked the types)."""
-    return _members_ok(dict(zip(batch.schema.names, batch.columns, strict=True)), None, spec)
-
-
-def _children(structs: pa.Array) -> dict[str, pa.Array]:
-    """A struct array's members, each null where the struct itself is null."""
-    return {
-        name: pc.struct_field(structs, [index]) for index, name in enumerate(structs.type.names)
-    }
-
-
-def _members_ok(columns: dict[str, pa.Array], present: pa.Array | None, spec: dict) -> bool:
-    """``present``: where the enclosing object exists (None: everywhere)."""
+    ``value`` is a STRUCT of raw JSON members (see :func:`structure`); the reasons and their
+    order are those of the Ed-Fi API's own checks: required members first, then each member.
+    """
+    parts = []
     for name in spec.get("required", []):
-        values = columns.get(name)
-        if values is None:
-            return present is not None and not pc.any(present, min_count=0).as_py()
-        if present is None:
-            if values.null_count:
-                return False
-        elif pc.any(pc.and_(present, pc.is_null(values)), min_count=0).as_py():
-            return False
-    for name, member in spec.get("properties", {}).items():
-        values = columns.get(name)
-        # Most members are absent from most extracts: nothing to check in an all-null column.
-        present = values is not None and values.null_count < len(values)
-        if present and not _column_ok(values, member):
-            return False
-    return True
+        member = f"{value}.{quote(name)}"
+        reason = params.add(f"required member {prefix}{name} is missing")
+        parts.append(f"[CASE WHEN {member} IS NULL THEN {reason} END]")
+    for name, member_spec in spec.get("properties", {}).items():
+        member = f"{value}.{quote(name)}"
+        checks = _value_sql(member, member_spec, params, f"{prefix}{name}")
+        if checks:
+            parts.append(f"CASE WHEN {member} IS NULL THEN [] ELSE {checks} END")
+    if not parts:
+        return "[]::VARCHAR[]"
+    return f"list_filter(list_concat({', '.join(parts)}), lambda x: x IS NOT NULL)"
 
 
-def _column_ok(values: pa.Array, spec: dict) -> bool:
+def _value_sql(v: str, spec: dict, params: Params, path: str) -> str | None:
     kind = spec["type"]
+    test = _IS.get(kind)
+    if test is None:
+        return None
+    wrong = params.add(f"{path} is not {ARTICLES.get(kind, 'a ' + kind)}")
+    inner = None
     if kind == "string":
-        lengths = pc.utf8_length(values)
-        if spec.get("minLength") and not all_true(pc.greater_equal(lengths, spec["minLength"])):
-            return False
-        if "maxLength" in spec and not all_true(pc.less_equal(lengths, spec["maxLength"])):
-            return False
-        is_date = spec.get("format") == "date"
-        return not is_date or all_true(pc.match_substring_regex(values, DATE_PATTERN))
-    if kind == "object" and spec.get("properties") and pa.types.is_struct(values.type):
-        return _members_ok(_children(values), pc.is_valid(values), spec)
-    if kind == "array" and "items" in spec and pa.types.is_list(values.type):
-        items = values.flatten()
-        if items.null_count:
-            return False
-        return _members_ok(_children(items), None, spec["items"])
-    return True
+        text = f"json_extract_string({v}, '$')"
+        checks = []
+        if spec.get("minLength"):
+            reason = params.add(f"{path} is shorter than {spec['minLength']} character(s)")
+            checks.append(f"CASE WHEN length({text}) < {int(spec['minLength'])} THEN {reason} END")
+        if "maxLength" in spec:
+            reason = params.add(f"{path} is longer than {spec['maxLength']} characters")
+            checks.append(f"CASE WHEN length({text}) > {int(spec['maxLength'])} THEN {reason} END")
+        if spec.get("format") == "date":
+            reason = params.add(f"{path} is not a date between 1900 and 2099")
+            pattern = params.add(DATE_PATTERN)
+            checks.append(f"CASE WHEN NOT regexp_full_match({text}, {pattern}) THEN {reason} END")
+        inner = f"[{', '.join(checks)}]" if checks else None
+    elif kind == "object" and spec.get("properties"):
+        parsed = f"from_json({v}, {constant(structure(spec))})"
+        inner = problems_sql(spec, parsed, params, f"{path}.")
+    elif kind == "array" and "items" in spec:
+        items = spec["items"]
+        if items.get("type") == "object":
+            not_object = params.add(f"{path}[] is not an object")
+            each = problems_sql(items, f"from_json(i, {constant(structure(items))})", params,
+                                f"{path}[].")  # fmt: skip
+            inner = (
+                f"list_distinct(flatten(list_transform(from_json({v}, '[\"JSON\"]'), lambda i: "
+                f"CASE WHEN left(i::VARCHAR, 1) <> '{{' THEN [{not_object}] ELSE {each} END)))"
+            )
+    test = test.format(v=v)
+    if inner is None:
+        return f"CASE WHEN {test} THEN [] ELSE [{wrong}] END"
+    return f"CASE WHEN {test} THEN {inner} ELSE [{wrong}] END"

@@ -11,7 +11,16 @@ from collections import defaultdict
 
 
 def approved_mappings(*, cycle) -> dict[str, dict[str, str]]:
-    """The plan's approved descriptor mappings as ``{field: {Ed-Fi code value (lower): code}}``.
+    """The plan's approved descriptor mappings as ``{field: {Ed-Fi code value (lower): code}}``."""
+    return {
+        field: {value: code for value, (code, _) in values.items()}
+        for field, values in approved_mapping_entries(cycle=cycle).items()
+    }
+
+
+def approved_mapping_entries(*, cycle) -> dict[str, dict[str, tuple[str, str]]]:
+    """``{field: {Ed-Fi code value (lower): (code, "mapping:<id>")}}`` of the plan's approved
+    descriptor mappings.
 
     A field uses the code sets mapped onto its descriptor (the crosswalk names the descriptor of
     each field). Several state codes may roll up to one Ed-Fi value; such a value cannot be
@@ -24,29 +33,43 @@ def approved_mappings(*, cycle) -> dict[str, dict[str, str]]:
     fields_of: dict[str, set[str]] = defaultdict(set)
     for entry in cycle.report_definition.crosswalk:
         fields_of[entry["descriptor"]].add(entry["field"])
-    codes: dict[tuple[str, str], set[str]] = defaultdict(set)
+    codes: dict[tuple[str, str], dict[str, int]] = defaultdict(dict)
     rows = DescriptorMapping.objects.filter(
         status=MappingStatus.APPROVED,
         state_code__code_set__plan_id=cycle.mapping_plan_id,
         descriptor_value__descriptor__name__in=list(fields_of),
     ).values_list("descriptor_value__descriptor__name", "descriptor_value__code_value",
-                  "state_code__code")  # fmt: skip
-    for descriptor, value, code in rows:
-        codes[(descriptor, value.lower())].add(code)
-    result: dict[str, dict[str, str]] = defaultdict(dict)
+                  "state_code__code", "pk").order_by("pk")  # fmt: skip
+    for descriptor, value, code, pk in rows:
+        codes[(descriptor, value.lower())].setdefault(code, pk)
+    result: dict[str, dict[str, tuple[str, str]]] = defaultdict(dict)
     for (descriptor, value), found in codes.items():
         if len(found) == 1:
+            ((code, pk),) = found.items()
             for field in fields_of[descriptor]:
-                result[field][value] = next(iter(found))
+                result[field][value] = (code, f"mapping:{pk}")
     return dict(result)
 
 
 def crosswalk_for(*, cycle) -> dict[str, dict[str, str]]:
     """The crosswalk a run of ``cycle`` uses: the definition's, overridden by approved mappings."""
-    result: dict[str, dict[str, str]] = {}
-    for entry in cycle.report_definition.crosswalk:
-        result.setdefault(entry["field"], {})[entry["edfi_code_value"].lower()] = entry["code"]
-    for field, values in approved_mappings(cycle=cycle).items():
+    return {
+        field: {value: code for value, (code, _) in values.items()}
+        for field, values in crosswalk_entries(cycle=cycle).items()
+    }
+
+
+def crosswalk_entries(*, cycle) -> dict[str, dict[str, tuple[str, str]]]:
+    """``{field: {Ed-Fi code value (lower): (code, entry)}}``: the entry that gives each code is
+    ``crosswalk:<n>`` (the n-th row of the definition's crosswalk, from 1) or ``mapping:<id>``
+    (an approved descriptor mapping of the cycle's plan)."""
+    result: dict[str, dict[str, tuple[str, str]]] = {}
+    for number, entry in enumerate(cycle.report_definition.crosswalk, start=1):
+        result.setdefault(entry["field"], {})[entry["edfi_code_value"].lower()] = (
+            entry["code"],
+            f"crosswalk:{number}",
+        )
+    for field, values in approved_mapping_entries(cycle=cycle).items():
         result.setdefault(field, {}).update({k.lower(): v for k, v in values.items()})
     return result
 

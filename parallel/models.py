@@ -34,7 +34,7 @@ IDENTIFIER = r"^[a-z][a-z0-9_]{0,40}$"
 
 
 class Derivation(models.TextChoices):
-    """How Ed-Fi resources become the legacy record shape (SQL in ``parallel/derivations.py``)."""
+    """The shipped Ed-Fi source a definition without its own uses (``edfi_source``)."""
 
     IDEA_CHILD_COUNT = "idea_child_count", "IDEA child count (special-education program)"
     ENROLMENT = "enrolment", "Enrolment (student–school association)"
@@ -76,6 +76,14 @@ class ReportDefinition(models.Model):
         max_digits=5, decimal_places=2, default=0, help_text="… or at most this % of legacy."
     )
     source = models.TextField(blank=True, help_text="Where the definition's data comes from.")
+    edfi_source = models.JSONField(
+        "Ed-Fi source",
+        default=dict,
+        blank=True,
+        help_text="How the Ed-Fi records are built: record, joins, population rules and each "
+        "compared field's source (parallel/engine/vocabulary.py). Empty: the shipped one of the "
+        "derivation.",
+    )
 
     history = HistoricalRecords()
     objects = ReportDefinitionQuerySet.as_manager()
@@ -262,6 +270,14 @@ class ReconciliationRun(models.Model):
     input_digest = models.CharField(max_length=64, blank=True)
     errors = models.JSONField(default=list, blank=True, help_text="Input problems, if it failed.")
     missing_mappings = models.JSONField(default=list, blank=True)
+    warnings = models.JSONField(
+        default=list,
+        blank=True,
+        help_text='Data-quality warnings: [{"code", "message", "count", "examples"}].',
+    )
+    messages = models.JSONField(
+        default=list, blank=True, help_text="Notes on the input (e.g. legacy columns ignored)."
+    )
     totals = models.JSONField(default=dict, blank=True)
     timings = models.JSONField(default=dict, blank=True)
     created_by = models.ForeignKey(
@@ -317,6 +333,14 @@ class LEARunSummary(models.Model):
     match_rate = models.DecimalField(max_digits=6, decimal_places=2, default=0)
     cells_outside_tolerance = models.PositiveIntegerField(default=0)
     within_tolerance = models.BooleanField(default=False)
+    only_in_legacy_excluded = models.PositiveIntegerField(
+        default=0, help_text="Of only_in_legacy: present in Ed-Fi but excluded or in another LEA."
+    )
+    only_in_edfi_excluded = models.PositiveIntegerField(
+        "only in Ed-Fi, excluded",
+        default=0,
+        help_text="Of only_in_edfi: present in the legacy file in another LEA.",
+    )
 
     history = HistoricalRecords()
     objects = LEARunSummaryQuerySet.as_manager()
@@ -367,6 +391,14 @@ class DiscrepancyKind(models.TextChoices):
     ONLY_IN_LEGACY = "only_legacy", "Only in legacy"
     ONLY_IN_EDFI = "only_edfi", "Only in Ed-Fi"
     FIELD_MISMATCH = "mismatch", "Field mismatch"
+
+
+class DifferenceCause(models.TextChoices):
+    """Why a record is on one side only."""
+
+    MISSING = "missing", "Missing (no record on the other side)"
+    EXCLUDED = "excluded", "Present but excluded by a population rule"
+    OTHER_LEA = "other_lea", "Present in another LEA"
 
 
 class ResponsibleParty(models.TextChoices):
@@ -460,6 +492,20 @@ class Discrepancy(models.Model):
     field = models.CharField(max_length=60, blank=True)
     legacy_value = models.CharField(max_length=200, blank=True)
     edfi_value = models.CharField("Ed-Fi value", max_length=200, blank=True)
+    edfi_raw = models.CharField(
+        "raw Ed-Fi value", max_length=200, blank=True,
+        help_text="The Ed-Fi value(s) the derived value came from (descriptor code value, …).",
+    )  # fmt: skip
+    mapping_entry = models.CharField(
+        max_length=40, blank=True,
+        help_text="crosswalk:<n> (row n of the definition's crosswalk) or mapping:<id> (an "
+        "approved descriptor mapping) that turned the raw value into the code.",
+    )  # fmt: skip
+    cause = models.CharField(
+        max_length=12, choices=DifferenceCause.choices, blank=True,
+        help_text="For a record on one side only: why.",
+    )  # fmt: skip
+    explanation = models.CharField(max_length=300, blank=True)
     first_seen_run = models.ForeignKey(
         ReconciliationRun, null=True, on_delete=models.SET_NULL, related_name="+"
     )

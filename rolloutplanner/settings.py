@@ -346,15 +346,12 @@ LOGGING = {
 
 # Student-level data and raw uploads are purged after this many days (parallel year).
 DATA_RETENTION_DAYS = env.int("DATA_RETENTION_DAYS", default=90)
-# PostgreSQL work_mem of a reconciliation's connections: its joins and groupings hold about a
-# fifth of a million students per 100 MB before spilling to disk.
-PARALLEL_WORK_MEM = env.str("PARALLEL_WORK_MEM", default="256MB")
-# Extra PostgreSQL connections a reconciliation run opens at most (one per core up to this).
-PARALLEL_MAX_CONNECTIONS = env.int("PARALLEL_MAX_CONNECTIONS", default=4)
-# Clean input is reconciled column-wise in Arrow (parallel.columnar), about twice as fast as
-# the SQL path in the same memory; False sends every run through the SQL path. The engine's
-# partitions of student-level rows are spilled here during a run and removed at its end.
-PARALLEL_COLUMNAR = env.bool("PARALLEL_COLUMNAR", default=True)
+# The parallel-year engine (DuckDB inside the worker): memory it may hold (beyond it, it spills
+# to the run's folder under PARALLEL_SPILL_DIR, which must be protected disk: it holds
+# student-level rows while a run works; the folder is removed when the run ends) and threads
+# (0: one per core).
+PARALLEL_MEMORY_LIMIT = env.str("PARALLEL_MEMORY_LIMIT", default="512MB")
+PARALLEL_THREADS = env.int("PARALLEL_THREADS", default=0)
 PARALLEL_SPILL_DIR = env.path("PARALLEL_SPILL_DIR", default=VAR_DIR / "spill")
 
 # Imported registry and specification files (rolloutplanner.spreadsheets). A file above

@@ -290,5 +290,8 @@ def build() -> list[dict]:
 
 if __name__ == "__main__":
     out = HERE / "definitions.json"
-    out.write_text(json.dumps(build(), indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    # The Ed-Fi sources (parallel/engine/vocabulary.py) are written by hand: kept as they are.
+    kept = {d["code"]: d.get("edfi_source", {}) for d in json.loads(out.read_text())}
+    built = [{**d, "edfi_source": kept.get(d["code"], {})} for d in build()]
+    out.write_text(json.dumps(built, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"wrote {out}")

@@ -16,8 +16,9 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from parallel import derivations
+from parallel.definitions import edfi_source_of
 from parallel.edfi_client import EdFiApiError, EdFiClient
+from parallel.engine import vocabulary
 from parallel.models import EdFiConnection, EdFiPull, Side, SubmissionFile
 
 
@@ -48,7 +49,7 @@ def pull_cycle(
 ) -> list[SubmissionFile]:
     """Pull every resource the cycle's report definition needs; resumes unfinished pulls."""
     definition = connection.cycle.report_definition
-    resources = derivations.REQUIRED_RESOURCES[definition.derivation]
+    resources = vocabulary.required_resources(edfi_source_of(definition))
     files = []
     for index, resource in enumerate(resources):
         pull = (

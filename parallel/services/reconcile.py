@@ -1,27 +1,33 @@
-"""The reconciliation: stage both sides, compare set-wise in SQL, write results atomically.
+"""The reconciliation: one DuckDB engine reads both sides, derives, compares and aggregates in
+SQL compiled from the report definition; the results go to PostgreSQL at once.
 
-Guarantees: memory does not grow with the number of students (files are streamed to COPY and
-compared inside PostgreSQL); a run's results appear all at once when it completes (one
-transaction), so a failure or cancel leaves no partial result and earlier runs are untouched;
-the same inputs give the same results; staged student-level data is dropped at the end.
+Guarantees: the worker's memory is bounded by ``PARALLEL_MEMORY_LIMIT`` (DuckDB spills to the
+run's folder on ``PARALLEL_SPILL_DIR`` beyond it); a run's results appear all at once when it
+completes (one transaction), so a failure or cancel leaves no partial result and earlier runs
+are untouched; the same inputs give the same results; the run's folder (student-level rows) is
+removed at the end, and by the job's clean-up when the worker died.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 import time
 from collections.abc import Callable
 from pathlib import Path
 
+import duckdb
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from parallel import columnar, derivations
-from parallel.concurrency import Statement, fetch_all, session_settings
-from parallel.crosswalk import crosswalk_for, known_descriptor_values
-from parallel.importers import edfi_json, legacy_csv
+from parallel.crosswalk import crosswalk_entries, crosswalk_for, known_descriptor_values
+from parallel.definitions import edfi_source_of
+from parallel.engine import compare, edfi, legacy, store, vocabulary
+from parallel.engine.workdir import RunFolder
+from parallel.errors import InputError
+from parallel.importers.legacy_csv import LegacyFile
 from parallel.models import (
     DiscrepancyGroup,
     ReconciliationRun,
@@ -29,8 +35,6 @@ from parallel.models import (
     Side,
     SubmissionFile,
 )
-from parallel.reconciliation import Inputs, Outcome
-from parallel.staging import InputError, Staging, identifier
 from rolloutplanner.jobs import JobCancelled
 
 Progress = Callable[[float, str], None]
@@ -50,15 +54,17 @@ def run_reconciliation(*, run: ReconciliationRun, progress: Progress = _noop) ->
         return run.totals
     # A retried run starts from scratch: an earlier attempt's reason no longer applies.
     ReconciliationRun.objects.filter(pk=run.pk).update(state=RunState.RUNNING, errors=[])
-    staging = Staging(run.pk)
-    staging.drop_all()  # leftovers of a worker that died mid-run
+    folder = RunFolder.of_run(run.pk)
     timings: dict[str, float] = {}
-    _session_settings(session_settings())
     try:
         started = time.perf_counter()
-        outcome = _reconcile(run, staging, progress, timings)
-        step = time.perf_counter()
-        totals = _write_results(run=run, outcome=outcome, progress=progress, timings=timings)
+        with _engine(folder.create()) as con:
+            outcome = _reconcile(run, con, progress, timings)
+            step = time.perf_counter()
+            totals = _write_results(
+                run=run, con=con, folder=folder.folder, outcome=outcome, progress=progress,
+                timings=timings,
+            )  # fmt: skip
         timings["insert_seconds"] = round(time.perf_counter() - step, 3)
         timings["total_seconds"] = round(time.perf_counter() - started, 3)
         timings["compare_seconds"] = round(
@@ -89,17 +95,32 @@ def run_reconciliation(*, run: ReconciliationRun, progress: Progress = _noop) ->
         )
         raise
     finally:
-        staging.drop_all()
-        _session_settings({name: None for name in session_settings()})
+        folder.remove()
 
 
-def _session_settings(values: dict[str, str | None]) -> None:
-    with connection.cursor() as cursor:
-        for name, value in values.items():
-            if value is None:
-                cursor.execute(f"RESET {name}")
-            else:
-                cursor.execute("SELECT set_config(%s, %s, false)", [name, value])
+class _engine:
+    """A DuckDB database held in memory up to the setting, spilling to the run's folder beyond
+    it (no database file to write and checkpoint: nothing outlives the run anyway)."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+
+    def __enter__(self) -> duckdb.DuckDBPyConnection:
+        self.con = duckdb.connect(
+            ":memory:",
+            config={
+                "memory_limit": settings.PARALLEL_MEMORY_LIMIT,
+                "temp_directory": str(self.folder / "tmp"),
+                "threads": settings.PARALLEL_THREADS or (os.cpu_count() or 1),
+                "preserve_insertion_order": True,
+                "autoinstall_known_extensions": False,
+                "autoload_known_extensions": False,
+            },
+        )
+        return self.con
+
+    def __exit__(self, *exc_info) -> None:
+        self.con.close()
 
 
 def input_digest(*, run: ReconciliationRun) -> str:
@@ -114,6 +135,7 @@ def input_digest(*, run: ReconciliationRun) -> str:
             definition.compared_fields,
             definition.category_sets,
             definition.population,
+            edfi_source_of(definition),
             str(definition.tolerance_absolute),
             str(definition.tolerance_percent),
         ],
@@ -146,260 +168,115 @@ def _file_path(submission: SubmissionFile) -> Path:
     return path
 
 
-def _inputs(run) -> Inputs:
-    """The run's files and everything it compares with; raises when a file is missing."""
-    cycle = run.cycle
-    definition = cycle.report_definition
+def _inputs(run, definition) -> tuple[list[LegacyFile], dict[str, SubmissionFile]]:
+    """The run's files; raises when one is missing."""
     files = list(run.files.all())
     legacy_files = [f for f in files if f.side == Side.LEGACY]
     if not legacy_files:
         raise InputError(["The run has no legacy file."])
     by_resource = {f.resource: f for f in files if f.side == Side.EDFI}
-    needed = derivations.REQUIRED_RESOURCES[definition.derivation]
+    needed = vocabulary.required_resources(definition.edfi_source)
     absent = [r for r in needed if r not in by_resource]
     if absent:
         raise InputError([f"The Ed-Fi extract lacks resource(s): {', '.join(absent)}."])
-    return Inputs(
-        definition=definition,
-        snapshot=cycle.snapshot_date,
-        legacy=[
-            legacy_csv.LegacyFile(
-                _file_path(f), f.original_name, f.lea.state_lea_id if f.lea_id else None
-            )
+    for endpoint in needed:
+        _file_path(by_resource[endpoint])
+    return (
+        [
+            LegacyFile(_file_path(f), f.original_name, f.lea.state_lea_id if f.lea_id else None)
             for f in legacy_files
         ],
-        edfi={endpoint: _file_path(by_resource[endpoint]) for endpoint in needed},
-        edfi_names={endpoint: by_resource[endpoint].original_name for endpoint in needed},
-        lea_ids=list(_lea_map(cycle)),
-        crosswalk=crosswalk_for(cycle=cycle),
-        known=known_descriptor_values(cycle=cycle),
+        {endpoint: by_resource[endpoint] for endpoint in needed},
     )
 
 
-def _reconcile(run, staging, progress, timings) -> Outcome:
-    """Clean input through the columnar engine; anything it declines through SQL."""
-    inputs = _inputs(run)
-    if settings.PARALLEL_COLUMNAR:
-        try:
-            return columnar.reconcile(
-                run_id=run.pk, inputs=inputs, staging=staging, progress=progress, timings=timings
-            )
-        except columnar.Declined as declined:
-            timings["columnar_declined"] = str(declined)[:200]
-            progress(5, "Checking the input in detail")
-    return _sql_outcome(run, inputs, staging, progress, timings)
-
-
-def _sql_outcome(run, inputs, staging, progress, timings) -> Outcome:
-    legacy, edfi, missing, ignored = _stage_inputs(run, inputs, staging, progress, timings)
-    progress(60, "Comparing records")
-    return _sql_compare(
-        run=run,
-        staging=staging,
-        legacy=legacy,
-        edfi=edfi,
-        missing=missing,
-        ignored=ignored,
-        progress=progress,
-        timings=timings,
-    )
-
-
-def _stage_inputs(run, inputs, staging, progress, timings):
+def _reconcile(run, con, progress, timings) -> dict:
+    """Both sides read and validated, Ed-Fi records derived, compared; returns what the
+    writer needs beside DuckDB's result tables."""
     cycle = run.cycle
-    definition = inputs.definition
+    definition = cycle.report_definition
+    definition.edfi_source = edfi_source_of(definition)
+    problems = vocabulary.validate(
+        definition.edfi_source,
+        definition.compared_fields,
+        {e["field"] for e in definition.crosswalk} | set(crosswalk_for(cycle=cycle)),
+    )
+    if problems:
+        raise InputError([f"Report definition {definition.code}: {p}" for p in problems])
+    legacy_files, edfi_files = _inputs(run, definition)
+    lea_map = _lea_map(cycle)
     progress(5, "Loading the legacy file(s)")
     t = time.perf_counter()
-    legacy = legacy_csv.load_legacy_files(
-        files=inputs.legacy, definition=definition, staging=staging, lea_ids=inputs.lea_ids
-    )
+    messages = legacy.load(con, files=legacy_files, definition=definition, lea_ids=list(lea_map))
     timings["legacy_load_seconds"] = round(time.perf_counter() - t, 3)
     progress(25, "Loading the Ed-Fi extract")
     t = time.perf_counter()
-    tables, problems = _stage_edfi(staging, progress, timings, inputs)
-    if problems:
-        raise InputError(problems[:100])
+    paths = vocabulary.resource_paths(definition.edfi_source)
+    loaded = {}
+    for number, (endpoint, submission) in enumerate(edfi_files.items()):
+        loaded[endpoint] = edfi.load(
+            con, path=_file_path(submission), name=submission.original_name,
+            endpoint=endpoint, paths=sorted(paths[endpoint]),
+        )  # fmt: skip
+        progress(25 + 20 * (number + 1) / len(edfi_files), "Loading the Ed-Fi extract")
+    timings["stage_edfi_seconds"] = round(time.perf_counter() - t, 3)
+    progress(45, "Validating the Ed-Fi extract")
+    step = time.perf_counter()
+    found = edfi.problems(con, loaded, known_descriptor_values(cycle=cycle))
+    if found:
+        raise InputError(found[:100])
+    timings["validate_edfi_seconds"] = round(time.perf_counter() - step, 3)
     progress(52, "Turning Ed-Fi records into the legacy shape")
     step = time.perf_counter()
-    edfi = derivations.build_edfi_records(
-        definition=definition,
-        staging=staging,
-        tables=tables,
-        snapshot_date=cycle.snapshot_date,
-        xw=json.dumps(inputs.crosswalk),
-        lea_ids=inputs.lea_ids,
-    )
-    _analyze(legacy, edfi)
+    _reference_tables(con, cycle, lea_map)
+    compiled = compare.derive_sql(definition, cycle.snapshot_date)
+    con.execute(compiled.sql, compiled.params)
     timings["derive_seconds"] = round(time.perf_counter() - step, 3)
-    missing = _missing_mappings(edfi, definition)
-    ignored = _drop_outside_cycle(edfi, inputs.lea_ids)
     timings["edfi_load_seconds"] = round(time.perf_counter() - t, 3)
-    return legacy, edfi, missing, ignored
+    progress(60, "Comparing records")
+    step = time.perf_counter()
+    compare.compare(con, definition)
+    timings["diff_seconds"] = round(time.perf_counter() - step, 3)
+    return {
+        "missing": compare.missing_mappings(con, definition),
+        "outside_cycle": compare.derived_leas(con),
+        "warnings": compare.warnings(con, definition, cycle.snapshot_date),
+        "messages": messages,
+        "lea_map": lea_map,
+    }
 
 
-def _stage_edfi(staging, progress, timings, inputs):
-    """Stage and validate every Ed-Fi resource; returns (tables, problems).
+def _reference_tables(con, cycle, lea_map) -> None:
+    """The crosswalk (with the entry each code comes from) and the cycle's LEAs.
 
-    Clean files are read column-wise, whose line numbers count records only; when validation
-    finds a problem in such a table, the files are staged again record by record so every
-    problem names its true line.
+    Ed-Fi education organization ids are integers, so a state LEA id with leading zeros
+    ("00042") arrives as "42": both spellings name the LEA.
     """
-    derivation = inputs.definition.derivation
-    known = inputs.known
-    needed = list(inputs.edfi)  # the derivation's resources
-    names = {derivations.RESOURCES[e].table: inputs.edfi_names[e] for e in needed}
-    for exact in (False, True):
-        step = time.perf_counter()
-        staged = edfi_json.stage_resources(
-            files=[
-                (
-                    inputs.edfi[endpoint],
-                    inputs.edfi_names[endpoint],
-                    derivations.RESOURCES[endpoint],
-                )
-                for endpoint in needed
-            ],
-            staging=staging,
-            exact=exact,
-            on_progress=lambda fraction: progress(25 + 20 * fraction, "Loading the Ed-Fi extract"),
-        )
-        timings["stage_edfi_seconds"] = round(time.perf_counter() - step, 3)
-        progress(45, "Validating the Ed-Fi extract")
-        tables = {table: flat for table, (flat, _) in staged.items()}
-        all_exact = all(exact_lines for _, exact_lines in staged.values())
-        step = time.perf_counter()
-        checks = [
-            check
-            for endpoint in needed
-            for check in edfi_json.resource_checks(
-                flat=tables[derivations.RESOURCES[endpoint].table],
-                name=inputs.edfi_names[endpoint],
-                resource=derivations.RESOURCES[endpoint],
-            )
-        ]
-        checks += [
-            check
-            for endpoint in needed
-            for check in edfi_json.descriptor_checks(
-                flat=tables[derivations.RESOURCES[endpoint].table],
-                name=inputs.edfi_names[endpoint],
-                resource=derivations.RESOURCES[endpoint],
-                known=known,
-            )
-        ]
-        checks += [
-            edfi_json.reference_check(
-                child=tables[child],
-                child_name=names[child],
-                column=column,
-                parent=tables[parent],
-                parent_column=parent_column,
-                label=label,
-            )
-            for child, column, parent, parent_column, label in derivations.REFERENCES[derivation]
-        ]
-        # Every check reads committed tables only: they run at once, one connection per core.
-        results = fetch_all([statement for statement, _ in checks])
-        problems = [
-            problem
-            for (_, describe), rows in zip(checks, results, strict=True)
-            for problem in describe(rows)
-        ]
-        timings["validate_edfi_seconds"] = round(time.perf_counter() - step, 3)
-        if not problems or all_exact:
-            return tables, problems
-        progress(25, "Checking the Ed-Fi extract record by record")
-    return tables, problems
-
-
-def _analyze(*tables: str) -> None:
-    """Fresh staging tables have no statistics; without them PostgreSQL picks nested loops."""
-    with connection.cursor() as cursor:
-        for table in tables:
-            cursor.execute(f'ANALYZE "{table}"')
-
-
-def _missing_mappings(edfi: str, definition) -> list[dict]:
-    """Descriptor values the crosswalk could not map, with how many records carry them."""
-    fields = [identifier(f) for f in definition.compared_fields if f != "age"]
-    if not fields:
-        return []
-    values = ", ".join(f"('{f}', {f}, {f}__raw)" for f in fields)
-    with connection.cursor() as cursor:
-        # One scan, every field unpivoted, only the unmapped kept.
-        cursor.execute(
-            f'SELECT v.field, v.value, count(*) FROM "{edfi}" '
-            f"CROSS JOIN LATERAL (VALUES {values}) AS v(field, code, value) "
-            "WHERE v.code = 'UNMAPPED' GROUP BY 1, 2 ORDER BY 1, 2"
-        )
-        return [
-            {"field": f, "value": v or "(more than one)", "records": n}
-            for f, v, n in cursor.fetchall()
-        ]
-
-
-def _drop_outside_cycle(edfi: str, lea_ids: list[str]) -> int:
-    with connection.cursor() as cursor:
-        cursor.execute(f'DELETE FROM "{edfi}" WHERE NOT (lea_id = ANY(%s))', [lea_ids])
-        return cursor.rowcount
-
-
-def _category_sets(definition) -> list[tuple[str, list[str], int]]:
-    """(code, fields, GROUPING() bitmask) per category set; bit set = field not grouped."""
-    fields = list(definition.compared_fields)
-    result = []
-    for category_set in definition.category_sets:
-        chosen = [identifier(f) for f in category_set.get("fields", [])]
-        mask = 0
-        for position, name in enumerate(fields):
-            if name not in chosen:
-                mask |= 1 << (len(fields) - 1 - position)
-        result.append((category_set["code"], chosen, mask))
-    return result
-
-
-def _sql_compare(*, run, staging, legacy, edfi, missing, ignored, progress, timings):
-    definition = run.cycle.report_definition
-    fields = [identifier(f) for f in definition.compared_fields]
-    diff, cells, counts = staging.table("diff"), staging.table("cells"), staging.table("counts")
-    with connection.cursor() as cursor:
-        step = time.perf_counter()
-        _create_diff(cursor, diff, legacy, edfi, fields)
-        cursor.execute(f'ANALYZE "{diff}"')
-        timings["diff_seconds"] = round(time.perf_counter() - step, 3)
-        step = time.perf_counter()
-        progress(75, "Comparing aggregates")
-        cells_differing = _create_cells(cursor, cells, diff, legacy, edfi, fields, definition)
-        timings["cells_seconds"] = round(time.perf_counter() - step, 3)
-        _create_counts(cursor, counts, legacy, edfi)
-    return Outcome(
-        diff=diff,
-        cells=cells,
-        counts=counts,
-        cells_differing=cells_differing,
-        missing=missing,
-        outside_cycle=ignored,
+    rows = [
+        (field, value, code, entry)
+        for field, values in crosswalk_entries(cycle=cycle).items()
+        for value, (code, entry) in values.items()
+    ]
+    con.execute("CREATE OR REPLACE TABLE xw (field VARCHAR, value VARCHAR, code VARCHAR, "
+                "entry VARCHAR)")  # fmt: skip
+    if rows:
+        con.executemany("INSERT INTO xw VALUES ($1, $2, $3, $4)", rows)
+    leas = {state_id: state_id for state_id in lea_map}
+    leas.update(
+        {
+            str(int(s)): s
+            for s in lea_map
+            if s.isdigit() and str(int(s)) != s and str(int(s)) not in leas
+        }
     )
+    con.execute("CREATE OR REPLACE TABLE leas (edfi_id VARCHAR, state_id VARCHAR)")
+    if leas:
+        con.executemany("INSERT INTO leas VALUES ($1, $2)", list(leas.items()))
 
 
-def _create_counts(cursor, counts, legacy, edfi) -> None:
-    """Records per LEA on each side."""
-    cursor.execute(f'DROP TABLE IF EXISTS "{counts}"')
-    cursor.execute(
-        f"""
-        CREATE UNLOGGED TABLE "{counts}" AS
-        SELECT lea_id, sum(l)::int AS legacy_records, sum(e)::int AS edfi_records FROM (
-            SELECT lea_id, count(*) AS l, 0 AS e FROM "{legacy}" GROUP BY lea_id
-            UNION ALL SELECT lea_id, 0, count(*) FROM "{edfi}" GROUP BY lea_id
-        ) c GROUP BY lea_id
-        """
-    )
-
-
-def _write_results(*, run, outcome: Outcome, progress, timings) -> dict:
-    """Store a run's results from its staging tables, all at once (one transaction)."""
+def _write_results(*, run, con, folder, outcome: dict, progress, timings) -> dict:
+    """Store a run's results from DuckDB, all at once (one transaction)."""
     progress(88, "Writing results")
-    lea_map = _lea_map(run.cycle)
     with transaction.atomic():
         previous = (
             ReconciliationRun.objects.filter(
@@ -409,7 +286,8 @@ def _write_results(*, run, outcome: Outcome, progress, timings) -> dict:
             .first()
         )
         with connection.cursor() as cursor:
-            _insert_results(cursor, run, previous, outcome, lea_map)
+            cells = store.copy_results(cursor, con, folder)
+            store.insert_results(cursor, run, previous, outcome["lea_map"])
             totals = _totals(cursor, run)
         step = time.perf_counter()
         from parallel.services.triage import carry_forward
@@ -417,278 +295,24 @@ def _write_results(*, run, outcome: Outcome, progress, timings) -> dict:
         carry_forward(run=run, previous=previous)
         timings["carry_forward_seconds"] = round(time.perf_counter() - step, 3)
         totals.update(
-            cells_differing_or_total=outcome.cells_differing,
-            edfi_records_outside_cycle=outcome.outside_cycle,
-            missing_mappings=len(outcome.missing),
+            cells_differing_or_total=cells,
+            edfi_records_outside_cycle=outcome["outside_cycle"],
+            missing_mappings=len(outcome["missing"]),
+            warnings=sum(w["count"] for w in outcome["warnings"]),
         )
         ReconciliationRun.objects.filter(pk=run.pk).update(
             state=RunState.COMPLETE,
             completed_at=timezone.now(),
             previous_run=previous,
             totals=totals,
-            missing_mappings=outcome.missing,
+            missing_mappings=outcome["missing"],
+            warnings=outcome["warnings"],
+            messages=outcome["messages"],
             errors=[],
             input_digest=input_digest(run=run),
         )
     progress(99, "Results written")
     return totals
-
-
-def _create_diff(cursor, diff, legacy, edfi, fields) -> None:
-    """One row per record only on one side, and per field that differs on a matched record."""
-    values = ", ".join(f"('{f}', l.{f}, e.{f})" for f in fields)
-    legacy_row = ", ".join(f"l.{f}" for f in fields)
-    edfi_row = ", ".join(f"e.{f}" for f in fields)
-    cursor.execute(f'DROP TABLE IF EXISTS "{diff}"')
-    cursor.execute(
-        f"""
-        CREATE UNLOGGED TABLE "{diff}" AS
-        SELECT coalesce(l.lea_id, e.lea_id) AS lea_id,
-               coalesce(l.student_id, e.student_id) AS student_id,
-               CASE WHEN e.student_id IS NULL THEN 'only_legacy'
-                    WHEN l.student_id IS NULL THEN 'only_edfi' ELSE 'mismatch' END AS kind,
-               v.field, v.legacy_value, v.edfi_value
-        FROM "{legacy}" l
-        FULL JOIN "{edfi}" e ON e.lea_id = l.lea_id AND e.student_id = l.student_id
-        CROSS JOIN LATERAL (
-            SELECT '' AS field, NULL::text AS legacy_value, NULL::text AS edfi_value
-            WHERE l.student_id IS NULL OR e.student_id IS NULL
-            UNION ALL
-            SELECT x.field, x.lv, x.ev FROM (VALUES {values}) AS x(field, lv, ev)
-            WHERE l.student_id IS NOT NULL AND e.student_id IS NOT NULL
-              AND x.lv IS DISTINCT FROM x.ev
-        ) v
-        WHERE l.student_id IS NULL OR e.student_id IS NULL
-           OR ROW({legacy_row}) IS DISTINCT FROM ROW({edfi_row})
-        """
-    )
-
-
-def _create_cells(cursor, cells, diff, legacy, edfi, fields, definition) -> int:
-    """Cells (LEA × category combination) whose counts differ, with both counts.
-
-    Matched, identical records add the same to both sides of every cell, so a cell's
-    difference comes only from the records in the diff: those few percent are aggregated over
-    every category set at once. The legacy count is then needed only for the cells that
-    differ: each set's legacy records are counted with a semi-join against those cells, so
-    no aggregate over all records (and all sets) is ever built. Totals (TOT) are kept for
-    every LEA.
-    """
-    sets = _category_sets(definition)
-    delta = f"{cells}_delta"
-    _create_delta(cursor, delta, diff, legacy, edfi, fields, sets)
-    counts = f"{cells}_counts"
-    _create_legacy_counts(cursor, counts, delta, legacy, fields, sets)
-    columns = ", ".join(fields)
-    full = (1 << len(fields)) - 1
-    same_cell = " AND ".join(
-        ["n.g = d.g", "n.lea_id = d.lea_id"] + [f"n.{f} IS NOT DISTINCT FROM d.{f}" for f in fields]
-    )
-    parts = [
-        f"SELECT d.g, d.lea_id, {', '.join('d.' + f for f in fields)}, d.difference, "
-        f'coalesce(n.legacy_count, 0) AS legacy_count FROM "{delta}" d '
-        f'LEFT JOIN "{counts}" n ON {same_cell} WHERE d.g <> {full}'
-    ]
-    nulls = ", ".join("NULL::text" for _ in fields)
-    # Totals (TOT) for every LEA on either side.
-    totals = (
-        f"SELECT {full} AS g, coalesce(t.lea_id, e.lea_id), {nulls}, "
-        f"coalesce(e.n, 0) - coalesce(t.n, 0) AS difference, coalesce(t.n, 0) AS legacy_count "
-        f'FROM (SELECT lea_id, count(*)::int AS n FROM "{legacy}" GROUP BY lea_id) t '
-        f'FULL JOIN (SELECT lea_id, count(*)::int AS n FROM "{edfi}" GROUP BY lea_id) e '
-        f"ON e.lea_id = t.lea_id"
-    )
-    categories = (
-        "jsonb_strip_nulls(jsonb_build_object(" + ", ".join(f"'{f}', {f}" for f in fields) + "))"
-    )
-    set_codes = ", ".join(f"({mask}, '{code}')" for code, _, mask in sets)
-    tolerance_abs = int(definition.tolerance_absolute)
-    tolerance_pct = float(definition.tolerance_percent)
-    cursor.execute(f'DROP TABLE IF EXISTS "{cells}"')
-    cursor.execute(
-        f"""
-        CREATE UNLOGGED TABLE "{cells}" AS
-        SELECT s.code AS category_set, c.lea_id, {categories} AS categories,
-               c.legacy_count, c.legacy_count + c.difference AS edfi_count, c.difference,
-               (abs(c.difference) <= {tolerance_abs}
-                OR abs(c.difference) * 100.0 <= {tolerance_pct} * c.legacy_count)
-               AS within_tolerance
-        FROM ({" UNION ALL ".join([*parts, totals])}) c (g, lea_id, {columns}, difference,
-                                                         legacy_count)
-        JOIN (VALUES {set_codes}) AS s(mask, code) ON s.mask = c.g
-        """
-    )
-    cursor.execute(f'ANALYZE "{cells}"')
-    cursor.execute(f'SELECT count(*) FROM "{cells}"')
-    return cursor.fetchone()[0]
-
-
-def _create_delta(cursor, delta, diff, legacy, edfi, fields, sets) -> None:
-    """Per category-set cell, the Ed-Fi count minus the legacy count (only cells that differ).
-
-    Each differing record counts -1 with its legacy values and +1 with its Ed-Fi values.
-    """
-    columns = ", ".join(fields)
-    grouping_sets = ", ".join(
-        "(" + ", ".join(["lea_id", *chosen]) + ")" for chosen in sorted({tuple(s[1]) for s in sets})
-    )
-    cursor.execute(f'DROP TABLE IF EXISTS "{delta}"')
-    cursor.execute(
-        f"""
-        CREATE UNLOGGED TABLE "{delta}" AS
-        WITH keys AS (SELECT DISTINCT lea_id, student_id, kind FROM "{diff}"),
-        signed AS (
-            SELECT l.lea_id, {", ".join("l." + f for f in fields)}, -1 AS sign
-            FROM "{legacy}" l JOIN keys k ON k.lea_id = l.lea_id AND k.student_id = l.student_id
-            WHERE k.kind <> 'only_edfi'
-            UNION ALL
-            SELECT e.lea_id, {", ".join("e." + f for f in fields)}, 1 AS sign
-            FROM "{edfi}" e JOIN keys k ON k.lea_id = e.lea_id AND k.student_id = e.student_id
-            WHERE k.kind <> 'only_legacy'
-        )
-        SELECT GROUPING({columns}) AS g, lea_id, {columns}, sum(sign)::int AS difference
-        FROM signed GROUP BY GROUPING SETS ({grouping_sets})
-        HAVING sum(sign) <> 0
-        """
-    )
-    cursor.execute(f'ANALYZE "{delta}"')
-
-
-def _create_legacy_counts(cursor, counts, delta, legacy, fields, sets) -> None:
-    """The legacy count of every cell in ``delta``: one semi-join per category set."""
-    full = (1 << len(fields)) - 1
-    parts = []
-    for mask in sorted({mask for _, _, mask in sets if mask != full}):
-        chosen = [
-            f for position, f in enumerate(fields) if not mask & (1 << (len(fields) - 1 - position))
-        ]
-        key = ", ".join(["lea_id", *chosen])
-        outputs = ", ".join(f if f in chosen else f"NULL::text AS {f}" for f in fields)
-        parts.append(
-            f"SELECT {mask} AS g, lea_id, {outputs}, count(*)::int AS legacy_count "
-            f'FROM "{legacy}" WHERE ({key}) IN (SELECT {key} FROM "{delta}" WHERE g = {mask}) '
-            f"GROUP BY {key}"
-        )
-    nulls = ", ".join(f"NULL::text AS {f}" for f in fields)
-    cursor.execute(f'DROP TABLE IF EXISTS "{counts}"')
-    cursor.execute(
-        f'CREATE UNLOGGED TABLE "{counts}" AS '
-        f"SELECT 0 AS g, NULL::text AS lea_id, {nulls}, 0 AS legacy_count WHERE false"
-    )
-    # Each set probes a small hash of its cells with one scan of the legacy records, in one
-    # backend (a parallel gather of every row costs more); the sets run at once instead.
-    fetch_all(
-        [
-            Statement(
-                "SET max_parallel_workers_per_gather = 0; "
-                f'INSERT INTO "{counts}" {part}; RESET max_parallel_workers_per_gather'
-            )
-            for part in parts
-        ]
-    )
-    cursor.execute(f'ANALYZE "{counts}"')
-
-
-def _insert_results(cursor, run, previous, outcome, lea_map) -> None:
-    diff, cells, counts = outcome.diff, outcome.cells, outcome.counts
-    lea_rows = ", ".join(["(%s, %s)"] * len(lea_map)) or "(NULL, NULL)"
-    lea_params = [v for pair in lea_map.items() for v in pair]
-    leas = f"(VALUES {lea_rows}) AS leas(state_id, lea_pk)"
-    cursor.execute(f'DROP TABLE IF EXISTS "{diff}_leas"')
-    cursor.execute(
-        f'CREATE TEMP TABLE "{diff}_leas" ON COMMIT DROP AS SELECT state_id::text, '
-        f"lea_pk::bigint FROM {leas}",
-        lea_params,
-    )
-    leas = f'"{diff}_leas"'
-    cursor.execute(
-        f"""
-        INSERT INTO parallel_discrepancygroup
-            (run_id, lea_id, kind, field, count, new_count, responsible_party, status, notes)
-        SELECT %s, m.lea_pk, d.kind, d.field, count(*), 0, '', 'open', ''
-        FROM "{diff}" d JOIN {leas} m ON m.state_id = d.lea_id
-        GROUP BY m.lea_pk, d.kind, d.field
-        """,
-        [run.pk],
-    )
-    # Fresh rows: without statistics PostgreSQL would join the groups on kind and field alone.
-    cursor.execute(f'ANALYZE parallel_discrepancygroup, "{diff}_leas"')
-    cursor.execute(
-        f"""
-        INSERT INTO parallel_discrepancy
-            (run_id, group_id, lea_id, kind, student_id, field, legacy_value, edfi_value,
-             first_seen_run_id)
-        SELECT %(run)s, g.id, g.lea_id, d.kind, d.student_id, d.field,
-               coalesce(d.legacy_value, ''), coalesce(d.edfi_value, ''),
-               coalesce(p.first_seen_run_id, %(run)s)
-        FROM "{diff}" d
-        JOIN {leas} m ON m.state_id = d.lea_id
-        JOIN parallel_discrepancygroup g
-          ON g.run_id = %(run)s AND g.lea_id = m.lea_pk AND g.kind = d.kind AND g.field = d.field
-        LEFT JOIN parallel_discrepancy p
-          ON p.run_id = %(previous)s AND p.lea_id = m.lea_pk AND p.kind = d.kind
-         AND p.field = d.field AND p.student_id = d.student_id
-        ORDER BY m.lea_pk, d.kind, d.field, d.student_id
-        """,
-        {"run": run.pk, "previous": previous.pk if previous else None},
-    )
-    cursor.execute(
-        """
-        UPDATE parallel_discrepancygroup g SET new_count = n.new
-        FROM (SELECT group_id, count(*) AS new FROM parallel_discrepancy
-              WHERE run_id = %(run)s AND first_seen_run_id = %(run)s GROUP BY group_id) n
-        WHERE g.id = n.group_id
-        """,
-        {"run": run.pk},
-    )
-    # Only cells that differ, plus every total, are kept: the rest are equal by construction.
-    cursor.execute(
-        f"""
-        INSERT INTO parallel_aggregatedifference
-            (run_id, lea_id, category_set, categories, legacy_count, edfi_count, difference,
-             within_tolerance)
-        SELECT %s, m.lea_pk, c.category_set, c.categories, c.legacy_count, c.edfi_count,
-               c.difference, c.within_tolerance
-        FROM "{cells}" c JOIN {leas} m ON m.state_id = c.lea_id
-        ORDER BY m.lea_pk, c.category_set, c.categories::text
-        """,
-        [run.pk],
-    )
-    cursor.execute(
-        f"""
-        INSERT INTO parallel_learunsummary
-            (run_id, lea_id, legacy_records, edfi_records, matched_records, only_in_legacy,
-             only_in_edfi, records_with_mismatches, field_mismatches, match_rate,
-             cells_outside_tolerance, within_tolerance)
-        SELECT %s, m.lea_pk, lc.n, ec.n,
-               lc.n - coalesce(dd.only_legacy, 0) - coalesce(dd.mismatched, 0),
-               coalesce(dd.only_legacy, 0), coalesce(dd.only_edfi, 0),
-               coalesce(dd.mismatched, 0), coalesce(dd.fields, 0),
-               CASE WHEN lc.n + coalesce(dd.only_edfi, 0) = 0 THEN 100
-                    ELSE round(100.0 * (lc.n - coalesce(dd.only_legacy, 0)
-                                        - coalesce(dd.mismatched, 0))
-                               / (lc.n + coalesce(dd.only_edfi, 0)), 2) END,
-               coalesce(cc.outside, 0), coalesce(cc.outside, 0) = 0
-        FROM {leas} m
-        LEFT JOIN "{counts}" n0 ON n0.lea_id = m.state_id
-        CROSS JOIN LATERAL (SELECT coalesce(n0.legacy_records, 0) AS n) lc
-        CROSS JOIN LATERAL (SELECT coalesce(n0.edfi_records, 0) AS n) ec
-        LEFT JOIN (
-            SELECT lea_id,
-                   count(*) FILTER (WHERE kind = 'only_legacy') AS only_legacy,
-                   count(*) FILTER (WHERE kind = 'only_edfi') AS only_edfi,
-                   count(DISTINCT student_id) FILTER (WHERE kind = 'mismatch') AS mismatched,
-                   count(*) FILTER (WHERE kind = 'mismatch') AS fields
-            FROM "{diff}" GROUP BY lea_id
-        ) dd ON dd.lea_id = m.state_id
-        LEFT JOIN (
-            SELECT lea_id, count(*) FILTER (WHERE NOT within_tolerance) AS outside
-            FROM "{cells}" GROUP BY lea_id
-        ) cc ON cc.lea_id = m.state_id
-        WHERE lc.n > 0 OR ec.n > 0
-        """,
-        [run.pk],
-    )
 
 
 def _totals(cursor, run) -> dict:
@@ -698,7 +322,8 @@ def _totals(cursor, run) -> dict:
                coalesce(sum(matched_records), 0), coalesce(sum(only_in_legacy), 0),
                coalesce(sum(only_in_edfi), 0), coalesce(sum(records_with_mismatches), 0),
                coalesce(sum(field_mismatches), 0),
-               count(*) FILTER (WHERE within_tolerance)
+               count(*) FILTER (WHERE within_tolerance),
+               coalesce(sum(only_in_legacy_excluded), 0), coalesce(sum(only_in_edfi_excluded), 0)
         FROM parallel_learunsummary WHERE run_id = %s
         """,
         [run.pk],
@@ -713,6 +338,8 @@ def _totals(cursor, run) -> dict:
         "records_with_mismatches",
         "field_mismatches",
         "leas_within_tolerance",
+        "only_in_legacy_excluded",
+        "only_in_edfi_excluded",
     ]
     return dict(zip(names, (int(v) for v in cursor.fetchone()), strict=True))
 

@@ -9,10 +9,9 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from parallel.columnar.partitions import Spill
+from parallel.engine.workdir import RunFolder
 from parallel.models import Discrepancy, PurgeLog, ReconciliationRun, RunState, SubmissionFile
 from parallel.services.runs import end_unfinished_run, remove_run_work
-from parallel.staging import Staging
 from rolloutplanner.models import JobState
 
 RUN_ABANDONED = (
@@ -51,15 +50,15 @@ def purge_student_data(*, now: datetime | None = None, days: int | None = None) 
 
 
 def _remove_abandoned_work(*, now: datetime) -> None:
-    """Staging tables and spill folders of runs no live job is running (a worker killed
-    mid-run leaves them, and they hold student-level rows); a run still marked running
+    """Spill folders of runs no live job is running (a worker killed mid-run leaves them,
+    and they hold student-level rows); a run still marked running
     whose job ended, went stale or is gone is ended as failed."""
-    spilled, staged = Spill.runs_with_folders(), Staging.runs_with_tables()
+    spilled = RunFolder.runs_with_folders()
     # Read after the listing, in one statement each: work a job starts meanwhile is kept.
     live_job = Q(job__state=JobState.RUNNING, job__heartbeat_at__gte=now - settings.JOB_STALE_AFTER)
     stuck = ReconciliationRun.objects.filter(state=RunState.RUNNING).exclude(live_job)
     for run_id in stuck.values_list("pk", flat=True):
         end_unfinished_run(run_id=run_id, reason=RUN_ABANDONED)
     live = set(ReconciliationRun.objects.filter(live_job).values_list("pk", flat=True))
-    for run_id in (spilled | staged) - live:
+    for run_id in spilled - live:
         remove_run_work(run_id=run_id)

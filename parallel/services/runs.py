@@ -6,9 +6,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.db.models import Max
 
-from parallel.columnar.partitions import Spill
+from parallel.engine.workdir import RunFolder
 from parallel.models import CollectionCycle, ReconciliationRun, RunState, Side, SubmissionFile
-from parallel.staging import Staging
 from rolloutplanner.jobs import enqueue_job
 from rolloutplanner.roles import UNRESTRICTED_ROLES, role_of
 
@@ -45,7 +44,7 @@ def start_reconciliation(*, cycle: CollectionCycle, user, queue: bool = True) ->
         raise ValidationError("Upload the Ed-Fi extract first.")
     if connection.vendor != "postgresql":
         raise ValidationError(
-            "Reconciliation bulk-loads the files into PostgreSQL: set DATABASE_URL to a "
+            "Reconciliation writes its results with PostgreSQL's COPY: set DATABASE_URL to a "
             "PostgreSQL database (the embedded SQLite mode cannot run it)."
         )
     CollectionCycle.objects.select_for_update().get(pk=cycle.pk)
@@ -63,8 +62,8 @@ def end_unfinished_run(*, run_id: int, reason: str, cancelled: bool = False) -> 
     """End a run whose job stopped without completing it, and remove its student-level work.
 
     An unfinished run is marked cancelled, or failed with ``reason`` (input problems already
-    recorded are kept); a complete run is left as it is. Its spill folder and staging tables
-    are removed whatever its state (FERPA: student-level files never outlive their run).
+    recorded are kept); a complete run is left as it is. Its spill folder is removed whatever
+    its state (FERPA: student-level files never outlive their run).
     Idempotent; called by the job's clean-up and by the retention purge.
     """
     with transaction.atomic():
@@ -83,6 +82,5 @@ def end_unfinished_run(*, run_id: int, reason: str, cancelled: bool = False) -> 
 
 
 def remove_run_work(*, run_id: int) -> None:
-    """Remove a run's spill folder and staging tables (what a worker killed mid-run leaves)."""
-    Spill.of_run(run_id).remove()
-    Staging(run_id).drop_all()
+    """Remove a run's spill folder (what a worker killed mid-run leaves)."""
+    RunFolder.of_run(run_id).remove()

@@ -14,9 +14,9 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from parallel.errors import InputError
 from parallel.importers import edfi_json, legacy_csv
 from parallel.models import EdFiResource, Side, SubmissionFile
-from parallel.staging import InputError
 from rolloutplanner.permissions import ADD, save_restricted, user_can_add_model
 
 DEFAULT_MAX_UPLOAD_BYTES = 4 * 1024**3

@@ -5,6 +5,7 @@ import json
 import pytest
 from django.core.exceptions import ValidationError
 
+from parallel.errors import InputError
 from parallel.models import (
     AggregateDifference,
     Discrepancy,
@@ -14,7 +15,6 @@ from parallel.models import (
     Side,
 )
 from parallel.services.reconcile import run_reconciliation
-from parallel.staging import InputError
 
 pytestmark = pytest.mark.django_db
 
@@ -329,9 +329,7 @@ def test_a_header_that_is_not_utf8_names_its_column(make_collection):
     ) in caught.value.messages
 
 
-@pytest.mark.parametrize("columnar", [True, False], ids=["columnar", "sql"])
-def test_over_long_student_id_is_named_not_a_crash(make_collection, settings, columnar):
-    settings.PARALLEL_COLUMNAR = columnar
+def test_over_long_student_id_is_named_not_a_crash(make_collection):
     collection = make_collection(students=20, rate=0, upload=False)
     lines = collection.data.legacy.read_text().splitlines()
     parts = lines[3].split(",")

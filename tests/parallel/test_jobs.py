@@ -6,10 +6,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from parallel.columnar.partitions import Spill
+from parallel.engine.workdir import RunFolder
 from parallel.models import Discrepancy, ReconciliationRun, RunState
 from parallel.services.runs import JOB_KIND, start_reconciliation
-from parallel.staging import Staging
 from rolloutplanner.jobs import (
     MAX_ATTEMPTS,
     WORKER_LOST,
@@ -132,14 +131,14 @@ def _held_run(collection, queue: str, hold_at: str, **parameters):
     return run
 
 
-def _student_work(run) -> tuple[bool, bool]:
-    """Whether the run's spill folder and its staging tables exist."""
-    return Spill.of_run(run.pk).folder.exists(), run.pk in Staging.runs_with_tables()
+def _student_work(run) -> bool:
+    """Whether the run's spill folder (DuckDB's database and temporary files) exists."""
+    return RunFolder.of_run(run.pk).folder.exists()
 
 
-# The step a worker is killed at, and the student-level work that exists there: the columnar
-# engine's partition files while it compares records, its staging tables while results are written.
-HOLDS = [("Comparing records", (True, False)), ("Writing results", (False, True))]
+# The step a worker is killed at, and the student-level work that exists there: the engine's
+# folder, while it compares records and while results are written.
+HOLDS = [("Comparing records", True), ("Writing results", True)]
 
 
 @pytest.mark.celery_worker
@@ -169,7 +168,7 @@ def test_killed_worker_fails_its_run_removes_its_student_files_and_is_retried_on
     job = Job.objects.get(pk=run.job.pk)
     run.refresh_from_db()
     assert run.state == RunState.FAILED and run.errors == [WORKER_LOST]
-    assert _student_work(run) == (False, False)
+    assert not _student_work(run)
     assert marked == 1
     assert job.state == JobState.FAILED and job.error == WORKER_LOST
 
@@ -185,7 +184,7 @@ def test_killed_worker_fails_its_run_removes_its_student_files_and_is_retried_on
         for d in Discrepancy.objects.filter(run=run).select_related("lea")
     }
     assert found == collection.data.truth
-    assert _student_work(run) == (False, False)
+    assert not _student_work(run)
 
 
 @pytest.mark.celery_worker
@@ -195,7 +194,7 @@ def test_cancelled_run_ends_cancelled_without_its_student_files(celery_worker, m
     wait_for(lambda: _finished(first.job), message=celery_worker.log())
     kept = Discrepancy.objects.filter(run=first).count()
     second = _held_run(collection, celery_worker.queue, "Comparing records")
-    wait_for(lambda: _student_work(second) == (True, False), message=celery_worker.log())
+    wait_for(lambda: _student_work(second), message=celery_worker.log())
 
     request_cancel(job=second.job)
 
@@ -203,7 +202,7 @@ def test_cancelled_run_ends_cancelled_without_its_student_files(celery_worker, m
     second.refresh_from_db()
     assert job.state == JobState.CANCELLED
     assert second.state == RunState.CANCELLED and second.errors == []
-    assert _student_work(second) == (False, False)
+    assert not _student_work(second)
     assert not Discrepancy.objects.filter(run=second).exists()
     assert Discrepancy.objects.filter(run=first).count() == kept > 0
 
@@ -226,7 +225,7 @@ def test_failed_run_records_the_reason_without_its_student_files(celery_worker, 
         "folder's disk is full) and stored nothing; run it again, and tell the SEA team if it "
         "fails the same way."
     ]
-    assert _student_work(second) == (False, False)
+    assert not _student_work(second)
     assert Discrepancy.objects.filter(run=first).count() == kept > 0
 
 
@@ -243,7 +242,7 @@ def test_a_run_whose_job_is_lost_twice_stays_failed_with_the_reason(make_collect
         heartbeat_at=timezone.now() - settings.JOB_STALE_AFTER - timedelta(seconds=1),
     )
     run.save()
-    Spill.for_run(run.pk, 1)
+    RunFolder.of_run(run.pk).create()
 
     execute_job(run.job.pk)  # the task delivered again after the second loss
 
@@ -252,4 +251,4 @@ def test_a_run_whose_job_is_lost_twice_stays_failed_with_the_reason(make_collect
     assert run.job.state == JobState.FAILED and run.job.error == WORKER_LOST
     assert run.job.attempts == MAX_ATTEMPTS
     assert run.state == RunState.FAILED and run.errors == [WORKER_LOST]
-    assert _student_work(run) == (False, False)
+    assert not _student_work(run)

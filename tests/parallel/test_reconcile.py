@@ -308,7 +308,7 @@ def test_approved_descriptor_mappings_of_the_cycles_plan_override_the_crosswalk(
 
 
 def test_descriptor_values_unknown_to_the_catalog_and_the_state_fail_the_run(make_collection):
-    from parallel.staging import InputError
+    from parallel.errors import InputError
     from tests.mapping.factories import DescriptorValueFactory
 
     collection = make_collection(students=30, rate=0, upload=False)

@@ -4,10 +4,10 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
-from parallel.columnar.partitions import Spill
+from parallel.engine.workdir import RunFolder
+from parallel.errors import InputError
 from parallel.models import (
     AggregateDifference,
     Discrepancy,
@@ -21,7 +21,6 @@ from parallel.models import (
 from parallel.services.reconcile import run_reconciliation
 from parallel.services.retention import RUN_ABANDONED, purge_student_data
 from parallel.services.runs import JOB_KIND, end_unfinished_run
-from parallel.staging import InputError, Staging
 from parallel.tasks import purge_parallel_student_data
 from rolloutplanner.models import Job, JobState
 
@@ -84,8 +83,7 @@ def test_purge_removes_orphaned_student_work_but_never_a_live_runs(make_collecti
 
     purge_student_data()
 
-    assert Spill.runs_with_folders() == {live.pk}
-    assert Staging.runs_with_tables() == {live.pk}
+    assert RunFolder.runs_with_folders() == {live.pk}
     live.refresh_from_db()
     assert live.state == RunState.RUNNING and live.errors == []
     for run in (job_stale, job_failed, job_missing):
@@ -93,7 +91,7 @@ def test_purge_removes_orphaned_student_work_but_never_a_live_runs(make_collecti
         assert run.state == RunState.FAILED and run.errors == [RUN_ABANDONED]
     complete.refresh_from_db()
     assert complete.state == RunState.COMPLETE and complete.errors == []
-    Staging(live.pk).drop_all()
+    RunFolder.of_run(live.pk).remove()
 
 
 def test_a_failed_runs_input_problems_are_kept_when_its_work_is_removed(make_collection, settings,
@@ -109,7 +107,7 @@ def test_a_failed_runs_input_problems_are_kept_when_its_work_is_removed(make_col
 
     run.refresh_from_db()
     assert run.errors == ["legacy.csv row 3: 'BOGUS' is not a permitted value"]
-    assert run.pk not in Spill.runs_with_folders() | Staging.runs_with_tables()
+    assert run.pk not in RunFolder.runs_with_folders()
 
 
 def _run(collection, state: str, job_state: str | None, **job_fields) -> ReconciliationRun:
@@ -122,15 +120,9 @@ def _run(collection, state: str, job_state: str | None, **job_fields) -> Reconci
 
 
 def _leave_student_work(run_id: int) -> None:
-    """A spill folder and a staging table, as a worker killed mid-run leaves them."""
-    spill = Spill.for_run(run_id, 2)
-    spill.write("students", _students())
-    spill.finish_writing()
-    with connection.cursor() as cursor:
-        cursor.execute(f'CREATE UNLOGGED TABLE "{Staging(run_id).table("legacy")}" (x int)')
+    """A run folder with a DuckDB database of student rows, as a worker killed mid-run leaves."""
+    import duckdb
 
-
-def _students():
-    import pyarrow as pa
-
-    return pa.table({"student_id": ["S1", "S2", "S3"]})
+    folder = RunFolder.of_run(run_id).create()
+    with duckdb.connect(str(folder / "run.duckdb")) as con:
+        con.execute("CREATE TABLE legacy AS SELECT 'S' || range AS student_id FROM range(3)")

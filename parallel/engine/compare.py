@@ -1,0 +1,464 @@
+"""A report definition compiled into DuckDB SQL: the Ed-Fi records on the snapshot date (each
+kept or excluded by a population rule, with why), the comparison with the legacy records (every
+difference explained), the differing cells and the data-quality warnings.
+
+Tables it reads: ``legacy`` (``legacy.load``), ``edfi_<resource>`` (``edfi.load``), ``xw``
+(field, lower-cased Ed-Fi code value, code, entry) and ``leas`` (state id, Ed-Fi id). Tables it
+leaves: ``derived``, ``diff``, ``cells``, ``counts``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import duckdb
+
+from parallel.engine import vocabulary
+from parallel.engine.sql import Params, quote
+
+# Why a record present in Ed-Fi is not counted, in words (``excluded_by`` codes).
+EXCLUSIONS = {
+    "inactive": "not active on the snapshot date",
+    "age_range": "age outside the report's range on the snapshot date",
+}
+
+
+@dataclass
+class Compiled:
+    sql: str
+    params: list
+
+
+def _ref(qualified: str, source: dict) -> str:
+    """A column of an aliased path: chosen-record struct members for the record and the
+    resources it is joined ``through``, table columns for the other joins."""
+    alias, _, path = qualified.partition(".")
+    if alias == "record" or alias in {t["as"] for t in source["record"].get("through", [])}:
+        return f"c.{quote(alias)}.{quote(path)}"
+    return f"{quote(alias)}.{quote(path)}"
+
+
+def _as_date(text: str) -> str:
+    return f"TRY_CAST({text} AS DATE)"
+
+
+def _as_number(text: str) -> str:
+    """A validated ISO date as YYYYMMDD: whole years between two are a difference // 10000."""
+    return f"TRY_CAST(replace({text}, '-', '') AS INTEGER)"
+
+
+def derive_sql(definition, snapshot: date) -> Compiled:
+    """The one query turning Ed-Fi resources into the definition's records (``derived``)."""
+    source = definition.edfi_source
+    record = source["record"]
+    p = Params()
+    snap = f"{p.add(snapshot)}::DATE"
+    snap_number = _Lazy(p, "snap_number", int(snapshot.strftime("%Y%m%d")))
+    student = f"record.{quote(record['student'])}"
+    lea_alias, _, lea_path = record["lea"].partition(".")
+    lea = f"{quote(lea_alias)}.{quote(lea_path)}"
+    through = "".join(
+        f" JOIN {quote('edfi_' + t['resource'])} {quote(t['as'])} ON "
+        + " AND ".join(
+            f"{quote(t['as'])}.{quote(theirs)} = record.{quote(ours)}"
+            for ours, theirs in t["on"].items()
+        )
+        for t in record.get("through", [])
+    )
+    active = record.get("active") or {}
+    if active.get("begin"):
+        begin = f"record.{quote(active['begin'])}"
+        is_active = f"({_as_date(begin)} <= {snap}"
+        if active.get("end"):
+            end = f"record.{quote(active['end'])}"
+            is_active += f" AND ({end} IS NULL OR {_as_date(end)} >= {snap})"
+        is_active += ")"
+    else:
+        is_active = "true"
+    prefer = ", ".join(
+        f"record.{quote(item['path'])} {'DESC' if item.get('descending') else 'ASC'} NULLS LAST"
+        for item in record.get("prefer", [])
+    )
+    carried = ", ".join(["record", *(quote(t["as"]) for t in record.get("through", []))])
+    chosen = f"""
+        SELECT {student} AS student_id, {lea} AS lea_raw, {is_active} AS active, {carried}
+        FROM {quote("edfi_" + record["resource"])} record {through}
+        WHERE {student} IS NOT NULL AND {lea} IS NOT NULL
+        QUALIFY row_number() OVER (PARTITION BY {lea}, {student}
+                                   ORDER BY {is_active} DESC{", " + prefer if prefer else ""}) = 1
+    """
+    joins = ""
+    for join in source.get("joins", []):
+        on = []
+        for side, path in join["on"].items():
+            key = {"student": "c.student_id", "lea": "c.lea_raw"}[side]
+            on.append(f"{quote(join['as'])}.{quote(path)} = {key}")
+        joins += (
+            f" LEFT JOIN {quote('edfi_' + join['resource'])} {quote(join['as'])} "
+            f"ON {' AND '.join(on)}"
+        )
+    population = definition.population or {}
+    exclusions = ["WHEN NOT c.active THEN 'inactive'"]
+    details = []
+    if active.get("begin"):
+        label = f"{active['begin']} ' || coalesce(c.record.{quote(active['begin'])}, '—')"
+        detail = f"'{label}"
+        if active.get("end"):
+            detail += f" || ', {active['end']} ' || coalesce(c.record.{quote(active['end'])}, '—')"
+        details.append(f"WHEN NOT c.active THEN {detail}")
+    for rule in source.get("population", []):
+        if rule["rule"] == "age_range":
+            birth = _ref(rule["birth"], source)
+            age = f"(({snap_number} - {_as_number(birth)}) // 10000)"
+            low, high = (
+                p.add(int(population.get("min_age", 0))),
+                p.add(int(population.get("max_age", 200))),
+            )
+            exclusions.append(
+                f"WHEN {birth} IS NOT NULL AND NOT ({age} BETWEEN {low} AND {high}) "
+                "THEN 'age_range'"
+            )
+            details.append(
+                f"WHEN {birth} IS NOT NULL AND NOT ({age} BETWEEN {low} AND {high}) THEN "
+                f"'{rule['birth'].partition('.')[2]} ' || {birth} || ' (age ' || {age} || ')'"
+            )
+    fields, xw_joins = [], []
+    for name in definition.compared_fields:
+        value, raw, entry, xw = _field_sql(name, definition.edfi_source["fields"][name], source,
+                                           p, snap, snap_number, population)  # fmt: skip
+        fields.append(
+            f"{value} AS {quote(name)}, {raw} AS {quote(name + '__raw')}, "
+            f"{entry} AS {quote(name + '__entry')}"
+        )
+        xw_joins += xw
+    sql = f"""
+        CREATE OR REPLACE TABLE derived AS
+        SELECT coalesce(leas.state_id, c.lea_raw) AS lea_id, c.student_id,
+               leas.state_id IS NOT NULL AS in_cycle,
+               CASE {" ".join(exclusions)} END AS excluded_by,
+               CASE {" ".join(details) or "WHEN false THEN ''"} END AS excluded_detail,
+               {", ".join(fields)}
+        FROM ({chosen}) c
+        LEFT JOIN leas ON leas.edfi_id = c.lea_raw
+        {joins}
+        {" ".join(xw_joins)}
+    """
+    return Compiled(sql, p.values)
+
+
+class _Lazy:
+    """A bound value whose ``$n`` is taken when the SQL text first uses it."""
+
+    def __init__(self, params: Params, key: str, value):
+        self.params, self.key, self.value = params, key, value
+
+    def __str__(self) -> str:
+        return self.params.once(self.key, self.value)
+
+    __format__ = lambda self, spec: str(self)  # noqa: E731
+
+
+def _crosswalk(name: str, raw: str, p: Params) -> tuple[str, str, list[str]]:
+    alias = quote(f"xw_{name}")
+    join = f"LEFT JOIN xw {alias} ON {alias}.field = {p.add(name)} AND {alias}.value = lower({raw})"
+    return f"{alias}.code", f"{alias}.entry", [join]
+
+
+def _field_sql(name, spec, source, p: Params, snap, snap_number, population):
+    """(value, raw Ed-Fi value, crosswalk entry, joins) of one compared field."""
+    kind = spec["source"]
+    none = "NULL::VARCHAR"
+    if kind == "member":
+        value = _ref(spec["path"], source)
+        return f"coalesce({value}, 'MISSING')", value, none, []
+    if kind == "date":
+        value = _ref(spec["path"], source)
+        return f"coalesce({value}, 'MISSING')", value, none, []
+    if kind == "boolean_code":
+        value = _ref(spec["path"], source)
+        yes, no = p.add(spec.get("true", "Y")), p.add(spec.get("false", "N"))
+        return (
+            f"CASE {value} WHEN 'true' THEN {yes} WHEN 'false' THEN {no} ELSE 'MISSING' END",
+            value,
+            none,
+            [],
+        )
+    if kind == "age_on":
+        birth = _ref(spec["birth"], source)
+        age = f"(({snap_number} - {_as_number(birth)}) // 10000)::VARCHAR"
+        # The report's own codes for some ages (e.g. 5 → AGE05NOTK), else the age itself.
+        codes = " ".join(
+            f"WHEN {p.add(str(years))} THEN {p.add(code)}"
+            for years, code in population.get("age_codes", {}).items()
+        )
+        coded = f"CASE {age} {codes} ELSE {age} END" if codes else age
+        value = f"CASE WHEN {birth} IS NULL THEN 'MISSING' ELSE {coded} END"
+        return value, birth, none, []
+    if kind == "descriptor":
+        if spec.get("first_by"):
+            path = spec["path"]
+            alias, _, member_path = path.partition(".")
+            order = f"{member_path.split('[]')[0]}[].{spec['first_by']}"
+            values = _ref(path, source)
+            orders = _ref(f"{alias}.{order}", source)
+            # The first element by the order member (as text, missing last), then by value.
+            raw = (
+                f"list_sort(list_transform(list_zip({orders}, {values}), lambda z: "
+                "{'missing': z[1] IS NULL, 'o': coalesce(z[1], ''), 'nv': z[2] IS NULL, "
+                "'v': coalesce(z[2], '')}))[1]"
+            )
+            raw = f"CASE WHEN ({raw}).nv THEN NULL ELSE nullif(({raw}).v, '') END"
+        else:
+            raw = f"nullif({_ref(spec['path'], source)}, '')"
+        code, entry, joins = _crosswalk(name, raw, p)
+        value = f"CASE WHEN {raw} IS NULL THEN 'MISSING' ELSE coalesce({code}, 'UNMAPPED') END"
+        return value, raw, entry, joins
+    if kind == "federal_race":
+        alias = quote(spec["of"])
+        hispanic = f"{alias}.{quote('hispanicLatinoEthnicity')}"
+        races = f"{alias}.{quote('races[].raceDescriptor')}"
+        first = f"nullif({races}[1], '')"
+        code, entry, joins = _crosswalk(name, first, p)
+        key = f"{alias}.{quote(vocabulary.RESOURCES[_resource(source, spec['of'])].key[0])}"
+        value = (
+            f"CASE WHEN {key} IS NULL THEN 'MISSING' WHEN lower({hispanic}) = 'true' THEN 'HI7' "
+            f"WHEN len({races}) > 1 THEN 'MU7' "
+            f"WHEN len({races}) = 1 THEN coalesce({code}, 'UNMAPPED') ELSE 'MISSING' END"
+        )
+        raw = (
+            f"CASE WHEN lower({hispanic}) = 'true' THEN 'hispanicLatinoEthnicity true' "
+            f"WHEN len({races}) = 1 THEN {first} "
+            f"WHEN len({races}) > 1 THEN array_to_string({races}, ' + ') END"
+        )
+        single = f"len({races}) = 1 AND lower(coalesce({hispanic}, '')) <> 'true'"
+        entry = f"CASE WHEN {single} THEN {entry} END"
+        return value, raw, entry, joins
+    if kind == "has_program":
+        table = quote("edfi_" + spec["resource"])
+        begin, end = quote(spec["begin"]), quote(spec.get("end", spec["begin"]))
+        found = (
+            f"EXISTS (SELECT 1 FROM {table} h WHERE h.{quote(vocabulary.STUDENT)} = c.student_id "
+            f"AND h.{quote(vocabulary.EDORG)} = c.lea_raw "
+            f"AND h.{quote(spec['program_path'])} = {p.add(spec['program'])} "
+            f"AND {_as_date('h.' + begin)} <= {snap} "
+            f"AND (h.{end} IS NULL OR {_as_date('h.' + end)} >= {snap}))"
+        )
+        yes, no = p.add(spec.get("yes", "Y")), p.add(spec.get("no", "N"))
+        return f"CASE WHEN {found} THEN {yes} ELSE {no} END", none, none, []
+    raise ValueError(f"{name}: unknown source {kind!r}")
+
+
+def _resource(source: dict, alias: str) -> str:
+    return vocabulary.aliases_of(source)[alias]
+
+
+def differs_sql(definition, name: str, left: str, right: str) -> str:
+    """Whether two values of field ``name`` differ (dates within the tolerance do not)."""
+    spec = definition.edfi_source["fields"][name]
+    if spec["source"] == "date":
+        days = int(spec.get("tolerance_days", 0))
+        return (
+            f"CASE WHEN {_as_date(left)} IS NULL OR {_as_date(right)} IS NULL "
+            f"THEN {left} IS DISTINCT FROM {right} "
+            f"ELSE abs(date_diff('day', {_as_date(left)}, {_as_date(right)})) > {days} END"
+        )
+    return f"{left} IS DISTINCT FROM {right}"
+
+
+def compare(con: duckdb.DuckDBPyConnection, definition) -> None:
+    """``diff`` (every difference explained), ``cells`` and ``counts`` from ``legacy`` and
+    ``derived``."""
+    fields = list(definition.compared_fields)
+    con.execute(
+        "CREATE OR REPLACE TABLE included AS SELECT * FROM derived "
+        "WHERE in_cycle AND excluded_by IS NULL"
+    )
+    differs = " OR ".join(
+        differs_sql(definition, f, f"l.{quote(f)}", f"e.{quote(f)}") for f in fields
+    )
+    carried = ", ".join(
+        f"l.{quote(f)} AS {quote('l_' + f)}, e.{quote(f)} AS {quote('e_' + f)}, "
+        f"e.{quote(f + '__raw')} AS {quote('r_' + f)}, "
+        f"e.{quote(f + '__entry')} AS {quote('x_' + f)}"
+        for f in fields
+    )
+    con.execute(
+        f"CREATE OR REPLACE TABLE mismatched AS SELECT l.lea_id, l.student_id, {carried} "
+        f"FROM legacy l JOIN included e ON e.lea_id = l.lea_id AND e.student_id = l.student_id "
+        f"WHERE {differs or 'false'}"
+    )
+    p = Params()
+    per_field = " UNION ALL ".join(
+        f"SELECT lea_id, student_id, 'mismatch' AS kind, {p.add(f)} AS field, "
+        f"{quote('l_' + f)} AS legacy_value, {quote('e_' + f)} AS edfi_value, "
+        f"{quote('r_' + f)}::VARCHAR AS edfi_raw, {quote('x_' + f)}::VARCHAR AS mapping_entry, "
+        f"'' AS cause, '' AS explanation FROM mismatched "
+        f"WHERE {differs_sql(definition, f, quote('l_' + f), quote('e_' + f))}"
+        for f in fields
+    )
+    excluded = _exclusion_text(p)
+    con.execute(
+        f"""
+        CREATE OR REPLACE TABLE diff AS
+        SELECT l.lea_id, l.student_id, 'only_legacy' AS kind, '' AS field,
+               NULL::VARCHAR AS legacy_value, NULL::VARCHAR AS edfi_value,
+               NULL::VARCHAR AS edfi_raw, NULL::VARCHAR AS mapping_entry,
+               CASE WHEN x.student_id IS NOT NULL THEN 'excluded'
+                    WHEN o.student_id IS NOT NULL THEN 'other_lea' ELSE 'missing' END AS cause,
+               CASE WHEN x.student_id IS NOT NULL THEN {excluded}
+                    WHEN o.student_id IS NOT NULL
+                    THEN 'Ed-Fi counts the student in LEA ' || o.leas
+                    ELSE 'No Ed-Fi record of the student in this LEA' END AS explanation
+        FROM legacy l
+        ANTI JOIN included e ON e.lea_id = l.lea_id AND e.student_id = l.student_id
+        LEFT JOIN derived x ON x.lea_id = l.lea_id AND x.student_id = l.student_id
+        LEFT JOIN (SELECT student_id, string_agg(DISTINCT lea_id, ', ') AS leas FROM included
+                   GROUP BY student_id) o ON o.student_id = l.student_id
+        UNION ALL
+        SELECT e.lea_id, e.student_id, 'only_edfi', '', NULL, NULL, NULL, NULL,
+               CASE WHEN o.student_id IS NOT NULL THEN 'other_lea' ELSE 'missing' END,
+               CASE WHEN o.student_id IS NOT NULL
+                    THEN 'The legacy file reports the student in LEA ' || o.leas
+                    ELSE 'No legacy record of the student in this LEA' END
+        FROM included e
+        ANTI JOIN legacy l ON l.lea_id = e.lea_id AND l.student_id = e.student_id
+        LEFT JOIN (SELECT student_id, string_agg(DISTINCT lea_id, ', ') AS leas FROM legacy
+                   GROUP BY student_id) o ON o.student_id = e.student_id
+        {"UNION ALL " + per_field if per_field else ""}
+        """,
+        p.values,
+    )
+    _cells(con, definition)
+    con.execute(
+        """
+        CREATE OR REPLACE TABLE counts AS
+        SELECT lea_id, sum(l)::INTEGER AS legacy_records, sum(e)::INTEGER AS edfi_records FROM (
+            SELECT lea_id, count(*) AS l, 0 AS e FROM legacy GROUP BY lea_id
+            UNION ALL SELECT lea_id, 0, count(*) FROM included GROUP BY lea_id
+        ) GROUP BY lea_id
+        """
+    )
+
+
+def _exclusion_text(p: Params) -> str:
+    cases = " ".join(
+        f"WHEN {p.add(code)} THEN {p.add('Present in Ed-Fi but ' + words)}"
+        for code, words in EXCLUSIONS.items()
+    )
+    return f"(CASE x.excluded_by {cases} END || coalesce(': ' || x.excluded_detail, ''))"
+
+
+def _cells(con, definition) -> None:
+    """Per LEA × category set cell, both counts, where they differ (totals always)."""
+    p = Params()
+    parts = []
+    for category_set in definition.category_sets:
+        chosen = list(category_set.get("fields", []))
+        group = ", ".join(["lea_id", *(quote(f) for f in chosen)])
+        keys = ", ".join(f"{p.add(f)}, coalesce(l.{quote(f)}, e.{quote(f)})" for f in chosen)
+        categories = f"json_object({keys})" if chosen else "'{}'::JSON"
+        same = " AND ".join(
+            [
+                "l.lea_id = e.lea_id",
+                *(f"l.{quote(f)} IS NOT DISTINCT FROM e.{quote(f)}" for f in chosen),
+            ]
+        )
+        keep = "true" if not chosen else "coalesce(l.n, 0) <> coalesce(e.n, 0)"
+        parts.append(
+            f"SELECT {p.add(category_set['code'])} AS category_set, "
+            f"coalesce(l.lea_id, e.lea_id) AS lea_id, {categories}::VARCHAR AS categories, "
+            f"coalesce(l.n, 0)::INTEGER AS legacy_count, coalesce(e.n, 0)::INTEGER AS edfi_count "
+            f"FROM (SELECT {group}, count(*) AS n FROM legacy GROUP BY {group}) l "
+            f"FULL JOIN (SELECT {group}, count(*) AS n FROM included GROUP BY {group}) e "
+            f"ON {same} WHERE {keep}"
+        )
+    tolerance_abs = p.add(int(definition.tolerance_absolute))
+    tolerance_pct = p.add(float(definition.tolerance_percent))
+    body = " UNION ALL ".join(parts) or (
+        "SELECT ''::VARCHAR, ''::VARCHAR, ''::VARCHAR, 0, 0 WHERE false"
+    )
+    con.execute(
+        f"""
+        CREATE OR REPLACE TABLE cells AS
+        SELECT category_set, lea_id, categories, legacy_count, edfi_count,
+               edfi_count - legacy_count AS difference,
+               (abs(edfi_count - legacy_count) <= {tolerance_abs}
+                OR abs(edfi_count - legacy_count) * 100.0 <= {tolerance_pct} * legacy_count)
+               AS within_tolerance
+        FROM ({body})
+        """,
+        p.values,
+    )
+
+
+def missing_mappings(con, definition) -> list[dict]:
+    """Descriptor values the crosswalk could not map, with how many records carry them."""
+    p = Params()
+    parts = [
+        f"SELECT {p.add(f)} AS field, {quote(f + '__raw')} AS value FROM included "
+        f"WHERE {quote(f)} = 'UNMAPPED'"
+        for f in definition.compared_fields
+        if definition.edfi_source["fields"][f]["source"] in ("descriptor", "federal_race")
+    ]
+    if not parts:
+        return []
+    rows = con.execute(
+        f"SELECT field, value, count(*) FROM ({' UNION ALL '.join(parts)}) "
+        "GROUP BY 1, 2 ORDER BY 1, 2",
+        p.values,
+    ).fetchall()
+    return [{"field": f, "value": v or "(more than one)", "records": n} for f, v, n in rows]
+
+
+def warnings(con, definition, snapshot: date) -> list[dict]:
+    """Data-quality warnings: what a data team would want to know before reading differences."""
+    source = definition.edfi_source
+    record = source["record"]
+    aliases = vocabulary.aliases_of(source)
+    found = []
+    for rule in source.get("population", []):
+        alias, _, path = rule["birth"].partition(".")
+        table = quote("edfi_" + aliases[alias])
+        key = quote(vocabulary.RESOURCES[aliases[alias]].key[0])
+        found.append(
+            _warning(con, "birth_after_snapshot",
+                     f"{path} after the snapshot date (such a record is excluded by age)",
+                     f"SELECT {key} FROM {table} WHERE {_as_date(quote(path))} > $1::DATE",
+                     [snapshot])
+        )  # fmt: skip
+    active = record.get("active") or {}
+    if active.get("begin") and active.get("end"):
+        begin, end = quote(active["begin"]), quote(active["end"])
+        found.append(
+            _warning(con, "end_before_begin",
+                     f"{active['end']} before {active['begin']} in {record['resource']}",
+                     f"SELECT {quote(record['student'])} "
+                     f"FROM {quote('edfi_' + record['resource'])} "
+                     f"WHERE {_as_date(end)} < {_as_date(begin)}", [])
+        )  # fmt: skip
+    found.append(
+        _warning(con, "several_leas", "students counted in two or more LEAs on the snapshot date",
+                 "SELECT student_id FROM included GROUP BY student_id "
+                 "HAVING count(DISTINCT lea_id) > 1", [])
+    )  # fmt: skip
+    return [w for w in found if w["count"]]
+
+
+def _warning(con, code: str, message: str, ids_sql: str, params: list) -> dict:
+    count, examples = con.execute(
+        f"SELECT count(*), list(id ORDER BY id)[1:5] FROM ({ids_sql}) t(id)", params
+    ).fetchone()
+    return {"code": code, "message": message, "count": int(count), "examples": examples or []}
+
+
+def derived_leas(con) -> int:
+    """Ed-Fi records in LEAs outside the cycle (not compared)."""
+    return con.execute("SELECT count(*) FROM derived WHERE NOT in_cycle").fetchone()[0]
+
+
+def show_sql(definition, snapshot: date) -> str:
+    """The generated derivation, for the definition page (parameters shown as $n)."""
+    compiled = derive_sql(definition, snapshot)
+    values = "\n".join(f"-- ${i}: {v!r}" for i, v in enumerate(compiled.params, start=1))
+    return f"{compiled.sql.strip()}\n{values}"

@@ -1,0 +1,248 @@
+"""The Ed-Fi side: extracts of Ed-Fi API resources (JSON Lines or a JSON array) read by DuckDB.
+
+Each file is read where it lies, a line (or an array element) at a time, and parsed once into its
+top-level members; what the report reads is extracted by member path (``vocabulary.path_sql``),
+and every record is checked against the Ed-Fi API contract (``contract.problems_sql``) and the
+report's own needs (natural key present, descriptor URIs) in the same pass. The table keeps the
+file's order, so a row's position is its line (JSON Lines) or record number (JSON array): every
+problem names its line. Then duplicate natural keys, unresolved references and descriptor values
+nobody knows are found set-wise.
+
+When DuckDB cannot parse a file at all (invalid JSON, not UTF-8), the file is scanned record by
+record (``importers.edfi_json``) only to say where and why; nothing is read from that scan.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from parallel import contract
+from parallel.engine import vocabulary
+from parallel.engine.sql import Params, constant, quote
+from parallel.errors import InputError
+from parallel.importers import edfi_json
+
+MAX_PROBLEMS = 50
+DESCRIPTOR_URI = r"(?s)[a-z]+://[^#]+/[A-Za-z]+Descriptor#.+"
+# JSON Lines are read as one text column: no quote or escape character, and a delimiter (SOH)
+# that valid JSON never holds unescaped.
+_LINES = (
+    "read_csv({path}, columns={{'j': 'VARCHAR'}}, header=false, delim=chr(1), quote='', "
+    "escape='', auto_detect=false, new_line='\\n', max_line_size=8388608, "
+    "strict_mode=false, null_padding=false)"
+)
+_ARRAY = (
+    "(SELECT json::VARCHAR AS j FROM read_json({path}, format='array', records=false, "
+    "columns={{'json': 'JSON'}}, maximum_object_size=8388608))"
+)
+
+
+@dataclass(frozen=True)
+class Loaded:
+    endpoint: str
+    path: Path
+    name: str  # the file's name as uploaded
+    table: str
+    paths: tuple[str, ...]
+
+
+def load(con: duckdb.DuckDBPyConnection, *, path, name: str, endpoint: str,
+         paths: list[str]) -> Loaded:  # fmt: skip
+    """Read one resource file into table ``edfi_<endpoint>`` with a column per member path."""
+    table = f"edfi_{endpoint}"
+    resource = vocabulary.RESOURCES[endpoint]
+    wanted = list(dict.fromkeys([*resource.key, *paths]))
+    spec = contract.spec_of(endpoint) or {"properties": {}, "required": []}
+    params = Params()
+    source = (_ARRAY if edfi_json.first_byte(path) == b"[" else _LINES).format(
+        path=params.add(str(path))
+    )
+    record = "r"
+    columns = [f"{vocabulary.path_sql(record, p, params)} AS {quote(p)}" for p in wanted]
+    own = _own_checks(record, resource, wanted, params, ok=True)
+    clean = f"{contract.ok_sql(spec, record, params)} AND {own}"
+    # Every record is checked with booleans only; the text of the few that fail is kept so
+    # that their reasons are spelled out afterwards (``_record_problems``).
+    structure = constant(contract.structure(spec))
+    sql = f"""
+        CREATE OR REPLACE TABLE {quote(table)} AS
+        SELECT t.is_object, t.blank, t.deep,
+               CASE WHEN t.blank OR (t.is_object AND {clean}) THEN NULL ELSE t.j END AS failed,
+               {", ".join(columns)}
+        FROM (
+            SELECT j,
+                   -- Cheap tests first: most lines are records and long.
+                   CASE WHEN j IS NULL THEN true WHEN left(j, 1) = '{{' THEN false
+                        ELSE trim(j) = '' END AS blank,
+                   -- Ed-Fi records are shallow and short: a long line with many brackets is
+                   -- scanned as the Ed-Fi API would parse it (depth limit), below.
+                   CASE WHEN length(j) > 4096 THEN length(j) - length(replace(replace(j, '[', ''),
+                        '{{', '')) > 256 ELSE false END AS deep,
+                   CASE WHEN left(j, 1) = '{{' THEN true
+                        ELSE coalesce(ltrim(j, chr(65279) || ' ')[1] = '{{', false) END
+                       AS is_object,
+                   CASE WHEN left(j, 1) = '{{' THEN from_json(j, {structure})
+                        WHEN ltrim(j, chr(65279) || ' ')[1] = '{{'
+                        THEN from_json(ltrim(j, chr(65279)), {structure})
+                   END AS r
+            FROM {source}
+        ) t
+    """
+    try:
+        con.execute(sql, params.values)
+    except duckdb.Error:
+        if problem := _why_unreadable(path, name):
+            raise InputError([problem]) from None
+        raise  # not the file: a fault of the engine, reported as such
+    deep = con.execute(f"SELECT bool_or(deep) FROM {quote(table)}").fetchone()[0]
+    if deep and (problem := _why_unreadable(path, name)):
+        raise InputError([problem])
+    return Loaded(endpoint=endpoint, path=Path(path), name=name, table=table, paths=tuple(wanted))
+
+
+def _own_checks(record: str, resource, paths: list[str], params: Params, *, ok: bool) -> str:
+    """The report's own checks: natural key members present, descriptors as URIs; with ``ok``
+    whether a record passes them all, else the list of reasons it fails."""
+    parts, tests = [], []
+    for path in resource.key:
+        value = vocabulary.path_sql(record, path, params, raw=True)
+        tests.append(f"coalesce({value}, '') <> ''")
+        if not ok:
+            reason = params.add(f"required member {path} is missing")
+            parts.append(f"CASE WHEN coalesce({value}, '') = '' THEN {reason} END")
+    descriptors = [path for path in paths if vocabulary.is_descriptor(path)]
+    pattern = params.add(DESCRIPTOR_URI) if descriptors else None
+    for path in descriptors:
+        value = vocabulary.path_sql(record, path, params, raw=True)
+        if "[]" in path:
+            each = f"lambda u: NOT regexp_full_match(u, {pattern})"
+            bad = f"list_bool_or(list_transform({value}, {each}))"
+        else:
+            bad = f"NOT regexp_full_match({value}, {pattern})"
+        tests.append(f"NOT coalesce({bad}, false)")
+        if not ok:
+            reason = params.add(f"{path} is not a descriptor URI (uri://namespace/Descriptor#Code)")
+            parts.append(f"CASE WHEN coalesce({bad}, false) THEN {reason} END")
+    if ok:
+        return " AND ".join(tests) or "true"
+    if not parts:
+        return "[]::VARCHAR[]"
+    return f"list_filter([{', '.join(parts)}], lambda x: x IS NOT NULL)"
+
+
+def _why_unreadable(path, name: str) -> str | None:
+    """Where and why a file DuckDB cannot parse breaks: the record-by-record scan says it."""
+    try:
+        for _ in edfi_json.json_records(path, name=name):
+            pass
+    except InputError as problem:
+        return problem.problems[0]
+    return None
+
+
+def problems(con: duckdb.DuckDBPyConnection, loaded: dict[str, Loaded],
+             known: dict[str, set[str]]) -> list[str]:  # fmt: skip
+    """Every problem of the loaded resources, each naming file and line(s).
+
+    A file with problems is first scanned record by record: a record that is not JSON as the
+    Ed-Fi API reads it (nested deeper than any Ed-Fi record, say) is named alone, as the API
+    would refuse it before checking anything else.
+    """
+    found: list[str] = []
+    for item in loaded.values():
+        found += _record_problems(con, item)
+        found += _duplicates(con, item)
+    for item in loaded.values():
+        found += _unknown_descriptors(con, item, known)
+    for item in loaded.values():
+        for path, (parent, parent_path, label) in vocabulary.RESOURCES[
+            item.endpoint
+        ].references.items():
+            if parent in loaded:
+                found += _unresolved(con, item, path, loaded[parent], parent_path, label)
+    if found:
+        for item in loaded.values():
+            if problem := _why_unreadable(item.path, item.name):
+                return [problem]
+    return found
+
+
+def _record_problems(con, item: Loaded) -> list[str]:
+    """The reasons of the records that failed the checks, spelled out from their kept text."""
+    spec = contract.spec_of(item.endpoint) or {"properties": {}, "required": []}
+    resource = vocabulary.RESOURCES[item.endpoint]
+    params = Params()
+    reasons = contract.problems_sql(spec, "r", params)
+    own = _own_checks("r", resource, list(item.paths), params, ok=False)
+    not_object = params.add("not a JSON object")
+    rows = con.execute(
+        f"""
+        SELECT line, CASE WHEN NOT is_object THEN [{not_object}]
+                          ELSE list_concat({reasons}, {own}) END
+        FROM (SELECT rowid + 1 AS line, is_object,
+                     CASE WHEN is_object THEN from_json(ltrim(failed, chr(65279)),
+                          {constant(contract.structure(spec))}) END AS r
+              FROM {quote(item.table)} WHERE failed IS NOT NULL)
+        ORDER BY line LIMIT {MAX_PROBLEMS}
+        """,
+        params.values,
+    ).fetchall()
+    return [f"{item.name} line {line}: {'; '.join(dict.fromkeys(why))}." for line, why in rows]
+
+
+def _duplicates(con, item: Loaded) -> list[str]:
+    key = vocabulary.RESOURCES[item.endpoint].key
+    columns = ", ".join(quote(k) for k in key)
+    # The duplicated keys first (a plain count per key), then only their lines.
+    table = quote(item.table)
+    rows = con.execute(
+        f"SELECT {columns}, list(rowid + 1 ORDER BY rowid) AS lines FROM {table} "
+        f"WHERE is_object AND ({columns}) IN (SELECT ({columns}) FROM {table} WHERE is_object "
+        f"GROUP BY {columns} HAVING count(*) > 1) "
+        f"GROUP BY {columns} ORDER BY lines[1] LIMIT {MAX_PROBLEMS}"
+    ).fetchall()
+    problems = []
+    for row in rows:
+        values = ", ".join(f"{k}={v!r}" for k, v in zip(key, row[:-1], strict=True))
+        lines = ", ".join(map(str, row[-1]))
+        problems.append(f"{item.name} lines {lines}: duplicate natural key ({values}).")
+    return problems
+
+
+def _unresolved(con, child: Loaded, path: str, parent: Loaded, parent_path: str,
+                label: str) -> list[str]:  # fmt: skip
+    rows = con.execute(
+        f"SELECT c.rowid + 1, c.{quote(path)} FROM {quote(child.table)} c "
+        f"WHERE c.{quote(path)} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM {quote(parent.table)} p "
+        f"WHERE p.{quote(parent_path)} = c.{quote(path)}) ORDER BY c.rowid LIMIT {MAX_PROBLEMS}"
+    ).fetchall()
+    return [
+        f"{child.name} line {line}: {label} {value!r} does not resolve." for line, value in rows
+    ]
+
+
+def _unknown_descriptors(con, item: Loaded, known: dict[str, set[str]]) -> list[str]:
+    """Descriptor values the catalog and the state's descriptor set do not know (compared
+    case-insensitively, as the Ed-Fi API compares them)."""
+    problems = []
+    for path in item.paths:
+        descriptor = vocabulary.descriptor_of(path)
+        if descriptor is None or descriptor not in known:
+            continue
+        value = f"unnest({quote(path)})" if "[]" in path else quote(path)
+        rows = con.execute(
+            f"SELECT min(line), v, count(*) FROM (SELECT rowid + 1 AS line, {value} AS v "
+            f"FROM {quote(item.table)}) WHERE v IS NOT NULL GROUP BY v ORDER BY 1, 2"
+        ).fetchall()
+        accepted = known[descriptor]
+        problems += [
+            f"{item.name} line {line}: {path} {value!r} is not a {descriptor} value known to "
+            f"the Ed-Fi catalog or the state's descriptor set "
+            f"({records} record{'s' if records != 1 else ''})."
+            for line, value, records in rows
+            if value.lower() not in accepted
+        ][:MAX_PROBLEMS]
+    return problems

@@ -1,0 +1,52 @@
+"""SQL text helpers for DuckDB: identifiers are quoted, values are always bound parameters."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+
+def quote(name: str) -> str:
+    """``name`` as a DuckDB (and PostgreSQL) identifier: in double quotes, inner ones doubled.
+
+    Every name that reaches SQL text goes through here, whatever its source (layout fields,
+    Ed-Fi member paths, table names), so no name can end the identifier early.
+    """
+    if not isinstance(name, str) or not name or "\x00" in name:
+        raise ValueError(f"{name!r} cannot be an SQL identifier.")
+    return '"' + name.replace('"', '""') + '"'
+
+
+def qualified(alias: str, name: str) -> str:
+    return f"{quote(alias)}.{quote(name)}"
+
+
+def names(items: Iterable[str], alias: str | None = None) -> str:
+    return ", ".join(qualified(alias, n) if alias else quote(n) for n in items)
+
+
+class Params:
+    """Bound parameters gathered while SQL text is built: ``p.add(value)`` gives ``$n``."""
+
+    def __init__(self):
+        self.values: list = []
+
+    def add(self, value) -> str:
+        self.values.append(value)
+        return f"${len(self.values)}"
+
+    def once(self, key: str, value) -> str:
+        """``$n`` of a value bound only if some part of the SQL uses it (DuckDB refuses
+        parameters the statement does not use), and bound once however many parts do."""
+        named = self.__dict__.setdefault("_named", {})
+        if key not in named:
+            named[key] = self.add(value)
+        return named[key]
+
+
+def constant(text: str) -> str:
+    """A string constant written into the SQL text, for the few arguments DuckDB must know
+    while it plans (a from_json structure): single quotes doubled, NUL refused. Every other
+    value is a bound parameter."""
+    if "\x00" in text:
+        raise ValueError("NUL in an SQL constant")
+    return "'" + text.replace("'", "''") + "'"

@@ -1,0 +1,168 @@
+"""A run's results from DuckDB into PostgreSQL: COPY into temporary tables, then the run's rows
+(LEA summaries, differing cells, discrepancy groups, student rows), all in the caller's single
+transaction. The temporary tables are dropped at commit (and with the session if the worker
+dies), so no student-level table outlives the transaction.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from parallel.engine.sql import Params
+
+# (table, columns with PostgreSQL types, DuckDB query)
+_TABLES = [
+    (
+        "run_diff",
+        "lea_id text, student_id text, kind text, field text, legacy_value text, "
+        "edfi_value text, edfi_raw text, mapping_entry text, cause text, explanation text",
+        "SELECT lea_id, student_id, kind, field, legacy_value, edfi_value, edfi_raw, "
+        "mapping_entry, cause, explanation FROM diff",
+    ),
+    (
+        "run_cells",
+        "category_set text, lea_id text, categories jsonb, legacy_count integer, "
+        "edfi_count integer, difference integer, within_tolerance boolean",
+        "SELECT category_set, lea_id, categories, legacy_count, edfi_count, difference, "
+        "within_tolerance FROM cells",
+    ),
+    (
+        "run_counts",
+        "lea_id text, legacy_records integer, edfi_records integer",
+        "SELECT lea_id, legacy_records, edfi_records FROM counts",
+    ),  # fmt: skip
+]
+
+
+def copy_results(cursor, con: duckdb.DuckDBPyConnection, folder: Path) -> int:
+    """COPY DuckDB's result tables into temporary PostgreSQL tables; returns the cells kept."""
+    cells = 0
+    for name, columns, query in _TABLES:
+        path = folder / f"{name}.csv"
+        p = Params()
+        con.execute(f"COPY ({query}) TO {p.add(str(path))} (FORMAT csv, HEADER false)", p.values)
+        # Inside an outer transaction (tests) an earlier run's table is still there.
+        cursor.execute(f"DROP TABLE IF EXISTS pg_temp.{name}")
+        cursor.execute(f"CREATE TEMP TABLE {name} ({columns}) ON COMMIT DROP")
+        with (
+            cursor.cursor.copy(f"COPY {name} FROM STDIN (FORMAT csv)") as copy,
+            path.open("rb") as handle,
+        ):
+            while chunk := handle.read(1 << 20):
+                copy.write(chunk)
+        path.unlink()
+        if name == "run_cells":
+            cursor.execute("SELECT count(*) FROM run_cells")
+            cells = cursor.fetchone()[0]
+    cursor.execute("ANALYZE run_diff, run_cells, run_counts")
+    return cells
+
+
+def insert_results(cursor, run, previous, lea_map: dict[str, int]) -> None:
+    """The run's rows, from the temporary tables."""
+    lea_rows = ", ".join(["(%s, %s)"] * len(lea_map)) or "(NULL, NULL)"
+    lea_params = [v for pair in lea_map.items() for v in pair]
+    cursor.execute("DROP TABLE IF EXISTS pg_temp.run_leas")
+    cursor.execute(
+        f"CREATE TEMP TABLE run_leas ON COMMIT DROP AS SELECT state_id::text, lea_pk::bigint "
+        f"FROM (VALUES {lea_rows}) AS leas(state_id, lea_pk)",
+        lea_params,
+    )
+    cursor.execute(
+        """
+        INSERT INTO parallel_discrepancygroup
+            (run_id, lea_id, kind, field, count, new_count, responsible_party, status, notes)
+        SELECT %s, m.lea_pk, d.kind, d.field, count(*), 0, '', 'open', ''
+        FROM run_diff d JOIN run_leas m ON m.state_id = d.lea_id
+        GROUP BY m.lea_pk, d.kind, d.field
+        """,
+        [run.pk],
+    )
+    # Fresh rows: without statistics PostgreSQL would join the groups on kind and field alone.
+    cursor.execute("ANALYZE parallel_discrepancygroup, run_leas")
+    cursor.execute(
+        """
+        INSERT INTO parallel_discrepancy
+            (run_id, group_id, lea_id, kind, student_id, field, legacy_value, edfi_value,
+             edfi_raw, mapping_entry, cause, explanation, first_seen_run_id)
+        SELECT %(run)s, g.id, g.lea_id, d.kind, d.student_id, d.field,
+               coalesce(left(d.legacy_value, 200), ''), coalesce(left(d.edfi_value, 200), ''),
+               coalesce(left(d.edfi_raw, 200), ''), coalesce(d.mapping_entry, ''),
+               coalesce(d.cause, ''), coalesce(left(d.explanation, 300), ''),
+               coalesce(p.first_seen_run_id, %(run)s)
+        FROM run_diff d
+        JOIN run_leas m ON m.state_id = d.lea_id
+        JOIN parallel_discrepancygroup g
+          ON g.run_id = %(run)s AND g.lea_id = m.lea_pk AND g.kind = d.kind AND g.field = d.field
+        LEFT JOIN parallel_discrepancy p
+          ON p.run_id = %(previous)s AND p.lea_id = m.lea_pk AND p.kind = d.kind
+         AND p.field = d.field AND p.student_id = d.student_id
+        ORDER BY m.lea_pk, d.kind, d.field, d.student_id
+        """,
+        {"run": run.pk, "previous": previous.pk if previous else None},
+    )
+    cursor.execute(
+        """
+        UPDATE parallel_discrepancygroup g SET new_count = n.new
+        FROM (SELECT group_id, count(*) AS new FROM parallel_discrepancy
+              WHERE run_id = %(run)s AND first_seen_run_id = %(run)s GROUP BY group_id) n
+        WHERE g.id = n.group_id
+        """,
+        {"run": run.pk},
+    )
+    # Only cells that differ, plus every total, are kept: the rest are equal by construction.
+    cursor.execute(
+        """
+        INSERT INTO parallel_aggregatedifference
+            (run_id, lea_id, category_set, categories, legacy_count, edfi_count, difference,
+             within_tolerance)
+        SELECT %s, m.lea_pk, c.category_set, c.categories, c.legacy_count, c.edfi_count,
+               c.difference, c.within_tolerance
+        FROM run_cells c JOIN run_leas m ON m.state_id = c.lea_id
+        ORDER BY m.lea_pk, c.category_set, c.categories::text
+        """,
+        [run.pk],
+    )
+    cursor.execute(
+        """
+        INSERT INTO parallel_learunsummary
+            (run_id, lea_id, legacy_records, edfi_records, matched_records, only_in_legacy,
+             only_in_edfi, records_with_mismatches, field_mismatches, match_rate,
+             cells_outside_tolerance, within_tolerance, only_in_legacy_excluded,
+             only_in_edfi_excluded)
+        SELECT %s, m.lea_pk, lc.n, ec.n,
+               lc.n - coalesce(dd.only_legacy, 0) - coalesce(dd.mismatched, 0),
+               coalesce(dd.only_legacy, 0), coalesce(dd.only_edfi, 0),
+               coalesce(dd.mismatched, 0), coalesce(dd.fields, 0),
+               CASE WHEN lc.n + coalesce(dd.only_edfi, 0) = 0 THEN 100
+                    ELSE round(100.0 * (lc.n - coalesce(dd.only_legacy, 0)
+                                        - coalesce(dd.mismatched, 0))
+                               / (lc.n + coalesce(dd.only_edfi, 0)), 2) END,
+               coalesce(cc.outside, 0), coalesce(cc.outside, 0) = 0,
+               coalesce(dd.legacy_excluded, 0), coalesce(dd.edfi_excluded, 0)
+        FROM run_leas m
+        LEFT JOIN run_counts n0 ON n0.lea_id = m.state_id
+        CROSS JOIN LATERAL (SELECT coalesce(n0.legacy_records, 0) AS n) lc
+        CROSS JOIN LATERAL (SELECT coalesce(n0.edfi_records, 0) AS n) ec
+        LEFT JOIN (
+            SELECT lea_id,
+                   count(*) FILTER (WHERE kind = 'only_legacy') AS only_legacy,
+                   count(*) FILTER (WHERE kind = 'only_edfi') AS only_edfi,
+                   count(*) FILTER (WHERE kind = 'only_legacy' AND cause <> 'missing')
+                       AS legacy_excluded,
+                   count(*) FILTER (WHERE kind = 'only_edfi' AND cause <> 'missing')
+                       AS edfi_excluded,
+                   count(DISTINCT student_id) FILTER (WHERE kind = 'mismatch') AS mismatched,
+                   count(*) FILTER (WHERE kind = 'mismatch') AS fields
+            FROM run_diff GROUP BY lea_id
+        ) dd ON dd.lea_id = m.state_id
+        LEFT JOIN (
+            SELECT lea_id, count(*) FILTER (WHERE NOT within_tolerance) AS outside
+            FROM run_cells GROUP BY lea_id
+        ) cc ON cc.lea_id = m.state_id
+        WHERE lc.n > 0 OR ec.n > 0
+        """,
+        [run.pk],
+    )

@@ -1,0 +1,46 @@
+"""A run's spill folder: DuckDB's database file and its temporary files live here.
+
+Student-level rows never leave this folder except as results written to PostgreSQL. It is on
+``PARALLEL_SPILL_DIR`` (protected disk), removed when the run ends, and, when a worker died
+mid-run, by the job's clean-up or the retention purge (``services.runs.remove_run_work``).
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+
+PREFIX = "run-"
+
+
+@dataclass(frozen=True)
+class RunFolder:
+    folder: Path
+
+    @classmethod
+    def of_run(cls, run_id: int) -> RunFolder:
+        return cls(Path(settings.PARALLEL_SPILL_DIR) / f"{PREFIX}{int(run_id)}")
+
+    @staticmethod
+    def runs_with_folders() -> set[int]:
+        """The runs whose folders exist (a worker killed mid-run leaves one)."""
+        root = Path(settings.PARALLEL_SPILL_DIR)
+        if not root.is_dir():
+            return set()
+        found = set()
+        for path in root.iterdir():
+            suffix = path.name.removeprefix(PREFIX)
+            if path.name.startswith(PREFIX) and suffix.isdigit():
+                found.add(int(suffix))
+        return found
+
+    def create(self) -> Path:
+        self.remove()  # what an earlier attempt of the same run left
+        self.folder.mkdir(parents=True, mode=0o700)
+        return self.folder
+
+    def remove(self) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)
