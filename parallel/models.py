@@ -524,6 +524,18 @@ class Discrepancy(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("parallel:lea-results", args=[self.run_id, self.lea_id])
 
+    @property
+    def mapping_entry_link(self) -> tuple[str, str] | None:
+        """(label, URL) of the crosswalk row or approved descriptor mapping that produced the
+        Ed-Fi code, or None when no code was translated."""
+        source, _, number = self.mapping_entry.partition(":")
+        if not number.isdigit():
+            return None
+        if source == "mapping":
+            return "Descriptor mapping", reverse("mapping:descriptormapping-detail", args=[number])
+        definition = self.run.cycle.report_definition
+        return f"Crosswalk row {number}", f"{definition.get_absolute_url()}#crosswalk-{number}"
+
 
 class DownloadLog(models.Model):
     """Who downloaded which student-level data, and when (FERPA audit trail)."""

@@ -234,7 +234,7 @@ def run_differences(*, user, run, data=None):
     queryset = (
         Discrepancy.objects.restrict(user, VIEW)
         .filter(run=run)
-        .select_related("lea", "first_seen_run")
+        .select_related("lea", "first_seen_run", "run__cycle__report_definition")
         .order_by("lea__name", "kind", "field", "student_id")
     )
     filterset = DiscrepancyFilterSet(data or None, queryset=queryset, leas=leas)

@@ -148,5 +148,6 @@ class DiscrepancySerializer(serializers.ModelSerializer):
     class Meta:
         model = Discrepancy
         fields = ["id", "run", "group", "lea", "discrepancy_kind", "student_id", "field",
-                  "legacy_value", "edfi_value", "first_seen_run"]  # fmt: skip
+                  "legacy_value", "edfi_value", "edfi_raw", "mapping_entry", "cause",
+                  "explanation", "first_seen_run"]  # fmt: skip
         read_only_fields = fields

@@ -15,6 +15,10 @@ DISCREPANCY_HEADER = [
     "FIELD",
     "LEGACY_VALUE",
     "EDFI_VALUE",
+    "EDFI_RAW_VALUE",
+    "PRODUCED_BY",
+    "CAUSE",
+    "EXPLANATION",
     "FIRST_SEEN_RUN",
 ]
 
@@ -67,5 +71,9 @@ def as_table(queryset):
             d.field,
             d.legacy_value,
             d.edfi_value,
+            d.edfi_raw,
+            d.mapping_entry,
+            d.get_cause_display() if d.cause else "",
+            d.explanation,
             d.first_seen_run.number if d.first_seen_run else "",
         ]

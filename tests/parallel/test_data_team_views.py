@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 
 from leas.models import LEA
 from parallel import charts, selectors
-from parallel.models import DiscrepancyKind, DownloadLog, RunState
+from parallel.models import DifferenceCause, DiscrepancyKind, DownloadLog, RunState
 from rolloutplanner.models import Job
 from rolloutplanner.roles import Role
 from tests.parallel.factories import (
@@ -307,6 +307,7 @@ def test_download_holds_exactly_the_filtered_pairs_and_is_formula_safe(client, w
 
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
     assert rows[0] == ["LEA_ID", "STUDENT_ID", "KIND", "FIELD", "LEGACY_VALUE", "EDFI_VALUE",
+                       "EDFI_RAW_VALUE", "PRODUCED_BY", "CAUSE", "EXPLANATION",
                        "FIRST_SEEN_RUN"]  # fmt: skip
     assert sorted(row[1] for row in rows[1:]) == ["S1", "S2", "S9"]
     formula = next(row for row in rows if row[1] == "S2")
@@ -400,3 +401,29 @@ def test_production_readiness_is_paginated_too(client, world, history):
     assert "1 of 122 LEAs ready." in html and "readiness_page=2" in html
     # The LEA list keeps its own page: the readiness link leaves it alone.
     assert f"?cycle={history['cycles'][1].pk}&amp;readiness_page=2" in html
+
+
+def test_each_difference_says_why_and_where_its_code_came_from(client, world, differences):
+    run, rows = differences
+    rows["only"].cause = DifferenceCause.EXCLUDED
+    rows["only"].explanation = "not in the population: program not active on 2026-10-01"
+    rows["only"].save()
+    rows["aut"].edfi_raw = "Specific Learning Disability"
+    rows["aut"].mapping_entry = "crosswalk:3"
+    rows["aut"].save()
+    client.force_login(world.users[Role.SEA_TEAM])
+
+    page = client.get(reverse("parallel:reconciliationrun-differences", args=[run.pk]))
+
+    body = page.content.decode()
+    assert (
+        "<strong>Present but excluded by a population rule</strong>: not in the population: "
+        "program not active on 2026-10-01"
+    ) in body
+    definition_url = run.cycle.report_definition.get_absolute_url()
+    assert (
+        f'Specific Learning Disability (<a href="{definition_url}#crosswalk-3">Crosswalk row 3</a>)'
+    ) in body
+    export = client.get(reverse("parallel:export", args=[run.pk, "csv"]), {"value": "AUT"})
+    text = b"".join(export.streaming_content).decode("utf-8-sig")
+    assert "Specific Learning Disability,crosswalk:3" in text
