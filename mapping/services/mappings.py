@@ -358,15 +358,8 @@ def sibling_elements(element) -> list:
     ]
 
 
-COPIED_FIELDS = (
-    "kind",
-    "target_kind",
-    "target_value",
-    "active_on",
-    "logical_map",
-    "transformation_rule",
-    "owner",
-)
+# A copy to a sibling column takes every editable field but the comments on the original.
+COPIED_FIELDS = tuple(name for name in EDITABLE_FIELDS if name != "comments")
 
 
 @transaction.atomic
