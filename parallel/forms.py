@@ -6,6 +6,7 @@ from parallel.models import (
     DiscrepancyGroup,
     EdFiConnection,
     EdFiResource,
+    ReportDefinition,
     Side,
     TriageStatus,
 )
@@ -79,3 +80,45 @@ class EdFiConnectionForm(ModelForm):
         if secret := self.cleaned_data.get("client_secret"):
             self.instance.set_secret(secret)
         return super().save(commit=commit)
+
+
+class ReportDefinitionForm(ModelForm):
+    """The definition's JSON fields as text areas; Django's JSONField refuses text that is not
+    JSON with a message on the field, the service checks what the JSON says."""
+
+    JSON_FIELDS = ("columns", "record_key", "compared_fields", "category_sets", "crosswalk",
+                   "population", "edfi_source")  # fmt: skip
+
+    class Meta:
+        model = ReportDefinition
+        fields = [
+            "code", "name", "file_specs", "derivation", "tolerance_absolute",
+            "tolerance_percent", "source", "columns", "record_key", "compared_fields",
+            "category_sets", "crosswalk", "population", "edfi_source",
+        ]  # fmt: skip
+        help_texts = {
+            "record_key": 'JSON list of layout fields, e.g. ["lea_id", "student_id"].',
+            "compared_fields": "JSON list of the layout fields compared with Ed-Fi.",
+            "population": 'JSON object, e.g. {"min_age": 6, "max_age": 21}.',
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in self.JSON_FIELDS:
+            field = self.fields[name]
+            # An empty list or object is a valid value (no crosswalk, the shipped source).
+            field.required = False
+            field.widget.attrs.update(rows=8, spellcheck="false", autocapitalize="off")
+
+    def _empty_json(self, name):
+        value = self.cleaned_data.get(name)
+        if value is None:
+            return {} if name in ("population", "edfi_source") else []
+        return value
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in self.JSON_FIELDS:
+            if name in cleaned:
+                cleaned[name] = self._empty_json(name)
+        return cleaned

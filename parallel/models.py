@@ -44,7 +44,8 @@ class ReportDefinition(models.Model):
     """What is compared: record key, compared fields, layout, category sets, crosswalk, tolerance.
 
     Definitions are data: the shipped ones come from ``parallel/data/definitions.json`` and the
-    SEA team edits them (or adds new ones) in the admin.
+    SEA team adds and edits them on the definition pages or through the API (checked by
+    ``parallel.services.definitions``); one read by runs is copied, not edited.
     """
 
     permission_policy = ObjectPolicy(shared=True)

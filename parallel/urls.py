@@ -23,6 +23,8 @@ urlpatterns = [
         "reportdefinition",
         list_view=views.ReportDefinitionListView,
         detail_view=views.ReportDefinitionDetailView,
+        create_view=views.ReportDefinitionCreateView,
+        update_view=views.ReportDefinitionUpdateView,
     ),
     *crud_urls(
         "runs",

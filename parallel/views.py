@@ -4,6 +4,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.views import generic
 from django.views.decorators.http import require_POST
@@ -17,7 +18,13 @@ from parallel.filtersets import (
     LEARunSummaryListFilterSet,
     ReportDefinitionFilterSet,
 )
-from parallel.forms import CollectionCycleForm, EdFiConnectionForm, TriageForm, UploadForm
+from parallel.forms import (
+    CollectionCycleForm,
+    EdFiConnectionForm,
+    ReportDefinitionForm,
+    TriageForm,
+    UploadForm,
+)
 from parallel.models import (
     AggregateDifference,
     CollectionCycle,
@@ -29,11 +36,11 @@ from parallel.models import (
     ReconciliationRun,
     ReportDefinition,
 )
-from parallel.services import exports, triage, uploads
+from parallel.services import definitions, exports, triage, uploads
 from parallel.services.runs import PULL_JOB_KIND, start_reconciliation
 from rolloutplanner.exports import FORMATS, Table, download
 from rolloutplanner.jobs import enqueue_job
-from rolloutplanner.permissions import VIEW, user_can
+from rolloutplanner.permissions import VIEW, user_can, user_can_add_model
 from rolloutplanner.roles import UNRESTRICTED_ROLES, Role, role_of
 from rolloutplanner.views import generic as planner
 
@@ -298,7 +305,7 @@ def start_run(request, pk):
     return redirect(run)
 
 
-class ReportDefinitionListView(ListWithoutAddPage):
+class ReportDefinitionListView(planner.ObjectListView):
     model = ReportDefinition
     filterset_class = ReportDefinitionFilterSet
     columns = [
@@ -320,11 +327,78 @@ class NoPageActionsMixin:
         return context
 
 
-class ReportDefinitionDetailView(NoPageActionsMixin, planner.ObjectDetailView):
+class ReportDefinitionDetailView(planner.ObjectDetailView):
     model = ReportDefinition
     template_name = "parallel/definition_detail.html"
     detail_fields = ["code", "file_specs", "derivation", "tolerance_absolute",
                      "tolerance_percent", "source"]  # fmt: skip
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        definition = self.object
+        used = definitions.is_used(definition)
+        if used:
+            context["edit_url"] = None  # the edit page would only refuse; the copy is offered
+        snapshot = definitions.sample_snapshot(definition)
+        sql, problems = definitions.generated_sql(definition, snapshot)
+        context.update(
+            used=used,
+            sql=sql,
+            sql_snapshot=snapshot,
+            problems=problems,
+            copy_url=_copy_url(self.request.user, definition),
+        )
+        return context
+
+
+def _copy_url(user, definition) -> str | None:
+    if not user_can_add_model(user, ReportDefinition):
+        return None
+    return f"{reverse('parallel:reportdefinition-add')}?copy={definition.pk}"
+
+
+class ReportDefinitionCreateView(planner.ObjectCreateView):
+    """A new definition, empty or (``?copy=<pk>``) starting from one the user may see."""
+
+    model = ReportDefinition
+    form_class = ReportDefinitionForm
+    template_name = "parallel/definition_form.html"
+
+    def get_initial(self):
+        initial = super().get_initial()
+        initial.pop("copy", None)
+        source_pk = self.request.GET.get("copy", "")
+        if source_pk.isdigit():
+            visible = ReportDefinition.objects.restrict(self.request.user, VIEW)
+            original = visible.filter(pk=source_pk).first()
+            if original is not None:
+                initial.update(definitions.copy_values(original))
+        return initial
+
+    def save_form(self, form):
+        values = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        return definitions.create_definition(user=self.request.user, **values)
+
+
+class ReportDefinitionUpdateView(planner.ObjectUpdateView):
+    """Refused (with the copy offered) while a cycle's runs read the definition."""
+
+    model = ReportDefinition
+    form_class = ReportDefinitionForm
+    template_name = "parallel/definition_form.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if definitions.is_used(self.object):
+            context["used_message"] = definitions.USED_MESSAGE
+            context["copy_url"] = _copy_url(self.request.user, self.object)
+        return context
+
+    def save_form(self, form):
+        values = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        return definitions.update_definition(
+            definition=self.object, user=self.request.user, **values
+        )
 
 
 class ReconciliationRunListView(ListWithoutAddPage):

@@ -27,7 +27,7 @@ class ReportDefinitionSerializer(CleanedModelSerializer):
         fields = [
             "id", "code", "name", "file_specs", "derivation", "columns", "record_key",
             "compared_fields", "category_sets", "crosswalk", "population",
-            "tolerance_absolute", "tolerance_percent", "source",
+            "tolerance_absolute", "tolerance_percent", "source", "edfi_source",
         ]  # fmt: skip
 
 

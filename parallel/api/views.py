@@ -1,6 +1,7 @@
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
@@ -22,10 +23,12 @@ from parallel.models import (
     ReconciliationRun,
     ReportDefinition,
 )
+from parallel.services import definitions
 from parallel.services.runs import start_reconciliation
 from parallel.services.triage import triage_group
 from parallel.services.uploads import upload_submission
 from rolloutplanner.api.viewsets import RestrictedModelViewSet, RestrictedReadOnlyViewSet
+from rolloutplanner.permissions import refused_field_changes
 from vendors.models import Vendor
 
 
@@ -33,6 +36,18 @@ class ReportDefinitionViewSet(RestrictedModelViewSet):
     model = ReportDefinition
     serializer_class = serializers.ReportDefinitionSerializer
     filterset_class = ReportDefinitionFilterSet
+
+    def perform_create(self, serializer):
+        serializer.instance = definitions.create_definition(
+            user=self.request.user, **serializer.validated_data
+        )
+
+    def perform_update(self, serializer):
+        if refused_field_changes(self.request.user, serializer.instance, serializer.validated_data):
+            raise PermissionDenied("You may not change this report definition.")
+        definitions.update_definition(
+            definition=serializer.instance, user=self.request.user, **serializer.validated_data
+        )
 
 
 class CollectionCycleViewSet(RestrictedModelViewSet):

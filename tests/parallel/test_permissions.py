@@ -81,7 +81,7 @@ TARGETS = [
         change_payload=_definition_payload,
         create_payload=_definition_payload,
         allowed=EVERYONE_VIEWS,
-        has_pages=False,  # edited in the admin; its page is checked below
+        has_pages=False,  # its page posts JSON as text: tests/parallel/test_definition_editing.py
     ),
 ]
 
