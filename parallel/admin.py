@@ -10,6 +10,14 @@ class ReportDefinitionAdmin(SimpleHistoryAdmin):
                     "tolerance_percent"]  # fmt: skip
     search_fields = ["name", "code", "file_specs"]
 
+    # Definitions are written through their pages and API, whose service checks the Ed-Fi
+    # vocabulary and refuses to change a definition runs already read; here they are read only.
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
 
 @admin.register(models.CollectionCycle)
 class CollectionCycleAdmin(SimpleHistoryAdmin):

@@ -246,3 +246,17 @@ def test_api_denies_other_roles(api_client, world, role):
 
     assert created.status_code == 403 and patched.status_code == 403
     assert not ReportDefinition.objects.filter(code="fs002-copy").exists()
+
+
+def test_the_django_admin_only_reads_definitions(client, world):
+    """The admin would bypass the vocabulary check and the used-by-runs rule."""
+    definition = ReportDefinition.objects.first()
+    client.force_login(world.users[Role.ADMINISTRATOR])
+    change = reverse("admin:parallel_reportdefinition_change", args=[definition.pk])
+    page = client.get(change)
+    assert page.status_code == 200 and 'type="submit" value="Save"' not in page.content.decode()
+    refused = client.post(change, {"name": "Renamed in the admin"})
+    assert refused.status_code == 403
+    assert client.get(reverse("admin:parallel_reportdefinition_add")).status_code == 403
+    definition.refresh_from_db()
+    assert definition.name != "Renamed in the admin"
