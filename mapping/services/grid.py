@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 
 from mapping.models import EdFiProperty, ElementMapping, MappingStatus
 from mapping.services.mappings import transition_mapping, transition_to, update_mapping
@@ -44,19 +45,22 @@ class GridRefused(Exception):
 
 
 def find_properties(*, version, paths: Iterable[str]) -> tuple[list[EdFiProperty], list[str]]:
-    """The properties named ``Resource.Path`` in ``version``, and the names not found there."""
-    found, unknown = [], []
-    for path in paths:
-        resource, _, prop = path.strip().partition(".")
-        match = (
-            EdFiProperty.objects.filter(
-                resource__version=version, resource__name=resource, path=prop
-            )
-            .select_related("resource", "descriptor")
-            .first()
+    """The properties named ``Resource.Path`` in ``version`` (in the order named, one query for
+    them all), and the names not found there."""
+    wanted = [path.strip() for path in paths if path.strip()]
+    pairs = [name.partition(".")[::2] for name in wanted]
+    if not pairs:
+        return [], []
+    matching = Q()
+    for resource, prop in pairs:
+        matching |= Q(resource__name=resource, path=prop)
+    found = {
+        f"{p.resource.name}.{p.path}": p
+        for p in EdFiProperty.objects.filter(matching, resource__version=version).select_related(
+            "resource", "descriptor"
         )
-        (found.append(match) if match else unknown.append(path.strip()))
-    return found, unknown
+    }
+    return [found[n] for n in wanted if n in found], [n for n in wanted if n not in found]
 
 
 def save_grid(*, collection, user, edits: list[RowEdit]) -> int:

@@ -19,7 +19,7 @@ from mapping.services.grid import GridRefused, RowEdit, save_grid
 from mapping.spreadsheet import LIST_SEPARATOR
 from mapping.views._common import _object_for
 from rolloutplanner.permissions import CHANGE, VIEW
-from rolloutplanner.versioning import version_of
+from rolloutplanner.versioning import versions_of
 
 ROWS_PER_PAGE = 200
 SEARCH_LIMIT = 20
@@ -44,7 +44,8 @@ def collection_grid(request, pk):
         raise PermissionDenied("You may not change the mappings of this collection.")
     users = get_user_model().objects.filter(is_active=True).order_by("username")
     data = request.POST if request.method == "POST" else None
-    rows = [_row(mapping, data, users, changeable) for mapping in mappings]
+    versions = versions_of([m for m in mappings if m.pk in changeable])  # one query per page
+    rows = [_row(mapping, data, users, versions) for mapping in mappings]
     bulk = forms.GridBulkForm(data, users=users)
     context = {
         "collection": collection,
@@ -72,15 +73,16 @@ def collection_grid(request, pk):
     return redirect(f"{request.path}?page={page.number}")
 
 
-def _row(mapping, data, users, changeable) -> dict:
+def _row(mapping, data, users, versions: dict[int, str]) -> dict:
+    """The row's form when the user may change it (``versions`` holds those rows)."""
     form = None
-    if mapping.pk in changeable:
+    if mapping.pk in versions:
         form = forms.GridRowForm(
             data,
             users=users,
             prefix=f"row-{mapping.pk}",
             initial={
-                "version": version_of(mapping),
+                "version": versions[mapping.pk],
                 "kind": mapping.kind,
                 "targets": f"{LIST_SEPARATOR} ".join(
                     f"{t.resource.name}.{t.path}" for t in mapping.targets.all()
