@@ -103,7 +103,11 @@ class ElementMappingQuerySet(RestrictedQuerySet):
         """Everything the mapping list page and API show per row, in a fixed number of queries."""
         return (
             self.select_related(
-                "element", "element__collection", "element__collection__plan", "owner"
+                "element",
+                "element__collection",
+                "element__collection__plan",
+                "owner",
+                "target_value__descriptor",  # the target in words and its URI
             )
             .prefetch_related("targets__resource")
             .annotate(

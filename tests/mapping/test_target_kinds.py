@@ -298,3 +298,36 @@ def test_leadership_cannot_set_a_target_kind(api_client, catalog, mapping_for, w
     assert response.status_code == 403
     flag.refresh_from_db()
     assert flag.target_kind == TargetKind.PROPERTY
+
+
+def test_the_api_list_reads_target_values_without_a_query_per_row(
+    api_client, catalog, mapping_for, sea_user
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    characteristic = prop(catalog, SEOA, "StudentCharacteristic.StudentCharacteristic")
+    immigrant = value(catalog, "StudentCharacteristicDescriptor", "Immigrant")
+
+    def add_flags(count):
+        for n in range(count):
+            services.update_mapping(
+                mapping=mapping_for(f"FLAG_{count}_{n}"),
+                user=sea_user,
+                kind=MappingKind.CLOSE,
+                targets=[characteristic],
+                target_kind=TargetKind.DESCRIPTOR_IN_COLLECTION,
+                target_value=immigrant,
+            )
+
+    def queries_for_list() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            response = api_client.get(reverse("api:elementmapping-list"))
+        assert response.status_code == 200
+        return len(captured)
+
+    api_client.force_authenticate(sea_user)
+    add_flags(1)
+    few = queries_for_list()
+    add_flags(5)
+    assert queries_for_list() == few
