@@ -105,20 +105,23 @@ def reference(*, data, snapshot: str, crosswalk: list[dict], population: dict,
          "high": int(population.get("max_age", 200))},
     )  # fmt: skip
     rename = ", ".join(f'"{c["column"]}" AS {c["field"]}' for c in columns)
-    unpivot = " UNION ALL ".join(
-        f"SELECT 'mismatch', l.lea_id, l.student_id, '{f}' FROM l JOIN edfi e USING (lea_id, "
-        f"student_id) WHERE l.{f} IS DISTINCT FROM e.{f}"
-        for f in fields
-    )
+    # One FULL JOIN: each pair of records gives its kind and, when both sides hold it, the
+    # fields that differ.
+    differing = ", ".join(f"CASE WHEN l.{f} IS DISTINCT FROM e.{f} THEN '{f}' END" for f in fields)
     rows = con.execute(
         f"""
-        WITH l AS (SELECT {rename} FROM legacy)
-        SELECT 'only_legacy', lea_id, student_id, '' FROM l
-        ANTI JOIN edfi USING (lea_id, student_id)
+        WITH l AS (SELECT {rename} FROM legacy),
+        pairs AS (
+            SELECT coalesce(l.lea_id, e.lea_id) AS lea_id,
+                   coalesce(l.student_id, e.student_id) AS student_id,
+                   CASE WHEN e.student_id IS NULL THEN ['only_legacy', '']
+                        WHEN l.student_id IS NULL THEN ['only_edfi', '']
+                   END AS side_only,
+                   list_filter([{differing}], f -> f IS NOT NULL) AS fields
+            FROM l FULL JOIN edfi e ON l.lea_id = e.lea_id AND l.student_id = e.student_id)
+        SELECT side_only[1], lea_id, student_id, side_only[2] FROM pairs WHERE side_only IS NOT NULL
         UNION ALL
-        SELECT 'only_edfi', lea_id, student_id, '' FROM edfi
-        ANTI JOIN l USING (lea_id, student_id)
-        UNION ALL {unpivot}
+        SELECT 'mismatch', lea_id, student_id, unnest(fields) FROM pairs WHERE side_only IS NULL
         """
     ).fetchall()
     con.close()
