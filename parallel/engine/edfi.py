@@ -61,18 +61,25 @@ def load(con: duckdb.DuckDBPyConnection, *, path, name: str, endpoint: str,
         path=params.add(str(path))
     )
     record = "r"
-    columns = [f"{vocabulary.path_sql(record, p, params)} AS {quote(p)}" for p in wanted]
-    own = _own_checks(record, resource, wanted, params, ok=True)
-    clean = f"{contract.ok_sql(spec, record, params)} AND {own}"
+    # Each path is read once, raw (descriptor URIs whole): the report's own checks and the
+    # stored column (a descriptor's code value) both read that one extraction.
+    raws = [f"{vocabulary.path_sql(record, p, params, raw=True)} AS {_raw(i)[2:]}"
+            for i, p in enumerate(wanted)]  # fmt: skip
+    columns = [f"{_stored(_raw(i), p)} AS {quote(p)}" for i, p in enumerate(wanted)]
+    own = _own_checks_on_raw(resource, wanted, params)
+    contract_ok = contract.ok_sql(spec, record, params)
     # Every record is checked with booleans only; the text of the few that fail is kept so
     # that their reasons are spelled out afterwards (``_record_problems``).
     structure = constant(contract.structure(spec))
     sql = f"""
         CREATE OR REPLACE TABLE {quote(table)} AS
-        SELECT t.is_object, t.blank, t.deep,
-               CASE WHEN t.blank OR (t.is_object AND {clean}) THEN NULL ELSE t.j END AS failed,
+        SELECT x.is_object, x.blank, x.deep,
+               CASE WHEN x.blank OR (x.is_object AND x.contract_ok AND {own}) THEN NULL
+                    ELSE x.j END AS failed,
                {", ".join(columns)}
         FROM (
+          SELECT t.j, t.is_object, t.blank, t.deep, {contract_ok} AS contract_ok, {", ".join(raws)}
+          FROM (
             SELECT j,
                    -- Cheap tests first: most lines are records and long.
                    CASE WHEN j IS NULL THEN true WHEN left(j, 1) = '{{' THEN false
@@ -89,7 +96,8 @@ def load(con: duckdb.DuckDBPyConnection, *, path, name: str, endpoint: str,
                         THEN from_json(ltrim(j, chr(65279)), {structure})
                    END AS r
             FROM {source}
-        ) t
+          ) t
+        ) x
     """
     try:
         con.execute(sql, params.values)
@@ -103,16 +111,45 @@ def load(con: duckdb.DuckDBPyConnection, *, path, name: str, endpoint: str,
     return Loaded(endpoint=endpoint, path=Path(path), name=name, table=table, paths=tuple(wanted))
 
 
-def _own_checks(record: str, resource, paths: list[str], params: Params, *, ok: bool) -> str:
-    """The report's own checks: natural key members present, descriptors as URIs; with ``ok``
-    whether a record passes them all, else the list of reasons it fails."""
-    parts, tests = [], []
+def _raw(number: int) -> str:
+    return f"x.raw_{number}"
+
+
+def _stored(raw: str, path: str) -> str:
+    """The stored column of a path read raw: a descriptor's code value, else as read."""
+    if not vocabulary.is_descriptor(path):
+        return raw
+    if "[]" in path:
+        return f"list_transform({raw}, lambda u: split_part(u, '#', 2))"
+    return f"split_part({raw}, '#', 2)"
+
+
+def _own_checks_on_raw(resource, paths: list[str], params: Params) -> str:
+    """Whether a record passes the report's own checks (as :func:`_own_checks`), on the paths
+    already read raw (``_raw``), not parsed again."""
+    tests = [f"coalesce({_raw(paths.index(k))}, '') <> ''" for k in resource.key]
+    descriptors = [path for path in paths if vocabulary.is_descriptor(path)]
+    pattern = params.add(DESCRIPTOR_URI) if descriptors else None
+    for path in descriptors:
+        value = _raw(paths.index(path))
+        if "[]" in path:
+            each = f"lambda u: NOT regexp_full_match(u, {pattern})"
+            bad = f"list_bool_or(list_transform({value}, {each}))"
+        else:
+            bad = f"NOT regexp_full_match({value}, {pattern})"
+        tests.append(f"NOT coalesce({bad}, false)")
+    return "(" + " AND ".join(tests) + ")" if tests else "true"
+
+
+def _own_problems(record: str, resource, paths: list[str], params: Params) -> str:
+    """The reasons a record parsed into ``record`` fails the report's own checks (natural key
+    members present, descriptors as URIs), as a list (the pass over every record checks the
+    same on the paths it read: :func:`_own_checks_on_raw`)."""
+    parts = []
     for path in resource.key:
         value = vocabulary.path_sql(record, path, params, raw=True)
-        tests.append(f"coalesce({value}, '') <> ''")
-        if not ok:
-            reason = params.add(f"required member {path} is missing")
-            parts.append(f"CASE WHEN coalesce({value}, '') = '' THEN {reason} END")
+        reason = params.add(f"required member {path} is missing")
+        parts.append(f"CASE WHEN coalesce({value}, '') = '' THEN {reason} END")
     descriptors = [path for path in paths if vocabulary.is_descriptor(path)]
     pattern = params.add(DESCRIPTOR_URI) if descriptors else None
     for path in descriptors:
@@ -122,12 +159,8 @@ def _own_checks(record: str, resource, paths: list[str], params: Params, *, ok: 
             bad = f"list_bool_or(list_transform({value}, {each}))"
         else:
             bad = f"NOT regexp_full_match({value}, {pattern})"
-        tests.append(f"NOT coalesce({bad}, false)")
-        if not ok:
-            reason = params.add(f"{path} is not a descriptor URI (uri://namespace/Descriptor#Code)")
-            parts.append(f"CASE WHEN coalesce({bad}, false) THEN {reason} END")
-    if ok:
-        return " AND ".join(tests) or "true"
+        reason = params.add(f"{path} is not a descriptor URI (uri://namespace/Descriptor#Code)")
+        parts.append(f"CASE WHEN coalesce({bad}, false) THEN {reason} END")
     if not parts:
         return "[]::VARCHAR[]"
     return f"list_filter([{', '.join(parts)}], lambda x: x IS NOT NULL)"
@@ -176,7 +209,7 @@ def _record_problems(con, item: Loaded) -> list[str]:
     resource = vocabulary.RESOURCES[item.endpoint]
     params = Params()
     reasons = contract.problems_sql(spec, "r", params)
-    own = _own_checks("r", resource, list(item.paths), params, ok=False)
+    own = _own_problems("r", resource, list(item.paths), params)
     not_object = params.add("not a JSON object")
     rows = con.execute(
         f"""
