@@ -81,12 +81,18 @@ def derive_sql(definition, snapshot: date) -> Compiled:
         for item in record.get("prefer", [])
     )
     carried = ", ".join(["record", *(quote(t["as"]) for t in record.get("through", []))])
+    table = quote("edfi_" + record["resource"])
+    # The record chosen per LEA and student is ranked on its keys alone, then fetched: the
+    # window would otherwise carry every column of every record through its sort.
     chosen = f"""
         SELECT {student} AS student_id, {lea} AS lea_raw, {is_active} AS active, {carried}
-        FROM {quote("edfi_" + record["resource"])} record {through}
-        WHERE {student} IS NOT NULL AND {lea} IS NOT NULL
-        QUALIFY row_number() OVER (PARTITION BY {lea}, {student}
-                                   ORDER BY {is_active} DESC{", " + prefer if prefer else ""}) = 1
+        FROM {table} record {through}
+        WHERE record.rowid IN (
+            SELECT record.rowid FROM {table} record {through}
+            WHERE {student} IS NOT NULL AND {lea} IS NOT NULL
+            QUALIFY row_number() OVER (
+                PARTITION BY {lea}, {student}
+                ORDER BY {is_active} DESC{", " + prefer if prefer else ""}) = 1)
     """
     joins = ""
     for join in source.get("joins", []):
@@ -270,8 +276,9 @@ def compare(con: duckdb.DuckDBPyConnection, definition) -> None:
     """``diff`` (every difference explained), ``cells`` and ``counts`` from ``legacy`` and
     ``derived``."""
     fields = list(definition.compared_fields)
+    # A view: each reader scans only the columns of ``derived`` it needs.
     con.execute(
-        "CREATE OR REPLACE TABLE included AS SELECT * FROM derived "
+        "CREATE OR REPLACE VIEW included AS SELECT * FROM derived "
         "WHERE in_cycle AND excluded_by IS NULL"
     )
     differs = " OR ".join(
