@@ -1,18 +1,23 @@
 """Benchmark of the parallel-year reconciliation (issue: parallel-year comparison).
 
     DATABASE_URL=postgres://… python bench/parallel.py --students 100000 [--baseline datacompy]
+        [--report {child-count,fall-membership}]
 
-Generates a legacy child-count CSV and an Ed-Fi JSON Lines extract (students, student–education-
-organization associations, student special-education program associations: nested references,
-descriptor URIs) with about 2 % injected discrepancies of known kinds, runs the real job code
+Generates a legacy CSV and an Ed-Fi JSON Lines extract (nested references, descriptor URIs) with
+about 2 % injected discrepancies of known kinds: for ``--report child-count`` (the default) an
+IDEA child count (students, student–education-organization associations, student
+special-education program associations), for ``fall-membership`` a fall membership (schools,
+students, student–school and student–education-organization associations; dates, school and
+grade compared, dates within their tolerance agreeing). Runs the real job code
 path (``rolloutplanner.jobs.execute_job`` in a separate worker process, as the Celery task does),
 checks that the discrepancies found equal the injected ones, and prints load time, compare time,
 total and the worker's peak RSS. ``--baseline datacompy`` runs the same comparison with datacompy
 on pandas in the same run and prints the ratio. ``--reference`` runs it as a plain DuckDB script
-outside the app (``bench/parallel_reference.py``: same files, nothing validated or stored) in the
+outside the app (``bench/parallel_reference.py``, for fall membership
+``bench/parallel_reference_membership.py``: same files, nothing validated or stored) in the
 same run and prints both times and their ratio (job total / reference), and whether the
 reference found the injected truth too. ``--repeat N`` runs the job (and the reference) N times
-on the same files and prints min/median.
+on the same files and prints min/median. ``--baseline datacompy`` is for the child count only.
 """
 
 from __future__ import annotations
@@ -31,6 +36,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rolloutplanner.settings")
+# --report → the shipped definition it runs.
+REPORTS = {"child-count": "idea-child-count-school-age", "fall-membership": "fall-membership"}
 
 
 def _setup(media_root: Path) -> None:
@@ -68,7 +75,7 @@ def _prepare(args, directory: Path):
     )
 
     load_shipped_definitions(ReportDefinition)
-    definition = ReportDefinition.objects.get(code="idea-child-count-school-age")
+    definition = ReportDefinition.objects.get(code=REPORTS[args.report])
     started = time.perf_counter()
     data = _generate_or_reuse(args, directory, definition)
     print(f"generated {args.students:,} students in {time.perf_counter() - started:.1f} s")
@@ -100,20 +107,23 @@ def _generate_or_reuse(args, directory: Path, definition):
     """The synthetic files; with ``--data-dir`` kept there and reused for the same options."""
     import pickle
 
-    from parallel.synthetic import generate
+    from parallel.synthetic import generate, generate_membership
 
-    options = (args.students, args.leas, args.rate, args.seed)
+    options = (args.report, args.students, args.leas, args.rate, args.seed)
     saved = directory / "collection.pickle"
     if args.data_dir and saved.exists():
         stored_options, data = pickle.loads(saved.read_bytes())
         if stored_options == options and all(p.exists() for p in data.edfi_files.values()):
             return data
-    data = generate(
+    generator = generate_membership if args.report == "fall-membership" else generate
+    data = generator(
         directory=directory,
         definition={
             "crosswalk": definition.crosswalk,
             "columns": definition.columns,
             "population": definition.population,
+            "compared_fields": definition.compared_fields,
+            "edfi_source": definition.edfi_source,
         },
         students=args.students,
         leas=args.leas,
@@ -248,7 +258,7 @@ def _job(run, data, directory: Path, args) -> tuple[float, float, bool]:
     correct = found == data.truth
     timings = run.timings
     load = timings["legacy_load_seconds"] + timings["edfi_load_seconds"]
-    print(f"students            {args.students:,} over {args.leas} LEAs")
+    print(f"students            {args.students:,} over {args.leas} LEAs ({args.report})")
     print(f"injected / found    {len(data.truth):,} / {len(found):,}  "
           f"({'equal' if correct else 'DIFFERENT'})")  # fmt: skip
     print(f"load (read+derive)  {load:.2f} s  (legacy {timings['legacy_load_seconds']:.2f} s, "
@@ -266,9 +276,32 @@ def _job(run, data, directory: Path, args) -> tuple[float, float, bool]:
     return timings["total_seconds"], peak_mb, correct, cpu
 
 
+def _reference(args, data, run) -> tuple[float, set]:
+    """The plain DuckDB script of the report on the same files: (seconds, differences)."""
+    definition = run.cycle.report_definition
+    common = {
+        "data": data, "snapshot": str(run.cycle.snapshot_date),
+        "crosswalk": definition.crosswalk, "columns": definition.columns,
+        "fields": definition.compared_fields,
+    }  # fmt: skip
+    if args.report == "fall-membership":
+        from bench.parallel_reference_membership import reference
+
+        tolerance = {
+            name: int(spec.get("tolerance_days", 0))
+            for name, spec in definition.edfi_source["fields"].items()
+            if spec["source"] == "date"
+        }
+        return reference(**common, tolerance_days=tolerance)
+    from bench.parallel_reference import reference
+
+    return reference(**common, population=definition.population)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--students", type=int, default=10_000)
+    parser.add_argument("--report", choices=sorted(REPORTS), default="child-count")
     parser.add_argument("--leas", type=int, default=0, help="default: students / 1000, 5..1200")
     parser.add_argument("--rate", type=float, default=0.02)
     parser.add_argument("--seed", type=int, default=7)
@@ -283,6 +316,8 @@ def main() -> None:
     )
     args = parser.parse_args()
     args.leas = args.leas or max(5, min(1200, args.students // 1000))
+    if args.baseline and args.report != "child-count":
+        parser.error("--baseline datacompy compares the child count only")
     with tempfile.TemporaryDirectory(prefix="parallel-bench-") as tmp:
         directory = args.data_dir or Path(tmp)
         _setup(directory)
@@ -294,15 +329,8 @@ def main() -> None:
             seconds, peak_mb, correct, job_cpu = _job(run, data, directory, args)
             jobs.append(seconds)
             if args.reference:
-                from bench.parallel_reference import reference
-
-                definition = run.cycle.report_definition
                 cpu_before = time.process_time()
-                ref_seconds, ref_found = reference(
-                    data=data, snapshot=str(run.cycle.snapshot_date),
-                    crosswalk=definition.crosswalk, population=definition.population,
-                    columns=definition.columns, fields=definition.compared_fields,
-                )  # fmt: skip
+                ref_seconds, ref_found = _reference(args, data, run)
                 ref_cpu = time.process_time() - cpu_before
                 references.append(ref_seconds)
                 print(f"reference (DuckDB)  {ref_seconds:.2f} s (CPU {ref_cpu:.2f} s), "

@@ -1,8 +1,9 @@
 """Builds ``definitions.json`` (the shipped report definitions) from the data files beside it.
 
-Run by a developer when the source files change: ``python parallel/data/build_definitions.py``.
-The app itself only reads ``definitions.json`` (through a migration and the
-``load_report_definitions`` command). Sources and licences: README.md in this folder.
+Run by a developer when the source files or the definitions below change:
+``python parallel/data/build_definitions.py``. The app itself only reads ``definitions.json``
+(through the migrations and ``manage.py load_report_definitions``). Sources and licences:
+README.md in this folder.
 """
 
 import csv
@@ -68,6 +69,11 @@ SUPPLEMENT = {
         "American Indian or Alaska Native": "AM7",
         "Black or African American": "BL7",
         "Native Hawaiian or Pacific Islander": "PI7",
+    },
+    # DS 5.2 splits the crosswalk's Preschool/Prekindergarten (→ PK) in two; both are PK.
+    "grade_level": {
+        "Preschool": "PK",
+        "Prekindergarten": "PK",
     },
     "english_learner": {
         "Limited": "LEP",
@@ -141,6 +147,64 @@ def category_sets(spec: dict, field_of_category: dict[str, str]) -> list[dict]:
     return sets
 
 
+# The Ed-Fi side of each definition, in the vocabulary of parallel/engine/vocabulary.py.
+STUDENT = "studentReference.studentUniqueId"
+STUDENT_JOIN = {"as": "student", "resource": "students", "on": {"student": "studentUniqueId"}}
+EDORG_JOIN = {
+    "as": "edorg",
+    "resource": "studentEducationOrganizationAssociations",
+    "on": {"student": STUDENT, "lea": "educationOrganizationReference.educationOrganizationId"},
+}
+SEX = {"source": "descriptor", "path": "edorg.sexDescriptor"}
+RACE = {"source": "federal_race", "of": "edorg"}
+CHILD_COUNT_SOURCE = {
+    "record": {
+        "resource": "studentSpecialEducationProgramAssociations",
+        "student": STUDENT,
+        "lea": "record.educationOrganizationReference.educationOrganizationId",
+        "active": {"begin": "beginDate", "end": "endDate"},
+        "prefer": [
+            {"path": "beginDate", "descending": True},
+            {"path": "programReference.programName"},
+        ],
+    },
+    "joins": [STUDENT_JOIN, EDORG_JOIN],
+    "population": [{"rule": "age_range", "birth": "student.birthDate"}],
+    "fields": {
+        "age": {"source": "age_on", "birth": "student.birthDate"},
+        "disability": {
+            "source": "descriptor",
+            "path": "record.disabilities[].disabilityDescriptor",
+            "first_by": "orderOfDisability",
+        },
+        "environment": {"source": "descriptor", "path": "record.specialEducationSettingDescriptor"},
+        "race": RACE,
+        "sex": SEX,
+        "english_learner": {
+            "source": "descriptor",
+            "path": "edorg.limitedEnglishProficiencyDescriptor",
+        },
+    },
+}
+# A student's school association active on the snapshot date (the latest entry wins), in the
+# LEA of the school.
+SCHOOL_RECORD = {
+    "resource": "studentSchoolAssociations",
+    "student": STUDENT,
+    "lea": "school.localEducationAgencyReference.localEducationAgencyId",
+    "through": [
+        {"as": "school", "resource": "schools", "on": {"schoolReference.schoolId": "schoolId"}}
+    ],
+    "active": {"begin": "entryDate", "end": "exitWithdrawDate"},
+    "prefer": [{"path": "entryDate", "descending": True}, {"path": "schoolReference.schoolId"}],
+}
+GRADE_LEVEL = {"source": "descriptor", "path": "record.entryGradeLevelDescriptor"}
+# Days two dates may differ by and still agree (a record keyed a few days late).
+DATE_TOLERANCE_DAYS = 3
+# EDFacts grade levels of a membership count.
+MEMBERSHIP_GRADES = ["PK", "KG", *(f"{n:02d}" for n in range(1, 14)), "UG"]
+
+
 def child_count(spec: dict, *, environment: str, env_category: str, age_category: str, ages):
     field_of_category = {
         age_category: "age",
@@ -180,6 +244,146 @@ def child_count(spec: dict, *, environment: str, env_category: str, age_category
         "category_sets": category_sets(spec, field_of_category),
         "crosswalk": entries,
         "population": {"min_age": ages[0], "max_age": ages[1], "age_codes": ages[2]},
+        "edfi_source": CHILD_COUNT_SOURCE,
+    }
+
+
+def column(column: str, field: str, label: str, category: str = "", permitted_values=(),
+           **more) -> dict:  # fmt: skip
+    return {
+        "column": column,
+        "field": field,
+        "label": label,
+        "category": category,
+        "permitted_values": list(permitted_values),
+        **more,
+    }
+
+
+def enrolment(fs002: dict) -> dict:
+    """Who is enrolled where on the snapshot date, by grade, race and sex."""
+    entries = crosswalk_entries({"grade_level", "race", "sex"})
+    grades = sorted({e["code"] for e in entries if e["field"] == "grade_level"})
+    return {
+        "code": "enrolment",
+        "name": "Enrolment count on the snapshot date",
+        "file_specs": "",
+        "derivation": "enrolment",
+        "tolerance_absolute": 0,
+        "tolerance_percent": "0.50",
+        "source": "Grade-level crosswalk: Ed-Fi-to-Generate (Apache-2.0). See README.md.",
+        "columns": [
+            column("LEA_ID", "lea_id", "State LEA identifier"),
+            column("STUDENT_ID", "student_id", "State student id"),
+            column("GRADE_LEVEL", "grade_level", "Grade level", "GRADELVL", [*grades, "MISSING"]),
+            column(
+                "RACE_ETHNICITY",
+                "race",
+                "Race/ethnicity",
+                "RACEETHNIC",
+                permitted(fs002, "RACEETHNIC"),
+            ),
+            column("SEX", "sex", "Sex", "SEX", permitted(fs002, "SEX")),
+        ],  # fmt: skip
+        "record_key": ["lea_id", "student_id"],
+        "compared_fields": ["grade_level", "race", "sex"],
+        "category_sets": [
+            {"code": "CSA", "name": "Grade × sex", "fields": ["grade_level", "sex"]},
+            {"code": "CSB", "name": "Grade × race", "fields": ["grade_level", "race"]},
+            {"code": "ST1", "name": "Grade", "fields": ["grade_level"]},
+            {"code": "TOT", "name": "Total of the education unit", "fields": []},
+        ],
+        "crosswalk": entries,
+        "population": {},
+        "edfi_source": {
+            "record": SCHOOL_RECORD,
+            "joins": [EDORG_JOIN],
+            "population": [],
+            "fields": {"grade_level": GRADE_LEVEL, "race": RACE, "sex": SEX},
+        },
+    }
+
+
+def fall_membership(fs002: dict) -> dict:
+    """Fall (October) membership: each student's school, grade, entry and exit dates on the
+    snapshot date, with birth date, race and sex; the grade crosswalk is the enrolment's."""
+    date = {"source": "date", "tolerance_days": DATE_TOLERANCE_DAYS}
+    return {
+        "code": "fall-membership",
+        "name": "Fall membership on the snapshot date",
+        "file_specs": "",
+        "derivation": "enrolment",
+        "tolerance_absolute": 0,
+        "tolerance_percent": "0.50",
+        "source": (
+            "Grade-level, race and sex crosswalk: Ed-Fi-to-Generate (Apache-2.0) plus a DS 5.2 "
+            "supplement; race and sex permitted values: EDFacts FS002 SY "
+            f"{fs002['school_year_of_metadata']} from CEDS Generate (Apache-2.0). Dates agree "
+            f"within {DATE_TOLERANCE_DAYS} days (birth date: exactly); a blank exit date agrees "
+            "with none in Ed-Fi. See parallel/data/README.md."
+        ),
+        "columns": [
+            column("LEA_ID", "lea_id", "State LEA identifier"),
+            column("STUDENT_ID", "student_id", "State student identifier"),
+            column("SCHOOL_ID", "school_id", "School identifier"),
+            column(
+                "GRADE_LEVEL",
+                "grade_level",
+                "Grade level",
+                "GRADELVL",
+                [*MEMBERSHIP_GRADES, "MISSING"],
+            ),
+            column("ENTRY_DATE", "entry_date", "Entry date (YYYY-MM-DD)"),
+            column(
+                "EXIT_DATE",
+                "exit_date",
+                "Exit date (YYYY-MM-DD), blank while enrolled",
+                optional=True,
+            ),
+            column("BIRTH_DATE", "birth_date", "Birth date (YYYY-MM-DD)"),
+            column("SEX", "sex", "Sex", "SEX", permitted(fs002, "SEX")),
+            column(
+                "RACE_ETHNICITY",
+                "race",
+                "Race/ethnicity (federal 7 categories)",
+                "RACEETHNIC",
+                permitted(fs002, "RACEETHNIC"),
+            ),
+        ],  # fmt: skip
+        "record_key": ["lea_id", "student_id"],
+        "compared_fields": [
+            "school_id",
+            "grade_level",
+            "entry_date",
+            "exit_date",
+            "birth_date",
+            "sex",
+            "race",
+        ],  # fmt: skip
+        "category_sets": [
+            {"code": "CSA", "name": "Grade × race × sex", "fields": ["grade_level", "race", "sex"]},
+            {"code": "CSB", "name": "School × grade", "fields": ["school_id", "grade_level"]},
+            {"code": "ST1", "name": "Grade", "fields": ["grade_level"]},
+            {"code": "ST2", "name": "Race/ethnicity", "fields": ["race"]},
+            {"code": "ST3", "name": "Sex", "fields": ["sex"]},
+            {"code": "TOT", "name": "Total of the education unit", "fields": []},
+        ],
+        "crosswalk": crosswalk_entries({"grade_level", "race", "sex"}),
+        "population": {},
+        "edfi_source": {
+            "record": SCHOOL_RECORD,
+            "joins": [STUDENT_JOIN, EDORG_JOIN],
+            "population": [],
+            "fields": {
+                "school_id": {"source": "member", "path": "record.schoolReference.schoolId"},
+                "grade_level": GRADE_LEVEL,
+                "entry_date": {**date, "path": "record.entryDate"},
+                "exit_date": {**date, "path": "record.exitWithdrawDate"},
+                "birth_date": {"source": "date", "path": "student.birthDate"},
+                "sex": SEX,
+                "race": RACE,
+            },
+        },
     }
 
 
@@ -206,8 +410,22 @@ def build() -> list[dict]:
         "(Apache-2.0); descriptor crosswalk: Ed-Fi-to-Generate (Apache-2.0) plus a DS 5.2 "
         "supplement. See parallel/data/README.md."
     )
-    enrolment_entries = crosswalk_entries({"grade_level", "race", "sex"})
-    grades = sorted({e["code"] for e in enrolment_entries if e["field"] == "grade_level"})
+    # EDFacts counts a 5-year-old in kindergarten in FS002 (AGE05K) and one not in kindergarten
+    # in FS089 (AGE05NOTK). The program association these reports are built from has no grade
+    # level, and the vocabulary joins no school association to a program, so neither report
+    # can tell them apart: said on both, not faked.
+    age_five = (
+        " Not derived: kindergarten. EDFacts counts 5-year-olds in kindergarten in FS002 "
+        "(AGE05K) and only those not in kindergarten in FS089 (AGE05NOTK), but the program "
+        "association this report is built from has no grade level. {effect}"
+    )
+    age_five_sa = age_five.format(
+        effect="Ed-Fi records here are ages 6-21: a legacy AGE05K record shows as excluded by age."
+    )
+    age_five_ec = age_five.format(
+        effect="Every 5-year-old in Ed-Fi is counted here as AGE05NOTK: one in kindergarten "
+        "shows as only in Ed-Fi when the legacy file rightly leaves it out."
+    )
     return [
         {
             "code": "idea-child-count-school-age",
@@ -216,7 +434,8 @@ def build() -> list[dict]:
             "derivation": "idea_child_count",
             "tolerance_absolute": 0,
             "tolerance_percent": "1.00",
-            "source": note.format(spec="FS002", year=fs002["school_year_of_metadata"]),
+            "source": note.format(spec="FS002", year=fs002["school_year_of_metadata"])
+            + age_five_sa,
             **school_age,
         },
         {
@@ -226,72 +445,16 @@ def build() -> list[dict]:
             "derivation": "idea_child_count",
             "tolerance_absolute": 0,
             "tolerance_percent": "1.00",
-            "source": note.format(spec="FS089", year=fs089["school_year_of_metadata"]),
+            "source": note.format(spec="FS089", year=fs089["school_year_of_metadata"])
+            + age_five_ec,
             **early,
         },
-        {
-            "code": "enrolment",
-            "name": "Enrolment count on the snapshot date",
-            "file_specs": "",
-            "derivation": "enrolment",
-            "tolerance_absolute": 0,
-            "tolerance_percent": "0.50",
-            "source": "Grade-level crosswalk: Ed-Fi-to-Generate (Apache-2.0). See README.md.",
-            "columns": [
-                {
-                    "column": "LEA_ID",
-                    "field": "lea_id",
-                    "label": "State LEA identifier",
-                    "category": "",
-                    "permitted_values": [],
-                },
-                {
-                    "column": "STUDENT_ID",
-                    "field": "student_id",
-                    "label": "State student id",
-                    "category": "",
-                    "permitted_values": [],
-                },
-                {
-                    "column": "GRADE_LEVEL",
-                    "field": "grade_level",
-                    "label": "Grade level",
-                    "category": "GRADELVL",
-                    "permitted_values": [*grades, "MISSING"],
-                },
-                {
-                    "column": "RACE_ETHNICITY",
-                    "field": "race",
-                    "label": "Race/ethnicity",
-                    "category": "RACEETHNIC",
-                    "permitted_values": permitted(fs002, "RACEETHNIC"),
-                },
-                {
-                    "column": "SEX",
-                    "field": "sex",
-                    "label": "Sex",
-                    "category": "SEX",
-                    "permitted_values": permitted(fs002, "SEX"),
-                },
-            ],  # fmt: skip
-            "record_key": ["lea_id", "student_id"],
-            "compared_fields": ["grade_level", "race", "sex"],
-            "category_sets": [
-                {"code": "CSA", "name": "Grade × sex", "fields": ["grade_level", "sex"]},
-                {"code": "CSB", "name": "Grade × race", "fields": ["grade_level", "race"]},
-                {"code": "ST1", "name": "Grade", "fields": ["grade_level"]},
-                {"code": "TOT", "name": "Total of the education unit", "fields": []},
-            ],
-            "crosswalk": enrolment_entries,
-            "population": {},
-        },
+        enrolment(fs002),
+        fall_membership(fs002),
     ]
 
 
 if __name__ == "__main__":
     out = HERE / "definitions.json"
-    # The Ed-Fi sources (parallel/engine/vocabulary.py) are written by hand: kept as they are.
-    kept = {d["code"]: d.get("edfi_source", {}) for d in json.loads(out.read_text())}
-    built = [{**d, "edfi_source": kept.get(d["code"], {})} for d in build()]
-    out.write_text(json.dumps(built, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    out.write_text(json.dumps(build(), indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"wrote {out}")

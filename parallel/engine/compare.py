@@ -259,13 +259,20 @@ def _resource(source: dict, alias: str) -> str:
     return vocabulary.aliases_of(source)[alias]
 
 
+def _no_date(text: str) -> str:
+    """A date cell holding no date: blank (NULL or '' in the legacy file) or ``MISSING``."""
+    return f"coalesce({text}, '') IN ('', 'MISSING')"
+
+
 def differs_sql(definition, name: str, left: str, right: str) -> str:
-    """Whether two values of field ``name`` differ (dates within the tolerance do not)."""
+    """Whether two values of field ``name`` differ (dates within the tolerance do not, nor a
+    blank legacy date and a missing Ed-Fi one)."""
     spec = definition.edfi_source["fields"][name]
     if spec["source"] == "date":
         days = int(spec.get("tolerance_days", 0))
         return (
-            f"CASE WHEN {_as_date(left)} IS NULL OR {_as_date(right)} IS NULL "
+            f"CASE WHEN {_no_date(left)} AND {_no_date(right)} THEN false "
+            f"WHEN {_as_date(left)} IS NULL OR {_as_date(right)} IS NULL "
             f"THEN {left} IS DISTINCT FROM {right} "
             f"ELSE abs(date_diff('day', {_as_date(left)}, {_as_date(right)})) > {days} END"
         )

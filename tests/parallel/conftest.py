@@ -8,9 +8,14 @@ from django.core.files import File
 from parallel.models import CollectionCycle, ReconciliationRun, Side
 from parallel.services.runs import current_files
 from parallel.services.uploads import upload_submission
-from parallel.synthetic import SyntheticCollection, generate
+from parallel.synthetic import (
+    MembershipCollection,
+    SyntheticCollection,
+    generate,
+    generate_membership,
+)
 from rolloutplanner.roles import Role
-from tests.parallel.factories import CollectionCycleFactory, shipped_definition
+from tests.parallel.factories import CHILD_COUNT, CollectionCycleFactory, shipped_definition
 from tests.support.celery_worker import start_worker, use_queue
 
 
@@ -57,13 +62,19 @@ def definition_data(definition) -> dict:
         "crosswalk": definition.crosswalk,
         "columns": definition.columns,
         "population": definition.population,
+        "compared_fields": definition.compared_fields,
+        "edfi_source": definition.edfi_source,
     }
+
+
+# The generator of each derivation's files (fall membership and enrolment share theirs).
+GENERATORS = {"idea_child_count": generate, "enrolment": generate_membership}
 
 
 @dataclass
 class Collection:
     cycle: CollectionCycle
-    data: SyntheticCollection
+    data: SyntheticCollection | MembershipCollection
     user: object
 
     def upload(self, path: Path, side: str, *, name: str | None = None, resource: str = ""):
@@ -92,20 +103,23 @@ class Collection:
 
 @pytest.fixture
 def make_collection(world, tmp_path):
-    """A cycle over the world's two LEAs with synthetic files (~``rate`` injected)."""
+    """A cycle of a shipped definition (the school-age child count unless ``code``) over the
+    world's two LEAs with synthetic files (~``rate`` injected)."""
 
-    def make(*, students: int = 300, rate: float = 0.1, seed: int = 7, upload: bool = True):
-        definition = shipped_definition()
+    def make(*, code: str = CHILD_COUNT, students: int = 300, rate: float = 0.1, seed: int = 7,
+             upload: bool = True, **options):  # fmt: skip
+        definition = shipped_definition(code)
         cycle = CollectionCycleFactory(report_definition=definition)
         cycle.leas.set([world.own_lea, world.other_lea])
-        data = generate(
-            directory=tmp_path / f"files-{seed}",
+        data = GENERATORS[definition.derivation](
+            directory=tmp_path / f"files-{code}-{seed}",
             definition=definition_data(definition),
             students=students,
             rate=rate,
             seed=seed,
             lea_ids=[world.own_lea.state_lea_id, world.other_lea.state_lea_id],
             keep_records=True,
+            **options,
         )
         collection = Collection(cycle=cycle, data=data, user=world.users[Role.SEA_TEAM])
         if upload:
