@@ -33,8 +33,10 @@ SOURCES = {
     "date": "a date, compared as a date (``tolerance_days``)",
     "age_on": "age in whole years on the snapshot date, from a birth date path",
     "boolean_code": "a boolean member as a code (``true``, ``false``)",
-    "has_program": "whether a program association of type ``program`` is active on the snapshot "
-    "date (``yes``, ``no``)",
+    "has_program": "whether the student has an association (``resource``) with a program whose "
+    "``program_path`` is ``program``, active on the snapshot date (``begin``, ``end``), at the "
+    "record's LEA or one of its schools (``at``: ``lea``, the default, or ``any`` education "
+    "organization), as ``yes`` or ``no``",
     "federal_race": "the federal race/ethnicity rule over a student–education organization "
     "association (``of``: its alias)",
 }
@@ -50,6 +52,9 @@ class Resource:
 
 STUDENT = "studentReference.studentUniqueId"
 EDORG = "educationOrganizationReference.educationOrganizationId"
+SCHOOL_LEA = "localEducationAgencyReference.localEducationAgencyId"
+# Where a has_program association may be recorded (``at``).
+PROGRAM_PLACES = {"lea": "the record's LEA or one of its schools", "any": "any"}
 RESOURCES = {
     "students": Resource(key=("studentUniqueId",)),
     "studentEducationOrganizationAssociations": Resource(
@@ -65,6 +70,10 @@ RESOURCES = {
         references={"schoolReference.schoolId": ("schools", "schoolId", "schoolReference")},
     ),
     "schools": Resource(key=("schoolId",)),
+}
+# Resources whose rows are a student's associations with a program (has_program reads them).
+PROGRAM_ASSOCIATIONS = {
+    name for name, r in RESOURCES.items() if any(k.startswith("programReference.") for k in r.key)
 }
 # Descriptor members whose descriptor is not their own name capitalised.
 DESCRIPTOR_NAMES = {"entryGradeLevelDescriptor": "GradeLevelDescriptor"}
@@ -155,6 +164,9 @@ def resource_paths(source: dict) -> dict[str, set[str]]:
             needed.setdefault(resource, set()).update(
                 {STUDENT, EDORG, spec["program_path"], spec["begin"], spec.get("end", "")} - {""}
             )
+            if spec.get("at", "lea") == "lea":
+                # An association recorded at a school belongs to the school's LEA.
+                needed.setdefault("schools", set()).update({"schoolId", SCHOOL_LEA})
     return needed
 
 
@@ -195,6 +207,31 @@ def validate(source: dict, compared_fields: list[str], crosswalk_fields: set[str
             problems.append(f"{name}: unknown source {spec.get('source')!r}.")
         elif spec["source"] == "descriptor" and name not in crosswalk_fields:
             problems.append(f"{name}: a descriptor without a crosswalk (add crosswalk rows).")
+        elif spec["source"] == "has_program":
+            problems += _program_problems(name, spec)
+    return problems
+
+
+def _program_problems(name: str, spec: dict) -> list[str]:
+    """What a ``has_program`` source lacks that its paths do not show."""
+    problems = []
+    if spec.get("resource") not in PROGRAM_ASSOCIATIONS:
+        problems.append(
+            f"{name}: has_program reads a program association resource, not "
+            f"{spec.get('resource')!r}."
+        )
+    if not isinstance(spec.get("program"), str) or not spec["program"]:
+        problems.append(
+            f'{name}: has_program needs "program" (the program type or name its associations '
+            "must have)."
+        )
+    if spec.get("at", "lea") not in PROGRAM_PLACES:
+        problems.append(
+            f'{name}: has_program "at" is "lea" (the record\'s LEA or one of its schools) or '
+            f'"any", not {spec["at"]!r}.'
+        )
+    if spec.get("yes", "Y") == spec.get("no", "N"):
+        problems.append(f'{name}: has_program needs different "yes" and "no" codes.')
     return problems
 
 
