@@ -16,7 +16,8 @@ A definition's ``edfi_source`` (data, see ``parallel/data/definitions.json``) na
 Paths are Ed-Fi API member paths (``studentReference.studentUniqueId``,
 ``disabilities[].disabilityDescriptor``), prefixed by the alias they are read from
 (``record.``, or a join's alias). A descriptor is read as its code value (after ``#``) and turned
-into the state's code through the crosswalk, overridden by the cycle's approved mappings.
+into the state's code through the crosswalk, overridden by the cycle's approved mappings; a
+descriptor field needs one or the other (:func:`uncoded_fields`).
 """
 
 from __future__ import annotations
@@ -179,9 +180,10 @@ def aliases_of(source: dict) -> dict[str, str]:
     return aliases
 
 
-def validate(source: dict, compared_fields: list[str], crosswalk_fields: set[str]) -> list[str]:
-    """Why a definition's Ed-Fi source cannot run (unknown resource, path, source kind, a
-    descriptor without a crosswalk), in words; empty when it can."""
+def validate(source: dict, compared_fields: list[str]) -> list[str]:
+    """Why a definition's Ed-Fi source cannot be compiled (unknown resource, path or source
+    kind, a has_program source missing a part), in words; empty when it can. Whether every
+    descriptor has codes depends on the cycle too: :func:`uncoded_fields`."""
     from parallel import contract
 
     if not isinstance(source, dict) or "record" not in source or "fields" not in source:
@@ -205,11 +207,38 @@ def validate(source: dict, compared_fields: list[str], crosswalk_fields: set[str
             problems.append(f"Compared field {name!r} has no Ed-Fi source.")
         elif spec.get("source") not in SOURCES:
             problems.append(f"{name}: unknown source {spec.get('source')!r}.")
-        elif spec["source"] == "descriptor" and name not in crosswalk_fields:
-            problems.append(f"{name}: a descriptor without a crosswalk (add crosswalk rows).")
         elif spec["source"] == "has_program":
             problems += _program_problems(name, spec)
     return problems
+
+
+def field_descriptors(source: dict) -> dict[str, str]:
+    """``{field: descriptor}``: the descriptor whose code values each field turns into codes
+    (``descriptor`` sources; ``federal_race``, whose single race is coded)."""
+    found = {}
+    for name, spec in (source.get("fields") or {}).items():
+        if not isinstance(spec, dict):
+            continue
+        if spec.get("source") == "descriptor" and isinstance(spec.get("path"), str):
+            if descriptor := descriptor_of(spec["path"]):
+                found[name] = descriptor
+        elif spec.get("source") == "federal_race":
+            found[name] = "RaceDescriptor"
+    return found
+
+
+def uncoded_fields(source: dict, compared_fields: list[str], coded: set[str]) -> dict[str, str]:
+    """``{field: descriptor}`` of the compared descriptor fields no code comes from: not in
+    ``coded`` (the fields a crosswalk row or an approved descriptor mapping gives codes)."""
+    fields = source.get("fields") or {}
+    descriptors = field_descriptors(source)
+    return {
+        name: descriptors.get(name, "its descriptor")
+        for name in compared_fields
+        if isinstance(fields.get(name), dict)
+        and fields[name].get("source") == "descriptor"
+        and name not in coded
+    }
 
 
 def _program_problems(name: str, spec: dict) -> list[str]:

@@ -201,7 +201,7 @@ def test_a_has_program_source_is_checked_before_it_runs(change, problem):
     source = copy.deepcopy(shipped_definition("enrolment").edfi_source)
     source["fields"] = {"idea": field}
 
-    assert problem in vocabulary.validate(source, ["idea"], set())
+    assert problem in vocabulary.validate(source, ["idea"])
 
 
 def test_the_default_reads_the_schools_to_place_an_association(world):
