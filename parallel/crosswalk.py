@@ -1,13 +1,17 @@
 """Descriptor code value → state/EDFacts code, per compared field.
 
-The report definition carries a crosswalk (data, admin-editable). When the cycle names a
-mapping plan, that plan's descriptor mappings (state code → Ed-Fi descriptor value, kept by the
-SEA team in the mapping app) take precedence: :func:`approved_mappings` is the one seam.
+The report definition carries a crosswalk (data, edited with the definition). When the cycle
+names a mapping plan, that plan's approved descriptor mappings (state code → Ed-Fi descriptor
+value, kept by the SEA team in the mapping app) take precedence, and may be the only codes of a
+field: :func:`approved_mappings` is the one seam.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+
+from parallel.definitions import edfi_source_of
+from parallel.engine.vocabulary import field_descriptors
 
 
 def approved_mappings(*, cycle) -> dict[str, dict[str, str]]:
@@ -22,17 +26,16 @@ def approved_mapping_entries(*, cycle) -> dict[str, dict[str, tuple[str, str]]]:
     """``{field: {Ed-Fi code value (lower): (code, "mapping:<id>")}}`` of the plan's approved
     descriptor mappings.
 
-    A field uses the code sets mapped onto its descriptor (the crosswalk names the descriptor of
-    each field). Several state codes may roll up to one Ed-Fi value; such a value cannot be
-    turned back into one code, so it is left to the crosswalk.
+    A field uses the code sets mapped onto its descriptor (the one its Ed-Fi source reads, and
+    the one its crosswalk rows name), with or without crosswalk rows of its own. Several state
+    codes may roll up to one Ed-Fi value; such a value cannot be turned back into one code, so
+    it is left to the crosswalk.
     """
     if not cycle.mapping_plan_id:
         return {}
     from mapping.models import DescriptorMapping, MappingStatus
 
-    fields_of: dict[str, set[str]] = defaultdict(set)
-    for entry in cycle.report_definition.crosswalk:
-        fields_of[entry["descriptor"]].add(entry["field"])
+    fields_of = fields_by_descriptor(cycle.report_definition)
     codes: dict[tuple[str, str], dict[str, int]] = defaultdict(dict)
     rows = DescriptorMapping.objects.filter(
         status=MappingStatus.APPROVED,
@@ -49,6 +52,16 @@ def approved_mapping_entries(*, cycle) -> dict[str, dict[str, tuple[str, str]]]:
             for field in fields_of[descriptor]:
                 result[field][value] = (code, f"mapping:{pk}")
     return dict(result)
+
+
+def fields_by_descriptor(definition) -> dict[str, set[str]]:
+    """``{descriptor: {field}}``: the fields whose codes each descriptor's values give."""
+    fields_of: dict[str, set[str]] = defaultdict(set)
+    for field, descriptor in field_descriptors(edfi_source_of(definition)).items():
+        fields_of[descriptor].add(field)
+    for entry in definition.crosswalk:
+        fields_of[entry["descriptor"]].add(entry["field"])
+    return fields_of
 
 
 def crosswalk_for(*, cycle) -> dict[str, dict[str, str]]:
@@ -92,7 +105,8 @@ def known_descriptor_values(*, cycle) -> dict[str, set[str]]:
     state: dict[str, set[str]] = defaultdict(set)
     for entry in cycle.report_definition.crosswalk:
         state[entry["descriptor"]].add(entry["edfi_code_value"].lower())
-    descriptor_of = {e["field"]: e["descriptor"] for e in cycle.report_definition.crosswalk}
-    for field, mapped in approved_mappings(cycle=cycle).items():
-        state[descriptor_of.get(field, "")].update(mapped)
+    mapped = approved_mappings(cycle=cycle)
+    for descriptor, fields in fields_by_descriptor(cycle.report_definition).items():
+        for field in fields:
+            state[descriptor].update(mapped.get(field, {}))
     return {descriptor: codes | state[descriptor] for descriptor, codes in known.items()}

@@ -346,6 +346,7 @@ class ReportDefinitionDetailView(planner.ObjectDetailView):
             sql=sql,
             sql_snapshot=snapshot,
             problems=problems,
+            missing_codes=definitions.missing_codes(definition),
             copy_url=_copy_url(self.request.user, definition),
         )
         return context

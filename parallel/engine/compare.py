@@ -241,18 +241,63 @@ def _field_sql(name, spec, source, p: Params, snap, snap_number, population):
         entry = f"CASE WHEN {single} THEN {entry} END"
         return value, raw, entry, joins
     if kind == "has_program":
-        table = quote("edfi_" + spec["resource"])
-        begin, end = quote(spec["begin"]), quote(spec.get("end", spec["begin"]))
-        found = (
-            f"EXISTS (SELECT 1 FROM {table} h WHERE h.{quote(vocabulary.STUDENT)} = c.student_id "
-            f"AND h.{quote(vocabulary.EDORG)} = c.lea_raw "
-            f"AND h.{quote(spec['program_path'])} = {p.add(spec['program'])} "
-            f"AND {_as_date('h.' + begin)} <= {snap} "
-            f"AND (h.{end} IS NULL OR {_as_date('h.' + end)} >= {snap}))"
-        )
-        yes, no = p.add(spec.get("yes", "Y")), p.add(spec.get("no", "N"))
-        return f"CASE WHEN {found} THEN {yes} ELSE {no} END", none, none, []
+        return _has_program(name, spec, p, snap)
     raise ValueError(f"{name}: unknown source {kind!r}")
+
+
+def _has_program(name: str, spec: dict, p: Params, snap) -> tuple[str, str, str, list[str]]:
+    """Yes when the student has an association with the program active on the snapshot date
+    in the record's LEA (at the LEA or one of its schools) or, with ``"at": "any"``, anywhere.
+    The raw value names the association(s) decided from: the active ones for yes, else every
+    one of the program (ended, or not begun yet), else that there is none."""
+    student, edorg = f"h.{quote(vocabulary.STUDENT)}", f"h.{quote(vocabulary.EDORG)}"
+    active, detail, order = _association(spec, p, snap)
+    program, wanted = f"h.{quote(spec['program_path'])}", p.add(spec["program"])
+    if vocabulary.is_descriptor(spec["program_path"]):
+        # Descriptor code values compare case-insensitively, as the Ed-Fi API compares them.
+        program, wanted = f"lower({program})", f"lower({wanted})"
+    alias = quote(f"hp_{name}")
+    in_lea = spec.get("at", "lea") == "lea"
+    place, schools, on = "NULL", "", "true"
+    if in_lea:
+        # An association recorded at a school belongs to the school's LEA.
+        place = f"coalesce(s.{quote(vocabulary.SCHOOL_LEA)}, {edorg})"
+        schools = f"LEFT JOIN {quote('edfi_schools')} s ON s.{quote('schoolId')} = {edorg}"
+        on = f"{alias}.lea_raw = c.lea_raw"
+    join = f"""
+        LEFT JOIN (
+            SELECT {student} AS student_id, {place} AS lea_raw, bool_or({active}) AS found,
+                   string_agg({detail}, '; ' {order}) FILTER (WHERE {active}) AS active_detail,
+                   string_agg({detail}, '; ' {order}) AS any_detail
+            FROM {quote("edfi_" + spec["resource"])} h {schools}
+            WHERE {program} = {wanted} AND {student} IS NOT NULL
+            GROUP BY ALL
+        ) {alias} ON {alias}.student_id = c.student_id AND {on}
+    """
+    yes, no = p.add(spec.get("yes", "Y")), p.add(spec.get("no", "N"))
+    nothing = p.add("no association in this LEA" if in_lea else "no association")
+    value = f"CASE WHEN {alias}.found THEN {yes} ELSE {no} END"
+    raw = (
+        f"CASE WHEN {alias}.found THEN {alias}.active_detail "
+        f"ELSE coalesce({alias}.any_detail, {nothing}) END"
+    )
+    return value, raw, "NULL::VARCHAR", [join]
+
+
+def _association(spec: dict, p: Params, snap) -> tuple[str, str, str]:
+    """Of a program association ``h``: whether it is active on the snapshot date, its text
+    (education organization and dates) and the order its texts are listed in."""
+    edorg, begin = f"h.{quote(vocabulary.EDORG)}", f"h.{quote(spec['begin'])}"
+    active = f"coalesce({_as_date(begin)} <= {snap}, false)"
+    detail = (
+        f"{p.add('educationOrganizationId ')} || {edorg} || "
+        f"{p.add(', ' + spec['begin'] + ' ')} || coalesce({begin}, '—')"
+    )
+    if spec.get("end"):
+        end = f"h.{quote(spec['end'])}"
+        active += f" AND ({end} IS NULL OR coalesce({_as_date(end)} >= {snap}, false))"
+        detail += f" || {p.add(', ' + spec['end'] + ' ')} || coalesce({end}, '—')"
+    return f"({active})", detail, f"ORDER BY {begin} DESC NULLS LAST, {edorg}"
 
 
 def _resource(source: dict, alias: str) -> str:

@@ -16,7 +16,8 @@ A definition's ``edfi_source`` (data, see ``parallel/data/definitions.json``) na
 Paths are Ed-Fi API member paths (``studentReference.studentUniqueId``,
 ``disabilities[].disabilityDescriptor``), prefixed by the alias they are read from
 (``record.``, or a join's alias). A descriptor is read as its code value (after ``#``) and turned
-into the state's code through the crosswalk, overridden by the cycle's approved mappings.
+into the state's code through the crosswalk, overridden by the cycle's approved mappings; a
+descriptor field needs one or the other (:func:`uncoded_fields`).
 """
 
 from __future__ import annotations
@@ -33,8 +34,10 @@ SOURCES = {
     "date": "a date, compared as a date (``tolerance_days``)",
     "age_on": "age in whole years on the snapshot date, from a birth date path",
     "boolean_code": "a boolean member as a code (``true``, ``false``)",
-    "has_program": "whether a program association of type ``program`` is active on the snapshot "
-    "date (``yes``, ``no``)",
+    "has_program": "whether the student has an association (``resource``) with a program whose "
+    "``program_path`` is ``program``, active on the snapshot date (``begin``, ``end``), at the "
+    "record's LEA or one of its schools (``at``: ``lea``, the default, or ``any`` education "
+    "organization), as ``yes`` or ``no``",
     "federal_race": "the federal race/ethnicity rule over a student–education organization "
     "association (``of``: its alias)",
 }
@@ -50,6 +53,9 @@ class Resource:
 
 STUDENT = "studentReference.studentUniqueId"
 EDORG = "educationOrganizationReference.educationOrganizationId"
+SCHOOL_LEA = "localEducationAgencyReference.localEducationAgencyId"
+# Where a has_program association may be recorded (``at``).
+PROGRAM_PLACES = {"lea": "the record's LEA or one of its schools", "any": "any"}
 RESOURCES = {
     "students": Resource(key=("studentUniqueId",)),
     "studentEducationOrganizationAssociations": Resource(
@@ -65,6 +71,10 @@ RESOURCES = {
         references={"schoolReference.schoolId": ("schools", "schoolId", "schoolReference")},
     ),
     "schools": Resource(key=("schoolId",)),
+}
+# Resources whose rows are a student's associations with a program (has_program reads them).
+PROGRAM_ASSOCIATIONS = {
+    name for name, r in RESOURCES.items() if any(k.startswith("programReference.") for k in r.key)
 }
 # Descriptor members whose descriptor is not their own name capitalised.
 DESCRIPTOR_NAMES = {"entryGradeLevelDescriptor": "GradeLevelDescriptor"}
@@ -155,6 +165,9 @@ def resource_paths(source: dict) -> dict[str, set[str]]:
             needed.setdefault(resource, set()).update(
                 {STUDENT, EDORG, spec["program_path"], spec["begin"], spec.get("end", "")} - {""}
             )
+            if spec.get("at", "lea") == "lea":
+                # An association recorded at a school belongs to the school's LEA.
+                needed.setdefault("schools", set()).update({"schoolId", SCHOOL_LEA})
     return needed
 
 
@@ -167,9 +180,10 @@ def aliases_of(source: dict) -> dict[str, str]:
     return aliases
 
 
-def validate(source: dict, compared_fields: list[str], crosswalk_fields: set[str]) -> list[str]:
-    """Why a definition's Ed-Fi source cannot run (unknown resource, path, source kind, a
-    descriptor without a crosswalk), in words; empty when it can."""
+def validate(source: dict, compared_fields: list[str]) -> list[str]:
+    """Why a definition's Ed-Fi source cannot be compiled (unknown resource, path or source
+    kind, a has_program source missing a part), in words; empty when it can. Whether every
+    descriptor has codes depends on the cycle too: :func:`uncoded_fields`."""
     from parallel import contract
 
     if not isinstance(source, dict) or "record" not in source or "fields" not in source:
@@ -193,8 +207,60 @@ def validate(source: dict, compared_fields: list[str], crosswalk_fields: set[str
             problems.append(f"Compared field {name!r} has no Ed-Fi source.")
         elif spec.get("source") not in SOURCES:
             problems.append(f"{name}: unknown source {spec.get('source')!r}.")
-        elif spec["source"] == "descriptor" and name not in crosswalk_fields:
-            problems.append(f"{name}: a descriptor without a crosswalk (add crosswalk rows).")
+        elif spec["source"] == "has_program":
+            problems += _program_problems(name, spec)
+    return problems
+
+
+def field_descriptors(source: dict) -> dict[str, str]:
+    """``{field: descriptor}``: the descriptor whose code values each field turns into codes
+    (``descriptor`` sources; ``federal_race``, whose single race is coded)."""
+    found = {}
+    for name, spec in (source.get("fields") or {}).items():
+        if not isinstance(spec, dict):
+            continue
+        if spec.get("source") == "descriptor" and isinstance(spec.get("path"), str):
+            if descriptor := descriptor_of(spec["path"]):
+                found[name] = descriptor
+        elif spec.get("source") == "federal_race":
+            found[name] = "RaceDescriptor"
+    return found
+
+
+def uncoded_fields(source: dict, compared_fields: list[str], coded: set[str]) -> dict[str, str]:
+    """``{field: descriptor}`` of the compared descriptor fields no code comes from: not in
+    ``coded`` (the fields a crosswalk row or an approved descriptor mapping gives codes)."""
+    fields = source.get("fields") or {}
+    descriptors = field_descriptors(source)
+    return {
+        name: descriptors.get(name, "its descriptor")
+        for name in compared_fields
+        if isinstance(fields.get(name), dict)
+        and fields[name].get("source") == "descriptor"
+        and name not in coded
+    }
+
+
+def _program_problems(name: str, spec: dict) -> list[str]:
+    """What a ``has_program`` source lacks that its paths do not show."""
+    problems = []
+    if spec.get("resource") not in PROGRAM_ASSOCIATIONS:
+        problems.append(
+            f"{name}: has_program reads a program association resource, not "
+            f"{spec.get('resource')!r}."
+        )
+    if not isinstance(spec.get("program"), str) or not spec["program"]:
+        problems.append(
+            f'{name}: has_program needs "program" (the program type or name its associations '
+            "must have)."
+        )
+    if spec.get("at", "lea") not in PROGRAM_PLACES:
+        problems.append(
+            f'{name}: has_program "at" is "lea" (the record\'s LEA or one of its schools) or '
+            f'"any", not {spec["at"]!r}.'
+        )
+    if spec.get("yes", "Y") == spec.get("no", "N"):
+        problems.append(f'{name}: has_program needs different "yes" and "no" codes.')
     return problems
 
 

@@ -36,27 +36,75 @@ def is_used(definition: ReportDefinition) -> bool:
     return ReconciliationRun.objects.filter(cycle__report_definition=definition).exists()
 
 
-def _field_of(problem: str) -> str:
-    """The form field a vocabulary problem is fixed in."""
-    if "without a crosswalk" in problem:
-        return "crosswalk"
-    return "edfi_source"
-
-
 def vocabulary_problems(definition: ReportDefinition) -> dict[str, list[str]]:
-    """The Ed-Fi source's problems (unknown resource or path, descriptor without a crosswalk,
-    compared field without a source) by the field they are fixed in; empty when it can run."""
+    """The Ed-Fi source's problems (unknown resource or path, compared field without a source)
+    by the field they are fixed in; empty when it compiles. A descriptor without crosswalk
+    rows is not one of them (a cycle's mapping plan may give its codes): :func:`missing_codes`.
+    """
     source = edfi_source_of(definition)
-    crosswalk_fields = {e.get("field") for e in definition.crosswalk if isinstance(e, dict)}
     try:
-        problems = vocabulary.validate(source, definition.compared_fields, crosswalk_fields)
+        problems = vocabulary.validate(source, definition.compared_fields)
     except (AttributeError, KeyError, TypeError) as exc:
         # validate reads nested members; a wrong shape there is a problem of the source too.
         problems = [f"The Ed-Fi source is incomplete: {exc} is missing or has the wrong shape."]
-    errors: dict[str, list[str]] = {}
-    for problem in problems:
-        errors.setdefault(_field_of(problem), []).append(problem)
-    return errors
+    return {"edfi_source": problems} if problems else {}
+
+
+def missing_codes(definition: ReportDefinition) -> list[str]:
+    """The descriptor fields the definition alone gives no codes (no crosswalk rows), in words:
+    a cycle running it needs approved mappings of those descriptors in its mapping plan."""
+    coded = {e.get("field") for e in definition.crosswalk if isinstance(e, dict)}
+    try:
+        uncoded = vocabulary.uncoded_fields(
+            edfi_source_of(definition), definition.compared_fields, coded
+        )
+    except (AttributeError, TypeError):
+        return []  # a source of the wrong shape: vocabulary_problems names it
+    return [
+        f"{field} reads {descriptor} values but has no crosswalk rows: a cycle runs it only "
+        f"when its mapping plan has approved {descriptor} mappings (else add crosswalk rows "
+        f"for {field})."
+        for field, descriptor in uncoded.items()
+    ]
+
+
+def run_problems(*, cycle) -> list[str]:
+    """Why a run of ``cycle`` cannot start, in words: the definition's source does not compile,
+    or a descriptor field has codes neither from the crosswalk nor from the approved mappings
+    of the cycle's mapping plan. Empty when it can run; the page, the API and the run itself
+    ask this."""
+    from parallel.crosswalk import crosswalk_for
+
+    definition = cycle.report_definition
+    problems = [
+        f"Report definition {definition.code}: {problem}"
+        for messages in vocabulary_problems(definition).values()
+        for problem in messages
+    ]
+    if problems:
+        return problems
+    uncoded = vocabulary.uncoded_fields(
+        edfi_source_of(definition), definition.compared_fields, set(crosswalk_for(cycle=cycle))
+    )
+    plan = cycle.mapping_plan
+    for field, descriptor in uncoded.items():
+        where = (
+            f"mapping plan {plan} has no approved {descriptor} mappings giving one code per "
+            "Ed-Fi value"
+            if plan
+            else "the cycle has no mapping plan"
+        )
+        fix = (
+            f"approve {descriptor} mappings in that plan"
+            if plan
+            else f"give the cycle a mapping plan with approved {descriptor} mappings"
+        )
+        problems.append(
+            f"Field {field!r} reads {descriptor} values, but report definition "
+            f"{definition.code} has no crosswalk rows for it and {where}: add crosswalk rows "
+            f"for {field} to the definition (a copy of it, once runs read it), or {fix}."
+        )
+    return problems
 
 
 def check_definition(definition: ReportDefinition) -> None:

@@ -35,6 +35,7 @@ from parallel.models import (
     Side,
     SubmissionFile,
 )
+from parallel.services.definitions import run_problems
 from rolloutplanner.jobs import JobCancelled
 
 Progress = Callable[[float, str], None]
@@ -196,13 +197,9 @@ def _reconcile(run, con, progress, timings) -> dict:
     cycle = run.cycle
     definition = cycle.report_definition
     definition.edfi_source = edfi_source_of(definition)
-    problems = vocabulary.validate(
-        definition.edfi_source,
-        definition.compared_fields,
-        {e["field"] for e in definition.crosswalk} | set(crosswalk_for(cycle=cycle)),
-    )
+    problems = run_problems(cycle=cycle)
     if problems:
-        raise InputError([f"Report definition {definition.code}: {p}" for p in problems])
+        raise InputError(problems)
     legacy_files, edfi_files = _inputs(run, definition)
     lea_map = _lea_map(cycle)
     progress(5, "Loading the legacy file(s)")

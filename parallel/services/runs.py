@@ -8,6 +8,7 @@ from django.db.models import Max
 
 from parallel.engine.workdir import RunFolder
 from parallel.models import CollectionCycle, ReconciliationRun, RunState, Side, SubmissionFile
+from parallel.services.definitions import run_problems
 from rolloutplanner.jobs import enqueue_job
 from rolloutplanner.roles import UNRESTRICTED_ROLES, role_of
 
@@ -32,11 +33,17 @@ def current_files(*, cycle: CollectionCycle) -> list[SubmissionFile]:
 def start_reconciliation(*, cycle: CollectionCycle, user, queue: bool = True) -> ReconciliationRun:
     """Create run N+1 over the cycle's current files and queue the job that reconciles it.
 
+    Refused (ValidationError, in words) when the cycle cannot run: its files are missing, or
+    its definition does not compile or lacks codes for a descriptor field that the cycle's
+    mapping plan does not give either (:func:`~parallel.services.definitions.run_problems`).
+
     With ``queue=False`` no job is queued: the caller reconciles the run in its own process
     with :func:`parallel.services.reconcile.run_reconciliation` (the demo seeding does).
     """
     if role_of(user) not in UNRESTRICTED_ROLES:
         raise PermissionDenied("Only the SEA team runs reconciliations.")
+    if problems := run_problems(cycle=cycle):
+        raise ValidationError(problems)
     files = current_files(cycle=cycle)
     if not any(f.side == Side.LEGACY for f in files):
         raise ValidationError("Upload the legacy file first.")
