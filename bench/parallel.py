@@ -26,6 +26,7 @@ import argparse
 import hashlib
 import multiprocessing
 import os
+import queue
 import resource
 import statistics
 import sys
@@ -47,8 +48,19 @@ def _setup(media_root: Path) -> None:
     django.setup()
 
 
-def _run_job(job_id: int, media_root: str) -> None:
-    """The worker side: exactly what the Celery task does."""
+def _peak_mb() -> float:
+    """This process's own peak RSS. Not ``ru_maxrss``: a spawned process is forked from the
+    bench before it runs, and ``ru_maxrss`` keeps the size of that copy of the bench."""
+    try:
+        status = Path("/proc/self/status").read_text()
+    except OSError:
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    line = next(x for x in status.splitlines() if x.startswith("VmHWM:"))
+    return int(line.split()[1]) / 1024
+
+
+def _run_job(job_id: int, media_root: str, report) -> None:
+    """The worker side: exactly what the Celery task does; puts its peak RSS on ``report``."""
     _setup(Path(media_root))
     from django.db import connection
 
@@ -56,6 +68,19 @@ def _run_job(job_id: int, media_root: str) -> None:
 
     connection.close()
     execute_job(job_id)
+    report.put(_peak_mb())
+
+
+def _run_reference(report_name: str, options: dict, report) -> None:
+    """The reference in a process of its own (as a plain script runs): puts (seconds,
+    differences, CPU seconds, peak RSS) on ``report``."""
+    if report_name == "fall-membership":
+        from bench.parallel_reference_membership import reference
+    else:
+        from bench.parallel_reference import reference
+    cpu = time.process_time()
+    seconds, found = reference(**options)
+    report.put((seconds, found, time.process_time() - cpu, _peak_mb()))
 
 
 def _prepare(args, directory: Path):
@@ -240,16 +265,18 @@ def _job(run, data, directory: Path, args) -> tuple[float, float, bool]:
     connection.close()
     wall = time.perf_counter()
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    worker = multiprocessing.get_context("spawn").Process(
-        target=_run_job, args=(job.pk, str(directory))
-    )
+    spawn = multiprocessing.get_context("spawn")
+    report = spawn.Queue()
+    worker = spawn.Process(target=_run_job, args=(job.pk, str(directory), report))
     worker.start()
     worker.join()
     wall = time.perf_counter() - wall
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
-    # The largest child so far: each run's worker is a fresh process of the same code.
-    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    try:
+        peak_mb = report.get(timeout=10)
+    except queue.Empty:  # the worker died before it could say
+        peak_mb = float("nan")
     job.refresh_from_db()
     run.refresh_from_db()
     if job.state != "succeeded":
@@ -276,26 +303,30 @@ def _job(run, data, directory: Path, args) -> tuple[float, float, bool]:
     return timings["total_seconds"], peak_mb, correct, cpu
 
 
-def _reference(args, data, run) -> tuple[float, set]:
-    """The plain DuckDB script of the report on the same files: (seconds, differences)."""
+def _reference(args, data, run) -> tuple[float, set, float, float]:
+    """The plain DuckDB script of the report on the same files, in its own process:
+    (seconds, differences, CPU seconds, peak RSS MB)."""
     definition = run.cycle.report_definition
-    common = {
+    options = {
         "data": data, "snapshot": str(run.cycle.snapshot_date),
         "crosswalk": definition.crosswalk, "columns": definition.columns,
         "fields": definition.compared_fields,
     }  # fmt: skip
     if args.report == "fall-membership":
-        from bench.parallel_reference_membership import reference
-
-        tolerance = {
+        options["tolerance_days"] = {
             name: int(spec.get("tolerance_days", 0))
             for name, spec in definition.edfi_source["fields"].items()
             if spec["source"] == "date"
         }
-        return reference(**common, tolerance_days=tolerance)
-    from bench.parallel_reference import reference
-
-    return reference(**common, population=definition.population)
+    else:
+        options["population"] = definition.population
+    spawn = multiprocessing.get_context("spawn")
+    report = spawn.Queue()
+    process = spawn.Process(target=_run_reference, args=(args.report, options, report))
+    process.start()
+    result = report.get()  # before join: a large result would fill the pipe
+    process.join()
+    return result
 
 
 def main() -> None:
@@ -329,11 +360,10 @@ def main() -> None:
             seconds, peak_mb, correct, job_cpu = _job(run, data, directory, args)
             jobs.append(seconds)
             if args.reference:
-                cpu_before = time.process_time()
-                ref_seconds, ref_found = _reference(args, data, run)
-                ref_cpu = time.process_time() - cpu_before
+                ref_seconds, ref_found, ref_cpu, ref_peak = _reference(args, data, run)
                 references.append(ref_seconds)
-                print(f"reference (DuckDB)  {ref_seconds:.2f} s (CPU {ref_cpu:.2f} s), "
+                print(f"reference (DuckDB)  {ref_seconds:.2f} s (CPU {ref_cpu:.2f} s, "
+                      f"peak RSS {ref_peak:.0f} MB), "
                       f"{len(ref_found):,} differences "
                       f"({'equal to' if ref_found == data.truth else 'NOT'} injected); "
                       f"ratio job/reference {seconds / ref_seconds:.2f}x "
