@@ -26,8 +26,15 @@ EXCLUSIONS = {
 
 @dataclass
 class Compiled:
-    sql: str
-    params: list
+    statements: list[tuple[str, list]]  # (SQL, its parameters), run in order
+
+    @property
+    def sql(self) -> str:
+        return ";\n".join(sql.strip() for sql, _ in self.statements)
+
+    @property
+    def params(self) -> list:
+        return [value for _, values in self.statements for value in values]
 
 
 def _ref(qualified: str, source: dict) -> str:
@@ -49,51 +56,15 @@ def _as_number(text: str) -> str:
 
 
 def derive_sql(definition, snapshot: date) -> Compiled:
-    """The one query turning Ed-Fi resources into the definition's records (``derived``)."""
+    """The statements turning Ed-Fi resources into the definition's records (``derived``): the
+    record chosen per LEA and student on the snapshot date (``chosen``), then its values."""
     source = definition.edfi_source
     record = source["record"]
+    chosen = _chosen_sql(record, snapshot)
     p = Params()
-    snap = f"{p.add(snapshot)}::DATE"
+    snap = _Lazy(p, "snap", snapshot, cast="DATE")
     snap_number = _Lazy(p, "snap_number", int(snapshot.strftime("%Y%m%d")))
-    student = f"record.{quote(record['student'])}"
-    lea_alias, _, lea_path = record["lea"].partition(".")
-    lea = f"{quote(lea_alias)}.{quote(lea_path)}"
-    through = "".join(
-        f" JOIN {quote('edfi_' + t['resource'])} {quote(t['as'])} ON "
-        + " AND ".join(
-            f"{quote(t['as'])}.{quote(theirs)} = record.{quote(ours)}"
-            for ours, theirs in t["on"].items()
-        )
-        for t in record.get("through", [])
-    )
     active = record.get("active") or {}
-    if active.get("begin"):
-        begin = f"record.{quote(active['begin'])}"
-        is_active = f"({_as_date(begin)} <= {snap}"
-        if active.get("end"):
-            end = f"record.{quote(active['end'])}"
-            is_active += f" AND ({end} IS NULL OR {_as_date(end)} >= {snap})"
-        is_active += ")"
-    else:
-        is_active = "true"
-    prefer = ", ".join(
-        f"record.{quote(item['path'])} {'DESC' if item.get('descending') else 'ASC'} NULLS LAST"
-        for item in record.get("prefer", [])
-    )
-    carried = ", ".join(["record", *(quote(t["as"]) for t in record.get("through", []))])
-    table = quote("edfi_" + record["resource"])
-    # The record chosen per LEA and student is ranked on its keys alone, then fetched: the
-    # window would otherwise carry every column of every record through its sort.
-    chosen = f"""
-        SELECT {student} AS student_id, {lea} AS lea_raw, {is_active} AS active, {carried}
-        FROM {table} record {through}
-        WHERE record.rowid IN (
-            SELECT record.rowid FROM {table} record {through}
-            WHERE {student} IS NOT NULL AND {lea} IS NOT NULL
-            QUALIFY row_number() OVER (
-                PARTITION BY {lea}, {student}
-                ORDER BY {is_active} DESC{", " + prefer if prefer else ""}) = 1)
-    """
     joins = ""
     for join in source.get("joins", []):
         on = []
@@ -145,22 +116,72 @@ def derive_sql(definition, snapshot: date) -> Compiled:
                CASE {" ".join(exclusions)} END AS excluded_by,
                CASE {" ".join(details) or "WHEN false THEN ''"} END AS excluded_detail,
                {", ".join(fields)}
-        FROM ({chosen}) c
+        FROM chosen c
         LEFT JOIN leas ON leas.edfi_id = c.lea_raw
         {joins}
         {" ".join(xw_joins)}
     """
-    return Compiled(sql, p.values)
+    return Compiled([chosen, (sql, p.values)])
+
+
+def _chosen_sql(record: dict, snapshot: date) -> tuple[str, list]:
+    """The ``chosen`` table: per LEA and student, the record active on the snapshot date (else
+    the latest), with the resources it is joined ``through``."""
+    p = Params()
+    snap = f"{p.add(snapshot)}::DATE"
+    student = f"record.{quote(record['student'])}"
+    lea_alias, _, lea_path = record["lea"].partition(".")
+    lea = f"{quote(lea_alias)}.{quote(lea_path)}"
+    through = "".join(
+        f" JOIN {quote('edfi_' + t['resource'])} {quote(t['as'])} ON "
+        + " AND ".join(
+            f"{quote(t['as'])}.{quote(theirs)} = record.{quote(ours)}"
+            for ours, theirs in t["on"].items()
+        )
+        for t in record.get("through", [])
+    )
+    active = record.get("active") or {}
+    if active.get("begin"):
+        begin = f"record.{quote(active['begin'])}"
+        is_active = f"({_as_date(begin)} <= {snap}"
+        if active.get("end"):
+            end = f"record.{quote(active['end'])}"
+            is_active += f" AND ({end} IS NULL OR {_as_date(end)} >= {snap})"
+        is_active += ")"
+    else:
+        is_active = "true"
+    prefer = ", ".join(
+        f"record.{quote(item['path'])} {'DESC' if item.get('descending') else 'ASC'} NULLS LAST"
+        for item in record.get("prefer", [])
+    )
+    carried = ", ".join(["record", *(quote(t["as"]) for t in record.get("through", []))])
+    table = quote("edfi_" + record["resource"])
+    # Ranked on the keys alone, then fetched: the window would otherwise carry every column of
+    # every record through its sort. A table of its own, so that the joins that follow
+    # start from it and DuckDB can spill it under the memory limit.
+    sql = f"""
+        CREATE OR REPLACE TABLE chosen AS
+        SELECT {student} AS student_id, {lea} AS lea_raw, {is_active} AS active, {carried}
+        FROM {table} record {through}
+        WHERE record.rowid IN (
+            SELECT record.rowid FROM {table} record {through}
+            WHERE {student} IS NOT NULL AND {lea} IS NOT NULL
+            QUALIFY row_number() OVER (
+                PARTITION BY {lea}, {student}
+                ORDER BY {is_active} DESC{", " + prefer if prefer else ""}) = 1)
+    """
+    return sql, p.values
 
 
 class _Lazy:
     """A bound value whose ``$n`` is taken when the SQL text first uses it."""
 
-    def __init__(self, params: Params, key: str, value):
-        self.params, self.key, self.value = params, key, value
+    def __init__(self, params: Params, key: str, value, cast: str = ""):
+        self.params, self.key, self.value, self.cast = params, key, value, cast
 
     def __str__(self) -> str:
-        return self.params.once(self.key, self.value)
+        bound = self.params.once(self.key, self.value)
+        return f"{bound}::{self.cast}" if self.cast else bound
 
     __format__ = lambda self, spec: str(self)  # noqa: E731
 
@@ -533,6 +554,8 @@ def derived_leas(con) -> int:
 
 def show_sql(definition, snapshot: date) -> str:
     """The generated derivation, for the definition page (parameters shown as $n)."""
-    compiled = derive_sql(definition, snapshot)
-    values = "\n".join(f"-- ${i}: {v!r}" for i, v in enumerate(compiled.params, start=1))
-    return f"{compiled.sql.strip()}\n{values}"
+    shown = []
+    for sql, params in derive_sql(definition, snapshot).statements:
+        values = "\n".join(f"-- ${i}: {v!r}" for i, v in enumerate(params, start=1))
+        shown.append(f"{sql.strip()};\n{values}")
+    return "\n\n".join(shown)

@@ -31,7 +31,7 @@ DESCRIPTOR_URI = r"(?s)[a-z]+://[^#]+/[A-Za-z]+Descriptor#.+"
 # that valid JSON never holds unescaped.
 _LINES = (
     "read_csv({path}, columns={{'j': 'VARCHAR'}}, header=false, delim=chr(1), quote='', "
-    "escape='', auto_detect=false, new_line='\\n', max_line_size=8388608, "
+    "escape='', auto_detect=false, new_line='\\n', max_line_size=8388608, buffer_size=16777216, "
     "strict_mode=false, null_padding=false)"
 )
 _ARRAY = (

@@ -223,11 +223,15 @@ def _reconcile(run, con, progress, timings) -> dict:
     if found:
         raise InputError(found[:100])
     timings["validate_edfi_seconds"] = round(time.perf_counter() - step, 3)
+    # Row order mattered while a row's position was its line; the results are ordered when
+    # stored, and a query free to reorder needs less memory.
+    con.execute("SET preserve_insertion_order = false")
     progress(52, "Turning Ed-Fi records into the legacy shape")
     step = time.perf_counter()
     _reference_tables(con, cycle, lea_map)
     compiled = compare.derive_sql(definition, cycle.snapshot_date)
-    con.execute(compiled.sql, compiled.params)
+    for sql, params in compiled.statements:
+        con.execute(sql, params)
     timings["derive_seconds"] = round(time.perf_counter() - step, 3)
     timings["edfi_load_seconds"] = round(time.perf_counter() - t, 3)
     progress(60, "Comparing records")
