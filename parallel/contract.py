@@ -68,6 +68,13 @@ def ok_sql(spec: dict, value: str, params: Params, depth: int = 0) -> str:
     return "(" + " AND ".join(parts) + ")" if parts else "true"
 
 
+def scalar_ok_sql(v: str, spec: dict, params: Params) -> str | None:
+    """SQL true when the raw JSON member ``v`` keeps ``spec``, for a member that is not an
+    object or array of objects the contract describes (its JSON type from its first character,
+    string lengths, date format)."""
+    return _value_ok(v, spec, params)
+
+
 def _value_ok(v: str, spec: dict, params: Params, depth: int = 0) -> str | None:
     kind = spec["type"]
     test = _IS.get(kind)
@@ -104,7 +111,7 @@ def _value_ok(v: str, spec: dict, params: Params, depth: int = 0) -> str | None:
         each = constant("[" + structure(items) + "]")
         checks.append(
             f"coalesce(list_bool_and(list_transform(from_json({v}, '[\"JSON\"]'), "
-            f"lambda i: left(i::VARCHAR, 1) = '{{')), true)"
+            f"lambda i: coalesce(left(i::VARCHAR, 1) = '{{', false))), true)"
         )
         checks.append(
             f"coalesce(list_bool_and(list_transform(from_json({v}, {each}), "
@@ -167,7 +174,8 @@ def _value_sql(v: str, spec: dict, params: Params, path: str) -> str | None:
                                 f"{path}[].")  # fmt: skip
             inner = (
                 f"list_distinct(flatten(list_transform(from_json({v}, '[\"JSON\"]'), lambda i: "
-                f"CASE WHEN left(i::VARCHAR, 1) <> '{{' THEN [{not_object}] ELSE {each} END)))"
+                f"CASE WHEN coalesce(left(i::VARCHAR, 1) <> '{{', true) THEN [{not_object}] "
+                f"ELSE {each} END)))"
             )
     test = test.format(v=v)
     if inner is None:

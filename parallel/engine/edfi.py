@@ -20,7 +20,7 @@ from pathlib import Path
 import duckdb
 
 from parallel import contract
-from parallel.engine import vocabulary
+from parallel.engine import parsed, vocabulary
 from parallel.engine.sql import Params, constant, quote
 from parallel.errors import InputError
 from parallel.importers import edfi_json
@@ -61,16 +61,37 @@ def load(con: duckdb.DuckDBPyConnection, *, path, name: str, endpoint: str,
         path=params.add(str(path))
     )
     record = "r"
+    # Contract-shaped parse when every path the report reads is in the contract (the usual
+    # case); else each member as raw JSON, parsed again where read (``contract.ok_sql``).
+    shaped = bool(spec.get("properties")) and all(
+        parsed.readable(spec, vocabulary.segments(p)) for p in wanted
+    )
+    if shaped:
+        arrays = parsed.object_arrays(spec)
+        items = {name: f"items_{i}" for i, name in enumerate(arrays)}
+        parse_items = "".join(
+            f", {parsed.items_sql(spec, record, name)} AS {items[name]}" for name in arrays
+        )
+        structure = parsed.structure(spec)
+        contract_ok = parsed.ok_sql(spec, record, params, items)
+
+        def read(path: str) -> str:
+            return parsed.path_sql(spec, record, vocabulary.segments(path), items)
+    else:
+        parse_items = ""
+        structure = constant(contract.structure(spec))
+        contract_ok = contract.ok_sql(spec, record, params)
+
+        def read(path: str) -> str:
+            return vocabulary.path_sql(record, path, params, raw=True)
+
     # Each path is read once, raw (descriptor URIs whole): the report's own checks and the
     # stored column (a descriptor's code value) both read that one extraction.
-    raws = [f"{vocabulary.path_sql(record, p, params, raw=True)} AS {_raw(i)[2:]}"
-            for i, p in enumerate(wanted)]  # fmt: skip
+    raws = [f"{read(p)} AS {_raw(i)[2:]}" for i, p in enumerate(wanted)]
     columns = [f"{_stored(_raw(i), p)} AS {quote(p)}" for i, p in enumerate(wanted)]
     own = _own_checks_on_raw(resource, wanted, params)
-    contract_ok = contract.ok_sql(spec, record, params)
     # Every record is checked with booleans only; the text of the few that fail is kept so
     # that their reasons are spelled out afterwards (``_record_problems``).
-    structure = constant(contract.structure(spec))
     sql = f"""
         CREATE OR REPLACE TABLE {quote(table)} AS
         SELECT x.is_object, x.blank, x.deep,
@@ -80,6 +101,7 @@ def load(con: duckdb.DuckDBPyConnection, *, path, name: str, endpoint: str,
         FROM (
           SELECT t.j, t.is_object, t.blank, t.deep, {contract_ok} AS contract_ok, {", ".join(raws)}
           FROM (
+            SELECT *{parse_items} FROM (
             SELECT j,
                    -- Cheap tests first: most lines are records and long.
                    CASE WHEN j IS NULL THEN true WHEN left(j, 1) = '{{' THEN false
@@ -96,7 +118,7 @@ def load(con: duckdb.DuckDBPyConnection, *, path, name: str, endpoint: str,
                         THEN from_json(ltrim(j, chr(65279)), {structure})
                    END AS r
             FROM {source}
-          ) t
+          )) t
         ) x
     """
     try:
@@ -211,14 +233,18 @@ def _record_problems(con, item: Loaded) -> list[str]:
     reasons = contract.problems_sql(spec, "r", params)
     own = _own_problems("r", resource, list(item.paths), params)
     not_object = params.add("not a JSON object")
+    # A record the pass over every record doubted may keep the contract after all (see
+    # ``parsed``): it has no reasons here and is no problem.
     rows = con.execute(
         f"""
-        SELECT line, CASE WHEN NOT is_object THEN [{not_object}]
-                          ELSE list_concat({reasons}, {own}) END
-        FROM (SELECT rowid + 1 AS line, is_object,
-                     CASE WHEN is_object THEN from_json(ltrim(failed, chr(65279)),
-                          {constant(contract.structure(spec))}) END AS r
-              FROM {quote(item.table)} WHERE failed IS NOT NULL)
+        SELECT line, why FROM (
+            SELECT line, CASE WHEN NOT is_object THEN [{not_object}]
+                              ELSE list_concat({reasons}, {own}) END AS why
+            FROM (SELECT rowid + 1 AS line, is_object,
+                         CASE WHEN is_object THEN from_json(ltrim(failed, chr(65279)),
+                              {constant(contract.structure(spec))}) END AS r
+                  FROM {quote(item.table)} WHERE failed IS NOT NULL))
+        WHERE len(why) > 0
         ORDER BY line LIMIT {MAX_PROBLEMS}
         """,
         params.values,
