@@ -414,7 +414,6 @@ def compare(con: duckdb.DuckDBPyConnection, definition) -> None:
         """,
         p.values,
     )
-    _cells(con, definition)
     con.execute(
         """
         CREATE OR REPLACE TABLE counts AS
@@ -424,6 +423,7 @@ def compare(con: duckdb.DuckDBPyConnection, definition) -> None:
         ) GROUP BY lea_id
         """
     )
+    _cells(con, definition)
 
 
 def _other_leas(table: str, side: str) -> str:
@@ -447,27 +447,23 @@ def _exclusion_text(p: Params) -> str:
 def _cells(con, definition) -> None:
     """Per LEA × category set cell, both counts, where they differ (totals always)."""
     p = Params()
+    dates = {
+        name for name, spec in definition.edfi_source["fields"].items()
+        if spec["source"] == "date"
+    }  # fmt: skip
     parts = []
     for category_set in definition.category_sets:
         chosen = list(category_set.get("fields", []))
-        group = ", ".join(["lea_id", *(quote(f) for f in chosen)])
-        keys = ", ".join(f"{p.add(f)}, coalesce(l.{quote(f)}, e.{quote(f)})" for f in chosen)
-        categories = f"json_object({keys})" if chosen else "'{}'::JSON"
-        same = " AND ".join(
-            [
-                "l.lea_id = e.lea_id",
-                *(f"l.{quote(f)} IS NOT DISTINCT FROM e.{quote(f)}" for f in chosen),
-            ]
-        )
-        keep = "true" if not chosen else "coalesce(l.n, 0) <> coalesce(e.n, 0)"
-        parts.append(
-            f"SELECT {p.add(category_set['code'])} AS category_set, "
-            f"coalesce(l.lea_id, e.lea_id) AS lea_id, {categories}::VARCHAR AS categories, "
-            f"coalesce(l.n, 0)::INTEGER AS legacy_count, coalesce(e.n, 0)::INTEGER AS edfi_count "
-            f"FROM (SELECT {group}, count(*) AS n FROM legacy GROUP BY {group}) l "
-            f"FULL JOIN (SELECT {group}, count(*) AS n FROM included GROUP BY {group}) e "
-            f"ON {same} WHERE {keep}"
-        )
+        code = p.add(category_set["code"])
+        if not chosen:
+            parts.append(
+                f"SELECT {code} AS category_set, lea_id, '{{}}' AS categories, "
+                "legacy_records AS legacy_count, edfi_records AS edfi_count FROM counts"
+            )
+        elif dates.isdisjoint(chosen):
+            parts.append(_cells_from_differences(code, chosen, p))
+        else:
+            parts.append(_cells_counted(code, chosen, p))
     tolerance_abs = p.add(int(definition.tolerance_absolute))
     tolerance_pct = p.add(float(definition.tolerance_percent))
     body = " UNION ALL ".join(parts) or (
@@ -476,7 +472,8 @@ def _cells(con, definition) -> None:
     con.execute(
         f"""
         CREATE OR REPLACE TABLE cells AS
-        SELECT category_set, lea_id, categories, legacy_count, edfi_count,
+        SELECT category_set, lea_id, categories, legacy_count::INTEGER AS legacy_count,
+               edfi_count::INTEGER AS edfi_count,
                edfi_count - legacy_count AS difference,
                (abs(edfi_count - legacy_count) <= {tolerance_abs}
                 OR abs(edfi_count - legacy_count) * 100.0 <= {tolerance_pct} * legacy_count)
@@ -484,6 +481,57 @@ def _cells(con, definition) -> None:
         FROM ({body})
         """,
         p.values,
+    )
+
+
+def _same_cell(one: str, other: str, chosen: list[str]) -> str:
+    return " AND ".join(
+        [f"{one}.lea_id = {other}.lea_id",
+         *(f"{one}.{quote(f)} IS NOT DISTINCT FROM {other}.{quote(f)}" for f in chosen)]
+    )  # fmt: skip
+
+
+def _categories(alias: str, chosen: list[str], p: Params) -> str:
+    keys = ", ".join(f"{p.add(f)}, {alias}.{quote(f)}" for f in chosen)
+    return f"json_object({keys})::VARCHAR"
+
+
+def _cells_from_differences(code: str, chosen: list[str], p: Params) -> str:
+    """The cells of one category set whose counts differ, from the differing records alone: a
+    matched record with no differing field is in the same cell on both sides (its compared
+    values are equal, none a date within a tolerance), so a cell's Ed-Fi count less its legacy
+    count is the sum over ``paired``: -1 where a legacy record sits, +1 where an Ed-Fi one
+    does. Only those cells' legacy records are then counted."""
+    fields = ", ".join(quote(f) for f in chosen)
+    legacy_side = ", ".join(f"{quote('l_' + f)} AS {quote(f)}" for f in chosen)
+    edfi_side = ", ".join(f"{quote('e_' + f)} AS {quote(f)}" for f in chosen)
+    same = _same_cell("l", "s", chosen)
+    group = ", ".join(["s.lea_id", *(f"s.{quote(f)}" for f in chosen), "s.delta"])
+    return (
+        f"SELECT {code} AS category_set, s.lea_id, {_categories('s', chosen, p)} AS categories, "
+        "count(l.lea_id) AS legacy_count, count(l.lea_id) + s.delta AS edfi_count "
+        f"FROM (SELECT lea_id, {fields}, sum(d) AS delta FROM ("
+        f"SELECT lea_id, {legacy_side}, -1 AS d FROM paired WHERE side <> 'only_edfi' "
+        f"UNION ALL SELECT lea_id, {edfi_side}, 1 AS d FROM paired WHERE side <> 'only_legacy'"
+        f") GROUP BY lea_id, {fields} HAVING sum(d) <> 0) s "
+        f"LEFT JOIN legacy l ON {same} GROUP BY {group}"
+    )
+
+
+def _cells_counted(code: str, chosen: list[str], p: Params) -> str:
+    """The cells of one category set whose counts differ, both sides counted in full (a date
+    field is a category: two dates within the tolerance are no difference but two cells)."""
+    group = ", ".join(["lea_id", *(quote(f) for f in chosen)])
+    same = _same_cell("l", "e", chosen)
+    both = ", ".join(f"coalesce(l.{quote(f)}, e.{quote(f)}) AS {quote(f)}" for f in chosen)
+    return (
+        f"SELECT {code} AS category_set, c.lea_id, {_categories('c', chosen, p)} AS categories, "
+        "c.legacy_count, c.edfi_count FROM ("
+        f"SELECT coalesce(l.lea_id, e.lea_id) AS lea_id, {both}, "
+        "coalesce(l.n, 0) AS legacy_count, coalesce(e.n, 0) AS edfi_count "
+        f"FROM (SELECT {group}, count(*) AS n FROM legacy GROUP BY {group}) l "
+        f"FULL JOIN (SELECT {group}, count(*) AS n FROM included GROUP BY {group}) e "
+        f"ON {same} WHERE coalesce(l.n, 0) <> coalesce(e.n, 0)) c"
     )
 
 

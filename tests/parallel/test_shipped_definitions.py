@@ -140,3 +140,36 @@ def test_the_early_childhood_count_says_it_cannot_tell_kindergarten_at_age_five(
 
     assert definition.population["age_codes"] == {"5": "AGE05NOTK"}
     assert "AGE05NOTK" in definition.source and "no grade level" in definition.source
+
+
+def test_a_date_category_counts_both_sides_in_full(make_collection):
+    """Cells come from the differing records alone unless a category is a date: two dates within
+    the tolerance are no difference between the records but two different cells."""
+    collection = make_collection(code=MEMBERSHIP, students=300, rate=0.15, seed=5)
+    definition = collection.cycle.report_definition
+    definition.category_sets = [
+        *definition.category_sets,
+        {"code": "ENTRY", "name": "By entry date", "fields": ["entry_date"]},
+    ]
+    definition.save(update_fields=["category_sets"])
+    run = collection.new_run()
+
+    run_reconciliation(run=run)
+
+    data = collection.data
+    assert data.tolerated
+    legacy = _cells(data.legacy_records, definition.category_sets, definition.compared_fields)
+    edfi = _cells(data.edfi_records, definition.category_sets, definition.compared_fields)
+    stored = {
+        (a.lea.state_lea_id, a.category_set,
+         tuple((f, a.categories[f]) for f in definition.compared_fields if f in a.categories)):
+        (a.legacy_count, a.edfi_count)
+        for a in AggregateDifference.objects.filter(run=run).select_related("lea")
+    }  # fmt: skip
+    expected = {
+        key: (legacy[key], edfi[key])
+        for key in set(legacy) | set(edfi)
+        if legacy[key] != edfi[key] or not key[2]
+    }
+    assert any(key[1] == "ENTRY" for key in expected)
+    assert stored == expected
