@@ -229,13 +229,7 @@ def _field_sql(name, spec, source, p: Params, snap, snap_number, population):
             order = f"{member_path.split('[]')[0]}[].{spec['first_by']}"
             values = _ref(path, source)
             orders = _ref(f"{alias}.{order}", source)
-            # The first element by the order member (as text, missing last), then by value.
-            raw = (
-                f"list_sort(list_transform(list_zip({orders}, {values}), lambda z: "
-                "{'missing': z[1] IS NULL, 'o': coalesce(z[1], ''), 'nv': z[2] IS NULL, "
-                "'v': coalesce(z[2], '')}))[1]"
-            )
-            raw = f"CASE WHEN ({raw}).nv THEN NULL ELSE nullif(({raw}).v, '') END"
+            raw = _first_by(orders, values)
         else:
             raw = f"nullif({_ref(spec['path'], source)}, '')"
         code, entry, joins = _crosswalk(name, raw, p)
@@ -319,6 +313,17 @@ def _association(spec: dict, p: Params, snap) -> tuple[str, str, str]:
         active += f" AND ({end} IS NULL OR coalesce({_as_date(end)} >= {snap}, false))"
         detail += f" || {p.add(', ' + spec['end'] + ' ')} || coalesce({end}, '—')"
     return f"({active})", detail, f"ORDER BY {begin} DESC NULLS LAST, {edorg}"
+
+
+def _first_by(orders: str, values: str) -> str:
+    """The first element of a list by its order member (as text, missing last), then by value;
+    a missing value sorts as '' and reads NULL."""
+    first = (
+        f"list_sort(list_transform(list_zip({orders}, {values}), lambda z: "
+        "{'missing': z[1] IS NULL, 'o': coalesce(z[1], ''), 'nv': z[2] IS NULL, "
+        "'v': coalesce(z[2], '')}))[1]"
+    )
+    return f"nullif(({first}).v, '')"
 
 
 def _resource(source: dict, alias: str) -> str:
