@@ -1,8 +1,9 @@
 """The reconciliation: one DuckDB engine reads both sides, derives, compares and aggregates in
 SQL compiled from the report definition; the results go to PostgreSQL at once.
 
-Guarantees: the worker's memory is bounded by ``PARALLEL_MEMORY_LIMIT`` (DuckDB spills to the
-run's folder on ``PARALLEL_SPILL_DIR`` beyond it); a run's results appear all at once when it
+Guarantees: DuckDB's buffer memory is bounded by ``PARALLEL_MEMORY_LIMIT`` (it spills to the
+run's folder on ``PARALLEL_SPILL_DIR`` beyond it; the worker holds Python, Django and DuckDB's
+own working memory besides: bench/README.md gives measured peaks); a run's results appear all at once when it
 completes (one transaction), so a failure or cancel leaves no partial result and earlier runs
 are untouched; the same inputs give the same results; the run's folder (student-level rows) is
 removed at the end, and by the job's clean-up when the worker died.
