@@ -156,19 +156,30 @@ def _chosen_sql(record: dict, snapshot: date) -> tuple[str, list]:
     )
     carried = ", ".join(["record", *(quote(t["as"]) for t in record.get("through", []))])
     table = quote("edfi_" + record["resource"])
-    # Ranked on the keys alone, then fetched: the window would otherwise carry every column of
-    # every record through its sort. A table of its own, so that the joins that follow
-    # start from it and DuckDB can spill it under the memory limit.
+    # Most students have one record per LEA: only the keys with several are ranked (a window
+    # over every record neither fits the memory limit at millions of records nor is needed),
+    # on the keys alone, and the chosen records fetched by row.
     sql = f"""
         CREATE OR REPLACE TABLE chosen AS
-        SELECT {student} AS student_id, {lea} AS lea_raw, {is_active} AS active, {carried}
-        FROM {table} record {through}
-        WHERE record.rowid IN (
-            SELECT record.rowid FROM {table} record {through}
+        WITH counted AS (
+            SELECT {lea} AS k_lea, {student} AS k_student, count(*) AS n,
+                   min(record.rowid) AS rid
+            FROM {table} record {through}
             WHERE {student} IS NOT NULL AND {lea} IS NOT NULL
+            GROUP BY ALL
+        ), best AS (
+            SELECT rid FROM counted WHERE n = 1
+            UNION ALL
+            SELECT record.rowid FROM {table} record {through}
+            SEMI JOIN (SELECT k_lea, k_student FROM counted WHERE n > 1) s
+                ON s.k_lea = {lea} AND s.k_student = {student}
             QUALIFY row_number() OVER (
                 PARTITION BY {lea}, {student}
-                ORDER BY {is_active} DESC{", " + prefer if prefer else ""}) = 1)
+                ORDER BY {is_active} DESC{", " + prefer if prefer else ""}) = 1
+        )
+        SELECT {student} AS student_id, {lea} AS lea_raw, {is_active} AS active, {carried}
+        FROM {table} record {through}
+        SEMI JOIN best b ON b.rid = record.rowid
     """
     return sql, p.values
 

@@ -123,6 +123,8 @@ def load(con: duckdb.DuckDBPyConnection, *, path, name: str, endpoint: str,
     """
     try:
         con.execute(sql, params.values)
+    except duckdb.OutOfMemoryException:
+        raise  # the memory setting's limit, not the file's fault
     except duckdb.Error:
         if problem := _why_unreadable(path, name):
             raise InputError([problem]) from None

@@ -54,6 +54,8 @@ def load(con: duckdb.DuckDBPyConnection, *, files: list[LegacyFile], definition,
                 "encoding='utf-8')",
                 p.values,
             )
+        except duckdb.OutOfMemoryException:
+            raise  # the memory setting's limit, not the file's fault
         except duckdb.Error as exc:
             problem = csv_problem(legacy.path, name=legacy.name, header=header)
             raise InputError([problem or f"{legacy.name}: {str(exc).splitlines()[0]}"]) from None

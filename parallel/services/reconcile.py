@@ -3,10 +3,10 @@ SQL compiled from the report definition; the results go to PostgreSQL at once.
 
 Guarantees: DuckDB's buffer memory is bounded by ``PARALLEL_MEMORY_LIMIT`` (it spills to the
 run's folder on ``PARALLEL_SPILL_DIR`` beyond it; the worker holds Python, Django and DuckDB's
-own working memory besides: bench/README.md gives measured peaks); a run's results appear all at once when it
-completes (one transaction), so a failure or cancel leaves no partial result and earlier runs
-are untouched; the same inputs give the same results; the run's folder (student-level rows) is
-removed at the end, and by the job's clean-up when the worker died.
+own working memory besides: bench/README.md gives measured peaks); a run's results appear all
+at once when it completes (one transaction), so a failure or cancel leaves no partial result
+and earlier runs are untouched; the same inputs give the same results; the run's folder
+(student-level rows) is removed at the end, and by the job's clean-up when the worker died.
 """
 
 from __future__ import annotations
@@ -84,6 +84,18 @@ def run_reconciliation(*, run: ReconciliationRun, progress: Progress = _noop) ->
         raise
     except JobCancelled:
         ReconciliationRun.objects.filter(pk=run.pk).update(state=RunState.CANCELLED)
+        raise
+    except duckdb.OutOfMemoryException:
+        # Not the files' fault and not a crash: the setting is too low for their size.
+        ReconciliationRun.objects.filter(pk=run.pk).update(
+            state=RunState.FAILED,
+            errors=[
+                f"The run needs more memory than PARALLEL_MEMORY_LIMIT "
+                f"({settings.PARALLEL_MEMORY_LIMIT}) lets the engine hold for these files, and "
+                "stored nothing. Ask the administrator to raise it, then run it again."
+            ],
+            timings=timings,
+        )
         raise
     except BaseException as exc:
         # Never a failed run without a reason: bad input is an InputError, anything else ends

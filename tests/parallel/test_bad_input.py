@@ -5,6 +5,7 @@ import json
 import pytest
 from django.core.exceptions import ValidationError
 
+from parallel.engine.workdir import RunFolder
 from parallel.errors import InputError
 from parallel.models import (
     AggregateDifference,
@@ -415,3 +416,22 @@ def test_an_unexpected_failure_still_gives_the_run_a_reason(make_collection, mon
         "The run stopped on an unexpected error (ZeroDivisionError) and stored nothing; run it "
         "again, and tell the SEA team if it fails the same way."
     ]
+
+
+def test_a_memory_setting_too_low_for_the_files_says_so(make_collection, settings):
+    import duckdb
+
+    collection = make_collection(students=50, rate=0)
+    settings.PARALLEL_MEMORY_LIMIT = "4MB"
+    run = collection.new_run()
+    with pytest.raises(duckdb.OutOfMemoryException):
+        run_reconciliation(run=run)
+
+    run.refresh_from_db()
+    assert run.state == RunState.FAILED
+    assert run.errors == [
+        "The run needs more memory than PARALLEL_MEMORY_LIMIT (4MB) lets the engine hold for "
+        "these files, and stored nothing. Ask the administrator to raise it, then run it again."
+    ]
+    assert not LEARunSummary.objects.filter(run=run).exists()
+    assert not RunFolder.of_run(run.pk).folder.exists()
