@@ -234,6 +234,10 @@ class CollectionCycleDetailView(planner.ObjectDetailView):
         context["files"] = selectors.cycle_files(user=user, cycle=self.object)
         context["runs"] = self.object.runs.all()
         context["can_run"] = role_of(user) in UNRESTRICTED_ROLES
+        # Said before "Run" is pressed, by the rule the run itself applies.
+        context["run_problems"] = (
+            definitions.run_problems(cycle=self.object) if context["can_run"] else []
+        )
         context["upload_form"] = UploadForm()
         context["lea_count"] = self.object.leas.count()
         runs = selectors.definition_runs(user=user, definition=self.object.report_definition)

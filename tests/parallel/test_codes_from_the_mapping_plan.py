@@ -12,6 +12,7 @@ from django.urls import reverse
 from parallel.errors import InputError
 from parallel.models import Discrepancy, ReconciliationRun, RunState
 from parallel.services.reconcile import run_reconciliation
+from rolloutplanner.roles import Role
 from tests.mapping.factories import (
     DescriptorMappingFactory,
     DescriptorValueFactory,
@@ -152,3 +153,23 @@ def test_a_run_whose_plan_lost_its_approved_mappings_fails_with_the_same_reason(
     assert caught.value.problems == [_refusal(collection.cycle, plan)]
     run.refresh_from_db()
     assert run.state == RunState.FAILED and run.errors == caught.value.problems
+
+
+def test_the_cycle_page_says_why_a_run_cannot_start_before_it_is_pressed(
+    client, make_collection, world
+):
+    collection = make_collection(students=5, rate=0, upload=False)
+    cycle = collection.cycle
+    page = cycle.get_absolute_url()
+    client.force_login(collection.user)
+    assert "cannot start yet" not in client.get(page).content.decode()
+
+    _without_sex_crosswalk(collection)
+    html = client.get(page).content.decode()
+
+    assert "A run of this cycle cannot start yet:" in html
+    assert _refusal(cycle).replace("'", "&#x27;") in html
+    # Leadership reads the cycle but starts no run: nothing to act on, nothing said.
+    client.force_login(world.users[Role.LEADERSHIP])
+    html = client.get(page).content.decode()
+    assert cycle.name in html and "cannot start yet" not in html
