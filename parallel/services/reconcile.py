@@ -78,18 +78,16 @@ def run_reconciliation(*, run: ReconciliationRun, progress: Progress = _noop) ->
         ReconciliationRun.objects.filter(pk=run.pk).update(timings=timings)
         return totals
     except InputError as exc:
-        ReconciliationRun.objects.filter(pk=run.pk).update(
-            state=RunState.FAILED, errors=exc.problems, timings=timings
-        )
+        _mark_failed(run, exc.problems, timings=timings)
         raise
     except JobCancelled:
         ReconciliationRun.objects.filter(pk=run.pk).update(state=RunState.CANCELLED)
         raise
     except duckdb.OutOfMemoryException:
         # Not the files' fault and not a crash: the setting is too low for their size.
-        ReconciliationRun.objects.filter(pk=run.pk).update(
-            state=RunState.FAILED,
-            errors=[
+        _mark_failed(
+            run,
+            [
                 f"The run needs more memory than PARALLEL_MEMORY_LIMIT "
                 f"({settings.PARALLEL_MEMORY_LIMIT}) lets the engine hold for these files, and "
                 "stored nothing. Ask the administrator to raise it, then run it again."
@@ -100,9 +98,9 @@ def run_reconciliation(*, run: ReconciliationRun, progress: Progress = _noop) ->
     except BaseException as exc:
         # Never a failed run without a reason: bad input is an InputError, anything else ends
         # here (a failing run is still named, with nothing stored).
-        ReconciliationRun.objects.filter(pk=run.pk).update(
-            state=RunState.FAILED,
-            errors=[
+        _mark_failed(
+            run,
+            [
                 f"The run stopped on an unexpected error ({_error_name(exc)}) and stored "
                 "nothing; run it again, and tell the SEA team if it fails the same way."
             ],
@@ -110,6 +108,14 @@ def run_reconciliation(*, run: ReconciliationRun, progress: Progress = _noop) ->
         raise
     finally:
         folder.remove()
+
+
+def _mark_failed(run, errors: list[str], *, timings: dict | None = None) -> None:
+    """The run failed, with its reasons (and the timings so far, when there are any)."""
+    fields = {"state": RunState.FAILED, "errors": errors}
+    if timings is not None:
+        fields["timings"] = timings
+    ReconciliationRun.objects.filter(pk=run.pk).update(**fields)
 
 
 class _engine:
