@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db import models
+from django.db import connection, models
+from django.utils import timezone
 from django.utils.text import capfirst
 
 from rolloutplanner.display import field_value
@@ -47,3 +48,20 @@ def history_with_changes(obj) -> list[tuple[object, list[FieldChange]]]:
         (record, changes_between(records[i + 1] if i + 1 < len(records) else None, record))
         for i, record in enumerate(records)
     ]
+
+
+def record_changes_in_sql(cursor, model: type[models.Model], ids: list, reason: str) -> None:
+    """A history record ("changed", by no user) for each row ``ids`` of ``model``, written by one
+    INSERT … SELECT: what ``bulk_history_create`` writes, without loading the rows into Python
+    (a run carries triage to thousands of groups at once)."""
+    history = model.history.model
+    name = connection.ops.quote_name
+    tracked = [f.column for f in history._meta.concrete_fields if not f.name.startswith("history_")]
+    columns = ", ".join(name(c) for c in tracked)
+    cursor.execute(
+        f"INSERT INTO {name(history._meta.db_table)} "
+        f"({columns}, history_date, history_change_reason, history_type, history_user_id) "
+        f"SELECT {columns}, %s, %s, '~', NULL FROM {name(model._meta.db_table)} "
+        f"WHERE {name(model._meta.pk.column)} = ANY(%s)",
+        [timezone.now(), reason[:100], list(ids)],
+    )

@@ -12,6 +12,7 @@ from parallel.models import (
     ResponsibleParty,
     TriageStatus,
 )
+from rolloutplanner.history import record_changes_in_sql
 from rolloutplanner.permissions import CHANGE, user_can
 from rolloutplanner.roles import UNRESTRICTED_ROLES, Role, role_of
 
@@ -38,10 +39,9 @@ def carry_forward(*, run: ReconciliationRun, previous: ReconciliationRun | None)
         changed = [row[0] for row in cursor.fetchall()]
         cursor.execute(_MARK_RESOLVED, params)
         changed += [row[0] for row in cursor.fetchall()]
-    groups = list(DiscrepancyGroup.objects.filter(pk__in=changed))
-    for group in groups:
-        group._change_reason = f"carried forward by run {run.number}"
-    DiscrepancyGroup.history.bulk_history_create(groups)
+        record_changes_in_sql(
+            cursor, DiscrepancyGroup, changed, f"carried forward by run {run.number}"
+        )
 
 
 # A line is appended to a group's notes with concat_ws (notes are stripped when entered).

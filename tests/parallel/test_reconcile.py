@@ -189,6 +189,11 @@ def test_triage_is_carried_forward_and_vanished_groups_are_verified(make_collect
     assert fixed.notes == f"Fixed.\nResolved: not found in run {second.number}."
     assert fixed.history.first().history_change_reason == "carried forward by run 2"
     assert carried.history.first().history_change_reason == "carried forward by run 2"
+    # The history record holds the group as carried, by no user.
+    assert fixed.history.first().status == TriageStatus.VERIFIED
+    assert fixed.history.first().history_type == "~"
+    assert carried.history.first().status == TriageStatus.EXPLAINED
+    assert carried.history.first().history_user is None
 
 
 def test_a_group_reported_fixed_that_is_still_there_is_reopened(make_collection, world):
