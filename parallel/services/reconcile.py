@@ -290,13 +290,15 @@ def _reference_tables(con, cycle, lea_map) -> None:
 
 
 def _table_of_rows(con, table: str, columns: list[str], rows: list[tuple]) -> None:
-    """A table of text columns from rows, in one statement (a parameter list per column: an
-    INSERT per row costs a round trip each, a second for a thousand LEAs)."""
-    lists = [[row[i] for row in rows] for i in range(len(columns))]
-    select = ", ".join(
-        f"unnest(${i}::VARCHAR[]) AS {name}" for i, name in enumerate(columns, start=1)
+    """A table of text columns from rows, in one statement. The rows travel as one JSON text:
+    an INSERT per row costs a round trip each, and a Python list bound as a parameter is
+    converted item by item (a quarter of a second for a thousand LEAs)."""
+    shape = json.dumps([{name: "VARCHAR" for name in columns}])
+    records = json.dumps([dict(zip(columns, row, strict=True)) for row in rows])
+    con.execute(
+        f"CREATE OR REPLACE TABLE {table} AS SELECT unnest(from_json($1, $2), recursive := true)",
+        [records, shape],
     )
-    con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT {select}", lists)
 
 
 def _write_results(*, run, con, folder, outcome: dict, progress, timings) -> dict:
