@@ -198,9 +198,15 @@ class _Lazy:
 
 
 def _crosswalk(name: str, raw: str, p: Params) -> tuple[str, str, list[str]]:
+    """(code, entry, joins) of ``raw`` through the field's crosswalk, looked up in a MAP built
+    once: a hash join per field would carry every record's columns through each join."""
     alias = quote(f"xw_{name}")
-    join = f"LEFT JOIN xw {alias} ON {alias}.field = {p.add(name)} AND {alias}.value = lower({raw})"
-    return f"{alias}.code", f"{alias}.entry", [join]
+    join = (
+        f"CROSS JOIN (SELECT map_from_entries(list({{'key': value, 'value': "
+        f"{{'code': code, 'entry': entry}}}})) AS m FROM xw WHERE field = {p.add(name)}) {alias}"
+    )
+    found = f"map_extract_value({alias}.m, lower({raw}))"
+    return f"({found}).code", f"({found}).entry", [join]
 
 
 def _field_sql(name, spec, source, p: Params, snap, snap_number, population):
