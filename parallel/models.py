@@ -315,6 +315,15 @@ class ReconciliationRun(models.Model):
         return self.get_state_display()
 
 
+# Result rows. A run writes a few hundred thousand cells and student rows in one transaction. Their
+# references (run, LEA, group) are not checked by database constraints, which PostgreSQL checks
+# row by row (at a million students that took longer than writing the rows). They stay sound
+# because: the rows are written only by ``engine.store.insert_results``, from the run and the
+# cycle's LEAs, in the transaction that also writes the run's LEA summaries; every LEA with a
+# cell or a student row has a summary, and the summaries' constraints (kept) make a concurrent
+# delete of the run or of such an LEA fail; Django's ``on_delete`` cascades do the deleting.
+
+
 class LEARunSummary(models.Model):
     """Per LEA in a run: record counts, discrepancy counts, match rate, tolerance."""
 
@@ -364,10 +373,15 @@ class AggregateDifference(models.Model):
 
     permission_policy = ObjectPolicy(lea_path="lea")
 
-    run = models.ForeignKey(ReconciliationRun, on_delete=models.CASCADE, related_name="aggregates")
+    # No database constraint on run and LEA: see the note on result rows above LEARunSummary.
+    run = models.ForeignKey(
+        ReconciliationRun, on_delete=models.CASCADE, related_name="aggregates",
+        db_constraint=False,
+    )  # fmt: skip
     lea = models.ForeignKey(
-        "leas.LEA", on_delete=models.CASCADE, related_name="+", verbose_name="LEA"
-    )
+        "leas.LEA", on_delete=models.CASCADE, related_name="+", verbose_name="LEA",
+        db_constraint=False,
+    )  # fmt: skip
     category_set = models.CharField(max_length=10)
     categories = models.JSONField(default=dict)
     legacy_count = models.PositiveIntegerField(default=0)
@@ -479,15 +493,19 @@ class Discrepancy(models.Model):
 
     permission_policy = ObjectPolicy(lea_path="lea", leadership_can_view=False)
 
+    # No database constraint on run, group and LEA: see the note on result rows above LEARunSummary.
     run = models.ForeignKey(
-        ReconciliationRun, on_delete=models.CASCADE, related_name="discrepancies"
-    )
+        ReconciliationRun, on_delete=models.CASCADE, related_name="discrepancies",
+        db_constraint=False,
+    )  # fmt: skip
     group = models.ForeignKey(
-        DiscrepancyGroup, on_delete=models.CASCADE, related_name="discrepancies"
-    )
+        DiscrepancyGroup, on_delete=models.CASCADE, related_name="discrepancies",
+        db_constraint=False,
+    )  # fmt: skip
     lea = models.ForeignKey(
-        "leas.LEA", on_delete=models.CASCADE, related_name="+", verbose_name="LEA"
-    )
+        "leas.LEA", on_delete=models.CASCADE, related_name="+", verbose_name="LEA",
+        db_constraint=False,
+    )  # fmt: skip
     kind = models.CharField(max_length=12, choices=DiscrepancyKind.choices)
     student_id = models.CharField("student ID", max_length=60)
     field = models.CharField(max_length=60, blank=True)
