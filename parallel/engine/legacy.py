@@ -8,6 +8,8 @@ line and column where it breaks. Columns the layout does not name are ignored an
 
 from __future__ import annotations
 
+import json
+
 import duckdb
 
 from parallel.engine.sql import Params, quote
@@ -61,7 +63,8 @@ def load(con: duckdb.DuckDBPyConnection, *, files: list[LegacyFile], definition,
             raise InputError([problem or f"{legacy.name}: {str(exc).splitlines()[0]}"]) from None
         _check_quotes(con, table, legacy, header, [f for f in layout if f in column_of])
         parts.append(f"SELECT {number} AS file_no, rowid + 1 AS row_no, * FROM {table}")
-    con.execute(f"CREATE OR REPLACE TABLE legacy AS {' UNION ALL '.join(parts)}")
+    # A view: a copy of every row would cost time and memory for nothing.
+    con.execute(f"CREATE OR REPLACE VIEW legacy AS {' UNION ALL '.join(parts)}")
     _validate(con, files=files, definition=definition, lea_ids=lea_ids)
     return messages
 
@@ -104,7 +107,12 @@ def _validate(con, *, files: list[LegacyFile], definition, lea_ids: list[str]) -
         for number, legacy in enumerate(files)
         if legacy.lea_id
     )
-    lea_ok = f"list_contains({p.add(list(lea_ids))}::VARCHAR[], lea_id)"
+    # A semi join: list_contains over a thousand LEAs per row took 0.4 s per million rows.
+    con.execute(
+        "CREATE OR REPLACE TABLE legacy_leas AS SELECT unnest(from_json($1, $2)) AS id",
+        [json.dumps(list(lea_ids)), '["VARCHAR"]'],
+    )
+    lea_ok = "lea_id IN (SELECT id FROM legacy_leas)"
     if own:
         lea_ok = f"({lea_ok} AND CASE {own} ELSE true END)"
     checks.append((None, f"coalesce({lea_ok}, false)"))
