@@ -109,12 +109,15 @@ def derive_sql(definition, snapshot: date) -> Compiled:
             f"{entry} AS {quote(name + '__entry')}"
         )
         xw_joins += xw
+    detail = " ".join(details) or "WHEN false THEN ''"
     sql = f"""
         CREATE OR REPLACE TABLE derived AS
         SELECT coalesce(leas.state_id, c.lea_raw) AS lea_id, c.student_id,
                leas.state_id IS NOT NULL AS in_cycle,
                CASE {" ".join(exclusions)} END AS excluded_by,
-               CASE {" ".join(details) or "WHEN false THEN ''"} END AS excluded_detail,
+               -- (excluded_by is the column above: most records are not excluded, and their
+               -- detail is not worked out again.)
+               CASE WHEN excluded_by IS NOT NULL THEN CASE {detail} END END AS excluded_detail,
                {", ".join(fields)}
         FROM chosen c
         LEFT JOIN leas ON leas.edfi_id = c.lea_raw
@@ -340,7 +343,9 @@ def _first_by(orders: str, values: str) -> str:
         "{'missing': z[1] IS NULL, 'o': coalesce(z[1], ''), 'nv': z[2] IS NULL, "
         "'v': coalesce(z[2], '')}))[1]"
     )
-    return f"nullif(({first}).v, '')"
+    # Most lists hold one element: it is the first without sorting.
+    only = f"nullif(({values})[1], '')"
+    return f"CASE WHEN len({values}) = 1 THEN {only} ELSE nullif(({first}).v, '') END"
 
 
 def _resource(source: dict, alias: str) -> str:
