@@ -40,12 +40,12 @@ def spec_of(endpoint: str) -> dict | None:
 # items are parsed again from their own (small) text.
 
 _IS = {
-    "string": "left({v}::VARCHAR, 1) = '\"'",
+    "string": "starts_with({v}::VARCHAR, '\"')",
     "boolean": "{v}::VARCHAR IN ('true', 'false')",
     "integer": "TRY_CAST({v}::VARCHAR AS HUGEINT) IS NOT NULL",
     "number": "TRY_CAST({v}::VARCHAR AS DOUBLE) IS NOT NULL",
-    "object": "left({v}::VARCHAR, 1) = '{{'",
-    "array": "left({v}::VARCHAR, 1) = '['",
+    "object": "starts_with({v}::VARCHAR, '{{')",
+    "array": "starts_with({v}::VARCHAR, '[')",
 }
 
 
@@ -86,16 +86,21 @@ def _value_ok(v: str, spec: dict, params: Params, depth: int = 0) -> str | None:
     name = f"o{depth}"
     if kind == "string":
         # On the raw JSON text ("…" with its quotes): a string without escapes is as long as its
-        # text less two; only a longer text (escapes) is decoded to be measured exactly.
+        # text less two, and an escape is never shorter than the character it stands for; only
+        # a text these cannot decide is decoded to be measured exactly. Its length in bytes
+        # (known without reading it) is never less than its length in characters.
         raw = f"{v}::VARCHAR"
         text = f"json_extract_string({v}, '$')"
         if spec.get("minLength"):
             low = int(spec["minLength"])
-            checks.append(f"(length({raw}) - 2 >= {low} OR length({text}) >= {low})")
+            checks.append(
+                f"CASE WHEN NOT contains({raw}, '\\') THEN length({raw}) - 2 >= {low} "
+                f"ELSE length({text}) >= {low} END"
+            )
         if "maxLength" in spec:
             high = int(spec["maxLength"])
             checks.append(
-                f"CASE WHEN length({raw}) - 2 <= {high} THEN true ELSE length({text}) <= {high} END"
+                f"CASE WHEN strlen({raw}) - 2 <= {high} THEN true ELSE length({text}) <= {high} END"
             )
         if spec.get("format") == "date":
             checks.append(f"regexp_full_match({raw}, {params.add(QUOTED_DATE_PATTERN)})")
@@ -111,7 +116,7 @@ def _value_ok(v: str, spec: dict, params: Params, depth: int = 0) -> str | None:
         each = constant("[" + structure(items) + "]")
         checks.append(
             f"coalesce(list_bool_and(list_transform(from_json({v}, '[\"JSON\"]'), "
-            f"lambda i: coalesce(left(i::VARCHAR, 1) = '{{', false))), true)"
+            f"lambda i: coalesce(starts_with(i::VARCHAR, '{{'), false))), true)"
         )
         checks.append(
             f"coalesce(list_bool_and(list_transform(from_json({v}, {each}), "

@@ -104,16 +104,17 @@ def load(con: duckdb.DuckDBPyConnection, *, path, name: str, endpoint: str,
             SELECT *{parse_items} FROM (
             SELECT j,
                    -- Cheap tests first: most lines are records and long.
-                   CASE WHEN j IS NULL THEN true WHEN left(j, 1) = '{{' THEN false
+                   CASE WHEN j IS NULL THEN true WHEN starts_with(j, '{{') THEN false
                         ELSE trim(j) = '' END AS blank,
                    -- Ed-Fi records are shallow and short: a long line with many brackets is
-                   -- scanned as the Ed-Fi API would parse it (depth limit), below.
-                   CASE WHEN length(j) > 4096 THEN length(j) - length(replace(replace(j, '[', ''),
+                   -- scanned as the Ed-Fi API would parse it (depth limit), below. (Lengths in
+                   -- bytes: known without reading the line, and brackets are one byte each.)
+                   CASE WHEN strlen(j) > 4096 THEN strlen(j) - strlen(replace(replace(j, '[', ''),
                         '{{', '')) > 256 ELSE false END AS deep,
-                   CASE WHEN left(j, 1) = '{{' THEN true
+                   CASE WHEN starts_with(j, '{{') THEN true
                         ELSE coalesce(ltrim(j, chr(65279) || ' ')[1] = '{{', false) END
                        AS is_object,
-                   CASE WHEN left(j, 1) = '{{' THEN from_json(j, {structure})
+                   CASE WHEN starts_with(j, '{{') THEN from_json(j, {structure})
                         WHEN ltrim(j, chr(65279) || ' ')[1] = '{{'
                         THEN from_json(ltrim(j, chr(65279)), {structure})
                    END AS r

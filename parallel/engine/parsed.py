@@ -50,7 +50,7 @@ def items_sql(spec: dict, record: str, name: str) -> str:
     """The items of array member ``name`` as a list of STRUCTs (NULL unless an array)."""
     member = f"{record}.{quote(name)}"
     each = constant("[" + json.dumps(_shape(spec["properties"][name]["items"])) + "]")
-    return f"CASE WHEN left({member}::VARCHAR, 1) = '[' THEN from_json({member}, {each}) END"
+    return f"CASE WHEN starts_with({member}::VARCHAR, '[') THEN from_json({member}, {each}) END"
 
 
 def ok_sql(spec: dict, value: str, params: Params, items: dict[str, str] | None = None,
@@ -71,7 +71,7 @@ def ok_sql(spec: dict, value: str, params: Params, items: dict[str, str] | None 
             each = f"o{depth}"
             inner = ok_sql(member_spec["items"], each, params, depth=depth + 1)
             check = (
-                f"CASE WHEN left({member}::VARCHAR, 1) = '[' THEN coalesce(list_bool_and("
+                f"CASE WHEN starts_with({member}::VARCHAR, '[') THEN coalesce(list_bool_and("
                 f"list_transform({parsed}, lambda {each}: {each} IS NOT NULL AND {inner})), true) "
                 "ELSE false END"
             )

@@ -161,3 +161,33 @@ def test_the_pass_over_every_record_never_passes_a_record_the_exact_check_fails(
     # And it is not a check that fails everything: most valid variants pass.
     valid = [k for k in found if not found[k]]
     assert sum(bool(passed[k]) for k in valid) >= 0.9 * len(valid)
+
+
+@pytest.mark.parametrize(
+    ("birth_city", "problem"),
+    [
+        ('"Ab"', False),
+        ('"\\u0041b"', False),
+        ('"\\u00e9"', True),  # one character, though six long as written
+        ('"\\u0041"', True),
+        ('"A"', True),
+        ('"\\\\"', True),  # one backslash
+        ('"\\n"', True),  # one newline
+        ('"\\u0000"', True),
+        ('"\\"\\""', False),  # two quotes
+    ],
+)
+def test_a_minimum_length_counts_characters_not_escapes(tmp_path, birth_city, problem):
+    """students.birthCity: at least 2 characters. An escape is one character, however long."""
+    path = tmp_path / "students.jsonl"
+    path.write_text(
+        '{"studentUniqueId": "S1", "birthDate": "2010-01-01", "firstName": "A", '
+        f'"lastSurname": "B", "birthCity": {birth_city}}}\n'
+    )
+    with duckdb.connect() as con:
+        loaded = edfi.load(con, path=path, name=path.name, endpoint="students", paths=[])
+        problems = edfi.problems(con, {"students": loaded}, {})
+
+    assert bool(problems) == problem, problems
+    if problem:
+        assert "birthCity" in problems[0], problems
