@@ -182,7 +182,11 @@ def test_the_generated_sql_binds_values_and_quotes_names(make_collection):
     definition = collection.cycle.report_definition
     compiled = derive_sql(definition, collection.cycle.snapshot_date)
 
-    assert collection.cycle.snapshot_date in compiled.params
+    # The values of the definition are bound; the snapshot date, a date and no text, is a
+    # literal of the chosen view (a view takes no parameters).
+    assert "disability" in compiled.params
+    assert "'disability'" not in compiled.sql
+    assert f"DATE '{collection.cycle.snapshot_date.isoformat()}'" in compiled.sql
     assert '"studentReference.studentUniqueId"' in compiled.sql
     assert quote('a"b') == '"a""b"'
     with pytest.raises(ValueError):

@@ -43,7 +43,7 @@ def test_a_shipped_definition_passes_the_check_and_compiles(code):
     check_definition(definition)
 
     sql = show_sql(definition, date(2025, 10, 1))
-    assert sql.startswith("CREATE OR REPLACE TABLE chosen")
+    assert sql.startswith("CREATE OR REPLACE VIEW chosen")
     assert "CREATE OR REPLACE TABLE derived" in sql
     for name in definition.compared_fields:
         assert f'AS "{name}"' in sql
