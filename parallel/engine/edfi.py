@@ -228,6 +228,14 @@ def problems(con: duckdb.DuckDBPyConnection, loaded: dict[str, Loaded],
     return found
 
 
+def drop_check_columns(con: duckdb.DuckDBPyConnection, loaded: dict[str, Loaded]) -> None:
+    """Once the resources passed :func:`problems`, the columns that served only the checks
+    (a dropped column is freed at once): every later step carries less per record."""
+    for item in loaded.values():
+        for column in ("is_object", "blank", "deep", "failed"):
+            con.execute(f"ALTER TABLE {quote(item.table)} DROP COLUMN {column}")
+
+
 def _record_problems(con, item: Loaded) -> list[str]:
     """The reasons of the records that failed the checks, spelled out from their kept text."""
     spec = contract.spec_of(item.endpoint) or {"properties": {}, "required": []}

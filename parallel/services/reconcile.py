@@ -241,6 +241,7 @@ def _reconcile(run, con, progress, timings) -> dict:
     found = edfi.problems(con, loaded, known_descriptor_values(cycle=cycle))
     if found:
         raise InputError(found[:100])
+    edfi.drop_check_columns(con, loaded)
     timings["validate_edfi_seconds"] = round(time.perf_counter() - step, 3)
     # Row order mattered while a row's position was its line; the results are ordered when
     # stored, and a query free to reorder needs less memory.
