@@ -388,23 +388,33 @@ def compare(con: duckdb.DuckDBPyConnection, definition) -> None:
     differs = " OR ".join(
         differs_sql(definition, f, f"l.{quote(f)}", f"e.{quote(f)}") for f in fields
     )
-    carried = ", ".join(
-        f"l.{quote(f)} AS {quote('l_' + f)}, e.{quote(f)} AS {quote('e_' + f)}, "
+    compared = ", ".join(
+        f"l.{quote(f)} AS {quote('l_' + f)}, e.{quote(f)} AS {quote('e_' + f)}" for f in fields
+    )
+    explained = ", ".join(
         f"e.{quote(f + '__raw')} AS {quote('r_' + f)}, "
         f"e.{quote(f + '__entry')} AS {quote('x_' + f)}"
         for f in fields
     )
     # One FULL JOIN pairs the two sides: a union of the two anti joins never finishes at a
-    # million records on DuckDB 1.4 (and is two scans of each side anyway).
+    # million records on DuckDB 1.4 (and is two scans of each side anyway). It carries only
+    # the compared values; the raw values and crosswalk entries are fetched afterwards for the
+    # few records that differ (carried through the join for every record, they doubled what it
+    # held beyond the memory limit). A key is one record on each side: the legacy keys are
+    # checked unique, and one Ed-Fi record is chosen per LEA and student.
     con.execute(
         f"CREATE OR REPLACE TABLE paired AS "
+        f"SELECT p.*{', ' + explained if explained else ''} FROM ("
         f"SELECT coalesce(l.lea_id, e.lea_id) AS lea_id, "
         f"coalesce(l.student_id, e.student_id) AS student_id, "
         f"CASE WHEN e.student_id IS NULL THEN 'only_legacy' "
-        f"WHEN l.student_id IS NULL THEN 'only_edfi' ELSE 'mismatch' END AS side, {carried} "
+        f"WHEN l.student_id IS NULL THEN 'only_edfi' ELSE 'mismatch' END AS side"
+        f"{', ' + compared if compared else ''} "
         f"FROM legacy l FULL JOIN included e "
         f"ON e.lea_id = l.lea_id AND e.student_id = l.student_id "
         f"WHERE l.student_id IS NULL OR e.student_id IS NULL OR ({differs or 'false'})"
+        # (A record only in legacy has no key in ``included``: it finds nothing here.)
+        f") p LEFT JOIN included e ON e.lea_id = p.lea_id AND e.student_id = p.student_id"
     )
     p = Params()
     per_field = " UNION ALL ".join(
