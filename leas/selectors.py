@@ -161,7 +161,7 @@ def _steward_changes(
             changes.append(
                 StewardChange(
                     lea=person.lea,
-                    on=record["history_date"].date(),
+                    on=timezone.localdate(record["history_date"]),
                     text=f"{person.name} moved to another role ({label})",
                     person=person,
                 )
@@ -172,7 +172,7 @@ def _steward_changes(
         if record["history_type"] == "+" and record["started_on"]:
             on = record["started_on"]
         else:
-            on = record["history_date"].date()
+            on = timezone.localdate(record["history_date"])
         if since <= on <= today:
             changes.append(
                 StewardChange(

@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from leas.models import ReportingRole
 from leas.selectors import months_before, turnover
@@ -61,7 +62,7 @@ def test_people_who_left_in_the_window_and_roles_left_empty(world, sea_user):
 
 
 def test_a_new_steward_or_a_role_changed_to_steward_is_a_change(world, sea_user):
-    today = datetime.date.today()
+    today = timezone.localdate()  # the agency's date, as turnover() takes it
     LEAPersonFactory(lea=world.own_lea, name="Entered Late", started_on=LONG_AGO)
     LEAPersonFactory(lea=world.own_lea, name="New Steward", started_on=today)
     promoted = LEAPersonFactory(
@@ -104,3 +105,23 @@ def test_stakeholders_removed_or_changed_appear_beside_the_lea_people(client, wo
     assert "Stakeholders removed or changed (2)" in body
     assert "Gone Person" in body and "removed from the register" in body
     assert "role title: Part B data manager → EDFacts coordinator" in body
+
+
+def test_a_change_is_dated_in_the_agencys_time_zone(world, sea_user, settings):
+    """A role changed in the evening in Chicago is recorded the next day in UTC: it is a change
+    of that evening's date, inside a window ending that day."""
+    settings.TIME_ZONE = "America/Chicago"
+    promoted = LEAPersonFactory(
+        lea=world.other_lea, name="Promoted", reporting_role=ReportingRole.IT, started_on=LONG_AGO
+    )
+    promoted.reporting_role = ReportingRole.DATA_STEWARD
+    promoted.save()
+    evening = datetime.datetime(2026, 12, 7, 3, 0, tzinfo=datetime.UTC)  # 21:00 on the 6th
+    promoted.history.filter(history_type="~").update(history_date=evening)
+    promoted.history.filter(history_type="+").update(
+        history_date=evening - datetime.timedelta(days=400)
+    )
+
+    changes = turnover(user=sea_user, months=6, today=TODAY)["steward_changes"]
+
+    assert [(c.text, c.on) for c in changes] == [("Promoted took the role", TODAY)]
