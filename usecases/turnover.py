@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 
 from django.urls import reverse
+from django.utils import timezone
 
 from rolloutplanner.permissions import restriction_for
 from rolloutplanner.turnover import TurnoverEntry, turnover_source
@@ -27,7 +28,7 @@ def stakeholder_turnover(user, since: datetime.date, today: datetime.date) -> li
     )
     entries = []
     for record in records:
-        on = record.history_date.date()
+        on = timezone.localdate(record.history_date)  # the agency's date, not UTC's
         if record.history_type == "-":
             change = "removed from the register"
             url = reverse("usecases:stakeholder-list")

@@ -125,3 +125,20 @@ def test_a_change_is_dated_in_the_agencys_time_zone(world, sea_user, settings):
     changes = turnover(user=sea_user, months=6, today=TODAY)["steward_changes"]
 
     assert [(c.text, c.on) for c in changes] == [("Promoted took the role", TODAY)]
+
+
+def test_a_stakeholder_change_is_dated_in_the_agencys_time_zone(world, sea_user, settings):
+    from tests.usecases.factories import StakeholderFactory
+    from usecases.turnover import stakeholder_turnover
+
+    settings.TIME_ZONE = "America/Chicago"
+    moved = StakeholderFactory(name="Moved Person", role_title="Part B data manager")
+    moved.role_title = "EDFacts coordinator"
+    moved.save()
+    evening = datetime.datetime(2026, 12, 7, 3, 0, tzinfo=datetime.UTC)  # 21:00 on the 6th
+    moved.history.filter(history_type="~").update(history_date=evening)
+    moved.history.filter(history_type="+").update(history_date=evening - datetime.timedelta(1))
+
+    entries = stakeholder_turnover(sea_user, months_before(TODAY, 6), TODAY)
+
+    assert [(e.name, e.on) for e in entries] == [("Moved Person", TODAY)]
