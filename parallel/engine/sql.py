@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 
 
@@ -50,3 +51,16 @@ def constant(text: str) -> str:
     if "\x00" in text:
         raise ValueError("NUL in an SQL constant")
     return "'" + text.replace("'", "''") + "'"
+
+
+def table_of_rows(con, table: str, columns: list[str], rows: list[tuple]) -> None:
+    """A table of text columns from rows, in one statement. The rows travel as one JSON text:
+    an INSERT per row costs a round trip each, and a Python list bound as a parameter is
+    converted item by item (a quarter of a second for a thousand LEAs)."""
+    shape = json.dumps([{name: "VARCHAR" for name in columns}])
+    records = json.dumps([dict(zip(columns, row, strict=True)) for row in rows])
+    con.execute(
+        f"CREATE OR REPLACE TABLE {quote(table)} AS "
+        "SELECT unnest(from_json($1, $2), recursive := true)",
+        [records, shape],
+    )

@@ -26,6 +26,7 @@ from django.utils import timezone
 from parallel.crosswalk import crosswalk_entries, crosswalk_for, known_descriptor_values
 from parallel.definitions import edfi_source_of
 from parallel.engine import compare, edfi, legacy, store, vocabulary
+from parallel.engine.sql import table_of_rows
 from parallel.engine.workdir import RunFolder
 from parallel.errors import InputError
 from parallel.importers.legacy_csv import LegacyFile
@@ -278,7 +279,7 @@ def _reference_tables(con, cycle, lea_map) -> None:
         for field, values in crosswalk_entries(cycle=cycle).items()
         for value, (code, entry) in values.items()
     ]
-    _table_of_rows(con, "xw", ["field", "value", "code", "entry"], rows)
+    table_of_rows(con, "xw", ["field", "value", "code", "entry"], rows)
     leas = {state_id: state_id for state_id in lea_map}
     leas.update(
         {
@@ -287,19 +288,7 @@ def _reference_tables(con, cycle, lea_map) -> None:
             if s.isdigit() and str(int(s)) != s and str(int(s)) not in leas
         }
     )
-    _table_of_rows(con, "leas", ["edfi_id", "state_id"], list(leas.items()))
-
-
-def _table_of_rows(con, table: str, columns: list[str], rows: list[tuple]) -> None:
-    """A table of text columns from rows, in one statement. The rows travel as one JSON text:
-    an INSERT per row costs a round trip each, and a Python list bound as a parameter is
-    converted item by item (a quarter of a second for a thousand LEAs)."""
-    shape = json.dumps([{name: "VARCHAR" for name in columns}])
-    records = json.dumps([dict(zip(columns, row, strict=True)) for row in rows])
-    con.execute(
-        f"CREATE OR REPLACE TABLE {table} AS SELECT unnest(from_json($1, $2), recursive := true)",
-        [records, shape],
-    )
+    table_of_rows(con, "leas", ["edfi_id", "state_id"], list(leas.items()))
 
 
 def _write_results(*, run, con, folder, outcome: dict, progress, timings) -> dict:
