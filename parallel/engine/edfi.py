@@ -14,6 +14,7 @@ record (``importers.edfi_json``) only to say where and why; nothing is read from
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,6 +28,10 @@ from parallel.importers import edfi_json
 
 MAX_PROBLEMS = 50
 DESCRIPTOR_URI = r"(?s)[a-z]+://[^#]+/[A-Za-z]+Descriptor#.+"
+# Records read for the descriptor namespaces a file uses (see ``_usual_namespaces``), and how
+# many namespaces per descriptor path are tested as prefixes before the pattern.
+NAMESPACE_SAMPLE = 1000
+NAMESPACES_PER_PATH = 4
 # JSON Lines are read as one text column: no quote or escape character, and a delimiter (SOH)
 # that valid JSON never holds unescaped.
 _LINES = (
@@ -57,9 +62,8 @@ def load(con: duckdb.DuckDBPyConnection, *, path, name: str, endpoint: str,
     wanted = list(dict.fromkeys([*resource.key, *paths]))
     spec = contract.spec_of(endpoint) or {"properties": {}, "required": []}
     params = Params()
-    source = (_ARRAY if edfi_json.first_byte(path) == b"[" else _LINES).format(
-        path=params.add(str(path))
-    )
+    reader = _ARRAY if edfi_json.first_byte(path) == b"[" else _LINES
+    source = reader.format(path=params.add(str(path)))
     record = "r"
     # Contract-shaped parse when every path the report reads is in the contract (the usual
     # case); else each member as raw JSON, parsed again where read (``contract.ok_sql``).
@@ -87,9 +91,14 @@ def load(con: duckdb.DuckDBPyConnection, *, path, name: str, endpoint: str,
 
     # Each path is read once, raw (descriptor URIs whole): the report's own checks and the
     # stored column (a descriptor's code value) both read that one extraction.
-    raws = [f"{read(p)} AS {_raw(i)[2:]}" for i, p in enumerate(wanted)]
+    reads = {p: read(p) for p in wanted}
+    raws = [f"{reads[p]} AS {_raw(i)[2:]}" for i, p in enumerate(wanted)]
     columns = [f"{_stored(_raw(i), p)} AS {quote(p)}" for i, p in enumerate(wanted)]
-    own = _own_checks_on_raw(resource, wanted, params)
+    namespaces = _usual_namespaces(
+        con, reader=reader, path=path, structure=structure, parse_items=parse_items,
+        read={p: sql for p, sql in reads.items() if vocabulary.is_descriptor(p)},
+    )  # fmt: skip
+    own = _own_checks_on_raw(resource, wanted, params, namespaces)
     # Every record is checked with booleans only; the text of the few that fail is kept so
     # that their reasons are spelled out afterwards (``_record_problems``).
     sql = f"""
@@ -149,19 +158,72 @@ def _stored(raw: str, path: str) -> str:
     return f"split_part({raw}, '#', 2)"
 
 
-def _own_checks_on_raw(resource, paths: list[str], params: Params) -> str:
+def _usual_namespaces(con, *, reader: str, path, structure: str, parse_items: str,
+                      read: dict[str, str]) -> dict[str, list[str]]:  # fmt: skip
+    """Per descriptor path, the namespaces (``uri://…/SexDescriptor#``) its values have in the
+    file's first records, each a valid descriptor URI prefix.
+
+    A file's descriptor values share a few namespaces: a value starting with one of them (and
+    not ending there) is a descriptor URI without testing the pattern, which is most of the
+    cost of the report's own checks. Any other value is still tested against the pattern, so
+    the check is the same; a file the sample cannot read gets no shortcut.
+    """
+    if not read or re.search(r"\$\d", structure + parse_items + "".join(read.values())):
+        return {}  # (built with bound values of their own: not worth a shortcut)
+    params = Params()
+    source = reader.format(path=params.add(str(path)))
+    parts = []
+    for number, (member, value) in enumerate(read.items()):
+        each = f"unnest({value})" if "[]" in member else value
+        parts.append(f"SELECT {number} AS n, split_part({each}, '#', 1) || '#' AS ns FROM sample")
+    sample = (
+        f"SELECT *{parse_items} FROM (SELECT from_json(j, {structure}) AS r FROM "
+        f"(SELECT j FROM {source} WHERE starts_with(j, '{{') LIMIT {NAMESPACE_SAMPLE}))"
+    )
+    try:
+        rows = con.execute(
+            f"WITH sample AS ({sample}) SELECT n, ns, count(*) FROM ({' UNION ALL '.join(parts)}) "
+            "WHERE ns IS NOT NULL GROUP BY ALL ORDER BY n, count(*) DESC, ns",
+            params.values,
+        ).fetchall()
+    except duckdb.Error:
+        return {}
+    paths = list(read)
+    found: dict[str, list[str]] = {}
+    for number, namespace, _ in rows:
+        usual = found.setdefault(paths[number], [])
+        if len(usual) < NAMESPACES_PER_PATH and re.fullmatch(DESCRIPTOR_URI, namespace + "x"):
+            usual.append(namespace)
+    return found
+
+
+def _descriptor_uri_bad(value: str, pattern: str, namespaces: list[str], params: Params) -> str:
+    """SQL true when ``value`` is not a descriptor URI: a value in one of ``namespaces`` with a
+    code value after it is one; any other is tested against the pattern."""
+    usual = " OR ".join(
+        f"(starts_with({value}, {params.add(ns)}) AND strlen({value}) > {len(ns.encode())})"
+        for ns in namespaces
+    )
+    if not usual:
+        return f"NOT regexp_full_match({value}, {pattern})"
+    return f"CASE WHEN {usual} THEN false ELSE NOT regexp_full_match({value}, {pattern}) END"
+
+
+def _own_checks_on_raw(resource, paths: list[str], params: Params,
+                       namespaces: dict[str, list[str]] | None = None) -> str:  # fmt: skip
     """Whether a record passes the report's own checks (as :func:`_own_checks`), on the paths
-    already read raw (``_raw``), not parsed again."""
+    already read raw (``_raw``), not parsed again; ``namespaces``: see ``_usual_namespaces``."""
     tests = [f"coalesce({_raw(paths.index(k))}, '') <> ''" for k in resource.key]
     descriptors = [path for path in paths if vocabulary.is_descriptor(path)]
     pattern = params.add(DESCRIPTOR_URI) if descriptors else None
     for path in descriptors:
         value = _raw(paths.index(path))
+        usual = (namespaces or {}).get(path, [])
         if "[]" in path:
-            each = f"lambda u: NOT regexp_full_match(u, {pattern})"
+            each = f"lambda u: {_descriptor_uri_bad('u', pattern, usual, params)}"
             bad = f"list_bool_or(list_transform({value}, {each}))"
         else:
-            bad = f"NOT regexp_full_match({value}, {pattern})"
+            bad = _descriptor_uri_bad(value, pattern, usual, params)
         tests.append(f"NOT coalesce({bad}, false)")
     return "(" + " AND ".join(tests) + ")" if tests else "true"
 

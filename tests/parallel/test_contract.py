@@ -191,3 +191,56 @@ def test_a_minimum_length_counts_characters_not_escapes(tmp_path, birth_city, pr
     assert bool(problems) == problem, problems
     if problem:
         assert "birthCity" in problems[0], problems
+
+
+SETTING = "specialEducationSettingDescriptor"
+DISABILITY = "disabilities[].disabilityDescriptor"
+
+
+@pytest.mark.parametrize(
+    ("setting", "bad"),
+    [
+        (D + "SpecialEducationSettingDescriptor#Home", False),
+        (D + "SpecialEducationSettingDescriptor#A#B", False),  # a code may hold '#'
+        (D + "SpecialEducationSettingDescriptor#\n", False),  # or any other character
+        ("uri://state.example.gov/SpecialEducationSettingDescriptor#Home", False),
+        (D + "SpecialEducationSettingDescriptor#", True),  # the usual namespace, no code
+        (D + "SpecialEducationSettingDescriptor", True),
+        (D + "SpecialEducationSettingDescriptorX#Home", True),
+        (D + "Special Education SettingDescriptor#Home", True),
+        ("Uri://ed-fi.org/SpecialEducationSettingDescriptor#Home", True),
+        ("Home", True),
+    ],
+)
+def test_descriptor_uris_after_the_sampled_records_are_checked_in_full(tmp_path, setting, bad):
+    """The file's first records give the usual namespaces (a value in one with a code after it
+    needs no pattern test); a value past them, in that namespace or not, is still checked."""
+    records = [sepa(studentReference={"studentUniqueId": f"S{n}"}) for n in range(1, 1200)]
+    records.append(sepa(studentReference={"studentUniqueId": "LAST"}, **{SETTING: setting}))
+    path = tmp_path / "sepa.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in records))
+    with duckdb.connect() as con:
+        loaded = edfi.load(con, path=path, name=path.name, endpoint=SEPA, paths=[SETTING])
+        problems = edfi.problems(con, {SEPA: loaded}, {})
+
+    expected = [
+        f"{path.name} line 1200: {SETTING} is not a descriptor URI (uri://namespace/Descriptor#Code)."
+    ]
+    assert problems == (expected if bad else [])
+
+
+def test_a_list_of_descriptors_is_checked_past_the_usual_namespace(tmp_path):
+    records = [sepa(studentReference={"studentUniqueId": f"S{n}"}) for n in range(1, 1200)]
+    broken = [{"disabilityDescriptor": D + "DisabilityDescriptor#Autism"},
+              {"disabilityDescriptor": D + "DisabilityDescriptor#"}]  # fmt: skip
+    records.append(sepa(studentReference={"studentUniqueId": "LAST"}, disabilities=broken))
+    path = tmp_path / "sepa.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in records))
+    with duckdb.connect() as con:
+        loaded = edfi.load(con, path=path, name=path.name, endpoint=SEPA, paths=[DISABILITY])
+        problems = edfi.problems(con, {SEPA: loaded}, {})
+
+    assert problems == [
+        f"{path.name} line 1200: {DISABILITY} is not a descriptor URI "
+        "(uri://namespace/Descriptor#Code)."
+    ]
