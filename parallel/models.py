@@ -318,10 +318,11 @@ class ReconciliationRun(models.Model):
 # Result rows. A run writes a few hundred thousand cells and student rows in one transaction. Their
 # references (run, LEA, group) are not checked by database constraints, which PostgreSQL checks
 # row by row (at a million students that took longer than writing the rows). They stay sound
-# because: the rows are written only by ``engine.store.insert_results``, from the run and the
-# cycle's LEAs, in the transaction that also writes the run's LEA summaries; every LEA with a
-# cell or a student row has a summary, and the summaries' constraints (kept) make a concurrent
-# delete of the run or of such an LEA fail; Django's ``on_delete`` cascades do the deleting.
+# because: the rows are written only by ``engine.store`` (``copy_results``, ``insert_results``),
+# from the run and the cycle's LEAs, in the transaction that also writes the run's LEA summaries;
+# every LEA with a cell or a student row has a summary, and the summaries' constraints (kept)
+# make a concurrent delete of the run or of such an LEA fail; Django's ``on_delete`` cascades do
+# the deleting.
 
 
 class LEARunSummary(models.Model):
