@@ -4,7 +4,8 @@ difference explained), the differing cells and the data-quality warnings.
 
 Tables it reads: ``legacy`` (``legacy.load``), ``edfi_<resource>`` (``edfi.load``), ``xw``
 (field, lower-cased Ed-Fi code value, code, entry) and ``leas`` (state id, Ed-Fi id). Tables it
-leaves: ``derived``, ``diff``, ``cells``, ``counts``.
+leaves: ``derived``, ``explained`` (raw values and crosswalk entries of the records a data team
+reads), ``diff``, ``cells``, ``counts``.
 """
 
 from __future__ import annotations
@@ -58,9 +59,53 @@ def _as_number(text: str) -> str:
 def derive_sql(definition, snapshot: date) -> Compiled:
     """The statements turning Ed-Fi resources into the definition's records (``derived``): the
     record chosen per LEA and student on the snapshot date (``chosen``), then its values."""
+    p, parts = _derivation(definition, snapshot)
+    sql = f"""
+        CREATE OR REPLACE TABLE derived AS
+        SELECT coalesce(leas.state_id, c.lea_raw) AS lea_id, c.student_id, c.rid,
+               leas.state_id IS NOT NULL AS in_cycle,
+               CASE {parts["exclusions"]} END AS excluded_by,
+               -- (excluded_by is the column above: most records are not excluded, and their
+               -- detail is not worked out again.)
+               CASE WHEN excluded_by IS NOT NULL THEN CASE {parts["detail"]} END END
+                   AS excluded_detail,
+               {parts["values"]}
+        FROM chosen c
+        LEFT JOIN leas ON leas.edfi_id = c.lea_raw
+        {parts["joins"]}
+    """
+    return Compiled([_chosen_sql(definition.edfi_source["record"], snapshot), p.used_in(sql)])
+
+
+def explain_sql(definition, snapshot: date) -> Compiled:
+    """``explained``: for the derived records listed in ``wanted`` (by ``rid``), each field's
+    raw Ed-Fi value(s) and the crosswalk entry its code comes from.
+
+    Worked out only for the few records a data team reads (those that differ, those with a
+    code the crosswalk lacks), by the same expressions as their values: for every record, they
+    were a third of the derivation's time and of what ``derived`` held."""
+    record = definition.edfi_source["record"]
+    # The other resources are read for these records' students only: a join with a whole
+    # resource would hash a million records for a few thousand.
+    p, parts = _derivation(definition, snapshot, students="wanted_chosen")
+    chosen = f"CREATE OR REPLACE TABLE wanted_chosen AS {_chosen_rows(record, snapshot, 'wanted')}"
+    sql = f"""
+        CREATE OR REPLACE TABLE explained AS
+        SELECT c.rid, {parts["explained"]}
+        FROM wanted_chosen c
+        {parts["joins"]}
+    """
+    return Compiled([(chosen, []), p.used_in(sql)])
+
+
+def _derivation(definition, snapshot: date,
+                students: str | None = None) -> tuple[Params, dict[str, str]]:  # fmt: skip
+    """The parts of the derivation (its bound values in the Params): the exclusion rules and
+    their detail (CASE branches), the fields' values and their explanations (select lists),
+    and the joins reading the other resources and the crosswalk (with ``students``, a table
+    of chosen records: of their students only)."""
     source = definition.edfi_source
     record = source["record"]
-    chosen = _chosen_sql(record, snapshot)
     p = Params()
     snap = _Lazy(p, "snap", snapshot, cast="DATE")
     snap_number = _Lazy(p, "snap_number", int(snapshot.strftime("%Y%m%d")))
@@ -71,10 +116,13 @@ def derive_sql(definition, snapshot: date) -> Compiled:
         for side, path in join["on"].items():
             key = {"student": "c.student_id", "lea": "c.lea_raw"}[side]
             on.append(f"{quote(join['as'])}.{quote(path)} = {key}")
-        joins += (
-            f" LEFT JOIN {quote('edfi_' + join['resource'])} {quote(join['as'])} "
-            f"ON {' AND '.join(on)}"
-        )
+        table = quote("edfi_" + join["resource"])
+        if students and "student" in join["on"]:
+            table = (
+                f"(SELECT * FROM {table} WHERE {quote(join['on']['student'])} IN "
+                f"(SELECT student_id FROM {quote(students)}))"
+            )
+        joins += f" LEFT JOIN {table} {quote(join['as'])} ON {' AND '.join(on)}"
     population = definition.population or {}
     exclusions = ["WHEN NOT c.active THEN 'inactive'"]
     details = []
@@ -100,31 +148,21 @@ def derive_sql(definition, snapshot: date) -> Compiled:
                 f"WHEN {birth} IS NOT NULL AND NOT ({age} BETWEEN {low} AND {high}) THEN "
                 f"'{rule['birth'].partition('.')[2]} ' || {birth} || ' (age ' || {age} || ')'"
             )
-    fields, xw_joins = [], []
+    values, explained, xw_joins = [], [], []
     for name in definition.compared_fields:
         value, raw, entry, xw = _field_sql(name, definition.edfi_source["fields"][name], source,
-                                           p, snap, snap_number, population)  # fmt: skip
-        fields.append(
-            f"{value} AS {quote(name)}, {raw} AS {quote(name + '__raw')}, "
-            f"{entry} AS {quote(name + '__entry')}"
-        )
+                                           p, snap, snap_number, population,
+                                           students)  # fmt: skip
+        values.append(f"{value} AS {quote(name)}")
+        explained.append(f"{raw} AS {quote(name + '__raw')}, {entry} AS {quote(name + '__entry')}")
         xw_joins += xw
-    detail = " ".join(details) or "WHEN false THEN ''"
-    sql = f"""
-        CREATE OR REPLACE TABLE derived AS
-        SELECT coalesce(leas.state_id, c.lea_raw) AS lea_id, c.student_id,
-               leas.state_id IS NOT NULL AS in_cycle,
-               CASE {" ".join(exclusions)} END AS excluded_by,
-               -- (excluded_by is the column above: most records are not excluded, and their
-               -- detail is not worked out again.)
-               CASE WHEN excluded_by IS NOT NULL THEN CASE {detail} END END AS excluded_detail,
-               {", ".join(fields)}
-        FROM chosen c
-        LEFT JOIN leas ON leas.edfi_id = c.lea_raw
-        {joins}
-        {" ".join(xw_joins)}
-    """
-    return Compiled([chosen, (sql, p.values)])
+    return p, {
+        "exclusions": " ".join(exclusions),
+        "detail": " ".join(details) or "WHEN false THEN ''",
+        "values": ", ".join(values),
+        "explained": ", ".join(explained),
+        "joins": f"{joins} {' '.join(xw_joins)}",
+    }
 
 
 def _chosen_sql(record: dict, snapshot: date) -> tuple[str, list]:
@@ -134,34 +172,14 @@ def _chosen_sql(record: dict, snapshot: date) -> tuple[str, list]:
     A view, read once by ``derived``: stored, a copy of every chosen record spilled to disk
     beyond the memory limit (3 s of 25 at five million records). A view takes no parameters:
     the snapshot date is written into it as a date literal."""
-    p = Params()
-    snap = f"DATE '{snapshot.isoformat()}'"
     student = f"record.{quote(record['student'])}"
     lea_alias, _, lea_path = record["lea"].partition(".")
     lea = f"{quote(lea_alias)}.{quote(lea_path)}"
-    through = "".join(
-        f" JOIN {quote('edfi_' + t['resource'])} {quote(t['as'])} ON "
-        + " AND ".join(
-            f"{quote(t['as'])}.{quote(theirs)} = record.{quote(ours)}"
-            for ours, theirs in t["on"].items()
-        )
-        for t in record.get("through", [])
-    )
-    active = record.get("active") or {}
-    if active.get("begin"):
-        begin = f"record.{quote(active['begin'])}"
-        is_active = f"({_as_date(begin)} <= {snap}"
-        if active.get("end"):
-            end = f"record.{quote(active['end'])}"
-            is_active += f" AND ({end} IS NULL OR {_as_date(end)} >= {snap})"
-        is_active += ")"
-    else:
-        is_active = "true"
+    through = _through(record)
     prefer = ", ".join(
         f"record.{quote(item['path'])} {'DESC' if item.get('descending') else 'ASC'} NULLS LAST"
         for item in record.get("prefer", [])
     )
-    carried = ", ".join(["record", *(quote(t["as"]) for t in record.get("through", []))])
     table = quote("edfi_" + record["resource"])
     # Most students have one record per LEA: only the keys with several are ranked (a window
     # over every record neither fits the memory limit at millions of records nor is needed),
@@ -182,13 +200,51 @@ def _chosen_sql(record: dict, snapshot: date) -> tuple[str, list]:
                 ON s.k_lea = {lea} AND s.k_student = {student}
             QUALIFY row_number() OVER (
                 PARTITION BY {lea}, {student}
-                ORDER BY {is_active} DESC{", " + prefer if prefer else ""}) = 1
+                ORDER BY {_is_active(record, snapshot)} DESC{", " + prefer if prefer else ""}) = 1
         )
-        SELECT {student} AS student_id, {lea} AS lea_raw, {is_active} AS active, {carried}
-        FROM {table} record {through}
-        SEMI JOIN best b ON b.rid = record.rowid
+        {_chosen_rows(record, snapshot, "best")}
     """
-    return sql, p.values
+    return sql, []
+
+
+def _chosen_rows(record: dict, snapshot: date, rows: str) -> str:
+    """The chosen records whose row (``rid``) table ``rows`` lists: keys, whether active on the
+    snapshot date, the record and the resources it is joined ``through``."""
+    student = f"record.{quote(record['student'])}"
+    lea_alias, _, lea_path = record["lea"].partition(".")
+    lea = f"{quote(lea_alias)}.{quote(lea_path)}"
+    carried = ", ".join(["record", *(quote(t["as"]) for t in record.get("through", []))])
+    return (
+        f"SELECT {student} AS student_id, {lea} AS lea_raw, "
+        f"{_is_active(record, snapshot)} AS active, record.rowid AS rid, {carried} "
+        f"FROM {quote('edfi_' + record['resource'])} record {_through(record)} "
+        f"SEMI JOIN {rows} b ON b.rid = record.rowid"
+    )
+
+
+def _through(record: dict) -> str:
+    return "".join(
+        f" JOIN {quote('edfi_' + t['resource'])} {quote(t['as'])} ON "
+        + " AND ".join(
+            f"{quote(t['as'])}.{quote(theirs)} = record.{quote(ours)}"
+            for ours, theirs in t["on"].items()
+        )
+        for t in record.get("through", [])
+    )
+
+
+def _is_active(record: dict, snapshot: date) -> str:
+    """Whether the record is active on the snapshot date (a date literal: see ``chosen``)."""
+    active = record.get("active") or {}
+    if not active.get("begin"):
+        return "true"
+    snap = f"DATE '{snapshot.isoformat()}'"
+    begin = f"record.{quote(active['begin'])}"
+    is_active = f"({_as_date(begin)} <= {snap}"
+    if active.get("end"):
+        end = f"record.{quote(active['end'])}"
+        is_active += f" AND ({end} IS NULL OR {_as_date(end)} >= {snap})"
+    return is_active + ")"
 
 
 class _Lazy:
@@ -216,8 +272,9 @@ def _crosswalk(name: str, raw: str, p: Params) -> tuple[str, str, list[str]]:
     return f"({found}).code", f"({found}).entry", [join]
 
 
-def _field_sql(name, spec, source, p: Params, snap, snap_number, population):
-    """(value, raw Ed-Fi value, crosswalk entry, joins) of one compared field."""
+def _field_sql(name, spec, source, p: Params, snap, snap_number, population, students=None):
+    """(value, raw Ed-Fi value, crosswalk entry, joins) of one compared field (``students``:
+    see ``_derivation``)."""
     kind = spec["source"]
     none = "NULL::VARCHAR"
     if kind == "member":
@@ -280,11 +337,12 @@ def _field_sql(name, spec, source, p: Params, snap, snap_number, population):
         entry = f"CASE WHEN {single} THEN {entry} END"
         return value, raw, entry, joins
     if kind == "has_program":
-        return _has_program(name, spec, p, snap)
+        return _has_program(name, spec, p, snap, students)
     raise ValueError(f"{name}: unknown source {kind!r}")
 
 
-def _has_program(name: str, spec: dict, p: Params, snap) -> tuple[str, str, str, list[str]]:
+def _has_program(name: str, spec: dict, p: Params, snap,
+                 students: str | None = None) -> tuple[str, str, str, list[str]]:  # fmt: skip
     """Yes when the student has an association with the program active on the snapshot date
     in the record's LEA (at the LEA or one of its schools) or, with ``"at": "any"``, anywhere.
     The raw value names the association(s) decided from: the active ones for yes, else every
@@ -297,6 +355,7 @@ def _has_program(name: str, spec: dict, p: Params, snap) -> tuple[str, str, str,
         program, wanted = f"lower({program})", f"lower({wanted})"
     alias = quote(f"hp_{name}")
     in_lea = spec.get("at", "lea") == "lea"
+    of_students = f"AND {student} IN (SELECT student_id FROM {quote(students)})" if students else ""
     place, schools, on = "NULL", "", "true"
     if in_lea:
         # An association recorded at a school belongs to the school's LEA.
@@ -309,7 +368,7 @@ def _has_program(name: str, spec: dict, p: Params, snap) -> tuple[str, str, str,
                    string_agg({detail}, '; ' {order}) FILTER (WHERE {active}) AS active_detail,
                    string_agg({detail}, '; ' {order}) AS any_detail
             FROM {quote("edfi_" + spec["resource"])} h {schools}
-            WHERE {program} = {wanted} AND {student} IS NOT NULL
+            WHERE {program} = {wanted} AND {student} IS NOT NULL {of_students}
             GROUP BY ALL
         ) {alias} ON {alias}.student_id = c.student_id AND {on}
     """
@@ -376,7 +435,7 @@ def differs_sql(definition, name: str, left: str, right: str) -> str:
     return f"{left} IS DISTINCT FROM {right}"
 
 
-def compare(con: duckdb.DuckDBPyConnection, definition) -> None:
+def compare(con: duckdb.DuckDBPyConnection, definition, snapshot: date) -> None:
     """``diff`` (every difference explained), ``cells`` and ``counts`` from ``legacy`` and
     ``derived``."""
     fields = list(definition.compared_fields)
@@ -391,20 +450,14 @@ def compare(con: duckdb.DuckDBPyConnection, definition) -> None:
     compared = ", ".join(
         f"l.{quote(f)} AS {quote('l_' + f)}, e.{quote(f)} AS {quote('e_' + f)}" for f in fields
     )
-    explained = ", ".join(
-        f"e.{quote(f + '__raw')} AS {quote('r_' + f)}, "
-        f"e.{quote(f + '__entry')} AS {quote('x_' + f)}"
-        for f in fields
-    )
     # One FULL JOIN pairs the two sides: a union of the two anti joins never finishes at a
     # million records on DuckDB 1.4 (and is two scans of each side anyway). It carries only
-    # the compared values; the raw values and crosswalk entries are fetched afterwards for the
-    # few records that differ (carried through the join for every record, they doubled what it
-    # held beyond the memory limit). A key is one record on each side: the legacy keys are
-    # checked unique, and one Ed-Fi record is chosen per LEA and student.
+    # the compared values; the Ed-Fi record's row is fetched afterwards for the few records
+    # that differ. A key is one record on each side: the legacy keys are checked unique, and
+    # one Ed-Fi record is chosen per LEA and student.
     con.execute(
         f"CREATE OR REPLACE TABLE paired AS "
-        f"SELECT p.*{', ' + explained if explained else ''} FROM ("
+        f"SELECT p.*, e.rid FROM ("
         f"SELECT coalesce(l.lea_id, e.lea_id) AS lea_id, "
         f"coalesce(l.student_id, e.student_id) AS student_id, "
         f"CASE WHEN e.student_id IS NULL THEN 'only_legacy' "
@@ -416,6 +469,7 @@ def compare(con: duckdb.DuckDBPyConnection, definition) -> None:
         # (A record only in legacy has no key in ``included``: it finds nothing here.)
         f") p LEFT JOIN included e ON e.lea_id = p.lea_id AND e.student_id = p.student_id"
     )
+    _explain(con, definition, snapshot)
     p = Params()
     per_field = " UNION ALL ".join(
         f"SELECT lea_id, student_id, 'mismatch' AS kind, {p.add(f)} AS field, "
@@ -465,6 +519,35 @@ def compare(con: duckdb.DuckDBPyConnection, definition) -> None:
         """
     )
     _cells(con, definition)
+
+
+def _explain(con, definition, snapshot: date) -> None:
+    """The raw values and crosswalk entries (``explain_sql``) of the records that differ and of
+    those with a code the crosswalk lacks (``missing_mappings``), added to ``paired``."""
+    unmapped = " OR ".join(f"{quote(f)} = 'UNMAPPED'" for f in _coded_fields(definition))
+    con.execute(
+        "CREATE OR REPLACE TABLE wanted AS SELECT rid FROM paired WHERE rid IS NOT NULL"
+        + (f" UNION SELECT rid FROM included WHERE {unmapped}" if unmapped else "")
+    )
+    for sql, params in explain_sql(definition, snapshot).statements:
+        con.execute(sql, params)
+    explained = ", ".join(
+        f"x.{quote(f + '__raw')} AS {quote('r_' + f)}, "
+        f"x.{quote(f + '__entry')} AS {quote('x_' + f)}"
+        for f in definition.compared_fields
+    )
+    con.execute(
+        f"CREATE OR REPLACE TABLE paired AS SELECT p.*{', ' + explained if explained else ''} "
+        "FROM paired p LEFT JOIN explained x ON x.rid = p.rid"
+    )
+
+
+def _coded_fields(definition) -> list[str]:
+    """The compared fields whose code comes through the crosswalk."""
+    return [
+        f for f in definition.compared_fields
+        if definition.edfi_source["fields"][f]["source"] in ("descriptor", "federal_race")
+    ]  # fmt: skip
 
 
 def _other_leas(table: str, side: str) -> str:
@@ -579,11 +662,11 @@ def _cells_counted(code: str, chosen: list[str], p: Params) -> str:
 def missing_mappings(con, definition) -> list[dict]:
     """Descriptor values the crosswalk could not map, with how many records carry them."""
     p = Params()
+    # (Their raw values are in ``explained``: see ``_explain``.)
     parts = [
-        f"SELECT {p.add(f)} AS field, {quote(f + '__raw')} AS value FROM included "
-        f"WHERE {quote(f)} = 'UNMAPPED'"
-        for f in definition.compared_fields
-        if definition.edfi_source["fields"][f]["source"] in ("descriptor", "federal_race")
+        f"SELECT {p.add(f)} AS field, x.{quote(f + '__raw')} AS value FROM included i "
+        f"JOIN explained x ON x.rid = i.rid WHERE i.{quote(f)} = 'UNMAPPED'"
+        for f in _coded_fields(definition)
     ]
     if not parts:
         return []
@@ -623,8 +706,10 @@ def warnings(con, definition, snapshot: date) -> list[dict]:
         )  # fmt: skip
     found.append(
         _warning(con, "several_leas", "students counted in two or more LEAs on the snapshot date",
+                 # (Two LEAs or more: the least and the greatest differ, with no distinct
+                 # count, which kept a set of LEAs per student of a million.)
                  "SELECT student_id FROM included GROUP BY student_id "
-                 "HAVING count(DISTINCT lea_id) > 1", [])
+                 "HAVING min(lea_id) <> max(lea_id)", [])
     )  # fmt: skip
     return [w for w in found if w["count"]]
 
@@ -644,7 +729,8 @@ def derived_leas(con) -> int:
 def show_sql(definition, snapshot: date) -> str:
     """The generated derivation, for the definition page (parameters shown as $n)."""
     shown = []
-    for sql, params in derive_sql(definition, snapshot).statements:
+    statements = derive_sql(definition, snapshot).statements
+    for sql, params in statements + explain_sql(definition, snapshot).statements:
         values = "\n".join(f"-- ${i}: {v!r}" for i, v in enumerate(params, start=1))
         shown.append(f"{sql.strip()};\n{values}")
     return "\n\n".join(shown)

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
+
+# Quoted text (a constant or an identifier) and the placeholders between them.
+_QUOTED_OR_PLACEHOLDER = re.compile(r"""('(?:[^']|'')*'|"(?:[^"]|"")*")|\$(\d+)(?!\d)""")
 
 
 def quote(name: str) -> str:
@@ -42,6 +46,22 @@ class Params:
         if key not in named:
             named[key] = self.add(value)
         return named[key]
+
+    def used_in(self, sql: str) -> tuple[str, list]:
+        """``sql`` with only the placeholders it uses, numbered again from ``$1``, and their
+        values: for a statement built from parts of another (DuckDB refuses a value the
+        statement does not use). Text in quotes is left as it is."""
+        numbers: dict[int, int] = {}
+
+        def renumber(match: re.Match) -> str:
+            if match.group(1):
+                return match.group(1)
+            old = int(match.group(2))
+            numbers.setdefault(old, len(numbers) + 1)
+            return f"${numbers[old]}"
+
+        text = _QUOTED_OR_PLACEHOLDER.sub(renumber, sql)
+        return text, [self.values[old - 1] for old in numbers]
 
 
 def constant(text: str) -> str:

@@ -257,7 +257,7 @@ def _reconcile(run, con, progress, timings) -> dict:
     timings["edfi_load_seconds"] = round(time.perf_counter() - t, 3)
     progress(60, "Comparing records")
     step = time.perf_counter()
-    compare.compare(con, definition)
+    compare.compare(con, definition, cycle.snapshot_date)
     timings["diff_seconds"] = round(time.perf_counter() - step, 3)
     return {
         "missing": compare.missing_mappings(con, definition),
@@ -303,7 +303,7 @@ def _write_results(*, run, con, folder, outcome: dict, progress, timings) -> dic
             .first()
         )
         with connection.cursor() as cursor:
-            cells = store.copy_results(cursor, con, folder)
+            cells = store.copy_results(cursor, con, folder, run, outcome["lea_map"])
             store.insert_results(cursor, run, previous, outcome["lea_map"])
             totals = _totals(cursor, run)
         step = time.perf_counter()
