@@ -10,13 +10,6 @@ nobody knows are found set-wise.
 
 When DuckDB cannot parse a file at all (invalid JSON, not UTF-8), the file is scanned record by
 record (``importers.edfi_json``) only to say where and why; nothing is read from that scan.
-
-JSON Lines are first read the quick way, by ``read_json`` (parsing the records into the
-contract's shape as it reads them, a third faster than parsing each line's text): its rows are
-the file's records, blank lines skipped, so a row's position may not be its line. That is all
-that is needed when the file has no problem, the usual case; when it has any, or ``read_json``
-refuses it (a line that is not an object, say), the file is read again line by line, as
-described above, and every problem names its line.
 """
 
 from __future__ import annotations
@@ -46,11 +39,6 @@ _LINES = (
     "escape='', auto_detect=false, new_line='\\n', max_line_size=8388608, buffer_size=16777216, "
     "strict_mode=false, null_padding=false)"
 )
-_QUICK = (
-    "(SELECT NULL::VARCHAR AS j, false AS blank, false AS deep, true AS is_object, t AS r "
-    "FROM read_json({path}, format='newline_delimited', columns={columns}, auto_detect=false, "
-    "maximum_object_size=8388608) t)"
-)
 _ARRAY = (
     "(SELECT json::VARCHAR AS j FROM read_json({path}, format='array', records=false, "
     "columns={{'json': 'JSON'}}, maximum_object_size=8388608))"
@@ -64,26 +52,24 @@ class Loaded:
     name: str  # the file's name as uploaded
     table: str
     paths: tuple[str, ...]
-    by_line: bool = True  # a row's position is its line (else: see the module's note)
 
 
-def load(con: duckdb.DuckDBPyConnection, *, path, name: str, endpoint: str, paths: list[str],
-         by_line: bool = False) -> Loaded:  # fmt: skip
-    """Read one resource file into table ``edfi_<endpoint>`` with a column per member path
-    (the quick way when it can: see the module's note; ``by_line``: line by line)."""
+def load(con: duckdb.DuckDBPyConnection, *, path, name: str, endpoint: str,
+         paths: list[str]) -> Loaded:  # fmt: skip
+    """Read one resource file into table ``edfi_<endpoint>`` with a column per member path."""
     table = f"edfi_{endpoint}"
     resource = vocabulary.RESOURCES[endpoint]
     wanted = list(dict.fromkeys([*resource.key, *paths]))
     spec = contract.spec_of(endpoint) or {"properties": {}, "required": []}
     params = Params()
     reader = _ARRAY if edfi_json.first_byte(path) == b"[" else _LINES
+    source = reader.format(path=params.add(str(path)))
     record = "r"
     # Contract-shaped parse when every path the report reads is in the contract (the usual
     # case); else each member as raw JSON, parsed again where read (``contract.ok_sql``).
     shaped = bool(spec.get("properties")) and all(
         parsed.readable(spec, vocabulary.segments(p)) for p in wanted
     )
-    quick = not by_line and shaped and reader is _LINES and not _has_deep_lines(con, path)
     if shaped:
         arrays = parsed.object_arrays(spec)
         items = {name: f"items_{i}" for i, name in enumerate(arrays)}
@@ -113,22 +99,36 @@ def load(con: duckdb.DuckDBPyConnection, *, path, name: str, endpoint: str, path
         read={p: sql for p, sql in reads.items() if vocabulary.is_descriptor(p)},
     )  # fmt: skip
     own = _own_checks_on_raw(resource, wanted, params, namespaces)
-    if quick:
-        records = _QUICK.format(path=params.add(str(path)), columns=parsed.columns(spec))
-    else:
-        records = _by_line(reader.format(path=params.add(str(path))), structure)
     # Every record is checked with booleans only; the text of the few that fail is kept so
-    # that their reasons are spelled out afterwards (``_record_problems``; read quickly, only
-    # that they failed).
+    # that their reasons are spelled out afterwards (``_record_problems``).
     sql = f"""
         CREATE OR REPLACE TABLE {quote(table)} AS
         SELECT x.is_object, x.blank, x.deep,
                CASE WHEN x.blank OR (x.is_object AND x.contract_ok AND {own}) THEN NULL
-                    ELSE {"''" if quick else "x.j"} END AS failed,
+                    ELSE x.j END AS failed,
                {", ".join(columns)}
         FROM (
           SELECT t.j, t.is_object, t.blank, t.deep, {contract_ok} AS contract_ok, {", ".join(raws)}
-          FROM (SELECT *{parse_items} FROM {records}) t
+          FROM (
+            SELECT *{parse_items} FROM (
+            SELECT j,
+                   -- Cheap tests first: most lines are records and long.
+                   CASE WHEN j IS NULL THEN true WHEN starts_with(j, '{{') THEN false
+                        ELSE trim(j) = '' END AS blank,
+                   -- Ed-Fi records are shallow and short: a long line with many brackets is
+                   -- scanned as the Ed-Fi API would parse it (depth limit), below. (Lengths in
+                   -- bytes: known without reading the line, and brackets are one byte each.)
+                   CASE WHEN strlen(j) > 4096 THEN strlen(j) - strlen(replace(replace(j, '[', ''),
+                        '{{', '')) > 256 ELSE false END AS deep,
+                   CASE WHEN starts_with(j, '{{') THEN true
+                        ELSE coalesce(ltrim(j, chr(65279) || ' ')[1] = '{{', false) END
+                       AS is_object,
+                   CASE WHEN starts_with(j, '{{') THEN from_json(j, {structure})
+                        WHEN ltrim(j, chr(65279) || ' ')[1] = '{{'
+                        THEN from_json(ltrim(j, chr(65279)), {structure})
+                   END AS r
+            FROM {source}
+          )) t
         ) x
     """
     try:
@@ -136,57 +136,13 @@ def load(con: duckdb.DuckDBPyConnection, *, path, name: str, endpoint: str, path
     except duckdb.OutOfMemoryException:
         raise  # the memory setting's limit, not the file's fault
     except duckdb.Error:
-        if quick:  # read line by line, the file says where and why
-            return load(con, path=path, name=name, endpoint=endpoint, paths=paths, by_line=True)
         if problem := _why_unreadable(path, name):
             raise InputError([problem]) from None
         raise  # not the file: a fault of the engine, reported as such
     deep = con.execute(f"SELECT bool_or(deep) FROM {quote(table)}").fetchone()[0]
     if deep and (problem := _why_unreadable(path, name)):
         raise InputError([problem])
-    return Loaded(endpoint=endpoint, path=Path(path), name=name, table=table, paths=tuple(wanted),
-                  by_line=not quick)  # fmt: skip
-
-
-# Ed-Fi records are shallow and short: a long line with many brackets is scanned as the Ed-Fi
-# API would parse it (depth limit). (Lengths in bytes: known without reading the line, and
-# brackets are one byte each.)
-_DEEP = (
-    "CASE WHEN strlen(j) > 4096 THEN strlen(j) - strlen(replace(replace(j, '[', ''), '{', '')) "
-    "> 256 ELSE false END"
-)
-
-
-def _by_line(source: str, structure: str) -> str:
-    """Each line of ``source`` (a column ``j``): whether blank, deep, an object, and parsed."""
-    return f"""(
-        SELECT j,
-               -- Cheap tests first: most lines are records and long.
-               CASE WHEN j IS NULL THEN true WHEN starts_with(j, '{{') THEN false
-                    ELSE trim(j) = '' END AS blank,
-               {_DEEP} AS deep,
-               CASE WHEN starts_with(j, '{{') THEN true
-                    ELSE coalesce(ltrim(j, chr(65279) || ' ')[1] = '{{', false) END
-                   AS is_object,
-               CASE WHEN starts_with(j, '{{') THEN from_json(j, {structure})
-                    WHEN ltrim(j, chr(65279) || ' ')[1] = '{{'
-                    THEN from_json(ltrim(j, chr(65279)), {structure})
-               END AS r
-        FROM {source})"""
-
-
-def _has_deep_lines(con, path) -> bool:
-    """Whether a JSON Lines file has a line to scan for its depth (``_DEEP``), which
-    ``read_json`` would read without a word (dropping the members the contract does not name),
-    or lines DuckDB cannot split (not UTF-8, say): either is read line by line."""
-    p = Params()
-    lines = _LINES.format(path=p.add(str(path)))
-    try:
-        return bool(con.execute(f"SELECT bool_or({_DEEP}) FROM {lines}", p.values).fetchone()[0])
-    except duckdb.OutOfMemoryException:
-        raise
-    except duckdb.Error:
-        return True
+    return Loaded(endpoint=endpoint, path=Path(path), name=name, table=table, paths=tuple(wanted))
 
 
 def _raw(number: int) -> str:
@@ -313,21 +269,8 @@ def problems(con: duckdb.DuckDBPyConnection, loaded: dict[str, Loaded],
 
     A file with problems is first scanned record by record: a record that is not JSON as the
     Ed-Fi API reads it (nested deeper than any Ed-Fi record, say) is named alone, as the API
-    would refuse it before checking anything else. When there are problems, the files read
-    the quick way are read again line by line (in ``loaded``), so that each names its line.
+    would refuse it before checking anything else.
     """
-    found = _problems(con, loaded, known)
-    quick = [endpoint for endpoint, item in loaded.items() if not item.by_line]
-    if found and quick:
-        for endpoint in quick:
-            item = loaded[endpoint]
-            loaded[endpoint] = load(con, path=item.path, name=item.name, endpoint=endpoint,
-                                    paths=list(item.paths), by_line=True)  # fmt: skip
-        found = _problems(con, loaded, known)
-    return found
-
-
-def _problems(con, loaded: dict[str, Loaded], known: dict[str, set[str]]) -> list[str]:
     found: list[str] = []
     for item in loaded.values():
         found += _record_problems(con, item)
@@ -356,11 +299,7 @@ def drop_check_columns(con: duckdb.DuckDBPyConnection, loaded: dict[str, Loaded]
 
 
 def _record_problems(con, item: Loaded) -> list[str]:
-    """The reasons of the records that failed the checks, spelled out from their kept text
-    (read quickly, only that some failed: ``problems`` reads the file again)."""
-    if not item.by_line:
-        failed = con.execute(f"SELECT count(failed) FROM {quote(item.table)}").fetchone()[0]
-        return [f"{item.name}: {failed} record(s) to read again line by line."] if failed else []
+    """The reasons of the records that failed the checks, spelled out from their kept text."""
     spec = contract.spec_of(item.endpoint) or {"properties": {}, "required": []}
     resource = vocabulary.RESOURCES[item.endpoint]
     params = Params()

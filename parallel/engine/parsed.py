@@ -41,21 +41,6 @@ def structure(spec: dict) -> str:
     return constant(json.dumps(_shape(spec)))
 
 
-def columns(spec: dict) -> str:
-    """The same shape as :func:`structure`, as the columns of ``read_json`` (DuckDB types)."""
-
-    def type_of(shape) -> str:
-        if isinstance(shape, dict):
-            return "STRUCT(" + ", ".join(f"{quote(k)} {type_of(v)}" for k, v in shape.items()) + ")"
-        return shape
-
-    return (
-        "{"
-        + ", ".join(f"{constant(k)}: {constant(type_of(v))}" for k, v in _shape(spec).items())
-        + "}"
-    )
-
-
 def object_arrays(spec: dict) -> list[str]:
     """The top-level members that are arrays of objects (each parsed once: :func:`items_sql`)."""
     return [n for n, m in spec.get("properties", {}).items() if _is_object_array(m)]

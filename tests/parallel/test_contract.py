@@ -7,7 +7,6 @@ import duckdb
 import pytest
 
 from parallel.engine import edfi
-from parallel.errors import InputError
 
 SEPA = "studentSpecialEducationProgramAssociations"
 D = "uri://ed-fi.org/"
@@ -244,83 +243,4 @@ def test_a_list_of_descriptors_is_checked_past_the_usual_namespace(tmp_path):
     assert problems == [
         f"{path.name} line 1200: {DISABILITY} is not a descriptor URI "
         "(uri://namespace/Descriptor#Code)."
-    ]
-
-
-def _load_both_ways(path, paths):
-    """The table ``edfi.load`` makes of a file, read the quick way and line by line."""
-    tables = []
-    for by_line in (False, True):
-        with duckdb.connect() as con:
-            loaded = edfi.load(con, path=path, name=path.name, endpoint=SEPA, paths=paths,
-                               by_line=by_line)  # fmt: skip
-            columns = ", ".join(f'"{p}"' for p in loaded.paths)
-            tables.append(
-                (loaded.by_line, con.execute(f"SELECT {columns} FROM {loaded.table}").fetchall())
-            )
-    return tables
-
-
-def test_a_file_read_the_quick_way_gives_the_table_read_line_by_line(tmp_path):
-    records = [
-        sepa(),
-        sepa(studentReference={"studentUniqueId": "S\u00e9\\u00e9"}, endDate="2025-06-01"),
-        sepa(
-            studentReference={"studentUniqueId": "S3"},
-            disabilities=[
-                {"disabilityDescriptor": D + "DisabilityDescriptor#Autism", "orderOfDisability": 2},
-                {
-                    "disabilityDescriptor": D + 'DisabilityDescriptor#Deaf"ness',
-                    "orderOfDisability": 1,
-                },
-            ],
-        ),  # fmt: skip
-        sepa(
-            studentReference={"studentUniqueId": "S4"},
-            educationOrganizationReference={"educationOrganizationId": 1e2},
-        ),  # fmt: skip
-    ]
-    path = tmp_path / "sepa.jsonl"
-    # Blank lines and CRLF line ends: records, not lines, are rows the quick way.
-    path.write_text("\n".join(json.dumps(r) for r in records[:2]) + "\n\n  \n"
-                    + "\r\n".join(json.dumps(r) for r in records[2:]) + "\r\n")  # fmt: skip
-    wanted = ["specialEducationSettingDescriptor", "disabilities[].disabilityDescriptor",
-              "disabilities[].orderOfDisability", "endDate"]  # fmt: skip
-
-    (quick, quick_rows), (by_line, line_rows) = _load_both_ways(path, wanted)
-
-    assert (quick, by_line) == (False, True)
-    assert quick_rows == [row for row in line_rows if any(row)]
-    assert len(quick_rows) == 4
-    assert quick_rows[1][0] == "S\u00e9\\u00e9"
-
-
-@pytest.mark.parametrize(
-    "line",
-    [
-        '["not", "an", "object"]',
-        '{"studentReference": "S1"}',  # an object expected
-        "null",
-        "{}",
-    ],
-)
-def test_a_file_the_quick_way_refuses_or_doubts_is_read_again_line_by_line(tmp_path, line):
-    path = tmp_path / "sepa.jsonl"
-    path.write_text(json.dumps(sepa()) + "\n\n" + line + "\n")
-    with duckdb.connect() as con:
-        loaded = {SEPA: edfi.load(con, path=path, name=path.name, endpoint=SEPA, paths=[])}
-        problems = edfi.problems(con, loaded, {})
-
-    assert problems and all(p.startswith(f"{path.name} line 3") for p in problems), problems
-    assert loaded[SEPA].by_line
-
-
-def test_a_line_that_is_not_json_is_named_when_read_line_by_line(tmp_path):
-    path = tmp_path / "sepa.jsonl"
-    path.write_text(json.dumps(sepa()) + "\n\n" + '{"beginDate": "2024-08-20"} trailing\n')
-    with duckdb.connect() as con, pytest.raises(InputError) as caught:
-        edfi.load(con, path=path, name=path.name, endpoint=SEPA, paths=[])
-
-    assert caught.value.problems == [
-        f"{path.name} line 3, column 29: invalid JSON (unexpected content after document)."
     ]
