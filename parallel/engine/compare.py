@@ -122,14 +122,6 @@ def _derivation(definition, snapshot: date,
                 f"(SELECT * FROM {table} WHERE {quote(join['on']['student'])} IN "
                 f"(SELECT student_id FROM {quote(students)}))"
             )
-        else:
-            # A record without its keys joins nothing anyway. Said, it makes DuckDB expect
-            # fewer records of the resource than chosen records, so it hashes the resource's
-            # few narrow columns and streams the chosen records through: of two sides it
-            # expects equal (a record per student), it hashed the chosen records, each a
-            # whole record, which took a third of the derivation.
-            keys = " AND ".join(f"{quote(path)} IS NOT NULL" for path in join["on"].values())
-            table = f"(SELECT * FROM {table} WHERE {keys})"
         joins += f" LEFT JOIN {table} {quote(join['as'])} ON {' AND '.join(on)}"
     population = definition.population or {}
     exclusions = ["WHEN NOT c.active THEN 'inactive'"]
