@@ -62,8 +62,9 @@ def load(con: duckdb.DuckDBPyConnection, *, path, name: str, endpoint: str,
     wanted = list(dict.fromkeys([*resource.key, *paths]))
     spec = contract.spec_of(endpoint) or {"properties": {}, "required": []}
     params = Params()
-    reader = _ARRAY if edfi_json.first_byte(path) == b"[" else _LINES
-    source = reader.format(path=params.add(str(path)))
+    source = (_ARRAY if edfi_json.first_byte(path) == b"[" else _LINES).format(
+        path=params.add(str(path))
+    )
     record = "r"
     # Contract-shaped parse when every path the report reads is in the contract (the usual
     # case); else each member as raw JSON, parsed again where read (``contract.ok_sql``).
@@ -95,7 +96,7 @@ def load(con: duckdb.DuckDBPyConnection, *, path, name: str, endpoint: str,
     raws = [f"{reads[p]} AS {_raw(i)[2:]}" for i, p in enumerate(wanted)]
     columns = [f"{_stored(_raw(i), p)} AS {quote(p)}" for i, p in enumerate(wanted)]
     namespaces = _usual_namespaces(
-        con, reader=reader, path=path, structure=structure, parse_items=parse_items,
+        con, source=source, structure=structure, parse_items=parse_items, params=params,
         read={p: sql for p, sql in reads.items() if vocabulary.is_descriptor(p)},
     )  # fmt: skip
     own = _own_checks_on_raw(resource, wanted, params, namespaces)
@@ -158,7 +159,7 @@ def _stored(raw: str, path: str) -> str:
     return f"split_part({raw}, '#', 2)"
 
 
-def _usual_namespaces(con, *, reader: str, path, structure: str, parse_items: str,
+def _usual_namespaces(con, *, source: str, structure: str, parse_items: str, params: Params,
                       read: dict[str, str]) -> dict[str, list[str]]:  # fmt: skip
     """Per descriptor path, the namespaces (``uri://…/SexDescriptor#``) its values have in the
     file's first records, each a valid descriptor URI prefix.
@@ -168,10 +169,8 @@ def _usual_namespaces(con, *, reader: str, path, structure: str, parse_items: st
     cost of the report's own checks. Any other value is still tested against the pattern, so
     the check is the same; a file the sample cannot read gets no shortcut.
     """
-    if not read or re.search(r"\$\d", structure + parse_items + "".join(read.values())):
-        return {}  # (built with bound values of their own: not worth a shortcut)
-    params = Params()
-    source = reader.format(path=params.add(str(path)))
+    if not read:
+        return {}
     parts = []
     for number, (member, value) in enumerate(read.items()):
         each = f"unnest({value})" if "[]" in member else value
@@ -180,12 +179,12 @@ def _usual_namespaces(con, *, reader: str, path, structure: str, parse_items: st
         f"SELECT *{parse_items} FROM (SELECT from_json(j, {structure}) AS r FROM "
         f"(SELECT j FROM {source} WHERE starts_with(j, '{{') LIMIT {NAMESPACE_SAMPLE}))"
     )
+    sql, values = params.used_in(
+        f"WITH sample AS ({sample}) SELECT n, ns, count(*) FROM ({' UNION ALL '.join(parts)}) "
+        "WHERE ns IS NOT NULL GROUP BY ALL ORDER BY n, count(*) DESC, ns"
+    )
     try:
-        rows = con.execute(
-            f"WITH sample AS ({sample}) SELECT n, ns, count(*) FROM ({' UNION ALL '.join(parts)}) "
-            "WHERE ns IS NOT NULL GROUP BY ALL ORDER BY n, count(*) DESC, ns",
-            params.values,
-        ).fetchall()
+        rows = con.execute(sql, values).fetchall()
     except duckdb.Error:
         return {}
     paths = list(read)
