@@ -38,7 +38,7 @@ _CELLS = (
     "run_id, lea_id, category_set, categories, legacy_count, edfi_count, difference, "
     "within_tolerance",
     # Stored in LEA, category set and categories order (the order they are read in).
-    "SELECT {run}, m.pk, c.category_set, c.categories, c.legacy_count, c.edfi_count, "
+    "SELECT $1::BIGINT, m.pk, c.category_set, c.categories, c.legacy_count, c.edfi_count, "
     "c.difference, c.within_tolerance FROM cells c JOIN lea_pks m ON m.state_id = c.lea_id "
     "ORDER BY m.pk::BIGINT, c.category_set, c.categories",
 )
@@ -59,14 +59,15 @@ def copy_results(cursor, con: duckdb.DuckDBPyConnection, folder: Path, run,
     cursor.execute("ANALYZE run_diff, run_counts")
     table_of_rows(con, "lea_pks", ["state_id", "pk"], list(lea_map.items()))
     table, columns, query = _CELLS
-    _copy(cursor, con, folder / "run_cells.csv", query.format(run=int(run.pk)),
-          f"{table} ({columns})")  # fmt: skip
+    _copy(cursor, con, folder / "run_cells.csv", query, f"{table} ({columns})", [run.pk])
     return con.execute("SELECT count(*) FROM cells").fetchone()[0]
 
 
-def _copy(cursor, con, path: Path, query: str, target: str) -> None:
-    """DuckDB's ``query`` into PostgreSQL's ``target`` through a CSV file in the run's folder."""
+def _copy(cursor, con, path: Path, query: str, target: str, values: list | None = None) -> None:
+    """DuckDB's ``query`` (its bound ``values`` first) into PostgreSQL's ``target`` through a
+    CSV file in the run's folder."""
     p = Params()
+    p.values = list(values or [])
     con.execute(f"COPY ({query}) TO {p.add(str(path))} (FORMAT csv, HEADER false)", p.values)
     with (
         cursor.cursor.copy(f"COPY {target} FROM STDIN (FORMAT csv)") as copy,
