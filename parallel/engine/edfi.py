@@ -22,7 +22,7 @@ import duckdb
 
 from parallel import contract
 from parallel.engine import parsed, vocabulary
-from parallel.engine.sql import Params, constant, quote
+from parallel.engine.sql import Params, constant, duplicate_keys_sql, quote
 from parallel.errors import InputError
 from parallel.importers import edfi_json
 
@@ -326,14 +326,10 @@ def _record_problems(con, item: Loaded) -> list[str]:
 
 def _duplicates(con, item: Loaded) -> list[str]:
     key = vocabulary.RESOURCES[item.endpoint].key
-    columns = ", ".join(quote(k) for k in key)
-    # The duplicated keys first (a plain count per key), then only their lines.
-    table = quote(item.table)
     rows = con.execute(
-        f"SELECT {columns}, list(rowid + 1 ORDER BY rowid) AS lines FROM {table} "
-        f"WHERE is_object AND ({columns}) IN (SELECT ({columns}) FROM {table} WHERE is_object "
-        f"GROUP BY {columns} HAVING count(*) > 1) "
-        f"GROUP BY {columns} ORDER BY lines[1] LIMIT {MAX_PROBLEMS}"
+        duplicate_keys_sql(
+            item.table, list(key), "rowid + 1", where="is_object", limit=MAX_PROBLEMS
+        )
     ).fetchall()
     problems = []
     for row in rows:

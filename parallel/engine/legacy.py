@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import duckdb
 
-from parallel.engine.sql import Params, quote, table_of_rows
+from parallel.engine.sql import Params, duplicate_keys_sql, quote, table_of_rows
 from parallel.errors import InputError
 from parallel.importers.legacy_csv import (
     LegacyFile,
@@ -120,12 +120,10 @@ def _validate(con, *, files: list[LegacyFile], definition, lea_ids: list[str]) -
         f"WHERE NOT ({every}) ORDER BY file_no, row_no LIMIT {MAX_PROBLEMS}",
         p.values,
     ).fetchall()
-    # The duplicated keys first (a plain count per key), then only their rows.
     duplicates = con.execute(
-        "SELECT lea_id, student_id, list([file_no, row_no] ORDER BY file_no, row_no) AS rows "
-        "FROM legacy WHERE (lea_id, student_id) IN (SELECT (lea_id, student_id) FROM legacy "
-        "GROUP BY lea_id, student_id HAVING count(*) > 1) "
-        f"GROUP BY lea_id, student_id ORDER BY rows[1] LIMIT {MAX_PROBLEMS}"
+        duplicate_keys_sql(
+            "legacy", ["lea_id", "student_id"], "[file_no, row_no]", limit=MAX_PROBLEMS
+        )
     ).fetchall()
     problems = []
     for file_no, row_no, ok, *values in failing:

