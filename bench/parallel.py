@@ -18,6 +18,10 @@ outside the app (``bench/parallel_reference.py``, for fall membership
 same run and prints both times and their ratio (job total / reference), and whether the
 reference found the injected truth too. ``--repeat N`` runs the job (and the reference) N times
 on the same files and prints min/median. ``--baseline datacompy`` is for the child count only.
+
+As after an upload, each Ed-Fi file is first checked against the Ed-Fi API contract (the check
+job, once per file: its time is printed apart), so the job reads the files as checked; with
+``--unchecked`` it checks the contract itself, as a run does for a file not checked yet.
 """
 
 from __future__ import annotations
@@ -252,6 +256,47 @@ def _new_run(run):
     return again
 
 
+def _check_uploads(run, directory: Path) -> None:
+    """Each Ed-Fi file checked against the Ed-Fi API contract as after its upload (the check
+    job, in a fresh worker process); prints the checks' time (the jobs' own, from start to
+    finish) and peak RSS."""
+    from django.db import connection
+
+    from parallel.services.contract_checks import queue_contract_check
+
+    seconds, peaks, states = 0.0, [], []
+    for submission in run.files.filter(side="edfi").order_by("resource"):
+        queue_contract_check(submission=submission)
+        job = _latest_job()
+        connection.close()
+        peaks.append(_in_worker(job.pk, directory))
+        job.refresh_from_db()
+        seconds += (job.finished_at - job.started_at).total_seconds()
+        submission.refresh_from_db()
+        states.append(submission.contract_state)
+    print(f"upload check        {seconds:.2f} s for {len(states)} Ed-Fi files (once per file; "
+          f"{', '.join(states)}), peak RSS {max(peaks):.0f} MB")  # fmt: skip
+
+
+def _latest_job():
+    from rolloutplanner.models import Job
+
+    return Job.objects.order_by("-pk").first()
+
+
+def _in_worker(job_id: int, directory: Path) -> float:
+    """Execute a job in a fresh worker process; returns its peak RSS (MB)."""
+    spawn = multiprocessing.get_context("spawn")
+    report = spawn.Queue()
+    worker = spawn.Process(target=_run_job, args=(job_id, str(directory), report))
+    worker.start()
+    worker.join()
+    try:
+        return report.get(timeout=10)
+    except queue.Empty:  # the worker died before it could say
+        return float("nan")
+
+
 def _job(run, data, directory: Path, args) -> tuple[float, float, bool]:
     """Run the job in a fresh worker process; prints its figures, returns (total s, peak MB,
     whether the injected truth was found exactly, the worker's CPU seconds)."""
@@ -265,18 +310,10 @@ def _job(run, data, directory: Path, args) -> tuple[float, float, bool]:
     connection.close()
     wall = time.perf_counter()
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    spawn = multiprocessing.get_context("spawn")
-    report = spawn.Queue()
-    worker = spawn.Process(target=_run_job, args=(job.pk, str(directory), report))
-    worker.start()
-    worker.join()
+    peak_mb = _in_worker(job.pk, directory)
     wall = time.perf_counter() - wall
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
-    try:
-        peak_mb = report.get(timeout=10)
-    except queue.Empty:  # the worker died before it could say
-        peak_mb = float("nan")
     job.refresh_from_db()
     run.refresh_from_db()
     if job.state != "succeeded":
@@ -294,6 +331,7 @@ def _job(run, data, directory: Path, args) -> tuple[float, float, bool]:
     print(f"total (job)         {timings['total_seconds']:.2f} s  (worker wall {wall:.2f} s, "
           f"worker CPU {cpu:.2f} s)")  # fmt: skip
     print(f"peak worker RSS     {peak_mb:.0f} MB")
+    print(f"Ed-Fi files read as checked at upload: {timings['edfi_files_checked_at_upload']}")
     steps = {
         k: v
         for k, v in timings.items()
@@ -340,6 +378,11 @@ def main() -> None:
     parser.add_argument("--reference", action="store_true", help="also run the DuckDB reference")
     parser.add_argument("--repeat", type=int, default=1, help="runs of the job (and reference)")
     parser.add_argument(
+        "--unchecked",
+        action="store_true",
+        help="skip the Ed-Fi files' check at upload: the job checks the contract itself",
+    )
+    parser.add_argument(
         "--data-dir",
         type=Path,
         default=None,
@@ -353,6 +396,8 @@ def main() -> None:
         directory = args.data_dir or Path(tmp)
         _setup(directory)
         data, run = _prepare(args, directory)
+        if not args.unchecked:
+            _check_uploads(run, directory)
         jobs, references = [], []
         for attempt in range(args.repeat):
             if attempt:

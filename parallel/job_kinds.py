@@ -1,4 +1,5 @@
-from parallel.models import EdFiConnection, ReconciliationRun
+from parallel.models import EdFiConnection, ReconciliationRun, SubmissionFile
+from parallel.services.contract_checks import CHECK_JOB_KIND, check_contract, end_contract_check
 from parallel.services.pulls import client_for, pull_cycle
 from parallel.services.reconcile import run_reconciliation
 from parallel.services.runs import JOB_KIND, PULL_JOB_KIND, end_unfinished_run
@@ -34,3 +35,19 @@ def pull_edfi(job, progress) -> dict:
     )
     files = pull_cycle(connection=connection, client=client_for(connection), progress=progress)
     return {"files": [f.pk for f in files], "url": connection.cycle.get_absolute_url()}
+
+
+def end_check(job) -> None:
+    end_contract_check(file_id=job.parameters["file_id"])
+
+
+@job_kind(CHECK_JOB_KIND, "Ed-Fi file check", cleanup=end_check)
+def check_edfi_file(job, progress) -> dict:
+    """Check one uploaded Ed-Fi file against the Ed-Fi API contract."""
+    submission = SubmissionFile.objects.get(pk=job.parameters["file_id"])
+    found = check_contract(submission=submission)
+    return {
+        "state": found["state"],
+        "problems": len(found.get("problems", [])),
+        "url": submission.get_absolute_url(),
+    }

@@ -204,6 +204,16 @@ class EdFiResource(models.TextChoices):
     SCHOOLS = "schools", "schools"
 
 
+class ContractState(models.TextChoices):
+    """Where an Ed-Fi file's check against the Ed-Fi API contract stands (see
+    ``services.contract_checks``)."""
+
+    NOT_CHECKED = "", "Not checked"
+    QUEUED = "queued", "Being checked"
+    KEPT = "kept", "Keeps the Ed-Fi API contract"
+    BROKEN = "broken", "Breaks the Ed-Fi API contract"
+
+
 class SubmissionFile(models.Model):
     """An uploaded legacy CSV or Ed-Fi extract (JSON / JSON Lines). Purged after retention."""
 
@@ -231,6 +241,9 @@ class SubmissionFile(models.Model):
     )
     uploaded_at = models.DateTimeField(default=timezone.now)
     purged_at = models.DateTimeField(null=True, blank=True)
+    # An Ed-Fi file's check against the Ed-Fi API contract, made once after upload:
+    # {"state": ContractState, "problems": [...], "version": ..., "checked_at": ...}.
+    contract_check = models.JSONField(default=dict, blank=True, editable=False)
 
     history = HistoricalRecords()
     objects = SubmissionFileQuerySet.as_manager()
@@ -243,6 +256,13 @@ class SubmissionFile(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("parallel:collectioncycle-detail", args=[self.cycle_id])
+
+    @property
+    def contract_state(self) -> str:
+        return (self.contract_check or {}).get("state", ContractState.NOT_CHECKED)
+
+    def get_contract_state_display(self) -> str:
+        return ContractState(self.contract_state).label
 
 
 class RunState(models.TextChoices):

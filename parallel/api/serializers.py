@@ -45,7 +45,7 @@ class SubmissionFileSerializer(serializers.ModelSerializer):
         model = SubmissionFile
         fields = [
             "id", "cycle", "side", "resource", "lea", "original_name", "size", "sha256",
-            "uploaded_by", "uploaded_at", "purged_at",
+            "uploaded_by", "uploaded_at", "purged_at", "contract_check",
         ]  # fmt: skip
         read_only_fields = fields
 

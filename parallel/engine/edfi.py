@@ -14,6 +14,8 @@ record (``importers.edfi_json``) only to say where and why; nothing is read from
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +29,9 @@ from parallel.errors import InputError
 from parallel.importers import edfi_json
 
 MAX_PROBLEMS = 50
+# Raised when what :func:`contract_problems` checks changes: files checked before are checked
+# again by the runs that read them.
+CONTRACT_CHECK_REVISION = 1
 DESCRIPTOR_URI = r"(?s)[a-z]+://[^#]+/[A-Za-z]+Descriptor#.+"
 # Records read for the descriptor namespaces a file uses (see ``_usual_namespaces``), and how
 # many namespaces per descriptor path are tested as prefixes before the pattern.
@@ -52,11 +57,16 @@ class Loaded:
     name: str  # the file's name as uploaded
     table: str
     paths: tuple[str, ...]
+    kept_contract: bool = False
 
 
 def load(con: duckdb.DuckDBPyConnection, *, path, name: str, endpoint: str,
-         paths: list[str]) -> Loaded:  # fmt: skip
-    """Read one resource file into table ``edfi_<endpoint>`` with a column per member path."""
+         paths: list[str], kept_contract: bool = False) -> Loaded:  # fmt: skip
+    """Read one resource file into table ``edfi_<endpoint>`` with a column per member path.
+
+    ``kept_contract``: the file is known to keep the Ed-Fi API contract, its natural keys
+    present and unique (:func:`contract_problems` found nothing when it was uploaded): only
+    the members the report reads are parsed, and only the report's own checks are made."""
     table = f"edfi_{endpoint}"
     resource = vocabulary.RESOURCES[endpoint]
     wanted = list(dict.fromkeys([*resource.key, *paths]))
@@ -71,6 +81,8 @@ def load(con: duckdb.DuckDBPyConnection, *, path, name: str, endpoint: str,
     shaped = bool(spec.get("properties")) and all(
         parsed.readable(spec, vocabulary.segments(p)) for p in wanted
     )
+    if shaped and kept_contract:
+        spec = parsed.narrowed(spec, [vocabulary.segments(p) for p in wanted])
     if shaped:
         arrays = parsed.object_arrays(spec)
         items = {name: f"items_{i}" for i, name in enumerate(arrays)}
@@ -78,7 +90,7 @@ def load(con: duckdb.DuckDBPyConnection, *, path, name: str, endpoint: str,
             f", {parsed.items_sql(spec, record, name)} AS {items[name]}" for name in arrays
         )
         structure = parsed.structure(spec)
-        contract_ok = parsed.ok_sql(spec, record, params, items)
+        contract_ok = "true" if kept_contract else parsed.ok_sql(spec, record, params, items)
 
         def read(path: str) -> str:
             return parsed.path_sql(spec, record, vocabulary.segments(path), items)
@@ -143,7 +155,30 @@ def load(con: duckdb.DuckDBPyConnection, *, path, name: str, endpoint: str,
     deep = con.execute(f"SELECT bool_or(deep) FROM {quote(table)}").fetchone()[0]
     if deep and (problem := _why_unreadable(path, name)):
         raise InputError([problem])
-    return Loaded(endpoint=endpoint, path=Path(path), name=name, table=table, paths=tuple(wanted))
+    return Loaded(
+        endpoint=endpoint, path=Path(path), name=name, table=table, paths=tuple(wanted),
+        kept_contract=kept_contract,
+    )  # fmt: skip
+
+
+def contract_version(endpoint: str) -> str:
+    """What :func:`contract_problems` checks a resource's files against: a check made under
+    another version (a newer contract, another natural key) no longer holds."""
+    spec = contract.spec_of(endpoint) or {}
+    parts = [CONTRACT_CHECK_REVISION, spec, vocabulary.RESOURCES[endpoint].key, DESCRIPTOR_URI]
+    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def contract_problems(con: duckdb.DuckDBPyConnection, *, path, name: str,
+                      endpoint: str) -> list[str]:  # fmt: skip
+    """What is wrong with one resource file whatever report reads it, each naming its line:
+    records breaking the Ed-Fi API contract, natural keys missing or held twice."""
+    item = load(con, path=path, name=name, endpoint=endpoint, paths=[])
+    found = _record_problems(con, item) + _duplicates(con, item)
+    con.execute(f"DROP TABLE {quote(item.table)}")
+    if found and (problem := _why_unreadable(item.path, name)):
+        return [problem]
+    return found[:MAX_PROBLEMS]
 
 
 def _raw(number: int) -> str:
@@ -273,7 +308,8 @@ def problems(con: duckdb.DuckDBPyConnection, loaded: dict[str, Loaded],
     found: list[str] = []
     for item in loaded.values():
         found += _record_problems(con, item)
-        found += _duplicates(con, item)
+        if not item.kept_contract:
+            found += _duplicates(con, item)
     for item in loaded.values():
         found += _unknown_descriptors(con, item, known)
     for item in loaded.values():

@@ -117,3 +117,28 @@ def readable(spec: dict, segments: list[str]) -> bool:
     except KeyError:
         return False
     return True
+
+
+def narrowed(spec: dict, paths: list[list[str]]) -> dict:
+    """The part of ``spec`` that the member ``paths`` (``vocabulary.segments``) go through:
+    a record already known to keep its contract is parsed into this shape alone."""
+    through: dict[str, list[list[str]]] = {}
+    for segments in paths:
+        through.setdefault(segments[0], []).append(segments[1:])
+    members = {}
+    for name, rests in through.items():
+        member = spec.get("properties", {}).get(name)
+        if member is None:
+            raise KeyError(name)
+        members[name] = _narrowed_member(member, rests)
+    return {"type": "object", "properties": members}
+
+
+def _narrowed_member(member: dict, rests: list[list[str]]) -> dict:
+    if not all(rests):  # the member itself is read: whole
+        return member
+    if _is_object_array(member) and all(rest[0] == "[]" for rest in rests):
+        return {**member, "items": narrowed(member["items"], [rest[1:] for rest in rests])}
+    if _is_object(member) and all(rest[0] != "[]" for rest in rests):
+        return narrowed(member, rests)
+    return member

@@ -1,4 +1,4 @@
-"""A run's spill folder: DuckDB's database file and its temporary files live here.
+"""A run's (or a file check's) spill folder: DuckDB's temporary files live here.
 
 Student-level rows never leave this folder except as results written to PostgreSQL. It is on
 ``PARALLEL_SPILL_DIR`` (protected disk), removed when the run ends, and, when a worker died
@@ -7,13 +7,16 @@ mid-run, by the job's clean-up or the retention purge (``services.runs.remove_ru
 
 from __future__ import annotations
 
+import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+import duckdb
 from django.conf import settings
 
 PREFIX = "run-"
+CHECK_PREFIX = "check-"
 
 
 @dataclass(frozen=True)
@@ -23,6 +26,10 @@ class RunFolder:
     @classmethod
     def of_run(cls, run_id: int) -> RunFolder:
         return cls(Path(settings.PARALLEL_SPILL_DIR) / f"{PREFIX}{int(run_id)}")
+
+    @classmethod
+    def of_file_check(cls, file_id: int) -> RunFolder:
+        return cls(Path(settings.PARALLEL_SPILL_DIR) / f"{CHECK_PREFIX}{int(file_id)}")
 
     @staticmethod
     def runs_with_folders() -> set[int]:
@@ -44,3 +51,28 @@ class RunFolder:
 
     def remove(self) -> None:
         shutil.rmtree(self.folder, ignore_errors=True)
+
+
+class engine:
+    """A DuckDB database held in memory up to the setting, spilling to ``folder`` beyond it
+    (no database file to write and checkpoint: nothing outlives the run anyway)."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+
+    def __enter__(self) -> duckdb.DuckDBPyConnection:
+        self.con = duckdb.connect(
+            ":memory:",
+            config={
+                "memory_limit": settings.PARALLEL_MEMORY_LIMIT,
+                "temp_directory": str(self.folder / "tmp"),
+                "threads": settings.PARALLEL_THREADS or (os.cpu_count() or 1),
+                "preserve_insertion_order": True,
+                "autoinstall_known_extensions": False,
+                "autoload_known_extensions": False,
+            },
+        )
+        return self.con
+
+    def __exit__(self, *exc_info) -> None:
+        self.con.close()

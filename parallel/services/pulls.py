@@ -20,6 +20,7 @@ from parallel.definitions import edfi_source_of
 from parallel.edfi_client import EdFiApiError, EdFiClient
 from parallel.engine import vocabulary
 from parallel.models import EdFiConnection, EdFiPull, Side, SubmissionFile
+from parallel.services.contract_checks import queue_contract_check
 
 
 def client_for(connection: EdFiConnection, **options) -> EdFiClient:
@@ -123,4 +124,5 @@ def _store(pull: EdFiPull, path: Path) -> SubmissionFile:
     pull.submission = submission
     pull.completed_at = timezone.now()
     pull.save(update_fields=["submission", "completed_at"])
+    queue_contract_check(submission=submission)
     return submission

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -27,7 +26,7 @@ from parallel.crosswalk import crosswalk_entries, crosswalk_for, known_descripto
 from parallel.definitions import edfi_source_of
 from parallel.engine import compare, edfi, legacy, store, vocabulary
 from parallel.engine.sql import table_of_rows
-from parallel.engine.workdir import RunFolder
+from parallel.engine.workdir import RunFolder, engine
 from parallel.errors import InputError
 from parallel.importers.legacy_csv import LegacyFile
 from parallel.models import (
@@ -37,6 +36,7 @@ from parallel.models import (
     Side,
     SubmissionFile,
 )
+from parallel.services.contract_checks import contract_kept
 from parallel.services.definitions import run_problems
 from rolloutplanner.jobs import JobCancelled
 
@@ -61,7 +61,7 @@ def run_reconciliation(*, run: ReconciliationRun, progress: Progress = _noop) ->
     timings: dict[str, float] = {}
     try:
         started = time.perf_counter()
-        with _engine(folder.create()) as con:
+        with engine(folder.create()) as con:
             outcome = _reconcile(run, con, progress, timings)
             step = time.perf_counter()
             totals = _write_results(
@@ -117,31 +117,6 @@ def _mark_failed(run, errors: list[str], *, timings: dict | None = None) -> None
     if timings is not None:
         fields["timings"] = timings
     ReconciliationRun.objects.filter(pk=run.pk).update(**fields)
-
-
-class _engine:
-    """A DuckDB database held in memory up to the setting, spilling to the run's folder beyond
-    it (no database file to write and checkpoint: nothing outlives the run anyway)."""
-
-    def __init__(self, folder: Path):
-        self.folder = folder
-
-    def __enter__(self) -> duckdb.DuckDBPyConnection:
-        self.con = duckdb.connect(
-            ":memory:",
-            config={
-                "memory_limit": settings.PARALLEL_MEMORY_LIMIT,
-                "temp_directory": str(self.folder / "tmp"),
-                "threads": settings.PARALLEL_THREADS or (os.cpu_count() or 1),
-                "preserve_insertion_order": True,
-                "autoinstall_known_extensions": False,
-                "autoload_known_extensions": False,
-            },
-        )
-        return self.con
-
-    def __exit__(self, *exc_info) -> None:
-        self.con.close()
 
 
 def input_digest(*, run: ReconciliationRun) -> str:
@@ -234,9 +209,11 @@ def _reconcile(run, con, progress, timings) -> dict:
         loaded[endpoint] = edfi.load(
             con, path=_file_path(submission), name=submission.original_name,
             endpoint=endpoint, paths=sorted(paths[endpoint]),
+            kept_contract=contract_kept(submission),
         )  # fmt: skip
         progress(25 + 20 * (number + 1) / len(edfi_files), "Loading the Ed-Fi extract")
     timings["stage_edfi_seconds"] = round(time.perf_counter() - t, 3)
+    timings["edfi_files_checked_at_upload"] = sum(i.kept_contract for i in loaded.values())
     progress(45, "Validating the Ed-Fi extract")
     step = time.perf_counter()
     found = edfi.problems(con, loaded, known_descriptor_values(cycle=cycle))

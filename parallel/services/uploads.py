@@ -1,8 +1,9 @@
 """Uploading the two sides of a collection: stored as files, checked cheaply at upload.
 
-The full row/column validation happens when a run stages the file (set-wise in PostgreSQL);
-the upload already rejects a wrong layout (header), non-UTF-8 text, a file above the size limit
-and, for Ed-Fi, an unknown resource or a file that is neither JSON nor JSON Lines.
+The upload rejects a wrong layout (header), non-UTF-8 text, a file above the size limit and, for
+Ed-Fi, an unknown resource or a file that is neither JSON nor JSON Lines; an Ed-Fi file is then
+checked against the Ed-Fi API contract in the worker (``contract_checks``). What depends on the
+report (rows and columns, descriptor values) is checked when a run reads the file.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from django.db import transaction
 from parallel.errors import InputError
 from parallel.importers import edfi_json, legacy_csv
 from parallel.models import EdFiResource, Side, SubmissionFile
+from parallel.services.contract_checks import queue_contract_check
 from rolloutplanner.permissions import ADD, save_restricted, user_can_add_model
 
 DEFAULT_MAX_UPLOAD_BYTES = 4 * 1024**3
@@ -85,10 +87,12 @@ def upload_submission(
         raise ValidationError({"file": exc.problems}) from None
     submission._change_reason = f"uploaded {uploaded.name}"
     try:
-        return save_restricted(user, ADD, submission, refusal=UPLOAD_REFUSED)
+        save_restricted(user, ADD, submission, refusal=UPLOAD_REFUSED)
     except PermissionDenied:
         submission.file.delete(save=False)
         raise
+    queue_contract_check(submission=submission, user=user)
+    return submission
 
 
 def _check(submission: SubmissionFile, cycle) -> None:

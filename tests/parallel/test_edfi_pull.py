@@ -7,9 +7,11 @@ import pytest
 from django.urls import reverse
 
 from parallel.edfi_client import EdFiApiError
-from parallel.models import Discrepancy, EdFiConnection, EdFiPull, Side
+from parallel.models import ContractState, Discrepancy, EdFiConnection, EdFiPull, Side
+from parallel.services.contract_checks import CHECK_JOB_KIND
 from parallel.services.pulls import client_for, pull_cycle, save_connection
 from parallel.services.reconcile import run_reconciliation
+from rolloutplanner.models import Job
 from rolloutplanner.roles import Role
 from tests.parallel.edfi_server import CLIENT_ID, CLIENT_SECRET, FakeEdFiApi, running
 
@@ -55,6 +57,9 @@ def test_pulled_snapshot_reconciles_like_an_upload(api_and_collection):
     assert {f.resource for f in files} == set(collection.data.edfi_files)
     for submission in files:
         assert _records(Path(submission.file.path)) == api.resources[submission.resource]
+        # A pulled file is checked against the contract as an uploaded one is.
+        assert submission.contract_state == ContractState.QUEUED
+        assert Job.objects.filter(kind=CHECK_JOB_KIND, parameters__file_id=submission.pk).exists()
     offsets = [o for r, o in api.requests if r == "students"]
     assert offsets == [0, 50, 100]
     run = collection.new_run()

@@ -1,0 +1,82 @@
+"""Checking an uploaded Ed-Fi file against the Ed-Fi API contract, once, in the worker.
+
+What is wrong with an Ed-Fi file whatever report reads it (a record breaking the contract, a
+natural key missing or held twice) depends on the file alone, so it is found once, right after
+upload, and the SEA team sees it beside the file before any run. A run then reads a file that
+passed (under the same contract) parsing only the members its report reads; a file not checked
+yet, or checked under another contract, is checked by the run itself as before.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.utils import timezone
+
+from parallel.engine import edfi
+from parallel.engine.workdir import RunFolder, engine
+from parallel.errors import InputError
+from parallel.models import ContractState, Side, SubmissionFile
+from rolloutplanner.jobs import enqueue_job
+
+CHECK_JOB_KIND = "parallel_edfi_check"
+
+
+def queue_contract_check(*, submission: SubmissionFile, user=None) -> None:
+    """Queue the check of an Ed-Fi file (a legacy file has none); sent once the caller's
+    transaction commits."""
+    if submission.side != Side.EDFI:
+        return
+    _record(submission, {"state": ContractState.QUEUED})
+    enqueue_job(kind=CHECK_JOB_KIND, user=user, parameters={"file_id": submission.pk})
+
+
+def check_contract(*, submission: SubmissionFile) -> dict:
+    """Check one Ed-Fi file and record what was found on it (idempotent)."""
+    if submission.purged_at or not submission.file:
+        _record(submission, {"state": ContractState.NOT_CHECKED})
+        return submission.contract_check
+    folder = RunFolder.of_file_check(submission.pk)
+    try:
+        with engine(folder.create()) as con:
+            problems = edfi.contract_problems(
+                con, path=Path(submission.file.path), name=submission.original_name,
+                endpoint=submission.resource,
+            )  # fmt: skip
+    except InputError as exc:
+        problems = exc.problems
+    finally:
+        folder.remove()
+    _record(
+        submission,
+        {
+            "state": ContractState.BROKEN if problems else ContractState.KEPT,
+            "problems": problems,
+            "version": edfi.contract_version(submission.resource),
+            "checked_at": timezone.now().isoformat(),
+        },
+    )
+    return submission.contract_check
+
+
+def end_contract_check(*, file_id: int) -> None:
+    """Clean-up of a check whose job failed or whose worker was lost: the file counts as not
+    checked (a run checks it itself) and the check's spill folder is removed."""
+    submission = SubmissionFile.objects.filter(pk=file_id).first()
+    if submission is not None and submission.contract_state == ContractState.QUEUED:
+        _record(submission, {"state": ContractState.NOT_CHECKED})
+    RunFolder.of_file_check(file_id).remove()
+
+
+def contract_kept(submission: SubmissionFile) -> bool:
+    """Whether a run may take the file as keeping the contract the engine checks today."""
+    check = submission.contract_check or {}
+    return check.get("state") == ContractState.KEPT and check.get(
+        "version"
+    ) == edfi.contract_version(submission.resource)
+
+
+def _record(submission: SubmissionFile, check: dict) -> None:
+    # A result of the system, not an edit: no history row, no permission check.
+    submission.contract_check = check
+    SubmissionFile.objects.filter(pk=submission.pk).update(contract_check=check)

@@ -1,0 +1,226 @@
+"""An uploaded Ed-Fi file is checked against the Ed-Fi API contract once, in the worker; a run
+reads a file that passed parsing only what its report reads, and still makes the report's own
+checks."""
+
+import json
+
+import duckdb
+import pytest
+from django.urls import reverse
+
+from parallel import contract
+from parallel.engine import edfi, parsed, vocabulary
+from parallel.engine.workdir import RunFolder
+from parallel.errors import InputError
+from parallel.models import ContractState, Discrepancy, RunState, Side, SubmissionFile
+from parallel.services.contract_checks import (
+    CHECK_JOB_KIND,
+    check_contract,
+    contract_kept,
+    end_contract_check,
+)
+from parallel.services.reconcile import run_reconciliation
+from rolloutplanner.models import Job
+from tests.parallel.test_contract import SEPA, sepa
+from tests.support.celery_worker import wait_for
+
+
+def _edfi_files(collection):
+    return list(SubmissionFile.objects.filter(cycle=collection.cycle, side=Side.EDFI))
+
+
+def _found(run) -> set:
+    return {
+        (d.kind, d.lea.state_lea_id, d.student_id, d.field)
+        for d in Discrepancy.objects.filter(run=run).select_related("lea")
+    }
+
+
+def test_the_check_names_contract_breaches_and_duplicate_keys_with_their_lines(tmp_path):
+    path = tmp_path / "sepa.jsonl"
+    records = [sepa(), sepa(studentReference={"studentUniqueId": "S2"}, ideaEligibility="yes"),
+               sepa()]  # fmt: skip
+    path.write_text("".join(json.dumps(r) + "\n" for r in records))
+
+    with duckdb.connect() as con:
+        problems = edfi.contract_problems(con, path=path, name="sepa.jsonl", endpoint=SEPA)
+
+    assert problems[0] == "sepa.jsonl line 2: ideaEligibility is not a boolean."
+    assert problems[1].startswith("sepa.jsonl lines 1, 3: duplicate natural key")
+    assert len(problems) == 2
+
+
+@pytest.mark.django_db
+def test_an_uploaded_edfi_file_is_queued_for_its_check_and_a_legacy_file_is_not(make_collection):
+    collection = make_collection(students=20, rate=0)
+
+    files = _edfi_files(collection)
+    assert files and all(f.contract_state == ContractState.QUEUED for f in files)
+    jobs = Job.objects.filter(kind=CHECK_JOB_KIND)
+    assert sorted(j.parameters["file_id"] for j in jobs) == sorted(f.pk for f in files)
+    legacy = SubmissionFile.objects.get(cycle=collection.cycle, side=Side.LEGACY)
+    assert legacy.contract_check == {}
+
+
+@pytest.mark.django_db
+def test_a_run_over_checked_files_finds_what_it_finds_over_unchecked_ones(make_collection):
+    collection = make_collection(students=200, rate=0.1)
+    unchecked = collection.new_run()
+    run_reconciliation(run=unchecked)
+
+    for submission in _edfi_files(collection):
+        assert check_contract(submission=submission)["state"] == ContractState.KEPT
+        assert contract_kept(submission)
+    checked = collection.new_run()
+    run_reconciliation(run=checked)
+
+    unchecked.refresh_from_db()
+    checked.refresh_from_db()
+    assert unchecked.timings["edfi_files_checked_at_upload"] == 0
+    assert checked.timings["edfi_files_checked_at_upload"] == len(_edfi_files(collection))
+    assert _found(checked) == _found(unchecked) == collection.data.truth
+    assert checked.totals == unchecked.totals
+
+
+@pytest.mark.django_db
+def test_a_checked_file_still_gets_the_reports_own_checks(make_collection):
+    """The contract does not say a descriptor is a URI; the report reading it does."""
+    collection = make_collection(students=20, rate=0, upload=False)
+    lines = collection.data.sepa.read_text().splitlines()
+    third = json.loads(lines[2])
+    third["specialEducationSettingDescriptor"] = "Inside regular class 80%"
+    lines[2] = json.dumps(third)
+    collection.data.sepa.write_text("\n".join(lines) + "\n")
+    collection.upload_all()
+    for submission in _edfi_files(collection):
+        check_contract(submission=submission)
+    run = collection.new_run()
+
+    with pytest.raises(InputError) as caught:
+        run_reconciliation(run=run)
+
+    assert caught.value.problems == [
+        "studentSpecialEducationProgramAssociations.jsonl line 3: "
+        "specialEducationSettingDescriptor is not a descriptor URI "
+        "(uri://namespace/Descriptor#Code)."
+    ]
+    run.refresh_from_db()
+    assert run.state == RunState.FAILED
+
+
+@pytest.mark.django_db
+def test_a_broken_file_is_shown_with_its_problems_and_a_run_names_them_too(client, make_collection):
+    collection = make_collection(students=20, rate=0, upload=False)
+    lines = collection.data.sepa.read_text().splitlines()
+    second = json.loads(lines[1])
+    del second["beginDate"]
+    lines[1] = json.dumps(second)
+    collection.data.sepa.write_text("\n".join(lines) + "\n")
+    collection.upload_all()
+    sepa_file = SubmissionFile.objects.get(cycle=collection.cycle, resource=SEPA)
+    problem = "studentSpecialEducationProgramAssociations.jsonl line 2: required member beginDate "
+    problem += "is missing."
+
+    found = check_contract(submission=sepa_file)
+
+    assert found["state"] == ContractState.BROKEN and found["problems"] == [problem]
+    assert not contract_kept(sepa_file)
+    client.force_login(collection.user)
+    page = client.get(collection.cycle.get_absolute_url()).content.decode()
+    assert "Breaks the Ed-Fi API contract" in page and problem in page
+    api = client.get(reverse("api:collectioncycle-files", args=[collection.cycle.pk])).json()
+    by_name = {f["original_name"]: f for f in api}
+    assert by_name[sepa_file.original_name]["contract_check"]["problems"] == [problem]
+    run = collection.new_run()
+    with pytest.raises(InputError) as caught:
+        run_reconciliation(run=run)
+    assert problem in caught.value.problems
+
+
+@pytest.mark.django_db
+def test_a_check_under_another_contract_no_longer_holds(make_collection, monkeypatch):
+    collection = make_collection(students=20, rate=0)
+    submission = _edfi_files(collection)[0]
+    check_contract(submission=submission)
+    assert contract_kept(submission)
+
+    monkeypatch.setattr(edfi, "contract_version", lambda endpoint: "a newer contract")
+
+    assert not contract_kept(submission)
+
+
+@pytest.mark.django_db
+def test_a_check_whose_job_failed_leaves_the_file_unchecked_and_no_spill_folder(
+    make_collection,
+):
+    collection = make_collection(students=20, rate=0)
+    submission = _edfi_files(collection)[0]
+    folder = RunFolder.of_file_check(submission.pk).create()
+
+    end_contract_check(file_id=submission.pk)
+
+    submission.refresh_from_db()
+    assert submission.contract_state == ContractState.NOT_CHECKED
+    assert not folder.exists()
+
+
+@pytest.mark.celery_worker
+def test_the_worker_checks_each_uploaded_edfi_file(celery_worker, make_collection):
+    collection = make_collection(students=50, rate=0)
+
+    def all_checked():
+        files = _edfi_files(collection)
+        return all(f.contract_state == ContractState.KEPT for f in files) and files
+
+    assert wait_for(all_checked, message=f"not checked:\n{celery_worker.log()}")
+
+
+_SEPA_PATHS = [
+    "beginDate", "disabilities[].disabilityDescriptor", "disabilities[].orderOfDisability",
+    "educationOrganizationReference.educationOrganizationId", "endDate",
+    "programReference.programName", "specialEducationSettingDescriptor",
+    "studentReference.studentUniqueId",
+]  # fmt: skip
+
+
+def test_a_file_read_as_checked_gives_the_columns_the_full_read_gives(tmp_path):
+    path = tmp_path / "sepa.jsonl"
+    records = [
+        sepa(),
+        sepa(studentReference={"studentUniqueId": "S2"}, endDate="2025-06-01",
+             disabilities=[{"disabilityDescriptor": "uri://x.org/DisabilityDescriptor#B",
+                            "orderOfDisability": 2},
+                           {"disabilityDescriptor": "uri://x.org/DisabilityDescriptor#A",
+                            "orderOfDisability": 1, "disabilityDiagnosis": "d"}]),
+        sepa(studentReference={"studentUniqueId": "S3"}, disabilities=[]),
+    ]  # fmt: skip
+    path.write_text("".join(json.dumps(r) + "\n" for r in records))
+    tables = []
+    with duckdb.connect() as con:
+        for kept in (False, True):
+            item = edfi.load(con, path=path, name=path.name, endpoint=SEPA, paths=_SEPA_PATHS,
+                             kept_contract=kept)  # fmt: skip
+            columns = ", ".join(f'"{p}"' for p in item.paths)
+            tables.append(
+                con.execute(f"SELECT {columns} FROM {item.table} ORDER BY rowid").fetchall()
+            )
+
+    assert tables[0] == tables[1] and len(tables[0]) == 3
+    assert tables[0][1][item.paths.index("disabilities[].orderOfDisability")] == ["2", "1"]
+
+
+@pytest.mark.parametrize("endpoint", sorted(vocabulary.RESOURCES))
+def test_a_narrowed_contract_holds_only_the_members_on_the_paths(endpoint):
+    spec = contract.spec_of(endpoint)
+    paths = [
+        vocabulary.segments(p)
+        for p in vocabulary.RESOURCES[endpoint].key
+        if parsed.readable(spec, vocabulary.segments(p))
+    ]
+    narrow = parsed.narrowed(spec, paths)
+
+    assert set(narrow["properties"]) == {p[0] for p in paths}
+    for segments in paths:
+        assert parsed.readable(narrow, segments)
+    with pytest.raises(KeyError):
+        parsed.narrowed(spec, [["noSuchMember"]])
