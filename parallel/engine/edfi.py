@@ -61,20 +61,23 @@ class Loaded:
 
 
 def load(con: duckdb.DuckDBPyConnection, *, path, name: str, endpoint: str,
-         paths: list[str], kept_contract: bool = False) -> Loaded:  # fmt: skip
+         paths: list[str], kept_contract: bool = False,
+         one_record_per_line: bool = False) -> Loaded:  # fmt: skip
     """Read one resource file into table ``edfi_<endpoint>`` with a column per member path.
 
     ``kept_contract``: the file is known to keep the Ed-Fi API contract, its natural keys
     present and unique (:func:`contract_problems` found nothing when it was uploaded): only
-    the members the report reads are parsed, and only the report's own checks are made."""
+    the members the report reads are parsed, and only the report's own checks are made.
+    ``one_record_per_line`` besides (:func:`one_record_per_line`): the records are read by
+    DuckDB's JSON reader straight into their shape, each one's position still its line."""
     table = f"edfi_{endpoint}"
     resource = vocabulary.RESOURCES[endpoint]
     wanted = list(dict.fromkeys([*resource.key, *paths]))
     spec = contract.spec_of(endpoint) or {"properties": {}, "required": []}
     params = Params()
-    source = (_ARRAY if edfi_json.first_byte(path) == b"[" else _LINES).format(
-        path=params.add(str(path))
-    )
+    array = edfi_json.first_byte(path) == b"["
+    path_value = params.add(str(path))
+    source = (_ARRAY if array else _LINES).format(path=path_value)
     record = "r"
     # Contract-shaped parse when every path the report reads is in the contract (the usual
     # case); else each member as raw JSON, parsed again where read (``contract.ok_sql``).
@@ -114,34 +117,23 @@ def load(con: duckdb.DuckDBPyConnection, *, path, name: str, endpoint: str,
     own = _own_checks_on_raw(resource, wanted, params, namespaces)
     # Every record is checked with booleans only; the text of the few that fail is kept so
     # that their reasons are spelled out afterwards (``_record_problems``).
+    whole = kept_contract and one_record_per_line and shaped
+    if whole:
+        records = _records_whole(path_value, array=array, spec=spec)
+        carried, failed_text = "t.r", "to_json(x.r)::VARCHAR"
+    else:
+        records = _records_by_line(source, structure)
+        carried, failed_text = "t.j", "x.j"
     sql = f"""
         CREATE OR REPLACE TABLE {quote(table)} AS
         SELECT x.is_object, x.blank, x.deep,
                CASE WHEN x.blank OR (x.is_object AND x.contract_ok AND {own}) THEN NULL
-                    ELSE x.j END AS failed,
+                    ELSE {failed_text} END AS failed,
                {", ".join(columns)}
         FROM (
-          SELECT t.j, t.is_object, t.blank, t.deep, {contract_ok} AS contract_ok, {", ".join(raws)}
-          FROM (
-            SELECT *{parse_items} FROM (
-            SELECT j,
-                   -- Cheap tests first: most lines are records and long.
-                   CASE WHEN j IS NULL THEN true WHEN starts_with(j, '{{') THEN false
-                        ELSE trim(j) = '' END AS blank,
-                   -- Ed-Fi records are shallow and short: a long line with many brackets is
-                   -- scanned as the Ed-Fi API would parse it (depth limit), below. (Lengths in
-                   -- bytes: known without reading the line, and brackets are one byte each.)
-                   CASE WHEN strlen(j) > 4096 THEN strlen(j) - strlen(replace(replace(j, '[', ''),
-                        '{{', '')) > 256 ELSE false END AS deep,
-                   CASE WHEN starts_with(j, '{{') THEN true
-                        ELSE coalesce(ltrim(j, chr(65279) || ' ')[1] = '{{', false) END
-                       AS is_object,
-                   CASE WHEN starts_with(j, '{{') THEN from_json(j, {structure})
-                        WHEN ltrim(j, chr(65279) || ' ')[1] = '{{'
-                        THEN from_json(ltrim(j, chr(65279)), {structure})
-                   END AS r
-            FROM {source}
-          )) t
+          SELECT {carried}, t.is_object, t.blank, t.deep, {contract_ok} AS contract_ok,
+                 {", ".join(raws)}
+          FROM (SELECT *{parse_items} FROM ({records})) t
         ) x
     """
     try:
@@ -158,6 +150,62 @@ def load(con: duckdb.DuckDBPyConnection, *, path, name: str, endpoint: str,
     return Loaded(
         endpoint=endpoint, path=Path(path), name=name, table=table, paths=tuple(wanted),
         kept_contract=kept_contract,
+    )  # fmt: skip
+
+
+def _records_by_line(source: str, structure: str) -> str:
+    """Each line of the file (or array element) as ``j``, parsed into ``r``, with the tests
+    of what it is (a blank line, an object, nested deeper than an Ed-Fi record may be)."""
+    return f"""
+        SELECT j,
+               -- Cheap tests first: most lines are records and long.
+               CASE WHEN j IS NULL THEN true WHEN starts_with(j, '{{') THEN false
+                    ELSE trim(j) = '' END AS blank,
+               -- Ed-Fi records are shallow and short: a long line with many brackets is
+               -- scanned as the Ed-Fi API would parse it (depth limit), below. (Lengths in
+               -- bytes: known without reading the line, and brackets are one byte each.)
+               CASE WHEN strlen(j) > 4096 THEN strlen(j) - strlen(replace(replace(j, '[', ''),
+                    '{{', '')) > 256 ELSE false END AS deep,
+               CASE WHEN starts_with(j, '{{') THEN true
+                    ELSE coalesce(ltrim(j, chr(65279) || ' ')[1] = '{{', false) END
+                   AS is_object,
+               CASE WHEN starts_with(j, '{{') THEN from_json(j, {structure})
+                    WHEN ltrim(j, chr(65279) || ' ')[1] = '{{'
+                    THEN from_json(ltrim(j, chr(65279)), {structure})
+               END AS r
+        FROM {source}
+    """
+
+
+def _records_whole(path_value: str, *, array: bool, spec: dict) -> str:
+    """The records of a file known to keep its contract, one per line (or array element),
+    read by DuckDB's JSON reader straight into the (narrowed) contract's shape ``r``: no
+    line is held as text, and each one's position is still its line."""
+    layout = "array" if array else "newline_delimited"
+    return (
+        "SELECT r, false AS blank, false AS deep, true AS is_object "
+        f"FROM read_json({path_value}, format='{layout}', records=false, "
+        f"columns={{'r': {constant(parsed.struct_type(spec))}}}, maximum_object_size=8388608)"
+    )
+
+
+def one_record_per_line(con: duckdb.DuckDBPyConnection, path) -> bool:
+    """Whether each line of a JSON Lines file is one record, starting at its first character
+    (no blank line, no byte-order mark): true of a JSON array without a byte-order mark,
+    whose elements are numbered."""
+    with Path(path).open("rb") as handle:
+        if handle.read(3) == "\ufeff".encode():  # read_csv drops it, DuckDB's JSON reader fails
+            return False
+    if edfi_json.first_byte(path) == b"[":
+        return True
+    p = Params()
+    source = _LINES.format(path=p.add(str(path)))
+    # A blank line is NULL.
+    return bool(
+        con.execute(
+            f"SELECT coalesce(bool_and(coalesce(starts_with(j, '{{'), false)), true) "
+            f"FROM {source}", p.values,
+        ).fetchone()[0]
     )  # fmt: skip
 
 
@@ -338,7 +386,8 @@ def _record_problems(con, item: Loaded) -> list[str]:
     spec = contract.spec_of(item.endpoint) or {"properties": {}, "required": []}
     resource = vocabulary.RESOURCES[item.endpoint]
     params = Params()
-    reasons = contract.problems_sql(spec, "r", params)
+    # A file known to keep the contract may hold only the members the report reads.
+    reasons = "[]::VARCHAR[]" if item.kept_contract else contract.problems_sql(spec, "r", params)
     own = _own_problems("r", resource, list(item.paths), params)
     not_object = params.add("not a JSON object")
     # A record the pass over every record doubted may keep the contract after all (see

@@ -41,6 +41,18 @@ def structure(spec: dict) -> str:
     return constant(json.dumps(_shape(spec)))
 
 
+def struct_type(spec: dict) -> str:
+    """The DuckDB type of a record in the shape :func:`structure` gives (for ``read_json``)."""
+    return _type_of(_shape(spec))
+
+
+def _type_of(shape) -> str:
+    if not isinstance(shape, dict):
+        return shape
+    members = ", ".join(f"{quote(name)} {_type_of(member)}" for name, member in shape.items())
+    return f"STRUCT({members})"
+
+
 def object_arrays(spec: dict) -> list[str]:
     """The top-level members that are arrays of objects (each parsed once: :func:`items_sql`)."""
     return [n for n, m in spec.get("properties", {}).items() if _is_object_array(m)]

@@ -37,12 +37,14 @@ def check_contract(*, submission: SubmissionFile) -> dict:
         _record(submission, {"state": ContractState.NOT_CHECKED})
         return submission.contract_check
     folder = RunFolder.of_file_check(submission.pk)
+    path = Path(submission.file.path)
+    one_per_line = False
     try:
         with engine(folder.create()) as con:
             problems = edfi.contract_problems(
-                con, path=Path(submission.file.path), name=submission.original_name,
-                endpoint=submission.resource,
-            )  # fmt: skip
+                con, path=path, name=submission.original_name, endpoint=submission.resource
+            )
+            one_per_line = not problems and edfi.one_record_per_line(con, path)
     except InputError as exc:
         problems = exc.problems
     finally:
@@ -52,6 +54,7 @@ def check_contract(*, submission: SubmissionFile) -> dict:
         {
             "state": ContractState.BROKEN if problems else ContractState.KEPT,
             "problems": problems,
+            "one_record_per_line": one_per_line,
             "version": edfi.contract_version(submission.resource),
             "checked_at": timezone.now().isoformat(),
         },
@@ -74,6 +77,15 @@ def contract_kept(submission: SubmissionFile) -> bool:
     return check.get("state") == ContractState.KEPT and check.get(
         "version"
     ) == edfi.contract_version(submission.resource)
+
+
+def reading_of(submission: SubmissionFile) -> dict:
+    """How a run reads the file (``edfi.load``'s options), from what its check found."""
+    kept = contract_kept(submission)
+    return {
+        "kept_contract": kept,
+        "one_record_per_line": kept and bool(submission.contract_check.get("one_record_per_line")),
+    }
 
 
 def _record(submission: SubmissionFile, check: dict) -> None:

@@ -36,7 +36,7 @@ from parallel.models import (
     Side,
     SubmissionFile,
 )
-from parallel.services.contract_checks import contract_kept
+from parallel.services.contract_checks import reading_of
 from parallel.services.definitions import run_problems
 from rolloutplanner.jobs import JobCancelled
 
@@ -208,8 +208,7 @@ def _reconcile(run, con, progress, timings) -> dict:
     for number, (endpoint, submission) in enumerate(edfi_files.items()):
         loaded[endpoint] = edfi.load(
             con, path=_file_path(submission), name=submission.original_name,
-            endpoint=endpoint, paths=sorted(paths[endpoint]),
-            kept_contract=contract_kept(submission),
+            endpoint=endpoint, paths=sorted(paths[endpoint]), **reading_of(submission),
         )  # fmt: skip
         progress(25 + 20 * (number + 1) / len(edfi_files), "Loading the Ed-Fi extract")
     timings["stage_edfi_seconds"] = round(time.perf_counter() - t, 3)

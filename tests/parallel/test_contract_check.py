@@ -94,6 +94,7 @@ def test_a_checked_file_still_gets_the_reports_own_checks(make_collection):
     collection.upload_all()
     for submission in _edfi_files(collection):
         check_contract(submission=submission)
+        assert submission.contract_check["one_record_per_line"] is True
     run = collection.new_run()
 
     with pytest.raises(InputError) as caught:
@@ -183,8 +184,9 @@ _SEPA_PATHS = [
 ]  # fmt: skip
 
 
-def test_a_file_read_as_checked_gives_the_columns_the_full_read_gives(tmp_path):
-    path = tmp_path / "sepa.jsonl"
+@pytest.mark.parametrize("layout", ["lines", "array"])
+def test_a_file_read_as_checked_gives_the_columns_the_full_read_gives(tmp_path, layout):
+    path = tmp_path / "sepa.json"
     records = [
         sepa(),
         sepa(studentReference={"studentUniqueId": "S2"}, endDate="2025-06-01",
@@ -193,20 +195,70 @@ def test_a_file_read_as_checked_gives_the_columns_the_full_read_gives(tmp_path):
                            {"disabilityDescriptor": "uri://x.org/DisabilityDescriptor#A",
                             "orderOfDisability": 1, "disabilityDiagnosis": "d"}]),
         sepa(studentReference={"studentUniqueId": "S3"}, disabilities=[]),
+        sepa(studentReference={"studentUniqueId": "S4"}, endDate=None),
     ]  # fmt: skip
-    path.write_text("".join(json.dumps(r) + "\n" for r in records))
+    if layout == "lines":
+        path.write_text("".join(json.dumps(r) + "\n" for r in records))
+    else:
+        path.write_text(json.dumps(records, indent=2))
     tables = []
     with duckdb.connect() as con:
-        for kept in (False, True):
+        assert edfi.one_record_per_line(con, path)
+        for kept, whole in [(False, False), (True, False), (True, True)]:
             item = edfi.load(con, path=path, name=path.name, endpoint=SEPA, paths=_SEPA_PATHS,
-                             kept_contract=kept)  # fmt: skip
+                             kept_contract=kept, one_record_per_line=whole)  # fmt: skip
             columns = ", ".join(f'"{p}"' for p in item.paths)
             tables.append(
                 con.execute(f"SELECT {columns} FROM {item.table} ORDER BY rowid").fetchall()
             )
+            assert edfi.problems(con, {SEPA: item}, {}) == []
 
-    assert tables[0] == tables[1] and len(tables[0]) == 3
+    assert tables[0] == tables[1] == tables[2] and len(tables[0]) == 4
     assert tables[0][1][item.paths.index("disabilities[].orderOfDisability")] == ["2", "1"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('{"a": 1}\n{"a": 2}\n', True),
+        ('{"a": 1}\n{"a": 2}', True),
+        ('{"a": 1}\n\n{"a": 2}\n', False),
+        ('\ufeff{"a": 1}\n{"a": 2}\n', False),
+        ('{"a": 1}\n  {"a": 2}\n', False),
+    ],
+)
+def test_a_file_has_one_record_per_line_only_without_blank_lines_or_leading_bytes(
+    tmp_path, text, expected
+):
+    path = tmp_path / "records.jsonl"
+    path.write_text(text, encoding="utf-8")
+    with duckdb.connect() as con:
+        assert edfi.one_record_per_line(con, path) is expected
+
+
+@pytest.mark.django_db
+def test_a_file_with_blank_lines_is_read_line_by_line_and_names_the_right_line(make_collection):
+    collection = make_collection(students=20, rate=0, upload=False)
+    lines = collection.data.sepa.read_text().splitlines()
+    third = json.loads(lines[2])
+    third["specialEducationSettingDescriptor"] = "Inside regular class 80%"
+    lines[2] = json.dumps(third)
+    collection.data.sepa.write_text("\n\n".join(lines) + "\n")
+    collection.upload_all()
+    for submission in _edfi_files(collection):
+        check_contract(submission=submission)
+    sepa_file = SubmissionFile.objects.get(cycle=collection.cycle, resource=SEPA)
+    assert sepa_file.contract_state == ContractState.KEPT
+    assert sepa_file.contract_check["one_record_per_line"] is False
+
+    with pytest.raises(InputError) as caught:
+        run_reconciliation(run=collection.new_run())
+
+    assert caught.value.problems == [
+        "studentSpecialEducationProgramAssociations.jsonl line 5: "
+        "specialEducationSettingDescriptor is not a descriptor URI "
+        "(uri://namespace/Descriptor#Code)."
+    ]
 
 
 @pytest.mark.parametrize("endpoint", sorted(vocabulary.RESOURCES))
