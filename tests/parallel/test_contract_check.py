@@ -83,25 +83,33 @@ def test_a_run_over_checked_files_finds_what_it_finds_over_unchecked_ones(make_c
 
 
 @pytest.mark.django_db
-def test_a_checked_file_still_gets_the_reports_own_checks(make_collection):
+@pytest.mark.parametrize(
+    ("separator", "one_per_line", "line"), [("\n", True, 3), ("\n\n", False, 5)],
+    ids=["read whole", "blank lines: read line by line"],
+)  # fmt: skip
+def test_a_checked_file_still_gets_the_reports_own_checks_on_the_right_line(
+    make_collection, separator, one_per_line, line
+):
     """The contract does not say a descriptor is a URI; the report reading it does."""
     collection = make_collection(students=20, rate=0, upload=False)
     lines = collection.data.sepa.read_text().splitlines()
     third = json.loads(lines[2])
     third["specialEducationSettingDescriptor"] = "Inside regular class 80%"
     lines[2] = json.dumps(third)
-    collection.data.sepa.write_text("\n".join(lines) + "\n")
+    collection.data.sepa.write_text(separator.join(lines) + "\n")
     collection.upload_all()
     for submission in _edfi_files(collection):
         check_contract(submission=submission)
-        assert submission.contract_check["one_record_per_line"] is True
+        assert submission.contract_state == ContractState.KEPT
+    sepa_file = SubmissionFile.objects.get(cycle=collection.cycle, resource=SEPA)
+    assert sepa_file.contract_check["one_record_per_line"] is one_per_line
     run = collection.new_run()
 
     with pytest.raises(InputError) as caught:
         run_reconciliation(run=run)
 
     assert caught.value.problems == [
-        "studentSpecialEducationProgramAssociations.jsonl line 3: "
+        f"studentSpecialEducationProgramAssociations.jsonl line {line}: "
         "specialEducationSettingDescriptor is not a descriptor URI "
         "(uri://namespace/Descriptor#Code)."
     ]
@@ -234,31 +242,6 @@ def test_a_file_has_one_record_per_line_only_without_blank_lines_or_leading_byte
     path.write_text(text, encoding="utf-8")
     with duckdb.connect() as con:
         assert edfi.one_record_per_line(con, path) is expected
-
-
-@pytest.mark.django_db
-def test_a_file_with_blank_lines_is_read_line_by_line_and_names_the_right_line(make_collection):
-    collection = make_collection(students=20, rate=0, upload=False)
-    lines = collection.data.sepa.read_text().splitlines()
-    third = json.loads(lines[2])
-    third["specialEducationSettingDescriptor"] = "Inside regular class 80%"
-    lines[2] = json.dumps(third)
-    collection.data.sepa.write_text("\n\n".join(lines) + "\n")
-    collection.upload_all()
-    for submission in _edfi_files(collection):
-        check_contract(submission=submission)
-    sepa_file = SubmissionFile.objects.get(cycle=collection.cycle, resource=SEPA)
-    assert sepa_file.contract_state == ContractState.KEPT
-    assert sepa_file.contract_check["one_record_per_line"] is False
-
-    with pytest.raises(InputError) as caught:
-        run_reconciliation(run=collection.new_run())
-
-    assert caught.value.problems == [
-        "studentSpecialEducationProgramAssociations.jsonl line 5: "
-        "specialEducationSettingDescriptor is not a descriptor URI "
-        "(uri://namespace/Descriptor#Code)."
-    ]
 
 
 @pytest.mark.parametrize("endpoint", sorted(vocabulary.RESOURCES))
