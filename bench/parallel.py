@@ -266,8 +266,7 @@ def _check_uploads(run, directory: Path) -> None:
 
     seconds, peaks, states = 0.0, [], []
     for submission in run.files.filter(side="edfi").order_by("resource"):
-        queue_contract_check(submission=submission)
-        job = _latest_job()
+        job = queue_contract_check(submission=submission)
         connection.close()
         peaks.append(_in_worker(job.pk, directory))
         job.refresh_from_db()
@@ -276,12 +275,6 @@ def _check_uploads(run, directory: Path) -> None:
         states.append(submission.contract_state)
     print(f"upload check        {seconds:.2f} s for {len(states)} Ed-Fi files (once per file; "
           f"{', '.join(states)}), peak RSS {max(peaks):.0f} MB")  # fmt: skip
-
-
-def _latest_job():
-    from rolloutplanner.models import Job
-
-    return Job.objects.order_by("-pk").first()
 
 
 def _in_worker(job_id: int, directory: Path) -> float:

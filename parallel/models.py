@@ -242,7 +242,8 @@ class SubmissionFile(models.Model):
     uploaded_at = models.DateTimeField(default=timezone.now)
     purged_at = models.DateTimeField(null=True, blank=True)
     # An Ed-Fi file's check against the Ed-Fi API contract, made once after upload:
-    # {"state": ContractState, "problems": [...], "version": ..., "checked_at": ...}.
+    # {"state": ContractState, "problems": [...], "one_record_per_line": bool,
+    #  "version": ..., "checked_at": ...} (services.contract_checks writes it).
     contract_check = models.JSONField(default=dict, blank=True, editable=False)
 
     history = HistoricalRecords()

@@ -1,8 +1,9 @@
 """A run's (or a file check's) spill folder: DuckDB's temporary files live here.
 
 Student-level rows never leave this folder except as results written to PostgreSQL. It is on
-``PARALLEL_SPILL_DIR`` (protected disk), removed when the run ends, and, when a worker died
-mid-run, by the job's clean-up or the retention purge (``services.runs.remove_run_work``).
+``PARALLEL_SPILL_DIR`` (protected disk), removed when the run or check ends, and, when a worker
+died mid-way, by the job's clean-up (``services.runs.remove_run_work``,
+``services.contract_checks.end_contract_check``); a run's folder also by the retention purge.
 """
 
 from __future__ import annotations

@@ -18,17 +18,18 @@ from parallel.engine.workdir import RunFolder, engine
 from parallel.errors import InputError
 from parallel.models import ContractState, Side, SubmissionFile
 from rolloutplanner.jobs import enqueue_job
+from rolloutplanner.models import Job
 
 CHECK_JOB_KIND = "parallel_edfi_check"
 
 
-def queue_contract_check(*, submission: SubmissionFile, user=None) -> None:
-    """Queue the check of an Ed-Fi file (a legacy file has none); sent once the caller's
-    transaction commits."""
+def queue_contract_check(*, submission: SubmissionFile, user=None) -> Job | None:
+    """Queue the check of an Ed-Fi file (a legacy file has none) and return its job, sent to
+    the worker once the caller's transaction commits."""
     if submission.side != Side.EDFI:
-        return
+        return None
     _record(submission, {"state": ContractState.QUEUED})
-    enqueue_job(kind=CHECK_JOB_KIND, user=user, parameters={"file_id": submission.pk})
+    return enqueue_job(kind=CHECK_JOB_KIND, user=user, parameters={"file_id": submission.pk})
 
 
 def check_contract(*, submission: SubmissionFile) -> dict:
