@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -73,67 +74,33 @@ def load(con: duckdb.DuckDBPyConnection, *, path, name: str, endpoint: str,
     table = f"edfi_{endpoint}"
     resource = vocabulary.RESOURCES[endpoint]
     wanted = list(dict.fromkeys([*resource.key, *paths]))
-    spec = contract.spec_of(endpoint) or {"properties": {}, "required": []}
     params = Params()
-    array = edfi_json.first_byte(path) == b"["
-    path_value = params.add(str(path))
-    source = (_ARRAY if array else _LINES).format(path=path_value)
-    record = "r"
-    # Contract-shaped parse when every path the report reads is in the contract (the usual
-    # case); else each member as raw JSON, parsed again where read (``contract.ok_sql``).
-    shaped = bool(spec.get("properties")) and all(
-        parsed.readable(spec, vocabulary.segments(p)) for p in wanted
-    )
-    if shaped and kept_contract:
-        spec = parsed.narrowed(spec, [vocabulary.segments(p) for p in wanted])
-    if shaped:
-        arrays = parsed.object_arrays(spec)
-        items = {name: f"items_{i}" for i, name in enumerate(arrays)}
-        parse_items = "".join(
-            f", {parsed.items_sql(spec, record, name)} AS {items[name]}" for name in arrays
-        )
-        structure = parsed.structure(spec)
-        contract_ok = "true" if kept_contract else parsed.ok_sql(spec, record, params, items)
-
-        def read(path: str) -> str:
-            return parsed.path_sql(spec, record, vocabulary.segments(path), items)
-    else:
-        parse_items = ""
-        structure = constant(contract.structure(spec))
-        contract_ok = contract.ok_sql(spec, record, params)
-
-        def read(path: str) -> str:
-            return vocabulary.path_sql(record, path, params, raw=True)
-
+    reading = _reading(
+        path=path, endpoint=endpoint, wanted=wanted, params=params,
+        kept_contract=kept_contract, one_record_per_line=one_record_per_line,
+    )  # fmt: skip
     # Each path is read once, raw (descriptor URIs whole): the report's own checks and the
     # stored column (a descriptor's code value) both read that one extraction.
-    reads = {p: read(p) for p in wanted}
+    reads = {p: reading.read(p) for p in wanted}
     raws = [f"{reads[p]} AS {_raw(i)[2:]}" for i, p in enumerate(wanted)]
     columns = [f"{_stored(_raw(i), p)} AS {quote(p)}" for i, p in enumerate(wanted)]
     namespaces = _usual_namespaces(
-        con, source=source, structure=structure, parse_items=parse_items, params=params,
+        con, sample=reading.sample, params=params,
         read={p: sql for p, sql in reads.items() if vocabulary.is_descriptor(p)},
     )  # fmt: skip
     own = _own_checks_on_raw(resource, wanted, params, namespaces)
     # Every record is checked with booleans only; the text of the few that fail is kept so
     # that their reasons are spelled out afterwards (``_record_problems``).
-    whole = kept_contract and one_record_per_line and shaped
-    if whole:
-        records = _records_whole(path_value, array=array, spec=spec)
-        carried, failed_text = "t.r", "to_json(x.r)::VARCHAR"
-    else:
-        records = _records_by_line(source, structure)
-        carried, failed_text = "t.j", "x.j"
     sql = f"""
         CREATE OR REPLACE TABLE {quote(table)} AS
         SELECT x.is_object, x.blank, x.deep,
                CASE WHEN x.blank OR (x.is_object AND x.contract_ok AND {own}) THEN NULL
-                    ELSE {failed_text} END AS failed,
+                    ELSE {reading.failed_text} END AS failed,
                {", ".join(columns)}
         FROM (
-          SELECT {carried}, t.is_object, t.blank, t.deep, {contract_ok} AS contract_ok,
-                 {", ".join(raws)}
-          FROM (SELECT *{parse_items} FROM ({records})) t
+          SELECT {reading.carried}, t.is_object, t.blank, t.deep,
+                 {reading.contract_ok} AS contract_ok, {", ".join(raws)}
+          FROM ({reading.records}) t
         ) x
     """
     try:
@@ -151,6 +118,73 @@ def load(con: duckdb.DuckDBPyConnection, *, path, name: str, endpoint: str,
         endpoint=endpoint, path=Path(path), name=name, table=table, paths=tuple(wanted),
         kept_contract=kept_contract,
     )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class _Reading:
+    """How a file's records are read: ``records`` gives each as ``r`` with the tests of what
+    it is (``blank``, ``deep``, ``is_object``); ``sample`` the first ones as ``r``;
+    ``read(path)`` the SQL of a member path of ``r``; ``contract_ok`` whether ``r`` keeps the
+    contract; ``carried`` and ``failed_text`` keep a failing record's text."""
+
+    records: str
+    sample: str
+    read: Callable[[str], str]
+    contract_ok: str
+    carried: str = "t.j"
+    failed_text: str = "x.j"
+
+
+def _reading(*, path, endpoint: str, wanted: list[str], params: Params, kept_contract: bool,
+             one_record_per_line: bool) -> _Reading:  # fmt: skip
+    spec = contract.spec_of(endpoint) or {"properties": {}, "required": []}
+    array = edfi_json.first_byte(path) == b"["
+    path_value = params.add(str(path))
+    source = (_ARRAY if array else _LINES).format(path=path_value)
+    # Contract-shaped parse when every path the report reads is in the contract (the usual
+    # case); else each member as raw JSON, parsed again where read (``contract.ok_sql``).
+    shaped = bool(spec.get("properties")) and all(
+        parsed.readable(spec, vocabulary.segments(p)) for p in wanted
+    )
+    if not shaped:
+        structure = constant(contract.structure(spec))
+        return _Reading(
+            records=_records_by_line(source, structure),
+            sample=_first_lines(source, structure),
+            read=lambda p: vocabulary.path_sql("r", p, params, raw=True),
+            contract_ok=contract.ok_sql(spec, "r", params),
+        )
+    if kept_contract:
+        spec = parsed.narrowed(spec, [vocabulary.segments(p) for p in wanted])
+    if kept_contract and one_record_per_line:
+        records = _records_whole(path_value, array=array, spec=spec)
+        return _Reading(
+            records=records,
+            sample=f"SELECT r FROM ({records}) LIMIT {NAMESPACE_SAMPLE}",
+            read=lambda p: parsed.path_sql(spec, "r", vocabulary.segments(p), typed=True),
+            contract_ok="true",
+            carried="t.r",
+            failed_text="to_json(x.r)::VARCHAR",
+        )
+    arrays = parsed.object_arrays(spec)
+    items = {name: f"items_{i}" for i, name in enumerate(arrays)}
+    parse_items = "".join(
+        f", {parsed.items_sql(spec, 'r', name)} AS {items[name]}" for name in arrays
+    )
+    structure = parsed.structure(spec)
+    return _Reading(
+        records=f"SELECT *{parse_items} FROM ({_records_by_line(source, structure)})",
+        sample=f"SELECT *{parse_items} FROM ({_first_lines(source, structure)})",
+        read=lambda p: parsed.path_sql(spec, "r", vocabulary.segments(p), items),
+        contract_ok="true" if kept_contract else parsed.ok_sql(spec, "r", params, items),
+    )
+
+
+def _first_lines(source: str, structure: str) -> str:
+    return (
+        f"SELECT from_json(j, {structure}) AS r FROM "
+        f"(SELECT j FROM {source} WHERE starts_with(j, '{{') LIMIT {NAMESPACE_SAMPLE})"
+    )
 
 
 def _records_by_line(source: str, structure: str) -> str:
@@ -179,13 +213,14 @@ def _records_by_line(source: str, structure: str) -> str:
 
 def _records_whole(path_value: str, *, array: bool, spec: dict) -> str:
     """The records of a file known to keep its contract, one per line (or array element),
-    read by DuckDB's JSON reader straight into the (narrowed) contract's shape ``r``: no
-    line is held as text, and each one's position is still its line."""
+    read by DuckDB's JSON reader straight into the (narrowed) contract's types
+    (``parsed.record_type``): no line is held as text, no member parsed twice, and each
+    record's position is still its line."""
     layout = "array" if array else "newline_delimited"
     return (
         "SELECT r, false AS blank, false AS deep, true AS is_object "
         f"FROM read_json({path_value}, format='{layout}', records=false, "
-        f"columns={{'r': {constant(parsed.struct_type(spec))}}}, maximum_object_size=8388608)"
+        f"columns={{'r': {constant(parsed.record_type(spec))}}}, maximum_object_size=8388608)"
     )
 
 
@@ -242,7 +277,7 @@ def _stored(raw: str, path: str) -> str:
     return f"split_part({raw}, '#', 2)"
 
 
-def _usual_namespaces(con, *, source: str, structure: str, parse_items: str, params: Params,
+def _usual_namespaces(con, *, sample: str, params: Params,
                       read: dict[str, str]) -> dict[str, list[str]]:  # fmt: skip
     """Per descriptor path, the namespaces (``uri://…/SexDescriptor#``) its values have in the
     file's first records, each a valid descriptor URI prefix.
@@ -258,10 +293,6 @@ def _usual_namespaces(con, *, source: str, structure: str, parse_items: str, par
     for number, (member, value) in enumerate(read.items()):
         each = f"unnest({value})" if "[]" in member else value
         parts.append(f"SELECT {number} AS n, split_part({each}, '#', 1) || '#' AS ns FROM sample")
-    sample = (
-        f"SELECT *{parse_items} FROM (SELECT from_json(j, {structure}) AS r FROM "
-        f"(SELECT j FROM {source} WHERE starts_with(j, '{{') LIMIT {NAMESPACE_SAMPLE}))"
-    )
     sql, values = params.used_in(
         f"WITH sample AS ({sample}) SELECT n, ns, count(*) FROM ({' UNION ALL '.join(parts)}) "
         "WHERE ns IS NOT NULL GROUP BY ALL ORDER BY n, count(*) DESC, ns"

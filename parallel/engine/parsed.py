@@ -41,16 +41,30 @@ def structure(spec: dict) -> str:
     return constant(json.dumps(_shape(spec)))
 
 
-def struct_type(spec: dict) -> str:
-    """The DuckDB type of a record in the shape :func:`structure` gives (for ``read_json``)."""
-    return _type_of(_shape(spec))
+def record_type(spec: dict) -> str:
+    """The DuckDB type a record known to keep ``spec`` is read into by ``read_json``: objects
+    as STRUCTs, arrays of objects as lists of them, scalars and arrays of scalars as text
+    (DuckDB's JSON reader gives a scalar's text as ``json_extract_string`` does); anything
+    else (an object the contract leaves open) as raw JSON. :func:`path_sql` with
+    ``typed=True`` reads it."""
+    if _is_object(spec):
+        members = ", ".join(
+            f"{quote(name)} {record_type(member)}" for name, member in spec["properties"].items()
+        )
+        return f"STRUCT({members})"
+    if _is_object_array(spec):
+        return record_type(spec["items"]) + "[]"
+    if _is_scalar_array(spec):
+        return "VARCHAR[]"
+    return "VARCHAR" if _is_scalar(spec) else "JSON"
 
 
-def _type_of(shape) -> str:
-    if not isinstance(shape, dict):
-        return shape
-    members = ", ".join(f"{quote(name)} {_type_of(member)}" for name, member in shape.items())
-    return f"STRUCT({members})"
+def _is_scalar(spec: dict) -> bool:
+    return spec.get("type") in ("string", "integer", "number", "boolean")
+
+
+def _is_scalar_array(spec: dict) -> bool:
+    return spec.get("type") == "array" and _is_scalar(spec.get("items", {}))
 
 
 def object_arrays(spec: dict) -> list[str]:
@@ -95,9 +109,10 @@ def ok_sql(spec: dict, value: str, params: Params, items: dict[str, str] | None 
 
 
 def path_sql(spec: dict, record: str, segments: list[str], items: dict[str, str] | None = None,
-             depth: int = 0) -> str:  # fmt: skip
+             depth: int = 0, *, typed: bool = False) -> str:  # fmt: skip
     """The text at a member path (``segments``: ``vocabulary.segments``) of a parsed record;
-    a list of text through an array. As ``vocabulary.path_sql`` reads it from raw JSON."""
+    a list of text through an array. As ``vocabulary.path_sql`` reads it from raw JSON.
+    ``typed``: the record was read as :func:`record_type` says, its scalars already text."""
     name, rest = segments[0], segments[1:]
     member_spec = spec.get("properties", {}).get(name)
     member = f"{record}.{quote(name)}"
@@ -105,15 +120,20 @@ def path_sql(spec: dict, record: str, segments: list[str], items: dict[str, str]
         raise KeyError(name)
     if rest and rest[0] == "[]":
         each = f"x{depth}"
+        if typed and _is_scalar_array(member_spec):
+            # (A path into a scalar reads nothing, as from raw JSON.)
+            return member if not rest[1:] else f"list_transform({member}, lambda {each}: NULL)"
         if _is_object_array(member_spec):
-            parsed = (items or {}).get(name) or items_sql(spec, record, name)
-            inner = path_sql(member_spec["items"], each, rest[1:], depth=depth + 1)
+            parsed = member if typed else (items or {}).get(name) or items_sql(spec, record, name)
+            inner = path_sql(member_spec["items"], each, rest[1:], depth=depth + 1, typed=typed)
         else:
             parsed = f"from_json({member}, '[\"JSON\"]')"
             inner = _text(each, rest[1:])
         return f"list_transform({parsed}, lambda {each}: {inner})"
     if rest and _is_object(member_spec):
-        return path_sql(member_spec, member, rest, depth=depth + 1)
+        return path_sql(member_spec, member, rest, depth=depth + 1, typed=typed)
+    if typed and _is_scalar(member_spec):
+        return member if not rest else "NULL::VARCHAR"
     return _text(member, rest)
 
 

@@ -259,3 +259,113 @@ def test_a_narrowed_contract_holds_only_the_members_on_the_paths(endpoint):
         assert parsed.readable(narrow, segments)
     with pytest.raises(KeyError):
         parsed.narrowed(spec, [["noSuchMember"]])
+
+
+def _leaf_paths(spec: dict, prefix: str = "") -> list[str]:
+    """Every scalar member path of a contract (``vocabulary.segments`` spelling)."""
+    found = []
+    for name, member in spec.get("properties", {}).items():
+        items = member.get("items", {})
+        if member.get("properties"):
+            found += _leaf_paths(member, f"{prefix}{name}.")
+        elif member.get("type") == "array" and items.get("properties"):
+            found += _leaf_paths(items, f"{prefix}{name}[].")
+        elif member.get("type") == "array":
+            found.append(f"{prefix}{name}[]")
+        else:
+            found.append(f"{prefix}{name}")
+    return found
+
+
+def _value(name: str, spec: dict, number: int):
+    """A scalar of the member's type, with what a text reading could get wrong."""
+    kind = spec.get("type")
+    if kind == "integer":
+        return [12, -3, 0][number % 3]
+    if kind == "number":
+        return [12.5, 1e2, 0.125][number % 3]
+    if kind == "boolean":
+        return number % 2 == 0
+    if name.endswith("Descriptor"):
+        return f"uri://ed-fi.org/{name[0].upper()}{name[1:]}#Zoë {number}"
+    if spec.get("format") == "date":
+        return f"2024-09-0{number % 9 + 1}"
+    return ['Zoë "q" \\ back\tslash', "S2", "línea\nnueva"][number % 3]
+
+
+def _record_of(spec: dict, number: int) -> dict:
+    record = {}
+    for name, member in spec.get("properties", {}).items():
+        items = member.get("items", {})
+        if member.get("properties"):
+            record[name] = _record_of(member, number)
+        elif member.get("type") == "array" and items.get("properties"):
+            record[name] = [_record_of(items, number + i) for i in range(number % 3)]
+        elif member.get("type") == "array":
+            record[name] = [_value(name, items, number + i) for i in range(2)]
+        else:
+            record[name] = None if number == 3 else _value(name, member, number)
+    return record
+
+
+@pytest.mark.parametrize("endpoint", sorted(vocabulary.RESOURCES))
+def test_every_member_a_checked_file_reads_is_the_text_the_full_read_gives(tmp_path, endpoint):
+    """Numbers, booleans, escapes, accents and nulls come out of DuckDB's JSON reader (a
+    checked file read whole) as the same text as the line-by-line reads give."""
+    spec = contract.spec_of(endpoint)
+    paths = _leaf_paths(spec)
+    records = [_record_of(spec, n) for n in range(6)]
+    for number, record in enumerate(records):  # distinct natural keys
+        record.setdefault("studentUniqueId", f"S{number}")
+        if "studentReference" in record:
+            record["studentReference"]["studentUniqueId"] = f"S{number}"
+    path = tmp_path / f"{endpoint}.jsonl"
+    path.write_text("".join(json.dumps(r, ensure_ascii=number % 2 == 0) + "\n"
+                            for number, r in enumerate(records)))  # fmt: skip
+    tables = []
+    with duckdb.connect() as con:
+        assert edfi.one_record_per_line(con, path)
+        for kept, whole in [(False, False), (True, False), (True, True)]:
+            item = edfi.load(con, path=path, name=path.name, endpoint=endpoint, paths=paths,
+                             kept_contract=kept, one_record_per_line=whole)  # fmt: skip
+            columns = ", ".join(f'"{p}"' for p in item.paths)
+            tables.append(
+                con.execute(f"SELECT {columns} FROM {item.table} ORDER BY rowid").fetchall()
+            )
+
+    assert tables[0] == tables[1] == tables[2]
+    assert len(tables[0]) == 6 and len(paths) > 5
+    row = dict(zip(item.paths, tables[0][0], strict=True))
+    assert any(v == 'Zoë "q" \\ back\tslash' for v in row.values())
+
+
+@pytest.mark.parametrize(
+    "segments",
+    [["a"], ["a", "z"], ["b", "[]"], ["b", "[]", "z"], ["c", "d", "e"], ["c"]],
+    ids=["scalar", "into a scalar", "scalar list", "into scalar items", "open object", "whole"],
+)
+def test_a_path_reads_the_same_from_typed_records_as_from_raw_json(tmp_path, segments):
+    spec = {
+        "type": "object",
+        "properties": {
+            "a": {"type": "string"},
+            "b": {"type": "array", "items": {"type": "string"}},
+            "c": {"type": "object"},
+        },
+    }
+    path = tmp_path / "records.jsonl"
+    path.write_text(json.dumps({"a": "x", "b": ["p", "q"], "c": {"d": {"e": 5}}}) + "\n")
+    typed = parsed.path_sql(spec, "r", segments, typed=True)
+    raw = parsed.path_sql(spec, "r", segments)
+    with duckdb.connect() as con:
+        from_typed = con.execute(
+            f"SELECT {typed} FROM read_json('{path}', format='newline_delimited', "
+            f"records=false, columns={{'r': {parsed.constant(parsed.record_type(spec))}}})"
+        ).fetchall()
+        from_raw = con.execute(
+            f"SELECT {raw} FROM (SELECT from_json(j, {parsed.structure(spec)}) AS r FROM "
+            f"read_csv('{path}', columns={{'j': 'VARCHAR'}}, header=false, delim=chr(1), "
+            "quote='', escape=''))"
+        ).fetchall()
+
+    assert from_typed == from_raw
