@@ -88,47 +88,51 @@ def insert_results(cursor, run, previous, lea_map: dict[str, int]) -> None:
         f"FROM (VALUES {lea_rows}) AS leas(state_id, lea_pk)",
         lea_params,
     )
+    # Each differing record with its LEA and the run it was first seen in (this one, unless
+    # the previous run had it).
+    cursor.execute("DROP TABLE IF EXISTS pg_temp.run_rows")
     cursor.execute(
         """
-        INSERT INTO parallel_discrepancygroup
-            (run_id, lea_id, kind, field, count, new_count, responsible_party, status, notes)
-        SELECT %s, m.lea_pk, d.kind, d.field, count(*), 0, '', 'open', ''
-        FROM run_diff d JOIN run_leas m ON m.state_id = d.lea_id
-        GROUP BY m.lea_pk, d.kind, d.field
+        CREATE TEMP TABLE run_rows ON COMMIT DROP AS
+        SELECT m.lea_pk, d.*, coalesce(p.first_seen_run_id, %(run)s) AS first_seen
+        FROM run_diff d
+        JOIN run_leas m ON m.state_id = d.lea_id
+        LEFT JOIN parallel_discrepancy p
+          ON p.run_id = %(previous)s AND p.lea_id = m.lea_pk AND p.kind = d.kind
+         AND p.field = d.field AND p.student_id = d.student_id
         """,
-        [run.pk],
+        {"run": run.pk, "previous": previous.pk if previous else None},
     )
-    # Fresh rows: without statistics PostgreSQL would join the groups on kind and field alone.
-    cursor.execute("ANALYZE parallel_discrepancygroup, run_leas")
+    # The groups, each linked to the previous run's group of the same LEA, kind and field (the
+    # triage it carries: ``services.triage.carry_forward``), and their rows, in one statement:
+    # the rows find their group by the ids the insert returns, not by a join on the table.
     cursor.execute(
         """
+        WITH groups AS (
+            INSERT INTO parallel_discrepancygroup
+                (run_id, lea_id, kind, field, count, new_count, responsible_party, status,
+                 notes, carried_from_id)
+            SELECT %(run)s, r.lea_pk, r.kind, r.field, r.n, r.new, '', 'open', '', p.id
+            FROM (SELECT lea_pk, kind, field, count(*) AS n,
+                         count(*) FILTER (WHERE first_seen = %(run)s) AS new
+                  FROM run_rows GROUP BY lea_pk, kind, field) r
+            LEFT JOIN parallel_discrepancygroup p
+              ON p.run_id = %(previous)s AND p.lea_id = r.lea_pk AND p.kind = r.kind
+             AND p.field = r.field
+            RETURNING id, lea_id, kind, field
+        )
         INSERT INTO parallel_discrepancy
             (run_id, group_id, lea_id, kind, student_id, field, legacy_value, edfi_value,
              edfi_raw, mapping_entry, cause, explanation, first_seen_run_id)
         SELECT %(run)s, g.id, g.lea_id, d.kind, d.student_id, d.field,
                coalesce(left(d.legacy_value, 200), ''), coalesce(left(d.edfi_value, 200), ''),
                coalesce(left(d.edfi_raw, 200), ''), coalesce(d.mapping_entry, ''),
-               coalesce(d.cause, ''), coalesce(left(d.explanation, 300), ''),
-               coalesce(p.first_seen_run_id, %(run)s)
-        FROM run_diff d
-        JOIN run_leas m ON m.state_id = d.lea_id
-        JOIN parallel_discrepancygroup g
-          ON g.run_id = %(run)s AND g.lea_id = m.lea_pk AND g.kind = d.kind AND g.field = d.field
-        LEFT JOIN parallel_discrepancy p
-          ON p.run_id = %(previous)s AND p.lea_id = m.lea_pk AND p.kind = d.kind
-         AND p.field = d.field AND p.student_id = d.student_id
-        ORDER BY m.lea_pk, d.kind, d.field, d.student_id
+               coalesce(d.cause, ''), coalesce(left(d.explanation, 300), ''), d.first_seen
+        FROM run_rows d
+        JOIN groups g ON g.lea_id = d.lea_pk AND g.kind = d.kind AND g.field = d.field
+        ORDER BY d.lea_pk, d.kind, d.field, d.student_id
         """,
         {"run": run.pk, "previous": previous.pk if previous else None},
-    )
-    cursor.execute(
-        """
-        UPDATE parallel_discrepancygroup g SET new_count = n.new
-        FROM (SELECT group_id, count(*) AS new FROM parallel_discrepancy
-              WHERE run_id = %(run)s AND first_seen_run_id = %(run)s GROUP BY group_id) n
-        WHERE g.id = n.group_id
-        """,
-        {"run": run.pk},
     )
     cursor.execute(
         """

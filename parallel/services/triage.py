@@ -22,7 +22,9 @@ def carry_forward(*, run: ReconciliationRun, previous: ReconciliationRun | None)
 
     Groups that no longer appear are marked verified (resolved on this run); a group reported
     fixed at source that still appears is reopened with a note. Called inside the transaction
-    that writes the run's results. Two set-wise UPDATEs: a large state has about 10,000 groups.
+    that writes the run's results, once each group is linked to the previous run's group
+    (``carried_from``, by ``engine.store``). Two set-wise UPDATEs: a large state has about
+    10,000 groups, most of them never triaged (nothing to carry).
     """
     if previous is None:
         return
@@ -44,11 +46,12 @@ def carry_forward(*, run: ReconciliationRun, previous: ReconciliationRun | None)
         )
 
 
-# A line is appended to a group's notes with concat_ws (notes are stripped when entered).
+# A line is appended to a group's notes with concat_ws (notes are stripped when entered). A
+# group whose previous one was never triaged (open, no one responsible, no notes) is left as
+# it was created: nothing to carry.
 _CARRY_FORWARD = r"""
     UPDATE parallel_discrepancygroup g
-    SET carried_from_id = p.id,
-        responsible_party = p.responsible_party,
+    SET responsible_party = p.responsible_party,
         responsible_vendor_id = p.responsible_vendor_id,
         status = CASE WHEN p.status = ANY(%(reopened)s) THEN %(open)s ELSE p.status END,
         notes = CASE WHEN p.status = ANY(%(reopened)s)
@@ -56,8 +59,9 @@ _CARRY_FORWARD = r"""
                 'Reported fixed, but %%s still present in run %%s.', g.count, %(number)s))
             ELSE p.notes END
     FROM parallel_discrepancygroup p
-    WHERE g.run_id = %(run)s AND p.run_id = %(previous)s
-      AND p.lea_id = g.lea_id AND p.kind = g.kind AND p.field = g.field
+    WHERE g.run_id = %(run)s AND p.id = g.carried_from_id
+      AND (p.status <> %(open)s OR p.responsible_party <> ''
+           OR p.responsible_vendor_id IS NOT NULL OR p.notes <> '')
     RETURNING g.id
 """
 _MARK_RESOLVED = r"""
@@ -68,7 +72,7 @@ _MARK_RESOLVED = r"""
     WHERE p.run_id = %(previous)s AND p.status <> %(verified)s
       AND NOT EXISTS (
         SELECT 1 FROM parallel_discrepancygroup g
-        WHERE g.run_id = %(run)s AND g.lea_id = p.lea_id AND g.kind = p.kind AND g.field = p.field
+        WHERE g.run_id = %(run)s AND g.carried_from_id = p.id
       )
     RETURNING p.id
 """

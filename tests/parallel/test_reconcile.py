@@ -214,6 +214,7 @@ def test_a_group_reported_fixed_that_is_still_there_is_reopened(make_collection,
     )
     still_open = DiscrepancyGroup.objects.get(run=second, carried_from=untouched)
     assert (still_open.status, still_open.notes) == (TriageStatus.OPEN, "")
+    assert not still_open.history.exists()  # never triaged: nothing was carried
     assert DiscrepancyGroup.objects.filter(run=second, carried_from__isnull=True).count() == 0
 
 
