@@ -39,12 +39,17 @@ class Compiled:
 
 
 def _ref(qualified: str, source: dict) -> str:
-    """A column of an aliased path: chosen-record struct members for the record and the
-    resources it is joined ``through``, table columns for the other joins."""
+    """A column of an aliased path: a column of ``chosen`` for the record and the resources it
+    is joined ``through`` (named ``alias.path``: see ``_chosen_rows``), table columns for the
+    other joins."""
     alias, _, path = qualified.partition(".")
-    if alias == "record" or alias in {t["as"] for t in source["record"].get("through", [])}:
-        return f"c.{quote(alias)}.{quote(path)}"
+    if alias in _chosen_aliases(source):
+        return f"c.{quote(qualified)}"
     return f"{quote(alias)}.{quote(path)}"
+
+
+def _chosen_aliases(source: dict) -> list[str]:
+    return ["record", *(t["as"] for t in source["record"].get("through", []))]
 
 
 def _as_date(text: str) -> str:
@@ -74,7 +79,7 @@ def derive_sql(definition, snapshot: date) -> Compiled:
         LEFT JOIN leas ON leas.edfi_id = c.lea_raw
         {parts["joins"]}
     """
-    return Compiled([_chosen_sql(definition.edfi_source["record"], snapshot), p.used_in(sql)])
+    return Compiled([_chosen_sql(definition.edfi_source, snapshot), p.used_in(sql)])
 
 
 def explain_sql(definition, snapshot: date) -> Compiled:
@@ -84,11 +89,13 @@ def explain_sql(definition, snapshot: date) -> Compiled:
     Worked out only for the few records a data team reads (those that differ, those with a
     code the crosswalk lacks), by the same expressions as their values: for every record, they
     were a third of the derivation's time and of what ``derived`` held."""
-    record = definition.edfi_source["record"]
     # The other resources are read for these records' students only: a join with a whole
     # resource would hash a million records for a few thousand.
     p, parts = _derivation(definition, snapshot, students="wanted_chosen")
-    chosen = f"CREATE OR REPLACE TABLE wanted_chosen AS {_chosen_rows(record, snapshot, 'wanted')}"
+    chosen = (
+        "CREATE OR REPLACE TABLE wanted_chosen AS "
+        f"{_chosen_rows(definition.edfi_source, snapshot, 'wanted')}"
+    )
     sql = f"""
         CREATE OR REPLACE TABLE explained AS
         SELECT c.rid, {parts["explained"]}
@@ -127,10 +134,11 @@ def _derivation(definition, snapshot: date,
     exclusions = ["WHEN NOT c.active THEN 'inactive'"]
     details = []
     if active.get("begin"):
-        label = f"{active['begin']} ' || coalesce(c.record.{quote(active['begin'])}, '—')"
-        detail = f"'{label}"
+        begin = _ref(f"record.{active['begin']}", source)
+        detail = f"'{active['begin']} ' || coalesce({begin}, '—')"
         if active.get("end"):
-            detail += f" || ', {active['end']} ' || coalesce(c.record.{quote(active['end'])}, '—')"
+            end = _ref(f"record.{active['end']}", source)
+            detail += f" || ', {active['end']} ' || coalesce({end}, '—')"
         details.append(f"WHEN NOT c.active THEN {detail}")
     for rule in source.get("population", []):
         if rule["rule"] == "age_range":
@@ -165,13 +173,14 @@ def _derivation(definition, snapshot: date,
     }
 
 
-def _chosen_sql(record: dict, snapshot: date) -> tuple[str, list]:
+def _chosen_sql(source: dict, snapshot: date) -> tuple[str, list]:
     """The ``chosen`` view: per LEA and student, the record active on the snapshot date (else
     the latest), with the resources it is joined ``through``.
 
     A view, read once by ``derived``: stored, a copy of every chosen record spilled to disk
     beyond the memory limit (3 s of 25 at five million records). A view takes no parameters:
     the snapshot date is written into it as a date literal."""
+    record = source["record"]
     student = f"record.{quote(record['student'])}"
     lea_alias, _, lea_path = record["lea"].partition(".")
     lea = f"{quote(lea_alias)}.{quote(lea_path)}"
@@ -202,18 +211,27 @@ def _chosen_sql(record: dict, snapshot: date) -> tuple[str, list]:
                 PARTITION BY {lea}, {student}
                 ORDER BY {_is_active(record, snapshot)} DESC{", " + prefer if prefer else ""}) = 1
         )
-        {_chosen_rows(record, snapshot, "best")}
+        {_chosen_rows(source, snapshot, "best")}
     """
     return sql, []
 
 
-def _chosen_rows(record: dict, snapshot: date, rows: str) -> str:
+def _chosen_rows(source: dict, snapshot: date, rows: str) -> str:
     """The chosen records whose row (``rid``) table ``rows`` lists: keys, whether active on the
-    snapshot date, the record and the resources it is joined ``through``."""
+    snapshot date, and the columns the derivation reads of the record and of the resources it
+    is joined ``through``, each named ``alias.path``. (Column by column, not the whole row as
+    a STRUCT: a STRUCT of every column is built for each record and carried through every
+    join that follows.)"""
+    record = source["record"]
     student = f"record.{quote(record['student'])}"
     lea_alias, _, lea_path = record["lea"].partition(".")
     lea = f"{quote(lea_alias)}.{quote(lea_path)}"
-    carried = ", ".join(["record", *(quote(t["as"]) for t in record.get("through", []))])
+    aliases, paths = vocabulary.aliases_of(source), vocabulary.resource_paths(source)
+    carried = ", ".join(
+        f"{quote(alias)}.{quote(path)} AS {quote(alias + '.' + path)}"
+        for alias in _chosen_aliases(source)
+        for path in sorted(paths[aliases[alias]])
+    )
     return (
         f"SELECT {student} AS student_id, {lea} AS lea_raw, "
         f"{_is_active(record, snapshot)} AS active, record.rowid AS rid, {carried} "
