@@ -643,20 +643,32 @@ def _cells_from_differences(code: str, chosen: list[str], p: Params) -> str:
     matched record with no differing field is in the same cell on both sides (its compared
     values are equal, none a date within a tolerance), so a cell's Ed-Fi count less its legacy
     count is the sum over ``paired``: -1 where a legacy record sits, +1 where an Ed-Fi one
-    does. Only those cells' legacy records are then counted."""
+    does. Only those cells' legacy records are then counted, or, for a set of one field (a
+    few cells per LEA, nearly all of them differing somewhere), every cell's: one grouping of
+    the legacy records takes half the time of matching them against the differing cells."""
     fields = ", ".join(quote(f) for f in chosen)
     legacy_side = ", ".join(f"{quote('l_' + f)} AS {quote(f)}" for f in chosen)
     edfi_side = ", ".join(f"{quote('e_' + f)} AS {quote(f)}" for f in chosen)
     same = _same_cell("l", "s", chosen)
-    group = ", ".join(["s.lea_id", *(f"s.{quote(f)}" for f in chosen), "s.delta"])
-    return (
-        f"SELECT {code} AS category_set, s.lea_id, {_categories('s', chosen, p)} AS categories, "
-        "count(l.lea_id) AS legacy_count, count(l.lea_id) + s.delta AS edfi_count "
-        f"FROM (SELECT lea_id, {fields}, sum(d) AS delta FROM ("
+    differing = (
+        f"(SELECT lea_id, {fields}, sum(d) AS delta FROM ("
         f"SELECT lea_id, {legacy_side}, -1 AS d FROM paired WHERE side <> 'only_edfi' "
         f"UNION ALL SELECT lea_id, {edfi_side}, 1 AS d FROM paired WHERE side <> 'only_legacy'"
-        f") GROUP BY lea_id, {fields} HAVING sum(d) <> 0) s "
-        f"LEFT JOIN legacy l ON {same} GROUP BY {group}"
+        f") GROUP BY lea_id, {fields} HAVING sum(d) <> 0) s"
+    )
+    categories = _categories("s", chosen, p)
+    if len(chosen) == 1:
+        return (
+            f"SELECT {code} AS category_set, s.lea_id, {categories} AS categories, "
+            "coalesce(l.n, 0) AS legacy_count, coalesce(l.n, 0) + s.delta AS edfi_count "
+            f"FROM {differing} LEFT JOIN (SELECT lea_id, {fields}, count(*) AS n FROM legacy "
+            f"GROUP BY lea_id, {fields}) l ON {same}"
+        )
+    group = ", ".join(["s.lea_id", *(f"s.{quote(f)}" for f in chosen), "s.delta"])
+    return (
+        f"SELECT {code} AS category_set, s.lea_id, {categories} AS categories, "
+        "count(l.lea_id) AS legacy_count, count(l.lea_id) + s.delta AS edfi_count "
+        f"FROM {differing} LEFT JOIN legacy l ON {same} GROUP BY {group}"
     )
 
 
@@ -726,8 +738,11 @@ def warnings(con, definition, snapshot: date) -> list[dict]:
         _warning(con, "several_leas", "students counted in two or more LEAs on the snapshot date",
                  # (Two LEAs or more: the least and the greatest differ, with no distinct
                  # count, which kept a set of LEAs per student of a million.)
-                 "SELECT student_id FROM included GROUP BY student_id "
-                 "HAVING min(lea_id) <> max(lea_id)", [])
+                 # Only the students with two records or more (counted by a hash of their
+                 # id: grouping a million ids as text took twice as long) are grouped by id.
+                 "SELECT student_id FROM included WHERE hash(student_id) IN ("
+                 "SELECT hash(student_id) FROM included GROUP BY 1 HAVING count(*) > 1) "
+                 "GROUP BY student_id HAVING min(lea_id) <> max(lea_id)", [])
     )  # fmt: skip
     return [w for w in found if w["count"]]
 
