@@ -31,8 +31,8 @@ from parallel.importers import edfi_json
 
 MAX_PROBLEMS = 50
 # Raised when what :func:`contract_problems` checks changes: files checked before are checked
-# again by the runs that read them.
-CONTRACT_CHECK_REVISION = 1
+# again by the runs that read them. (2: descriptor URIs checked too.)
+CONTRACT_CHECK_REVISION = 2
 DESCRIPTOR_URI = r"(?s)[a-z]+://[^#]+/[A-Za-z]+Descriptor#.+"
 # Records read for the descriptor namespaces a file uses (see ``_usual_namespaces``), and how
 # many namespaces per descriptor path are tested as prefixes before the pattern.
@@ -62,18 +62,19 @@ class Loaded:
 
 
 def load(con: duckdb.DuckDBPyConnection, *, path, name: str, endpoint: str,
-         paths: list[str], kept_contract: bool = False,
-         one_record_per_line: bool = False) -> Loaded:  # fmt: skip
+         paths: list[str], kept_contract: bool = False, one_record_per_line: bool = False,
+         checked_only: list[str] = ()) -> Loaded:  # fmt: skip
     """Read one resource file into table ``edfi_<endpoint>`` with a column per member path.
 
     ``kept_contract``: the file is known to keep the Ed-Fi API contract, its natural keys
     present and unique (:func:`contract_problems` found nothing when it was uploaded): only
     the members the report reads are parsed, and only the report's own checks are made.
     ``one_record_per_line`` besides (:func:`one_record_per_line`): the records are read by
-    DuckDB's JSON reader straight into their shape, each one's position still its line."""
+    DuckDB's JSON reader straight into their shape, each one's position still its line.
+    ``checked_only``: descriptor paths found URIs or not, but not kept as columns."""
     table = f"edfi_{endpoint}"
     resource = vocabulary.RESOURCES[endpoint]
-    wanted = list(dict.fromkeys([*resource.key, *paths]))
+    wanted = list(dict.fromkeys([*resource.key, *paths, *checked_only]))
     params = Params()
     reading = _reading(
         path=path, endpoint=endpoint, wanted=wanted, params=params,
@@ -83,22 +84,36 @@ def load(con: duckdb.DuckDBPyConnection, *, path, name: str, endpoint: str,
     # stored column (a descriptor's code value) both read that one extraction.
     reads = {p: reading.read(p) for p in wanted}
     raws = [f"{reads[p]} AS {_raw(i)[2:]}" for i, p in enumerate(wanted)]
-    columns = [f"{_stored(_raw(i), p)} AS {quote(p)}" for i, p in enumerate(wanted)]
+    columns = [
+        f"{_stored(_raw(i), p)} AS {quote(p)}"
+        for i, p in enumerate(wanted)
+        if p not in checked_only or p in resource.key or p in paths
+    ]
+    # What the report needs of every record: its natural key present, its descriptors URIs;
+    # on a file known to keep its contract, only what the check at upload did not look at.
+    keys, descriptors = resource.key, [p for p in wanted if vocabulary.is_descriptor(p)]
+    if reading.kept:
+        checked = set(checked_descriptor_paths(endpoint))
+        keys, descriptors = (), [p for p in descriptors if p not in checked]
     namespaces = _usual_namespaces(
-        con, sample=reading.sample, params=params,
-        read={p: sql for p, sql in reads.items() if vocabulary.is_descriptor(p)},
-    )  # fmt: skip
-    own = _own_checks_on_raw(resource, wanted, params, namespaces)
+        con, sample=reading.sample, params=params, read={p: reads[p] for p in descriptors}
+    )
+    own = _own_checks_on_raw(keys, descriptors, wanted, params, namespaces)
     # Every record is checked with booleans only; the text of the few that fail is kept so
-    # that their reasons are spelled out afterwards (``_record_problems``).
+    # that their reasons are spelled out afterwards (``_record_problems``). A file known to
+    # keep its contract with nothing left to check has no record that can fail.
+    failed, carried = "NULL::VARCHAR", ""
+    if not (reading.kept and own == "true"):
+        failed = (
+            f"CASE WHEN x.blank OR (x.is_object AND x.contract_ok AND {own}) THEN NULL "
+            f"ELSE {reading.failed_text} END"
+        )
+        carried = f"{reading.carried}, "
     sql = f"""
         CREATE OR REPLACE TABLE {quote(table)} AS
-        SELECT x.is_object, x.blank, x.deep,
-               CASE WHEN x.blank OR (x.is_object AND x.contract_ok AND {own}) THEN NULL
-                    ELSE {reading.failed_text} END AS failed,
-               {", ".join(columns)}
+        SELECT x.is_object, x.blank, x.deep, {failed} AS failed, {", ".join(columns)}
         FROM (
-          SELECT {reading.carried}, t.is_object, t.blank, t.deep,
+          SELECT {carried}t.is_object, t.blank, t.deep,
                  {reading.contract_ok} AS contract_ok, {", ".join(raws)}
           FROM ({reading.records}) t
         ) x
@@ -133,6 +148,7 @@ class _Reading:
     contract_ok: str
     carried: str = "t.j"
     failed_text: str = "x.j"
+    kept: bool = False  # read as known to keep its contract (see ``load``)
 
 
 def _reading(*, path, endpoint: str, wanted: list[str], params: Params, kept_contract: bool,
@@ -165,6 +181,7 @@ def _reading(*, path, endpoint: str, wanted: list[str], params: Params, kept_con
             contract_ok="true",
             carried="t.r",
             failed_text="to_json(x.r)::VARCHAR",
+            kept=True,
         )
     arrays = parsed.object_arrays(spec)
     items = {name: f"items_{i}" for i, name in enumerate(arrays)}
@@ -177,6 +194,7 @@ def _reading(*, path, endpoint: str, wanted: list[str], params: Params, kept_con
         sample=f"SELECT *{parse_items} FROM ({_first_lines(source, structure)})",
         read=lambda p: parsed.path_sql(spec, "r", vocabulary.segments(p), items),
         contract_ok="true" if kept_contract else parsed.ok_sql(spec, "r", params, items),
+        kept=kept_contract,
     )
 
 
@@ -256,12 +274,32 @@ def contract_problems(con: duckdb.DuckDBPyConnection, *, path, name: str,
                       endpoint: str) -> list[str]:  # fmt: skip
     """What is wrong with one resource file whatever report reads it, each naming its line:
     records breaking the Ed-Fi API contract, natural keys missing or held twice."""
-    item = load(con, path=path, name=name, endpoint=endpoint, paths=[])
+    item = load(con, path=path, name=name, endpoint=endpoint, paths=[],
+                checked_only=checked_descriptor_paths(endpoint))  # fmt: skip
     found = _record_problems(con, item) + _duplicates(con, item)
     con.execute(f"DROP TABLE {quote(item.table)}")
     if found and (problem := _why_unreadable(item.path, name)):
         return [problem]
     return found[:MAX_PROBLEMS]
+
+
+def checked_descriptor_paths(endpoint: str) -> list[str]:
+    """The descriptor members of a resource that :func:`contract_problems` finds URIs (those
+    inside one array at most: every one the shipped reports read)."""
+    return [p for p in _descriptor_paths(contract.spec_of(endpoint) or {}) if p.count("[]") <= 1]
+
+
+def _descriptor_paths(spec: dict, prefix: str = "") -> list[str]:
+    found = []
+    for name, member in spec.get("properties", {}).items():
+        items = member.get("items", {})
+        if member.get("properties"):
+            found += _descriptor_paths(member, f"{prefix}{name}.")
+        elif member.get("type") == "array" and items.get("properties"):
+            found += _descriptor_paths(items, f"{prefix}{name}[].")
+        elif vocabulary.is_descriptor(name) and member.get("type") == "string":
+            found.append(f"{prefix}{name}")
+    return found
 
 
 def _raw(number: int) -> str:
@@ -322,12 +360,12 @@ def _descriptor_uri_bad(value: str, pattern: str, namespaces: list[str], params:
     return f"CASE WHEN {usual} THEN false ELSE NOT regexp_full_match({value}, {pattern}) END"
 
 
-def _own_checks_on_raw(resource, paths: list[str], params: Params,
+def _own_checks_on_raw(keys, descriptors: list[str], paths: list[str], params: Params,
                        namespaces: dict[str, list[str]] | None = None) -> str:  # fmt: skip
-    """Whether a record passes the report's own checks (as :func:`_own_checks`), on the paths
-    already read raw (``_raw``), not parsed again; ``namespaces``: see ``_usual_namespaces``."""
-    tests = [f"coalesce({_raw(paths.index(k))}, '') <> ''" for k in resource.key]
-    descriptors = [path for path in paths if vocabulary.is_descriptor(path)]
+    """Whether a record passes the report's own checks (as :func:`_own_problems`): the natural
+    ``keys`` present and the ``descriptors`` URIs, on the ``paths`` already read raw
+    (``_raw``), not parsed again; ``namespaces``: see ``_usual_namespaces``."""
+    tests = [f"coalesce({_raw(paths.index(k))}, '') <> ''" for k in keys]
     pattern = params.add(DESCRIPTOR_URI) if descriptors else None
     for path in descriptors:
         value = _raw(paths.index(path))

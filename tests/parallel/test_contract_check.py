@@ -84,13 +84,12 @@ def test_a_run_over_checked_files_finds_what_it_finds_over_unchecked_ones(make_c
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    ("separator", "one_per_line", "line"), [("\n", True, 3), ("\n\n", False, 5)],
-    ids=["read whole", "blank lines: read line by line"],
-)  # fmt: skip
-def test_a_checked_file_still_gets_the_reports_own_checks_on_the_right_line(
-    make_collection, separator, one_per_line, line
+    ("separator", "line"), [("\n", 3), ("\n\n", 5)], ids=["one per line", "blank lines"]
+)
+def test_a_descriptor_that_is_not_a_uri_breaks_the_file_at_upload_and_a_run_names_it(
+    make_collection, separator, line
 ):
-    """The contract does not say a descriptor is a URI; the report reading it does."""
+    """The Ed-Fi API refuses a descriptor that is not a URI, whichever report reads it."""
     collection = make_collection(students=20, rate=0, upload=False)
     lines = collection.data.sepa.read_text().splitlines()
     third = json.loads(lines[2])
@@ -98,23 +97,52 @@ def test_a_checked_file_still_gets_the_reports_own_checks_on_the_right_line(
     lines[2] = json.dumps(third)
     collection.data.sepa.write_text(separator.join(lines) + "\n")
     collection.upload_all()
-    for submission in _edfi_files(collection):
-        check_contract(submission=submission)
-        assert submission.contract_state == ContractState.KEPT
+    problem = (
+        f"studentSpecialEducationProgramAssociations.jsonl line {line}: "
+        "specialEducationSettingDescriptor is not a descriptor URI "
+        "(uri://namespace/Descriptor#Code)."
+    )
     sepa_file = SubmissionFile.objects.get(cycle=collection.cycle, resource=SEPA)
-    assert sepa_file.contract_check["one_record_per_line"] is one_per_line
+
+    found = check_contract(submission=sepa_file)
+
+    assert found["state"] == ContractState.BROKEN and found["problems"] == [problem]
+    run = collection.new_run()
+    with pytest.raises(InputError) as caught:
+        run_reconciliation(run=run)
+    assert caught.value.problems == [problem]
+
+
+@pytest.mark.django_db
+def test_a_run_over_a_checked_file_checks_the_descriptors_the_upload_did_not(
+    make_collection, monkeypatch
+):
+    """A descriptor the check at upload did not look at (none of the shipped reports reads
+    one) is still found a URI or not by the run that reads it, on the right line."""
+    collection = make_collection(students=20, rate=0, upload=False)
+    lines = collection.data.sepa.read_text().splitlines()
+    third = json.loads(lines[2])
+    third["specialEducationSettingDescriptor"] = "Inside regular class 80%"
+    lines[2] = json.dumps(third)
+    collection.data.sepa.write_text("\n".join(lines) + "\n")
+    collection.upload_all()
+    unchecked = "specialEducationSettingDescriptor"
+    only_others = [p for p in edfi.checked_descriptor_paths(SEPA) if p != unchecked]
+    monkeypatch.setattr(edfi, "checked_descriptor_paths", lambda endpoint: only_others)
+    sepa_file = SubmissionFile.objects.get(cycle=collection.cycle, resource=SEPA)
+    assert check_contract(submission=sepa_file)["state"] == ContractState.KEPT
     run = collection.new_run()
 
     with pytest.raises(InputError) as caught:
         run_reconciliation(run=run)
 
     assert caught.value.problems == [
-        f"studentSpecialEducationProgramAssociations.jsonl line {line}: "
+        "studentSpecialEducationProgramAssociations.jsonl line 3: "
         "specialEducationSettingDescriptor is not a descriptor URI "
         "(uri://namespace/Descriptor#Code)."
     ]
     run.refresh_from_db()
-    assert run.state == RunState.FAILED
+    assert run.state == RunState.FAILED and run.timings["edfi_files_checked_at_upload"] == 1
 
 
 @pytest.mark.django_db
