@@ -67,8 +67,9 @@ def load(con: duckdb.DuckDBPyConnection, *, path, name: str, endpoint: str,
     """Read one resource file into table ``edfi_<endpoint>`` with a column per member path.
 
     ``kept_contract``: the file is known to keep the Ed-Fi API contract, its natural keys
-    present and unique (:func:`contract_problems` found nothing when it was uploaded): only
-    the members the report reads are parsed, and only the report's own checks are made.
+    present and unique, its descriptors URIs (:func:`contract_problems` found nothing when it
+    was uploaded): only the members the report reads are parsed, and of the report's own
+    checks only those the check at upload did not make.
     ``one_record_per_line`` besides (:func:`one_record_per_line`): the records are read by
     DuckDB's JSON reader straight into their shape, each one's position still its line.
     ``checked_only``: descriptor paths found URIs or not, but not kept as columns."""
@@ -273,7 +274,8 @@ def contract_version(endpoint: str) -> str:
 def contract_problems(con: duckdb.DuckDBPyConnection, *, path, name: str,
                       endpoint: str) -> list[str]:  # fmt: skip
     """What is wrong with one resource file whatever report reads it, each naming its line:
-    records breaking the Ed-Fi API contract, natural keys missing or held twice."""
+    records breaking the Ed-Fi API contract, natural keys missing or held twice, descriptors
+    that are not URIs (:func:`checked_descriptor_paths`)."""
     item = load(con, path=path, name=name, endpoint=endpoint, paths=[],
                 checked_only=checked_descriptor_paths(endpoint))  # fmt: skip
     found = _record_problems(con, item) + _duplicates(con, item)
