@@ -237,20 +237,28 @@ def test_a_file_read_as_checked_gives_the_columns_the_full_read_gives(tmp_path, 
         path.write_text("".join(json.dumps(r) + "\n" for r in records))
     else:
         path.write_text(json.dumps(records, indent=2))
-    tables = []
+    paths, tables, problems = _read_three_ways(path, SEPA, _SEPA_PATHS)
+
+    assert problems == [[], [], []]
+    assert tables[0] == tables[1] == tables[2] and len(tables[0]) == 4
+    assert tables[0][1][paths.index("disabilities[].orderOfDisability")] == ["2", "1"]
+
+
+def _read_three_ways(path, endpoint: str, paths: list[str]) -> tuple[list[str], list, list]:
+    """The columns (their paths, then each read's rows) and the problems found when a file is
+    read in full, read as checked line by line, and read as checked by DuckDB's JSON reader."""
+    tables, problems = [], []
     with duckdb.connect() as con:
         assert edfi.one_record_per_line(con, path)
         for kept, whole in [(False, False), (True, False), (True, True)]:
-            item = edfi.load(con, path=path, name=path.name, endpoint=SEPA, paths=_SEPA_PATHS,
+            item = edfi.load(con, path=path, name=path.name, endpoint=endpoint, paths=paths,
                              kept_contract=kept, one_record_per_line=whole)  # fmt: skip
             columns = ", ".join(f'"{p}"' for p in item.paths)
             tables.append(
                 con.execute(f"SELECT {columns} FROM {item.table} ORDER BY rowid").fetchall()
             )
-            assert edfi.problems(con, {SEPA: item}, {}) == []
-
-    assert tables[0] == tables[1] == tables[2] and len(tables[0]) == 4
-    assert tables[0][1][item.paths.index("disabilities[].orderOfDisability")] == ["2", "1"]
+            problems.append(edfi.problems(con, {endpoint: item}, {}))
+    return list(item.paths), tables, problems
 
 
 @pytest.mark.parametrize(
@@ -350,20 +358,11 @@ def test_every_member_a_checked_file_reads_is_the_text_the_full_read_gives(tmp_p
     path = tmp_path / f"{endpoint}.jsonl"
     path.write_text("".join(json.dumps(r, ensure_ascii=number % 2 == 0) + "\n"
                             for number, r in enumerate(records)))  # fmt: skip
-    tables = []
-    with duckdb.connect() as con:
-        assert edfi.one_record_per_line(con, path)
-        for kept, whole in [(False, False), (True, False), (True, True)]:
-            item = edfi.load(con, path=path, name=path.name, endpoint=endpoint, paths=paths,
-                             kept_contract=kept, one_record_per_line=whole)  # fmt: skip
-            columns = ", ".join(f'"{p}"' for p in item.paths)
-            tables.append(
-                con.execute(f"SELECT {columns} FROM {item.table} ORDER BY rowid").fetchall()
-            )
+    read, tables, _ = _read_three_ways(path, endpoint, paths)
 
     assert tables[0] == tables[1] == tables[2]
     assert len(tables[0]) == 6 and len(paths) > 5
-    row = dict(zip(item.paths, tables[0][0], strict=True))
+    row = dict(zip(read, tables[0][0], strict=True))
     assert any(v == 'Zoë "q" \\ back\tslash' for v in row.values())
 
 
