@@ -72,6 +72,24 @@ def end_contract_check(*, file_id: int) -> None:
     RunFolder.of_file_check(file_id).remove()
 
 
+def queue_outdated_checks(*, files: list[SubmissionFile], user=None) -> list[Job]:
+    """Queue a new check of each Ed-Fi file whose check was made under another contract
+    version (the engine now checks more, or against a newer contract): the run that found it
+    checks the file itself, and the next ones read it as checked again."""
+    return [
+        queue_contract_check(submission=f, user=user)
+        for f in files
+        if f.side == Side.EDFI and _outdated(f)
+    ]
+
+
+def _outdated(submission: SubmissionFile) -> bool:
+    check = submission.contract_check or {}
+    return check.get("state") in (ContractState.KEPT, ContractState.BROKEN) and check.get(
+        "version"
+    ) != edfi.contract_version(submission.resource)
+
+
 def contract_kept(submission: SubmissionFile) -> bool:
     """Whether a run may take the file as keeping the contract the engine checks today."""
     check = submission.contract_check or {}

@@ -8,6 +8,7 @@ from django.db.models import Max
 
 from parallel.engine.workdir import RunFolder
 from parallel.models import CollectionCycle, ReconciliationRun, RunState, Side, SubmissionFile
+from parallel.services.contract_checks import queue_outdated_checks
 from parallel.services.definitions import run_problems
 from rolloutplanner.jobs import enqueue_job
 from rolloutplanner.roles import UNRESTRICTED_ROLES, role_of
@@ -39,6 +40,8 @@ def start_reconciliation(*, cycle: CollectionCycle, user, queue: bool = True) ->
 
     With ``queue=False`` no job is queued: the caller reconciles the run in its own process
     with :func:`parallel.services.reconcile.run_reconciliation` (the demo seeding does).
+    Otherwise the Ed-Fi files checked under an older contract version are queued for a new
+    check too (:func:`~parallel.services.contract_checks.queue_outdated_checks`).
     """
     if role_of(user) not in UNRESTRICTED_ROLES:
         raise PermissionDenied("Only the SEA team runs reconciliations.")
@@ -62,6 +65,8 @@ def start_reconciliation(*, cycle: CollectionCycle, user, queue: bool = True) ->
         return run
     run.job = enqueue_job(kind=JOB_KIND, user=user, parameters={"run_id": run.pk})
     run.save(update_fields=["job"])
+    # After the run's job: the run checks such a file itself, and is not kept waiting.
+    queue_outdated_checks(files=files, user=user)
     return run
 
 

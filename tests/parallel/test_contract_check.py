@@ -20,6 +20,7 @@ from parallel.services.contract_checks import (
     end_contract_check,
 )
 from parallel.services.reconcile import run_reconciliation
+from parallel.services.runs import start_reconciliation
 from rolloutplanner.models import Job
 from tests.parallel.test_contract import SEPA, sepa
 from tests.support.celery_worker import wait_for
@@ -184,6 +185,35 @@ def test_a_check_under_another_contract_no_longer_holds(make_collection, monkeyp
     monkeypatch.setattr(edfi, "contract_version", lambda endpoint: "a newer contract")
 
     assert not contract_kept(submission)
+
+
+@pytest.mark.django_db
+def test_a_run_queues_a_new_check_of_the_files_checked_under_another_contract(make_collection):
+    collection = make_collection(students=20, rate=0)
+    files = _edfi_files(collection)
+    for submission in files:
+        check_contract(submission=submission)
+    outdated, broken_long_ago = files[0], files[1]
+    for submission in (outdated, broken_long_ago):
+        check = {**submission.contract_check, "version": "an older contract"}
+        SubmissionFile.objects.filter(pk=submission.pk).update(contract_check=check)
+    SubmissionFile.objects.filter(pk=broken_long_ago.pk).update(
+        contract_check={**check, "state": ContractState.BROKEN, "problems": ["line 1: …"]}
+    )
+    Job.objects.filter(kind=CHECK_JOB_KIND).delete()  # the checks queued at upload
+
+    run = start_reconciliation(cycle=collection.cycle, user=collection.user)
+
+    queued = Job.objects.filter(kind=CHECK_JOB_KIND)
+    assert sorted(j.parameters["file_id"] for j in queued) == sorted(
+        [outdated.pk, broken_long_ago.pk]
+    )
+    assert all(j.pk > run.job.pk for j in queued)  # the run is not kept waiting
+    states = dict(SubmissionFile.objects.filter(side=Side.EDFI).values_list("pk", "contract_check"))
+    assert (
+        states[outdated.pk]["state"] == states[broken_long_ago.pk]["state"] == ContractState.QUEUED
+    )
+    assert all(states[f.pk]["state"] == ContractState.KEPT for f in files[2:])
 
 
 @pytest.mark.django_db
