@@ -85,17 +85,21 @@ def queue_outdated_checks(*, files: list[SubmissionFile], user=None) -> list[Job
 
 def _outdated(submission: SubmissionFile) -> bool:
     check = submission.contract_check or {}
-    return check.get("state") in (ContractState.KEPT, ContractState.BROKEN) and check.get(
-        "version"
-    ) != edfi.contract_version(submission.resource)
+    finished = check.get("state") in (ContractState.KEPT, ContractState.BROKEN)
+    return finished and not _current(submission)
+
+
+def _current(submission: SubmissionFile) -> bool:
+    """Whether the file's check was made under the contract version the engine checks today."""
+    return (submission.contract_check or {}).get("version") == edfi.contract_version(
+        submission.resource
+    )
 
 
 def contract_kept(submission: SubmissionFile) -> bool:
     """Whether a run may take the file as keeping the contract the engine checks today."""
     check = submission.contract_check or {}
-    return check.get("state") == ContractState.KEPT and check.get(
-        "version"
-    ) == edfi.contract_version(submission.resource)
+    return check.get("state") == ContractState.KEPT and _current(submission)
 
 
 def reading_of(submission: SubmissionFile) -> dict:
