@@ -497,10 +497,12 @@ def _duplicates(con, item: Loaded) -> list[str]:
 
 def _unresolved(con, child: Loaded, path: str, parent: Loaded, parent_path: str,
                 label: str) -> list[str]:  # fmt: skip
+    # An ANTI JOIN, not NOT EXISTS: DuckDB plans the latter as a join with the distinct keys
+    # first, which at 5,000,000 records took four times as long and 130 MB more.
     rows = con.execute(
         f"SELECT c.rowid + 1, c.{quote(path)} FROM {quote(child.table)} c "
-        f"WHERE c.{quote(path)} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM {quote(parent.table)} p "
-        f"WHERE p.{quote(parent_path)} = c.{quote(path)}) ORDER BY c.rowid LIMIT {MAX_PROBLEMS}"
+        f"ANTI JOIN {quote(parent.table)} p ON p.{quote(parent_path)} = c.{quote(path)} "
+        f"WHERE c.{quote(path)} IS NOT NULL ORDER BY c.rowid LIMIT {MAX_PROBLEMS}"
     ).fetchall()
     return [
         f"{child.name} line {line}: {label} {value!r} does not resolve." for line, value in rows
