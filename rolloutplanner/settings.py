@@ -234,6 +234,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "parallel.tasks.purge_parallel_student_data",
         "schedule": crontab(hour=2, minute=30),  # nightly, outside working hours
     },
+    "parallel-recheck-outdated-edfi-files": {
+        "task": "parallel.tasks.recheck_outdated_edfi_files",
+        "schedule": crontab(hour=3, minute=30),  # after the purge: nothing purged is checked
+    },
 }
 CELERY_TIMEZONE = TIME_ZONE
 # A running job that has not reported progress for this long is taken as lost.

@@ -7,6 +7,7 @@ import json
 import duckdb
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from parallel import contract
 from parallel.engine import edfi, parsed, vocabulary
@@ -21,6 +22,7 @@ from parallel.services.contract_checks import (
 )
 from parallel.services.reconcile import run_reconciliation
 from parallel.services.runs import start_reconciliation
+from parallel.tasks import recheck_outdated_edfi_files
 from rolloutplanner.models import Job
 from tests.parallel.test_contract import SEPA, sepa
 from tests.support.celery_worker import wait_for
@@ -214,6 +216,40 @@ def test_a_run_queues_a_new_check_of_the_files_checked_under_another_contract(ma
         states[outdated.pk]["state"] == states[broken_long_ago.pk]["state"] == ContractState.QUEUED
     )
     assert all(states[f.pk]["state"] == ContractState.KEPT for f in files[2:])
+
+
+@pytest.mark.django_db
+def test_the_nightly_task_queues_a_new_check_of_every_outdated_file_once(make_collection):
+    collection = make_collection(students=20, rate=0)
+    files = _edfi_files(collection)
+    for submission in files:
+        check_contract(submission=submission)
+    outdated, purged, current = files[0], files[1], files[2]
+    for submission in (outdated, purged):
+        check = {**submission.contract_check, "version": "an older contract"}
+        SubmissionFile.objects.filter(pk=submission.pk).update(contract_check=check)
+    SubmissionFile.objects.filter(pk=purged.pk).update(purged_at=timezone.now(), file="")
+    Job.objects.filter(kind=CHECK_JOB_KIND).delete()  # the checks queued at upload
+
+    assert recheck_outdated_edfi_files() == 1
+    # Queued, not finished: the next night does not queue it twice.
+    assert recheck_outdated_edfi_files() == 0
+
+    queued = Job.objects.filter(kind=CHECK_JOB_KIND)
+    assert [j.parameters["file_id"] for j in queued] == [outdated.pk]
+    states = dict(SubmissionFile.objects.filter(side=Side.EDFI).values_list("pk", "contract_check"))
+    assert states[outdated.pk]["state"] == ContractState.QUEUED
+    assert states[purged.pk]["version"] == "an older contract"  # no file left to check
+    assert states[current.pk]["state"] == ContractState.KEPT
+
+
+def test_the_beat_runs_the_recheck_nightly_after_the_purge(settings):
+    from celery import current_app
+
+    recheck = settings.CELERY_BEAT_SCHEDULE["parallel-recheck-outdated-edfi-files"]
+    purge = settings.CELERY_BEAT_SCHEDULE["parallel-purge-student-data"]
+    assert recheck["task"] in current_app.tasks
+    assert recheck["schedule"].hour == {3} and purge["schedule"].hour == {2}
 
 
 @pytest.mark.django_db
