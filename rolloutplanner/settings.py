@@ -353,7 +353,8 @@ DATA_RETENTION_DAYS = env.int("DATA_RETENTION_DAYS", default=90)
 # The parallel-year engine (DuckDB inside the worker): memory it may hold (beyond it, it spills
 # to the run's folder under PARALLEL_SPILL_DIR, which must be protected disk: it holds
 # student-level rows while a run works; the folder is removed when the run ends) and threads
-# (0: one per core).
+# (0: one per core). The worker's peak is about PARALLEL_MEMORY_LIMIT plus 200-300 MB whatever
+# the files' size (parallel/README.md).
 PARALLEL_MEMORY_LIMIT = env.str("PARALLEL_MEMORY_LIMIT", default="512MB")
 PARALLEL_THREADS = env.int("PARALLEL_THREADS", default=0)
 PARALLEL_SPILL_DIR = env.path("PARALLEL_SPILL_DIR", default=VAR_DIR / "spill")
