@@ -189,20 +189,32 @@ def test_a_check_under_another_contract_no_longer_holds(make_collection, monkeyp
     assert not contract_kept(submission)
 
 
-@pytest.mark.django_db
-def test_a_run_queues_a_new_check_of_the_files_checked_under_another_contract(make_collection):
-    collection = make_collection(students=20, rate=0)
+def _checked_the_first_two_under_an_older_contract(collection) -> list[SubmissionFile]:
+    """The collection's Ed-Fi files, checked; the first two as if under an older contract, and
+    the checks queued at upload forgotten."""
     files = _edfi_files(collection)
     for submission in files:
         check_contract(submission=submission)
-    outdated, broken_long_ago = files[0], files[1]
-    for submission in (outdated, broken_long_ago):
+    for submission in files[:2]:
         check = {**submission.contract_check, "version": "an older contract"}
         SubmissionFile.objects.filter(pk=submission.pk).update(contract_check=check)
+    Job.objects.filter(kind=CHECK_JOB_KIND).delete()
+    return files
+
+
+@pytest.mark.django_db
+def test_a_run_queues_a_new_check_of_the_files_checked_under_another_contract(make_collection):
+    collection = make_collection(students=20, rate=0)
+    files = _checked_the_first_two_under_an_older_contract(collection)
+    outdated, broken_long_ago = files[0], files[1]
     SubmissionFile.objects.filter(pk=broken_long_ago.pk).update(
-        contract_check={**check, "state": ContractState.BROKEN, "problems": ["line 1: …"]}
+        contract_check={
+            **broken_long_ago.contract_check,
+            "version": "an older contract",
+            "state": ContractState.BROKEN,
+            "problems": ["line 1: …"],
+        }
     )
-    Job.objects.filter(kind=CHECK_JOB_KIND).delete()  # the checks queued at upload
 
     run = start_reconciliation(cycle=collection.cycle, user=collection.user)
 
@@ -221,15 +233,8 @@ def test_a_run_queues_a_new_check_of_the_files_checked_under_another_contract(ma
 @pytest.mark.django_db
 def test_the_nightly_task_queues_a_new_check_of_every_outdated_file_once(make_collection):
     collection = make_collection(students=20, rate=0)
-    files = _edfi_files(collection)
-    for submission in files:
-        check_contract(submission=submission)
-    outdated, purged, current = files[0], files[1], files[2]
-    for submission in (outdated, purged):
-        check = {**submission.contract_check, "version": "an older contract"}
-        SubmissionFile.objects.filter(pk=submission.pk).update(contract_check=check)
+    outdated, purged, current = _checked_the_first_two_under_an_older_contract(collection)
     SubmissionFile.objects.filter(pk=purged.pk).update(purged_at=timezone.now(), file="")
-    Job.objects.filter(kind=CHECK_JOB_KIND).delete()  # the checks queued at upload
 
     assert recheck_outdated_edfi_files() == 1
     # Queued, not finished: the next night does not queue it twice.
