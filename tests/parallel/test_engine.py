@@ -11,11 +11,10 @@ def test_the_engine_holds_at_most_the_setting_spills_to_the_run_folder_and_hands
     folder = RunFolder.of_run(7).create()
 
     with engine(folder) as con:
-        limit, spill, kept, kept_after_bulk, background = con.execute(
+        limit, spill, kept, kept_after_bulk = con.execute(
             "SELECT current_setting('memory_limit'), current_setting('temp_directory'), "
             "current_setting('allocator_flush_threshold'), "
-            "current_setting('allocator_bulk_deallocation_flush_threshold'), "
-            "current_setting('allocator_background_threads')"
+            "current_setting('allocator_bulk_deallocation_flush_threshold')"
         ).fetchone()
 
     # DuckDB prints sizes in MiB: 300 MB is 286.1 MiB.
@@ -25,4 +24,3 @@ def test_the_engine_holds_at_most_the_setting_spills_to_the_run_folder_and_hands
     # after a large operator, DuckDB's defaults), so the worker's peak does not grow with the
     # files' size.
     assert kept == kept_after_bulk == "15.2 MiB"
-    assert background is True
