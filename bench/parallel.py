@@ -391,12 +391,14 @@ def main() -> None:
         data, run = _prepare(args, directory)
         if not args.unchecked:
             _check_uploads(run, directory)
-        jobs, references = [], []
+        jobs, references, peaks, all_correct = [], [], [], True
         for attempt in range(args.repeat):
             if attempt:
                 run = _new_run(run)
             seconds, peak_mb, correct, job_cpu = _job(run, data, directory, args)
             jobs.append(seconds)
+            peaks.append(peak_mb)
+            all_correct = all_correct and correct
             if args.reference:
                 ref_seconds, ref_found, ref_cpu, ref_peak = _reference(args, data, run)
                 references.append(ref_seconds)
@@ -407,8 +409,12 @@ def main() -> None:
                       f"ratio job/reference {seconds / ref_seconds:.2f}x "
                       f"(CPU: worker / reference {job_cpu / ref_cpu:.2f}x)")  # fmt: skip
         if args.repeat > 1:
+            from django.conf import settings
+
             median = statistics.median(jobs)
             print(f"job total           min {min(jobs):.2f} s, median {median:.2f} s")
+            print(f"worker peak RSS     {min(peaks):.0f}–{max(peaks):.0f} MB "
+                  f"(PARALLEL_MEMORY_LIMIT {settings.PARALLEL_MEMORY_LIMIT})")  # fmt: skip
             if references:
                 print(
                     f"reference           min {min(references):.2f} s, "
@@ -430,7 +436,7 @@ def main() -> None:
                       f"({'equal to' if differences == len(data.truth) else 'NOT'} injected), "
                       f"bench process peak RSS {base_peak:.0f} MB; "
                       f"ratio {seconds / run.timings['total_seconds']:.1f}x")  # fmt: skip
-        if not correct:
+        if not all_correct:  # any run, not only the last
             sys.exit(1)
 
 
