@@ -84,9 +84,10 @@ def queue_outdated_checks(*, files: list[SubmissionFile], user=None) -> list[Job
 
 
 def queue_every_outdated_check() -> list[Job]:
-    """Every kept Ed-Fi file whose check is outdated, queued again (nightly, by the beat): after
-    an upgrade that checks more, the cycle pages show the new result the next morning instead
-    of waiting for a run over each file. Idempotent: a file already queued is left alone."""
+    """Every unpurged Ed-Fi file whose finished check (kept or broken) is outdated, queued again
+    (nightly, by the beat): after an upgrade that checks more, the cycle pages show the new
+    result the next morning instead of waiting for a run over each file. Idempotent: a file
+    already queued is left alone."""
     files = SubmissionFile.objects.filter(side=Side.EDFI, purged_at__isnull=True).exclude(file="")
     return queue_outdated_checks(files=list(files.order_by("pk")))
 
